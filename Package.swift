@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "BertKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "BertKit", targets: ["BertKit"]),
+        .library(name: "BertTokenizers", targets: ["BertTokenizers"]),
+        .executable(name: "bertkit", targets: ["bertkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's OpenBLAS (libopenblas-dev): the BLAS behind every matrix product of the CPU engine.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        // tokenizer.json pipelines (normalizer, pre-tokenizer, model, post-processor); pure Swift.
+        .target(name: "BertTokenizers"),
+        // Checkpoint reading: config.json, safetensors (mmap, zero-copy), sentence-transformers modules.
+        .target(name: "BertModelIO"),
+        // The library users import: model definition, native CPU backend, batching.
+        .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "COpenBLAS"]),
+        .executableTarget(
+            name: "bertkit",
+            dependencies: ["BertKit", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers"]),
+        .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO"]),
+        .testTarget(name: "BertKitTests", dependencies: ["BertKit"]),
+        .testTarget(name: "CLITests", dependencies: ["BertKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

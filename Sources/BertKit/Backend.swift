@@ -1,0 +1,12 @@
+import BertModelIO
+
+/// An engine that runs the encoder on a batch. Backends receive flat, unpadded batches
+/// (`TokenBatch`) and pad internally if they need rectangles. Outputs come in batch order.
+public protocol InferenceBackend: Sendable {
+    /// A short name (`native`, ...).
+    var name: String { get }
+    /// One pooled (and, if the model says so, normalized) embedding per sequence.
+    func embed(_ batch: TokenBatch) throws -> [[Float]]
+    /// One row of logits per sequence; throws `noClassificationHead` when the model has none.
+    func classify(_ batch: TokenBatch) throws -> [[Float]]
+}

@@ -1,0 +1,127 @@
+import BertModelIO
+import BertTokenizers
+import Foundation
+
+/// A Hugging Face BERT-family model folder, loaded and ready: tokenizer, configuration and an engine.
+///
+/// ```swift
+/// let model = try BertModel(directory: "models/all-MiniLM-L6-v2")
+/// let vectors = try model.embed([TextInput("A cat sits."), TextInput("A dog runs.")])
+/// ```
+public struct BertModel: Sendable {
+    /// The folder and its parsed configuration.
+    public let directory: ModelDirectory
+    /// The tokenizer, set up for this model (truncation per `Options`, no padding: batches pad themselves).
+    public let tokenizer: Tokenizer
+    /// The engine.
+    public let backend: any InferenceBackend
+    /// The pooling used by `embed`: the sentence-transformers module's, else mean pooling without normalization.
+    public let pooling: Pooling
+    /// Longest input in tokens, special tokens included: `max_seq_length` of sentence-transformers if set,
+    /// else the model's position limit.
+    public let maxLength: Int
+    /// Options it was loaded with.
+    public let options: Options
+
+    /// How to load and run.
+    public struct Options: Sendable {
+        /// Cut over-long inputs to `maxLength` (true), or reject them with an error (false).
+        public var truncate: Bool
+        /// BLAS threads; 0 keeps the default of one per core.
+        public var threads: Int
+
+        /// Options; by default over-long inputs are an error.
+        public init(truncate: Bool = false, threads: Int = 0) {
+            self.truncate = truncate
+            self.threads = threads
+        }
+    }
+
+    /// Loads the model in `directory` on the native CPU engine.
+    public init(directory path: String, options: Options = Options()) throws {
+        let directory = try ModelDirectory(path: path)
+        self.directory = directory
+        self.options = options
+        let config = directory.config
+        var tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
+        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength)
+        maxLength = limit
+        if options.truncate {
+            let fromFile = tokenizer.truncation
+            tokenizer.truncation = Truncation(maxLength: limit, strategy: fromFile?.strategy ?? .longestFirst,
+                                              direction: fromFile?.direction ?? .right)
+        } else {
+            tokenizer.truncation = nil
+        }
+        tokenizer.padding = nil
+        self.tokenizer = tokenizer
+        let st = directory.sentenceTransformers
+        pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: st?.normalize ?? false)
+        NativeBackend.setThreads(options.threads)
+        backend = try NativeBackend(weights: directory.weights(), config: config, pooling: pooling)
+    }
+
+    /// The configuration.
+    public var config: BertConfig { directory.config }
+
+    /// Tokenizes one input as the model will see it; throws if it is too long and truncation is off.
+    public func tokenize(_ input: TextInput) throws -> Encoding {
+        let encoding = try tokenizer.encode(input.text, pair: input.pair)
+        guard encoding.count <= maxLength else {
+            throw TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength)
+        }
+        return encoding
+    }
+
+    /// Tokenizes inputs in parallel; an error names the input (1-based) at fault.
+    public func tokenize(_ inputs: [TextInput]) throws -> [Encoding] {
+        let encodings = try tokenizer.encodeBatch(inputs.map { ($0.text, $0.pair) })
+        for (i, encoding) in encodings.enumerated() where encoding.count > maxLength {
+            throw InputError(index: i, underlying: TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength))
+        }
+        return encodings
+    }
+
+    /// Sentence embeddings, in input order, computed in batches of `batchSize` (padded to each batch's longest).
+    public func embed(_ inputs: [TextInput], batchSize: Int = 32) throws -> [[Float]] {
+        try run(inputs, batchSize: batchSize) { try backend.embed($0) }
+    }
+
+    /// Classification logits and the winning label, in input order.
+    public func classify(_ inputs: [TextInput], batchSize: Int = 32) throws -> [Classification] {
+        try run(inputs, batchSize: batchSize) { try backend.classify($0) }.map { logits in
+            let best = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+            let maxLogit = logits[best]
+            let total = logits.reduce(0) { $0 + exp($1 - maxLogit) }
+            return Classification(label: config.id2label[best] ?? "LABEL_\(best)", score: 1 / total, logits: logits)
+        }
+    }
+
+    private func run(_ inputs: [TextInput], batchSize: Int, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
+        guard batchSize > 0 else { throw BertKitError.invalidArgument("batch size must be positive, got \(batchSize)") }
+        for (i, input) in inputs.enumerated()
+            where input.text.isEmpty || input.pair?.isEmpty == true {
+            throw InputError(index: i, underlying: BertKitError.emptyInput)
+        }
+        let encodings = try tokenize(inputs)
+        var results: [[Float]] = []
+        results.reserveCapacity(inputs.count)
+        var start = 0
+        while start < encodings.count {
+            let end = min(start + batchSize, encodings.count)
+            results.append(contentsOf: try body(TokenBatch(encodings[start..<end])))
+            start = end
+        }
+        return results
+    }
+}
+
+/// An error tied to one input of a batch (`index` is 0-based; the message counts from 1).
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    /// The input's position.
+    public let index: Int
+    /// What went wrong.
+    public let underlying: any Error
+
+    public var description: String { "input \(index + 1): \(underlying)" }
+}

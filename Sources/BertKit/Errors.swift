@@ -1,0 +1,33 @@
+/// Errors of the BertKit library itself (model loading errors come as `ModelIOError`, tokenizer errors as
+/// `TokenizerError`).
+public enum BertKitError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `classify` on a checkpoint without a classification head.
+    case noClassificationHead(path: String)
+    /// A token id outside the vocabulary.
+    case invalidTokenId(Int, vocabularySize: Int)
+    /// A token type id outside the type vocabulary.
+    case invalidTokenTypeId(Int, typeVocabularySize: Int)
+    /// A sequence longer than the model's positions allow.
+    case sequenceTooLong(tokens: Int, maxLength: Int)
+    /// An input text is empty.
+    case emptyInput
+    /// Generic invalid argument, with what is wrong.
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case let .noClassificationHead(path):
+            return "\(path) has no classification head (no classifier weights); use `bertkit embed` for sentence embeddings"
+        case let .invalidTokenId(id, size):
+            return "token id \(id) is outside the vocabulary of \(size) entries"
+        case let .invalidTokenTypeId(id, size):
+            return "token type id \(id) is outside the type vocabulary of \(size) entries"
+        case let .sequenceTooLong(tokens, maxLength):
+            return "a sequence of \(tokens) tokens is longer than the model's maximum of \(maxLength); pass --truncate to cut it"
+        case .emptyInput:
+            return "the text is empty"
+        case let .invalidArgument(message):
+            return message
+        }
+    }
+}

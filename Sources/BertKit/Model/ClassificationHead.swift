@@ -1,0 +1,53 @@
+import BertModelIO
+
+/// The sequence-classification heads of transformers, applied to the first token's hidden state.
+/// - BERT: `pooler.dense` + tanh, then `classifier` (`BertForSequenceClassification`).
+/// - RoBERTa family: `classifier.dense` + tanh, then `classifier.out_proj` (`RobertaClassificationHead`).
+/// - DistilBERT: `pre_classifier` + ReLU, then `classifier` (`DistilBertForSequenceClassification`).
+struct ClassificationHead: Sendable {
+    let dense: Linear
+    let denseActivation: ActivationKind
+    let projection: Linear
+
+    /// Number of classes.
+    var labelCount: Int { projection.outFeatures }
+
+    /// Reads the head for `config`'s architecture; throws `noClassificationHead` when the checkpoint has none.
+    init(_ store: WeightStore, config: BertConfig) throws {
+        let h = config.hiddenSize
+        switch config.architecture {
+        case .bert:
+            guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
+            let labels = store.shape("classifier.weight")?.first ?? 0
+            dense = try Linear(store, "pooler.dense", in: h, out: h)
+            denseActivation = .tanh
+            projection = try Linear(store, "classifier", in: h, out: labels)
+        case .roberta, .camembert, .xlmRoberta:
+            guard store.contains("classifier.out_proj.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
+            let labels = store.shape("classifier.out_proj.weight")?.first ?? 0
+            dense = try Linear(store, "classifier.dense", in: h, out: h)
+            denseActivation = .tanh
+            projection = try Linear(store, "classifier.out_proj", in: h, out: labels)
+        case .distilbert:
+            guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
+            let labels = store.shape("classifier.weight")?.first ?? 0
+            dense = try Linear(store, "pre_classifier", in: h, out: h)
+            denseActivation = .relu
+            projection = try Linear(store, "classifier", in: h, out: labels)
+        }
+    }
+
+    /// Logits from the first token's hidden state `cls[hidden]`.
+    func callAsFunction(_ cls: UnsafePointer<Float>) -> [Float] {
+        var hidden = [Float](repeating: 0, count: dense.outFeatures)
+        var logits = [Float](repeating: 0, count: projection.outFeatures)
+        hidden.withUnsafeMutableBufferPointer { hp in
+            dense(cls, rows: 1, into: hp.baseAddress!)
+            Kernels.activate(hp.baseAddress!, count: hp.count, denseActivation)
+            logits.withUnsafeMutableBufferPointer { lp in
+                projection(UnsafePointer(hp.baseAddress!), rows: 1, into: lp.baseAddress!)
+            }
+        }
+        return logits
+    }
+}

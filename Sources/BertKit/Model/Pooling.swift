@@ -1,0 +1,46 @@
+import BertModelIO
+
+/// Sentence-transformers pooling over one sequence's token vectors, then optional L2 normalization.
+/// https://github.com/UKPLab/sentence-transformers/blob/v3.0.0/sentence_transformers/models/Pooling.py
+public struct Pooling: Sendable, Equatable {
+    /// The modes, concatenated in order.
+    public var modes: [PoolingMode]
+    /// L2-normalize the result.
+    public var normalize: Bool
+
+    /// A pooling.
+    public init(modes: [PoolingMode], normalize: Bool) {
+        self.modes = modes
+        self.normalize = normalize
+    }
+
+    /// Output width for a hidden size.
+    public func dimension(hidden: Int) -> Int { modes.count * hidden }
+
+    /// Pools `length` rows of `hidden` floats starting at `rows`.
+    func callAsFunction(_ rows: UnsafePointer<Float>, length: Int, hidden: Int) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(dimension(hidden: hidden))
+        for mode in modes {
+            switch mode {
+            case .cls:
+                out.append(contentsOf: UnsafeBufferPointer(start: rows, count: hidden))
+            case .max:
+                var m = [Float](repeating: -.infinity, count: hidden)
+                for t in 0..<length { for i in 0..<hidden { m[i] = max(m[i], rows[t * hidden + i]) } }
+                out.append(contentsOf: m)
+            case .mean, .meanSqrtLen:
+                var sum = [Float](repeating: 0, count: hidden)
+                for t in 0..<length { for i in 0..<hidden { sum[i] += rows[t * hidden + i] } }
+                let divisor = mode == .mean ? Float(max(length, 1)) : Float(max(length, 1)).squareRoot()
+                out.append(contentsOf: sum.map { $0 / divisor })
+            }
+        }
+        if normalize {
+            let norm = out.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let scale = 1 / max(norm, 1e-12)
+            for i in out.indices { out[i] *= scale }
+        }
+        return out
+    }
+}

@@ -1,0 +1,156 @@
+/// The architectures BertKit runs, by `model_type`.
+public enum Architecture: String, Sendable, CaseIterable {
+    /// BERT and MiniLM (`bert`).
+    case bert
+    /// RoBERTa (`roberta`).
+    case roberta
+    /// CamemBERT (`camembert`), a RoBERTa.
+    case camembert
+    /// XLM-RoBERTa (`xlm-roberta`), a RoBERTa.
+    case xlmRoberta = "xlm-roberta"
+    /// DistilBERT (`distilbert`): its own tensor names, no token types.
+    case distilbert
+
+    /// RoBERTa-style: positions start after the padding id, classification head is dense + tanh + out_proj.
+    public var isRobertaFamily: Bool { self == .roberta || self == .camembert || self == .xlmRoberta }
+
+    /// The prefix task checkpoints put before the encoder's tensor names.
+    public var weightPrefix: String {
+        switch self {
+        case .bert: return "bert"
+        case .roberta, .camembert, .xlmRoberta: return "roberta"
+        case .distilbert: return "distilbert"
+        }
+    }
+}
+
+/// Feed-forward activations.
+public enum Activation: String, Sendable {
+    /// Exact GELU with erf (`gelu`).
+    case gelu
+    /// GELU, tanh approximation (`gelu_new`, `gelu_pytorch_tanh`, `gelu_fast`).
+    case geluTanh = "gelu_new"
+    /// ReLU.
+    case relu
+}
+
+/// The graph-shaping fields of `config.json`, with transformers' defaults
+/// (https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/configuration_bert.py#L99).
+/// DistilBERT's own names (`dim`, `n_layers`, ...) are mapped onto the same fields.
+public struct BertConfig: Sendable, Equatable {
+    /// The architecture.
+    public var architecture: Architecture
+    /// Width of every hidden state.
+    public var hiddenSize: Int = 768
+    /// Encoder layers.
+    public var numHiddenLayers: Int = 12
+    /// Attention heads.
+    public var numAttentionHeads: Int = 12
+    /// Feed-forward width.
+    public var intermediateSize: Int = 3072
+    /// Feed-forward activation.
+    public var hiddenAct: Activation = .gelu
+    /// LayerNorm epsilon.
+    public var layerNormEps: Float = 1e-12
+    /// Rows of the word-embedding table.
+    public var vocabSize: Int = 30522
+    /// Rows of the position-embedding table.
+    public var maxPositionEmbeddings: Int = 512
+    /// Rows of the token-type table (0 for DistilBERT).
+    public var typeVocabSize: Int = 2
+    /// The padding token id (RoBERTa positions start after it).
+    public var padTokenId: Int = 0
+    /// Class names by index, from `id2label`.
+    public var id2label: [Int: String] = [:]
+    /// `architectures` as listed.
+    public var architectures: [String] = []
+
+    /// Per-head width.
+    public var headDim: Int { hiddenSize / numAttentionHeads }
+
+    /// The first position id (RoBERTa family: `pad_token_id + 1`).
+    public var positionOffset: Int { architecture.isRobertaFamily ? padTokenId + 1 : 0 }
+
+    /// Longest sequence the position table allows, special tokens included.
+    public var maxSequenceLength: Int { maxPositionEmbeddings - positionOffset }
+
+    /// A config with transformers' defaults for `architecture`.
+    public init(architecture: Architecture) {
+        self.architecture = architecture
+    }
+
+    /// Reads `config.json` at `path`.
+    public init(contentsOf path: String) throws {
+        let json = try JSONObject(contentsOf: path)
+        guard let type = try json.string("model_type") else {
+            throw ModelIOError.malformedJSON(path: path, field: "model_type", reason: "missing field")
+        }
+        guard let architecture = Architecture(rawValue: type) else {
+            throw ModelIOError.unsupportedModelType(type, path: path)
+        }
+        self.init(architecture: architecture)
+        if architecture == .distilbert {
+            hiddenSize = try json.int("dim") ?? 768
+            numHiddenLayers = try json.int("n_layers") ?? 6
+            numAttentionHeads = try json.int("n_heads") ?? 12
+            intermediateSize = try json.int("hidden_dim") ?? 3072
+            hiddenAct = try Self.activation(json.string("activation") ?? "gelu", field: "activation", path: path)
+            typeVocabSize = 0
+            if try json.bool("sinusoidal_pos_embds") == true {
+                // The sinusoidal table is stored in the checkpoint as position_embeddings, so nothing changes here.
+            }
+        } else {
+            hiddenSize = try json.int("hidden_size") ?? hiddenSize
+            numHiddenLayers = try json.int("num_hidden_layers") ?? numHiddenLayers
+            numAttentionHeads = try json.int("num_attention_heads") ?? numAttentionHeads
+            intermediateSize = try json.int("intermediate_size") ?? intermediateSize
+            hiddenAct = try Self.activation(json.string("hidden_act") ?? "gelu", field: "hidden_act", path: path)
+            layerNormEps = Float(try json.double("layer_norm_eps") ?? 1e-12)
+            typeVocabSize = try json.int("type_vocab_size") ?? typeVocabSize
+            if let kind = try json.string("position_embedding_type"), kind != "absolute" {
+                throw ModelIOError.invalidConfig(path: path, field: "position_embedding_type",
+                                                 reason: "'\(kind)' is not supported; only 'absolute'")
+            }
+        }
+        vocabSize = try json.int("vocab_size") ?? vocabSize
+        maxPositionEmbeddings = try json.int("max_position_embeddings") ?? maxPositionEmbeddings
+        padTokenId = try json.int("pad_token_id") ?? (architecture.isRobertaFamily ? 1 : 0)
+        architectures = (try json.array("architectures") as? [String]) ?? []
+        if let labels = try json.object("id2label") {
+            for (key, value) in labels {
+                guard let index = Int(key), let name = value as? String else {
+                    throw ModelIOError.malformedJSON(path: path, field: "id2label.\(key)",
+                                                     reason: "expected an integer key and a string label")
+                }
+                id2label[index] = name
+            }
+        }
+        try validate(path: path)
+    }
+
+    private static func activation(_ name: String, field: String, path: String) throws -> Activation {
+        switch name {
+        case "gelu": return .gelu
+        case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": return .geluTanh
+        case "relu": return .relu
+        default:
+            throw ModelIOError.invalidConfig(path: path, field: field, reason: "activation '\(name)' is not supported")
+        }
+    }
+
+    private func validate(path: String) throws {
+        for (field, value) in [("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),
+                               ("num_attention_heads", numAttentionHeads), ("intermediate_size", intermediateSize),
+                               ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings)] where value <= 0 {
+            throw ModelIOError.invalidConfig(path: path, field: field, reason: "must be positive, is \(value)")
+        }
+        guard hiddenSize % numAttentionHeads == 0 else {
+            throw ModelIOError.invalidConfig(path: path, field: "num_attention_heads",
+                                             reason: "hidden size \(hiddenSize) is not divisible by \(numAttentionHeads) heads")
+        }
+        guard maxSequenceLength > 0 else {
+            throw ModelIOError.invalidConfig(path: path, field: "max_position_embeddings",
+                                             reason: "leaves no positions after the padding offset \(positionOffset)")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import BertKit
+import Foundation
+
+@main
+struct BertKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bertkit",
+        abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
+        subcommands: [TokenizeCommand.self, EmbedCommand.self, ClassifyCommand.self, InfoCommand.self])
+}
+
+/// Options shared by the commands that read inputs and run a model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, model.safetensors).")
+    var model: String
+
+    @Option(name: .long, help: "Read inputs from this file instead of standard input (text or JSON Lines).")
+    var input: String?
+
+    @Flag(name: .long, help: "Cut inputs longer than the model's maximum length instead of failing.")
+    var truncate = false
+
+    @Option(name: .long, help: "BLAS threads (0: one per core).")
+    var threads = 0
+
+    func load() throws -> BertModel {
+        try BertModel(directory: model, options: .init(truncate: truncate, threads: threads))
+    }
+}
+
+/// Runs `body`, turning any error into one line on standard error and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("bertkit: error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Inputs are processed in chunks so output streams and memory stays bounded.
+let chunkSize = 1024
+
+/// Wraps a per-input error with its line number.
+func lineError(_ error: any Error, offset: Int, source: String) -> any Error {
+    if let inputError = error as? InputError {
+        return CLIError("\(source) line \(offset + inputError.index + 1): \(inputError.underlying)")
+    }
+    return error
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import BertKit
+import BertModelIO
+import Foundation
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Describe a model folder: architecture, sizes, parameters, tokenizer, pooling, labels.")
+
+    @Option(name: .long, help: "Model folder.")
+    var model: String
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try BertModel(directory: model)
+            let c = loaded.config
+            let native = loaded.backend as? NativeBackend
+            let parameters = native.map { store in
+                store.weights.file.entries.values.filter { ["F32", "F16", "BF16"].contains($0.dtypeName) }
+                    .reduce(0) { $0 + $1.shape.reduce(1, *) }
+            } ?? 0
+            let dtypes = Set(native?.weights.file.entries.values.map(\.dtypeName) ?? []).sorted()
+            let labels = c.id2label.keys.sorted().map { JSONLineWriter.quote(c.id2label[$0] ?? "") }
+            let fields: [(String, String)] = [
+                ("model_type", JSONLineWriter.quote(c.architecture.rawValue)),
+                ("architectures", "[" + c.architectures.map(JSONLineWriter.quote).joined(separator: ",") + "]"),
+                ("hidden_size", "\(c.hiddenSize)"),
+                ("num_hidden_layers", "\(c.numHiddenLayers)"),
+                ("num_attention_heads", "\(c.numAttentionHeads)"),
+                ("intermediate_size", "\(c.intermediateSize)"),
+                ("hidden_act", JSONLineWriter.quote(c.hiddenAct.rawValue)),
+                ("vocab_size", "\(c.vocabSize)"),
+                ("max_position_embeddings", "\(c.maxPositionEmbeddings)"),
+                ("max_length", "\(loaded.maxLength)"),
+                ("parameters", "\(parameters)"),
+                ("weight_dtypes", "[" + dtypes.map(JSONLineWriter.quote).joined(separator: ",") + "]"),
+                ("tokenizer", JSONLineWriter.quote(loaded.tokenizer.modelKind)),
+                ("tokenizer_vocab_size", "\(loaded.tokenizer.model.vocabularySize)"),
+                ("pooling", "[" + loaded.pooling.modes.map { JSONLineWriter.quote($0.rawValue) }.joined(separator: ",") + "]"),
+                ("normalize", "\(loaded.pooling.normalize)"),
+                ("embedding_dimension", "\(loaded.pooling.dimension(hidden: c.hiddenSize))"),
+                ("classification_head", "\(native?.hasClassificationHead ?? false)"),
+                ("labels", "[" + labels.joined(separator: ",") + "]"),
+            ]
+            let body = fields.map { "  \(JSONLineWriter.quote($0.0)): \($0.1)" }.joined(separator: ",\n")
+            print("{\n" + body + "\n}")
+        }
+    }
+}
