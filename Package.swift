@@ -29,10 +29,12 @@ let package = Package(
             name: "bertkit",
             dependencies: ["BertKit", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers"]),
-        .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO"]),
-        .testTarget(name: "BertKitTests", dependencies: ["BertKit"]),
-        .testTarget(name: "CLITests", dependencies: ["BertKit"]),
+        // Fixture paths shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers", "TestSupport"]),
+        .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO", "TestSupport"]),
+        .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

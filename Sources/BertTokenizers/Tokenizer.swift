@@ -107,7 +107,10 @@ public struct Tokenizer: Sendable {
         var second = pair.map { encodeSequence($0, sequence: 1) }
         if let truncation {
             let added = addSpecialTokens ? specialTokenCount(isPair: second != nil) : 0
-            try truncation.apply(budget: max(0, truncation.maxLength - added), &first, &second)
+            // As HF: when the special tokens alone exceed `maxLength`, nothing is cut.
+            if added <= truncation.maxLength {
+                try truncation.apply(budget: truncation.maxLength - added, &first, &second)
+            }
         }
         var result: Encoding
         if addSpecialTokens, let postProcessor {

@@ -33,6 +33,12 @@ public struct Truncation: Sendable, Equatable {
 
     /// Cuts `first` and `second` so that together they hold at most `budget` tokens (HF `truncate_encodings`).
     func apply(budget: Int, _ first: inout Encoding, _ second: inout Encoding?) throws {
+        if budget == 0 {
+            // HF empties both sequences when the special tokens alone fill `maxLength`.
+            first.truncate(to: 0)
+            second?.truncate(to: 0)
+            return
+        }
         let total = first.count + (second?.count ?? 0)
         guard total > budget else { return }
         let toRemove = total - budget

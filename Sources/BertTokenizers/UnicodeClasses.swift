@@ -2,7 +2,19 @@ import Foundation
 
 /// Character classes used by the BERT normalizer and pre-tokenizer, defined as in HF tokenizers
 /// (`normalizers/bert.rs`, `pre_tokenizers/bert.rs`).
+///
+/// HF takes general categories (Mn, Cf, Co, P*) from the `unicode_categories` crate, whose tables are those of
+/// Unicode 8.0: a character assigned later (a Unicode 9 combining mark, say) is not in them. Swift's
+/// properties follow the newest Unicode, so each such test also asks that the character's age be at most 8.0
+/// (checked in the parity fixtures: U+08E3, 8.0, is stripped as an accent; U+08D4, 9.0, is not).
 enum UnicodeClasses {
+    /// Whether `s` was assigned in Unicode 8.0 or earlier.
+    @inline(__always)
+    static func inUnicode8(_ s: Unicode.Scalar) -> Bool {
+        guard let age = s.properties.age else { return false }
+        return age.major < 8 || (age.major == 8 && age.minor == 0)
+    }
+
     /// Whitespace as BERT sees it: tab, newline, carriage return, and Unicode White_Space.
     @inline(__always)
     static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
@@ -12,13 +24,15 @@ enum UnicodeClasses {
         return s.properties.isWhitespace
     }
 
-    /// "Other" characters (Cc, Cf, Cn, Co, Cs) except tab, newline and carriage return.
+    /// "Other" characters except tab, newline and carriage return: Cc, Cf, Co, Cs. Unassigned code points (Cn)
+    /// are kept, as HF tokenizers keeps them.
     @inline(__always)
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
         if s.value >= 0x20 && s.value < 0x7F { return false }
         switch s.properties.generalCategory {
-        case .control, .format, .unassigned, .privateUse, .surrogate: return true
+        case .control, .surrogate: return true
+        case .format, .privateUse: return inUnicode8(s)
         default: return false
         }
     }
@@ -54,7 +68,7 @@ enum UnicodeClasses {
     /// Nonspacing marks (Mn), which `strip_accents` removes after NFD.
     @inline(__always)
     static func isNonspacingMark(_ s: Unicode.Scalar) -> Bool {
-        s.value >= 0x300 && s.properties.generalCategory == .nonspacingMark
+        s.value >= 0x300 && s.properties.generalCategory == .nonspacingMark && inUnicode8(s)
     }
 }
 

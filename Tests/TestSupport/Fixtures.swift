@@ -1,0 +1,53 @@
+import Foundation
+
+/// Paths of the committed fixtures and of the models that setup (`make models`) fetches.
+public enum Fixtures {
+    /// The repository root.
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Tests/Fixtures/<relative>`.
+    public static func path(_ relative: String) -> String {
+        root.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative).path
+    }
+
+    /// The MiniLM folder: `$BERTKIT_MINILM`, else `models/all-MiniLM-L6-v2` (made by `make models`).
+    public static var miniLM: String {
+        ProcessInfo.processInfo.environment["BERTKIT_MINILM"]
+            ?? root.appendingPathComponent("models/all-MiniLM-L6-v2").path
+    }
+
+    /// Says how to get the MiniLM model when it is missing (tests then fail with this message).
+    public static var miniLMMissing: String? {
+        FileManager.default.fileExists(atPath: miniLM + "/model.safetensors")
+            ? nil : "MiniLM not found at \(miniLM): run `make models` (make test does it)"
+    }
+
+    /// Reads a JSON Lines file as dictionaries.
+    public static func jsonLines(_ relative: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+        return try data.split(separator: UInt8(ascii: "\n")).map {
+            try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any]
+        }
+    }
+
+    /// Reads a JSON file as a dictionary.
+    public static func json(_ relative: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path(relative)))) as! [String: Any]
+    }
+
+    /// Reads a little-endian float32 file.
+    public static func floats(_ relative: String) throws -> [Float] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+        return data.withUnsafeBytes { raw in
+            (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+    }
+
+    /// A fresh temporary folder.
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
