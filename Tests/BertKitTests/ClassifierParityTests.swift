@@ -1,0 +1,76 @@
+import BertKit
+import BertTokenizers
+import Foundation
+import TestSupport
+import Testing
+
+/// Random-weight classifiers (BERT, RoBERTa, DistilBERT; F32, F16, BF16 weights) against transformers' logits
+/// (Tests/Fixtures/models/*/expected.json, made by tools/make_fixtures.py).
+@Suite struct ClassifierParityTests {
+    /// Max absolute difference of logits.
+    static let tolerance: Float = 1e-4
+
+    static let models = ["tiny-bert-cls", "tiny-bert-cls-f16", "tiny-bert-cls-bf16", "tiny-roberta-cls", "tiny-distilbert-cls"]
+
+    struct Expected {
+        let inputs: [TextInput]
+        let ids: [[Int]]
+        let logits: [[Float]]
+
+        init(_ name: String) throws {
+            let json = try Fixtures.json("models/\(name)/expected.json")
+            inputs = (json["inputs"] as! [[String: Any]]).map { TextInput($0["text"] as! String, pair: $0["text_pair"] as? String) }
+            ids = json["ids"] as! [[Int]]
+            logits = (json["logits"] as! [[Double]]).map { $0.map(Float.init) }
+        }
+    }
+
+    @Test(arguments: models)
+    func tokenizerMatchesReference(name: String) throws {
+        let model = try BertModel(directory: Fixtures.path("models/\(name)"))
+        let expected = try Expected(name)
+        for (input, ids) in zip(expected.inputs, expected.ids) {
+            #expect(try model.tokenize(input).ids == ids, "\(input)")
+        }
+    }
+
+    @Test(arguments: models, [1, 5, 16])
+    func logitsMatchTransformers(name: String, batchSize: Int) throws {
+        let model = try BertModel(directory: Fixtures.path("models/\(name)"))
+        let expected = try Expected(name)
+        let native = try #require(model.backend as? NativeBackend)
+        #expect(native.labelCount == 3)
+        // Ids straight from the fixture, so the empty input is covered too; batches mix lengths (padding).
+        let encodings = try expected.inputs.map { try model.tokenize($0) }
+        var logits: [[Float]] = []
+        for start in stride(from: 0, to: encodings.count, by: batchSize) {
+            logits += try native.classify(TokenBatch(encodings[start..<min(start + batchSize, encodings.count)]))
+        }
+        var worst: Float = 0
+        for (got, want) in zip(logits, expected.logits) {
+            #expect(got.count == want.count)
+            for (a, b) in zip(got, want) { worst = max(worst, abs(a - b)) }
+        }
+        #expect(logits.count == expected.logits.count)
+        #expect(worst <= Self.tolerance, "\(name) batch \(batchSize): max abs difference \(worst)")
+    }
+
+    @Test func classifyReturnsLabelsFromConfig() throws {
+        let model = try BertModel(directory: Fixtures.path("models/tiny-bert-cls"))
+        let expected = try Expected("tiny-bert-cls")
+        let results = try model.classify([expected.inputs[0], expected.inputs[1]])
+        for (result, want) in zip(results, expected.logits) {
+            let best = want.indices.max { want[$0] < want[$1] }!
+            #expect(result.label == ["negative", "neutral", "positive"][best])
+            let probabilities = want.map { exp($0 - want[best]) }
+            #expect(abs(result.score - 1 / probabilities.reduce(0, +)) < 1e-5)
+        }
+    }
+
+    @Test func halfPrecisionWeightsAreConverted() throws {
+        let f16 = try #require(try BertModel(directory: Fixtures.path("models/tiny-bert-cls-f16")).backend as? NativeBackend)
+        let tensor = try f16.weights.floats("bert.embeddings.word_embeddings.weight",
+                                            shape: try #require(f16.weights.shape("embeddings.word_embeddings.weight")))
+        #expect(tensor.converted)
+    }
+}

@@ -1,0 +1,75 @@
+import BertKit
+import Foundation
+import TestSupport
+import Testing
+
+/// all-MiniLM-L6-v2 against sentence-transformers (Tests/Fixtures/minilm, made by tools/make_fixtures.py).
+@Suite struct MiniLMParityTests {
+    /// Max absolute difference per component of the normalized embeddings.
+    static let tolerance: Float = 1e-5
+
+    @Test(arguments: [1, 32])
+    func embeddingsMatchSentenceTransformers(batchSize: Int) throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let meta = try Fixtures.json("minilm/sentences.json")
+        let sentences = meta["sentences"] as! [String]
+        let dimension = meta["dimension"] as! Int
+        let expected = try Fixtures.floats("minilm/embeddings.f32")
+        #expect(sentences.count >= 200)
+        #expect(expected.count == sentences.count * dimension)
+        // sentence-transformers truncates to max_seq_length; ask for the same.
+        let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true))
+        #expect(model.maxLength == meta["max_seq_length"] as! Int)
+        let vectors = try model.embed(sentences.map { TextInput($0) }, batchSize: batchSize)
+        var worst: Float = 0
+        var worstCosine: Float = 1
+        for (i, v) in vectors.enumerated() {
+            #expect(v.count == dimension)
+            let reference = expected[(i * dimension)..<((i + 1) * dimension)]
+            var dot: Float = 0
+            for (a, b) in zip(v, reference) {
+                worst = max(worst, abs(a - b))
+                dot += a * b
+            }
+            worstCosine = min(worstCosine, dot)
+        }
+        #expect(worst <= Self.tolerance, "max abs difference \(worst)")
+        #expect(worstCosine >= 0.99999, "min cosine \(worstCosine)")
+    }
+
+    @Test func overlongInputIsAnErrorUnlessTruncationIsAsked() throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let model = try BertModel(directory: Fixtures.miniLM)
+        let long = Array(repeating: "word", count: 300).joined(separator: " ")
+        #expect(throws: InputError.self) { try model.embed([TextInput("short"), TextInput(long)]) }
+        do {
+            _ = try model.embed([TextInput("short"), TextInput(long)])
+        } catch let error as InputError {
+            #expect(error.index == 1)
+            #expect("\(error)".contains("302 tokens"))
+        }
+        let truncating = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true))
+        #expect(try truncating.tokenize(TextInput(long)).count == 256)
+    }
+
+    @Test func weightsAreMappedNotCopied() throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let model = try BertModel(directory: Fixtures.miniLM)
+        let native = try #require(model.backend as? NativeBackend)
+        let store = native.weights
+        for name in ["embeddings.word_embeddings.weight", "encoder.layer.5.output.dense.weight"] {
+            let tensor = try store.floats(name, shape: try #require(store.shape(name)))
+            #expect(!tensor.converted)
+            #expect(store.file.file.contains(UnsafeRawPointer(tensor.pointer)))
+        }
+    }
+
+    @Test func emptyInputIsRejectedWithItsIndex() throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let model = try BertModel(directory: Fixtures.miniLM)
+        #expect(throws: InputError.self) { try model.embed([TextInput("a"), TextInput("")]) }
+        #expect(throws: BertKitError.noClassificationHead(path: Fixtures.miniLM + "/model.safetensors")) {
+            try model.classify([TextInput("a")])
+        }
+    }
+}
