@@ -44,8 +44,16 @@ public struct FloatTensor: @unchecked Sendable {
     /// Number of elements.
     public var count: Int { shape.reduce(1, *) }
 
-    /// The values as a buffer.
+    /// The values as a buffer; valid only while this tensor is alive (see `withUnsafeBufferPointer`).
     public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: pointer, count: count) }
+
+    /// Calls `body` with the values, keeping their storage alive meanwhile.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(owner) { try body(buffer) }
+    }
+
+    /// A copy of the values.
+    public var values: [Float] { withUnsafeBufferPointer { Array($0) } }
 
     /// Reads `view` as float32: no copy when it is F32 and 4-byte aligned, else a converted copy.
     public init(_ view: TensorView) {

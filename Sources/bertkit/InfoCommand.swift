@@ -41,6 +41,8 @@ struct InfoCommand: ParsableCommand {
                 ("embedding_dimension", "\(loaded.pooling.dimension(hidden: c.hiddenSize))"),
                 ("classification_head", "\(native?.hasClassificationHead ?? false)"),
                 ("labels", "[" + labels.joined(separator: ",") + "]"),
+                ("weights_file_bytes", "\(native?.weights.file.file.count ?? 0)"),
+                ("resident_memory_after_load_kb", ResidentMemory.current().json),
             ]
             let body = fields.map { "  \(JSONLineWriter.quote($0.0)): \($0.1)" }.joined(separator: ",\n")
             print("{\n" + body + "\n}")

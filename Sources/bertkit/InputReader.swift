@@ -39,29 +39,32 @@ struct InputReader {
         return result
     }
 
+    /// The JSON form of an input line.
+    private struct Line: Decodable {
+        var text: String
+        var textPair: String?
+        enum CodingKeys: String, CodingKey { case text, textPair = "text_pair" }
+    }
+
     private func parse(_ line: String, lineNumber: Int) throws -> TextInput {
         guard line.first == "{" else { return TextInput(line) }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {
+        do {
+            let parsed = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+            return TextInput(parsed.text, pair: parsed.textPair)
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw CLIError("\(source) line \(lineNumber): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' must be a string")
+        } catch DecodingError.keyNotFound(_, _) {
+            throw CLIError("\(source) line \(lineNumber): a JSON input needs a 'text' field")
+        } catch {
             throw CLIError("\(source) line \(lineNumber): malformed JSON (\(jsonReason(error)))")
         }
-        guard let dict = object as? [String: Any] else {
-            throw CLIError("\(source) line \(lineNumber): expected a JSON object")
-        }
-        guard let text = dict["text"] as? String else {
-            throw CLIError("\(source) line \(lineNumber): field 'text' must be a string")
-        }
-        if let pair = dict["text_pair"], !(pair is NSNull) {
-            guard let pairText = pair as? String else {
-                throw CLIError("\(source) line \(lineNumber): field 'text_pair' must be a string")
-            }
-            return TextInput(text, pair: pairText)
-        }
-        return TextInput(text)
     }
 
     private func jsonReason(_ error: any Error) -> String {
-        (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "not valid JSON"
+        if case let DecodingError.dataCorrupted(context) = error {
+            return (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+        }
+        return "not valid JSON"
     }
 }
 

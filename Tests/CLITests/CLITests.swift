@@ -1,0 +1,151 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The `bertkit` executable, run as a user runs it: JSON Lines out, one-line errors and exit status 1 on bad input.
+@Suite struct CLITests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The built executable: `$BERTKIT_BIN`, else `.build/debug/bertkit`.
+    static var binary: String {
+        ProcessInfo.processInfo.environment["BERTKIT_BIN"] ?? Fixtures.root.appendingPathComponent(".build/debug/bertkit").path
+    }
+
+    static func run(_ arguments: [String], stdin: Data = Data()) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(stdin)
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                   stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static let tiny = Fixtures.path("models/tiny-bert-cls")
+
+    /// Asserts a failure with one line on stderr containing `message`.
+    static func expectFailure(_ run: Run, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(run.status == 1, sourceLocation: sourceLocation)
+        #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
+        #expect(run.stderr.hasPrefix("bertkit: error: "), "\(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stderr.contains(message), "\(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test func tokenizeWritesJSONLinesInInputOrder() throws {
+        let run = try Self.run(["tokenize", "--model", Self.tiny],
+                               stdin: Data("The cat\n{\"text\": \"a dog\", \"text_pair\": \"the mat\"}\n".utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines[0]["tokens"] as? [String] == ["[CLS]", "the", "cat", "[SEP]"])
+        #expect(lines[1]["type_ids"] as? [Int] == [0, 0, 0, 0, 1, 1, 1])
+        #expect(lines[1]["attention_mask"] as? [Int] == [1, 1, 1, 1, 1, 1, 1])
+    }
+
+    @Test func classifyPrintsLabelScoreAndLogits() throws {
+        let expected = try Fixtures.json("models/tiny-bert-cls/expected.json")
+        let logits = (expected["logits"] as! [[Double]])[0]
+        let run = try Self.run(["classify", "--model", Self.tiny, "--batch-size", "1"], stdin: Data("the cat sat on the mat\n".utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let got = line["logits"] as! [Double]
+        for (a, b) in zip(got, logits) { #expect(abs(a - b) < 1e-4) }
+        #expect(["negative", "neutral", "positive"].contains(line["label"] as! String))
+    }
+
+    @Test func embedOnATinyModelGivesOneVectorPerLine() throws {
+        let run = try Self.run(["embed", "--model", Self.tiny, "--batch-size", "2"], stdin: Data("a\nb c\nd e f\n".utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        let vectors = run.stdout.split(separator: "\n").map {
+            (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["embedding"] as! [Double]
+        }
+        #expect(vectors.count == 3 && vectors.allSatisfy { $0.count == 48 })
+    }
+
+    @Test func classifyWithoutHeadSuggestsEmbed() throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        Self.expectFailure(try Self.run(["classify", "--model", Fixtures.miniLM], stdin: Data("hi\n".utf8)),
+                           "has no classification head (no classifier weights); use `bertkit embed`")
+    }
+
+    @Test func missingFolderAndFile() throws {
+        Self.expectFailure(try Self.run(["embed", "--model", "/no/such/model"]), "missing file or folder: /no/such/model")
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny, "--input", "/no/input.txt"]), "input file not found: /no/input.txt")
+    }
+
+    @Test func badInputLinesNameTheLine() throws {
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n{\"text\": \n".utf8)),
+                           "stdin line 2: malformed JSON")
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n{\"text\": 3}\n".utf8)),
+                           "stdin line 2: field 'text' must be a string")
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data([0x61, 0x0A, 0xC3, 0x28, 0x0A])),
+                           "stdin line 2: invalid UTF-8")
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n\nfine\n".utf8)),
+                           "stdin line 2: the text is empty")
+        let long = Array(repeating: "cat", count: 60).joined(separator: " ")
+        Self.expectFailure(try Self.run(["classify", "--model", Self.tiny], stdin: Data("ok\n\(long)\n".utf8)),
+                           "stdin line 2: input has 62 tokens, more than the maximum of 40")
+        let truncated = try Self.run(["classify", "--model", Self.tiny, "--truncate"], stdin: Data("ok\n\(long)\n".utf8))
+        #expect(truncated.status == 0 && truncated.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func brokenCheckpointsAreNamed() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        for file in ["config.json", "tokenizer.json", "model.safetensors"] {
+            try FileManager.default.copyItem(atPath: Self.tiny + "/" + file, toPath: dir.path + "/" + file)
+        }
+        // A safetensors header that lies about a tensor's size.
+        var bytes = try Data(contentsOf: dir.appendingPathComponent("model.safetensors"))
+        let headerLength = Int(bytes.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        var header = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
+        header = header.replacingOccurrences(of: "[3,48]", with: "[4,48]")
+        bytes.replaceSubrange(8..<(8 + headerLength), with: Data(header.utf8))
+        try bytes.write(to: dir.appendingPathComponent("model.safetensors"))
+        Self.expectFailure(try Self.run(["classify", "--model", dir.path], stdin: Data("hi\n".utf8)),
+                           "corrupt safetensors file \(dir.path)/model.safetensors: tensor 'classifier.weight': shape [4, 48]")
+        try Data(#"{"model_type": "gpt2"}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        Self.expectFailure(try Self.run(["info", "--model", dir.path]), "unsupported model type 'gpt2'")
+        try Data(#"{"model_type": "bert", "#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        Self.expectFailure(try Self.run(["info", "--model", dir.path]), "malformed JSON in \(dir.path)/config.json")
+    }
+
+    @Test func missingOrMisshapedTensor() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        for file in ["tokenizer.json", "model.safetensors"] {
+            try FileManager.default.copyItem(atPath: Self.tiny + "/" + file, toPath: dir.path + "/" + file)
+        }
+        var config = try String(contentsOfFile: Self.tiny + "/config.json", encoding: .utf8)
+        config = config.replacingOccurrences(of: "\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 3")
+        try config.write(toFile: dir.path + "/config.json", atomically: true, encoding: .utf8)
+        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+                           "tensor 'encoder.layer.2.attention.self.query.weight' is missing")
+        config = config.replacingOccurrences(of: "\"num_hidden_layers\": 3", with: "\"num_hidden_layers\": 2")
+            .replacingOccurrences(of: "\"intermediate_size\": 80", with: "\"intermediate_size\": 64")
+        try config.write(toFile: dir.path + "/config.json", atomically: true, encoding: .utf8)
+        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+                           "tensor 'bert.encoder.layer.0.intermediate.dense.weight' in \(dir.path)/model.safetensors has shape [80, 48], expected [64, 48]")
+    }
+
+    @Test func infoDescribesTheModel() throws {
+        let run = try Self.run(["info", "--model", Fixtures.path("models/tiny-roberta-cls")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let info = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(info["model_type"] as? String == "roberta")
+        #expect(info["parameters"] as? Int == 48499)
+        #expect(info["labels"] as? [String] == ["negative", "neutral", "positive"])
+        #expect(info["classification_head"] as? Bool == true)
+    }
+}
