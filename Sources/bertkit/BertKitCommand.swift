@@ -44,6 +44,26 @@ func reportingErrors(_ body: () throws -> Void) throws {
 /// Inputs are processed in chunks so output streams and memory stays bounded.
 let chunkSize = 1024
 
+/// Loads the model, reads the inputs, and writes the JSON lines that `body` makes for each chunk of them, in input
+/// order. `check` runs once after loading, before any input is read.
+func streamInputs(_ options: ModelOptions, check: (BertModel) throws -> Void = { _ in },
+                  _ body: (BertModel, [TextInput]) throws -> [String]) throws {
+    try reportingErrors {
+        let model = try options.load()
+        try check(model)
+        let reader = try InputReader(path: options.input)
+        let inputs = try reader.inputs()
+        var out = JSONLineWriter()
+        for start in stride(from: 0, to: inputs.count, by: chunkSize) {
+            let chunk = Array(inputs[start..<min(start + chunkSize, inputs.count)])
+            let lines: [String]
+            do { lines = try body(model, chunk) } catch { throw lineError(error, offset: start, source: reader.source) }
+            for line in lines { out.line(line) }
+        }
+        out.flush()
+    }
+}
+
 /// Wraps a per-input error with its line number.
 func lineError(_ error: any Error, offset: Int, source: String) -> any Error {
     if let inputError = error as? InputError {

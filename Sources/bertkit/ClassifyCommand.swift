@@ -1,0 +1,25 @@
+import ArgumentParser
+import BertKit
+import Foundation
+
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify", abstract: "Print the label, score and logits of each input line as JSON Lines.")
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(name: .long, help: "Sequences per batch.")
+    var batchSize = 32
+
+    func run() throws {
+        try streamInputs(options, check: { model in
+            guard (model.backend as? NativeBackend)?.hasClassificationHead ?? true else {
+                throw BertKitError.noClassificationHead(path: model.directory.weightsPath)
+            }
+        }) { model, chunk in
+            try model.classify(chunk, batchSize: batchSize).map { r in
+                "{\"label\":\(JSONLineWriter.quote(r.label)),\"score\":\(r.score),\"logits\":\(JSONLineWriter.array(r.logits))}"
+            }
+        }
+    }
+}
