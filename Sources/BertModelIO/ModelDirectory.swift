@@ -1,6 +1,6 @@
 import Foundation
 
-func FileManager_fileExists(_ path: String) -> Bool {
+func fileExists(_ path: String) -> Bool {
     FileManager.default.fileExists(atPath: path)
 }
 

@@ -30,7 +30,7 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
     /// Reads the settings of the model in `directory`, or nil if it has no `modules.json`.
     public static func load(directory: String) throws -> SentenceTransformersConfig? {
         let modulesPath = directory + "/modules.json"
-        guard FileManager_fileExists(modulesPath) else { return nil }
+        guard fileExists(modulesPath) else { return nil }
         let modules = try JSONArrayFile(path: modulesPath).objects()
         var pooling: [PoolingMode]? = nil
         var normalize = false
@@ -62,7 +62,7 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
         }
         var maxSeqLength: Int?
         let bertConfigPath = directory + "/sentence_bert_config.json"
-        if FileManager_fileExists(bertConfigPath) {
+        if fileExists(bertConfigPath) {
             maxSeqLength = try JSONObject(contentsOf: bertConfigPath).int("max_seq_length")
         }
         return SentenceTransformersConfig(pooling: pooling ?? [.mean], normalize: normalize, maxSeqLength: maxSeqLength)

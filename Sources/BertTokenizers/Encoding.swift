@@ -38,12 +38,17 @@ public struct Encoding: Sendable, Equatable {
     /// Keeps the first `length` tokens.
     public mutating func truncate(to length: Int) {
         guard length < count else { return }
-        ids.removeLast(count - length)
-        tokens.removeLast(tokens.count - length)
-        typeIds.removeLast(typeIds.count - length)
-        attentionMask.removeLast(attentionMask.count - length)
-        specialTokensMask.removeLast(specialTokensMask.count - length)
-        offsets.removeLast(offsets.count - length)
-        sequenceIds.removeLast(sequenceIds.count - length)
+        keep(0..<length)
+    }
+
+    /// Keeps only the tokens in `range`.
+    mutating func keep(_ range: Range<Int>) {
+        ids = Array(ids[range])
+        tokens = Array(tokens[range])
+        typeIds = Array(typeIds[range])
+        attentionMask = Array(attentionMask[range])
+        specialTokensMask = Array(specialTokensMask[range])
+        offsets = Array(offsets[range])
+        sequenceIds = Array(sequenceIds[range])
     }
 }

@@ -79,17 +79,6 @@ public struct Truncation: Sendable, Equatable {
 
     private func cut(_ encoding: inout Encoding, to length: Int) {
         guard length < encoding.count else { return }
-        if direction == .right {
-            encoding.truncate(to: length)
-        } else {
-            let drop = encoding.count - length
-            encoding.ids.removeFirst(drop)
-            encoding.tokens.removeFirst(drop)
-            encoding.typeIds.removeFirst(drop)
-            encoding.attentionMask.removeFirst(drop)
-            encoding.specialTokensMask.removeFirst(drop)
-            encoding.offsets.removeFirst(drop)
-            encoding.sequenceIds.removeFirst(drop)
-        }
+        encoding.keep(direction == .right ? 0..<length : (encoding.count - length)..<encoding.count)
     }
 }

@@ -59,6 +59,9 @@ import Testing
         #expect(e.offsets[1] == 0..<3 && e.offsets[3] == 8..<9 && e.offsets[7] == 2..<5)
         tokenizer.truncation = Truncation(maxLength: 6)
         #expect(try tokenizer.encode("the cat sat on the mat", pair: "a dog").tokens == ["[CLS]", "the", "cat", "[SEP]", "a", "[SEP]"])
+        tokenizer.truncation = Truncation(maxLength: 6, direction: .left)
+        #expect(try tokenizer.encode("the cat sat on the mat").tokens == ["[CLS]", "sat", "on", "the", "mat", "[SEP]"])
+        #expect(try tokenizer.encode("the cat sat on the mat", pair: "a dog").tokens == ["[CLS]", "the", "mat", "[SEP]", "dog", "[SEP]"])
         tokenizer.truncation = Truncation(maxLength: 6, strategy: .onlySecond)
         #expect(throws: TokenizerError.self) { try tokenizer.encode("the cat sat on the mat", pair: "a dog") }
         let batch = try tokenizer.encodeBatch([("the cat", nil), ("a dog", "the mat")])
