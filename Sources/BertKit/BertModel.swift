@@ -27,13 +27,16 @@ public struct BertModel: Sendable {
     public struct Options: Sendable {
         /// Cut over-long inputs to `maxLength` (true), or reject them with an error (false).
         public var truncate: Bool
-        /// BLAS threads; 0 keeps the default of one per core.
+        /// Engine threads; 0 means one per core.
         public var threads: Int
+        /// Packed (padding-free, the default) or padded execution.
+        public var mode: ExecutionMode
 
         /// Options; by default over-long inputs are an error.
-        public init(truncate: Bool = false, threads: Int = 0) {
+        public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed) {
             self.truncate = truncate
             self.threads = threads
+            self.mode = mode
         }
     }
 
@@ -57,8 +60,8 @@ public struct BertModel: Sendable {
         self.tokenizer = tokenizer
         let st = directory.sentenceTransformers
         pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: st?.normalize ?? false)
-        NativeBackend.setThreads(options.threads)
-        backend = try NativeBackend(weights: directory.weights(), config: config, pooling: pooling)
+        backend = try NativeBackend(weights: directory.weights(), config: config, pooling: pooling,
+                                    options: .init(mode: options.mode, threads: options.threads))
     }
 
     /// The configuration.

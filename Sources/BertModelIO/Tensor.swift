@@ -85,6 +85,14 @@ public struct FloatTensor: @unchecked Sendable {
         converted = true
     }
 
+    init(name: String, shape: [Int], pointer: UnsafePointer<Float>, converted: Bool, owner: AnyObject) {
+        self.name = name
+        self.shape = shape
+        self.pointer = pointer
+        self.converted = converted
+        self.owner = owner
+    }
+
     /// IEEE half to float, exact for every value (subnormals, infinities and NaN included).
     static func halfToFloat(_ h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
@@ -110,4 +118,14 @@ final class OwnedFloats {
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
     deinit { pointer.deallocate() }
+}
+
+extension FloatTensor {
+    /// A tensor that owns a copy of `values` (for weights BertKit derives at load, such as fused Q/K/V).
+    public init(name: String, shape: [Int], values: [Float]) {
+        precondition(values.count == shape.reduce(1, *), "FloatTensor(name:shape:values:) needs one value per element")
+        let storage = OwnedFloats(count: values.count)
+        values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
+        self.init(name: name, shape: shape, pointer: UnsafePointer(storage.pointer), converted: true, owner: storage)
+    }
 }

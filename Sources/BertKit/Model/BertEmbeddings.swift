@@ -26,30 +26,40 @@ struct BertEmbeddings: Sendable {
         positionOffset = config.positionOffset
     }
 
-    /// Writes `x[batch.count * paddedLength, hidden]`: sequence `b`'s token `t` at row `b * paddedLength + t`;
-    /// rows past a sequence's length are zero before the LayerNorm.
-    func callAsFunction(_ batch: TokenBatch, paddedLength: Int, into x: UnsafeMutablePointer<Float>) throws {
-        let h = hidden
-        x.update(repeating: 0, count: batch.count * paddedLength * h)
-        for b in 0..<batch.count {
-            let start = batch.cuSeqLens[b]
-            for t in 0..<batch.length(b) {
-                let id = Int(batch.ids[start + t])
-                guard id >= 0 && id < vocabSize else { throw BertKitError.invalidTokenId(id, vocabularySize: vocabSize) }
-                let row = x + (b * paddedLength + t) * h
-                let word = wordEmbeddings.pointer + id * h
-                let position = positionEmbeddings.pointer + (positionOffset + t) * h
-                for i in 0..<h { row[i] = word[i] + position[i] }
-                if let tokenTypeEmbeddings {
-                    let type = Int(batch.typeIds[start + t])
-                    guard type >= 0 && type < typeVocabSize else {
-                        throw BertKitError.invalidTokenTypeId(type, typeVocabularySize: typeVocabSize)
-                    }
-                    let typeRow = tokenTypeEmbeddings.pointer + type * h
-                    for i in 0..<h { row[i] += typeRow[i] }
-                }
+    /// Throws for an id outside the vocabularies, before any work is done.
+    func validate(_ batch: TokenBatch) throws {
+        for id in batch.ids where id < 0 || Int(id) >= vocabSize {
+            throw BertKitError.invalidTokenId(Int(id), vocabularySize: vocabSize)
+        }
+        if tokenTypeEmbeddings != nil {
+            for type in batch.typeIds where type < 0 || Int(type) >= typeVocabSize {
+                throw BertKitError.invalidTokenTypeId(Int(type), typeVocabularySize: typeVocabSize)
             }
         }
-        layerNorm(x, residual: nil, rows: batch.count * paddedLength)
+    }
+
+    /// Writes `x[layout.totalRows, hidden]`: sequence `b`'s token `t` at row `layout.rowStart[b] + t`; padding rows
+    /// (padded layout) are zero before the LayerNorm. Ids must have passed `validate`.
+    func callAsFunction(_ batch: TokenBatch, layout: SequenceLayout, into x: UnsafeMutablePointer<Float>, workers: Int) {
+        let h = hidden
+        for b in 0..<batch.count {
+            let start = batch.cuSeqLens[b]
+            let length = layout.lengths[b]
+            for t in 0..<length {
+                let row = x + (layout.rowStart[b] + t) * h
+                let word = wordEmbeddings.pointer + Int(batch.ids[start + t]) * h
+                let position = positionEmbeddings.pointer + (positionOffset + t) * h
+                if let tokenTypeEmbeddings {
+                    let type = tokenTypeEmbeddings.pointer + Int(batch.typeIds[start + t]) * h
+                    for i in 0..<h { row[i] = word[i] + position[i] + type[i] }
+                } else {
+                    for i in 0..<h { row[i] = word[i] + position[i] }
+                }
+            }
+            if layout.rows[b] > length {
+                (x + (layout.rowStart[b] + length) * h).update(repeating: 0, count: (layout.rows[b] - length) * h)
+            }
+        }
+        layerNorm(nil, bias: nil, into: x, rows: layout.totalRows, workers: workers)
     }
 }

@@ -22,23 +22,18 @@ struct BertEncoder: Sendable {
         }
     }
 
-    /// The last hidden state, padded: `[batch.count * paddedLength, hidden]` with `paddedLength = batch.maxLength`.
-    func callAsFunction(_ batch: TokenBatch) throws -> (hidden: [Float], paddedLength: Int) {
-        let paddedLength = batch.maxLength
-        guard paddedLength <= config.maxSequenceLength else {
-            throw BertKitError.sequenceTooLong(tokens: paddedLength, maxLength: config.maxSequenceLength)
+    /// Runs the batch; the last hidden state is left in `ws.hidden` as `[layout.totalRows, hidden]`.
+    func callAsFunction(_ batch: TokenBatch, mode: ExecutionMode, workers: Int, workspace ws: Workspace) throws -> SequenceLayout {
+        let longest = batch.maxLength
+        guard longest <= config.maxSequenceLength else {
+            throw BertKitError.sequenceTooLong(tokens: longest, maxLength: config.maxSequenceLength)
         }
-        let lengths = (0..<batch.count).map(batch.length)
-        var x = [Float](repeating: 0, count: batch.count * paddedLength * config.hiddenSize)
-        var scratch = AttentionScratch()
-        defer { scratch.release() }
-        try x.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            try embeddings(batch, paddedLength: paddedLength, into: base)
-            for layer in layers {
-                layer(base, lengths: lengths, paddedLength: paddedLength, scratch: &scratch)
-            }
-        }
-        return (x, paddedLength)
+        try embeddings.validate(batch)
+        let layout = SequenceLayout(batch, mode: mode)
+        ws.plan(rows: layout.totalRows, hidden: config.hiddenSize, intermediate: config.intermediateSize,
+                tile: layout.maxRows, workers: workers)
+        embeddings(batch, layout: layout, into: ws.hidden.pointer, workers: workers)
+        for layer in layers { layer(ws, layout: layout, workers: workers) }
+        return layout
     }
 }

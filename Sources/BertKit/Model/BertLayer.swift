@@ -42,16 +42,19 @@ struct BertLayer: Sendable {
         activation = ActivationKind(c.hiddenAct)
     }
 
-    /// In place over `x[lengths.count * paddedLength, hidden]`.
-    func callAsFunction(_ x: UnsafeMutablePointer<Float>, lengths: [Int], paddedLength: Int, scratch: inout AttentionScratch) {
-        attention(x, lengths: lengths, paddedLength: paddedLength, scratch: &scratch)
-        let rows = lengths.count * paddedLength
-        scratch.reserveIntermediate(rows * intermediate.outFeatures)
-        intermediate(x, rows: rows, into: scratch.intermediate)
-        Kernels.activate(scratch.intermediate, count: rows * intermediate.outFeatures, activation)
-        output(scratch.intermediate, rows: rows, into: scratch.q)
-        outputLayerNorm(scratch.q, residual: x, rows: rows)
-        x.update(from: scratch.q, count: rows * output.outFeatures)
+    /// In place over the workspace's hidden state `[layout.totalRows, hidden]`.
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, workers: Int) {
+        attention(ws, layout: layout, workers: workers)
+        let rows = layout.totalRows
+        let width = intermediate.outFeatures
+        let inner = ws.intermediate.pointer
+        intermediate.product(ws.hidden.pointer, rows: rows, into: inner)
+        Parallel.rows(rows, workers: workers) { range in
+            FusedKernels.biasActivate(inner + range.lowerBound * width, rows: range.count, width: width,
+                                      bias: intermediate.bias.pointer, activation)
+        }
+        output.product(inner, rows: rows, into: ws.projected.pointer)
+        outputLayerNorm(ws.projected.pointer, bias: output.bias.pointer, into: ws.hidden.pointer, rows: rows, workers: workers)
     }
 }
 

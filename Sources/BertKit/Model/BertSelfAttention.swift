@@ -1,94 +1,58 @@
 import BertModelIO
 
-/// `BertSelfAttention` + `BertSelfOutput`: Q, K, V projections, scaled dot-product attention per head with
-/// the padding mask, output projection, residual and LayerNorm.
+/// `BertSelfAttention` + `BertSelfOutput`: Q, K and V in one product, scaled dot-product attention per sequence and
+/// head on the sequence's own length, output projection, then bias + residual + LayerNorm fused.
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L296
 struct BertSelfAttention: Sendable {
-    let query: Linear
-    let key: Linear
-    let value: Linear
+    /// Q, K, V stacked: `[3 · hidden, hidden]`.
+    let qkv: Linear
     let output: Linear
     let layerNorm: LayerNorm
     let heads: Int
     let headDim: Int
+    let hidden: Int
 
     init(query: Linear, key: Linear, value: Linear, output: Linear, layerNorm: LayerNorm, heads: Int) {
-        self.query = query
-        self.key = key
-        self.value = value
+        qkv = Linear(stacking: [query, key, value], name: query.weight.name.replacingSuffix(".weight", with: "") + "+key+value")
         self.output = output
         self.layerNorm = layerNorm
         self.heads = heads
-        headDim = query.outFeatures / heads
+        hidden = query.outFeatures
+        headDim = hidden / heads
     }
 
-    /// In place over `x[batchSize * paddedLength, hidden]`; `lengths[b]` real tokens per sequence.
-    func callAsFunction(_ x: UnsafeMutablePointer<Float>, lengths: [Int], paddedLength: Int, scratch: inout AttentionScratch) {
-        let rows = lengths.count * paddedLength
-        let h = query.outFeatures
-        scratch.reserve(rows: rows, hidden: h, paddedLength: paddedLength)
-        query(x, rows: rows, into: scratch.q)
-        key(x, rows: rows, into: scratch.k)
-        value(x, rows: rows, into: scratch.v)
-        let scale = 1 / Float(headDim).squareRoot()
-        for (b, length) in lengths.enumerated() {
-            let base = b * paddedLength * h
-            for head in 0..<heads {
-                let offset = base + head * headDim
-                // scores[L, L] = Q_bh · K_bhᵀ / √d, over the padded rows; keys past `length` are masked.
-                Kernels.gemmNT(m: paddedLength, n: paddedLength, k: headDim, alpha: scale,
-                               a: scratch.q + offset, lda: h, b: scratch.k + offset, ldb: h,
-                               c: scratch.scores, ldc: paddedLength)
-                Kernels.maskedSoftmax(scratch.scores, rows: paddedLength, width: paddedLength, valid: length)
-                // context[L, d] = P · V_bh, written into this head's columns.
-                Kernels.gemmNN(m: paddedLength, n: headDim, k: paddedLength,
-                               a: scratch.scores, lda: paddedLength, b: scratch.v + offset, ldb: h,
-                               c: scratch.context + offset, ldc: h)
-            }
+    /// In place over the workspace's hidden state `[layout.totalRows, hidden]`.
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, workers: Int) {
+        let rows = layout.totalRows
+        let h = hidden, d = headDim, ld = 3 * h
+        let x = ws.hidden.pointer, qkvOut = ws.qkv.pointer, context = ws.context.pointer
+        // QKV = x · [Wq; Wk; Wv]ᵀ + [bq, bk, bv]: the bias rows are laid down first and the product adds to them.
+        Parallel.rows(rows, workers: workers, minimum: 64) { range in
+            FusedKernels.broadcast(qkv.bias.pointer, rows: range.count, width: ld, into: qkvOut + range.lowerBound * ld)
         }
-        output(scratch.context, rows: rows, into: scratch.q)
-        layerNorm(scratch.q, residual: x, rows: rows)
-        x.update(from: scratch.q, count: rows * h)
+        Kernels.gemm(m: rows, n: ld, k: h, a: x, lda: h, transposeB: true, b: qkv.weight.pointer, ldb: h,
+                     beta: 1, c: qkvOut, ldc: ld)
+        let scale = 1 / Float(d).squareRoot()
+        // One task per (sequence, head): scores over the sequence's own keys only, so padding costs nothing.
+        Parallel.forEach(layout.count * heads, workers: workers) { task, worker in
+            let b = task / heads, head = task % heads
+            let m = layout.rows[b], n = layout.lengths[b]
+            guard m > 0 && n > 0 else { return }
+            let first = layout.rowStart[b] * ld + head * d
+            let scores = ws.scores(worker: worker)
+            Kernels.gemm(m: m, n: n, k: d, alpha: scale, a: qkvOut + first, lda: ld, transposeB: true,
+                         b: qkvOut + first + h, ldb: ld, beta: 0, c: scores, ldc: n)
+            FusedKernels.softmax(scores, rows: m, ld: n, valid: n)
+            Kernels.gemm(m: m, n: d, k: n, a: scores, lda: n, transposeB: false, b: qkvOut + first + 2 * h, ldb: ld,
+                         beta: 0, c: context + layout.rowStart[b] * h + head * d, ldc: h)
+        }
+        output.product(context, rows: rows, into: ws.projected.pointer)
+        layerNorm(ws.projected.pointer, bias: output.bias.pointer, into: x, rows: rows, workers: workers)
     }
 }
 
-/// Buffers reused across the layers of one forward pass.
-struct AttentionScratch {
-    private(set) var q = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private(set) var k = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private(set) var v = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private var activationCapacity = 1
-    private var scoreCapacity = 1
-    private var intermediateCapacity = 1
-
-    mutating func reserve(rows: Int, hidden: Int, paddedLength: Int) {
-        if rows * hidden > activationCapacity {
-            activationCapacity = rows * hidden
-            for p in [q, k, v, context] { p.deallocate() }
-            q = .allocate(capacity: activationCapacity)
-            k = .allocate(capacity: activationCapacity)
-            v = .allocate(capacity: activationCapacity)
-            context = .allocate(capacity: activationCapacity)
-        }
-        if paddedLength * paddedLength > scoreCapacity {
-            scoreCapacity = paddedLength * paddedLength
-            scores.deallocate()
-            scores = .allocate(capacity: scoreCapacity)
-        }
-    }
-
-    mutating func reserveIntermediate(_ count: Int) {
-        if count > intermediateCapacity {
-            intermediateCapacity = count
-            intermediate.deallocate()
-            intermediate = .allocate(capacity: count)
-        }
-    }
-
-    func release() {
-        for p in [q, k, v, context, scores, intermediate] { p.deallocate() }
+extension String {
+    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
     }
 }

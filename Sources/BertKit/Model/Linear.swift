@@ -14,9 +14,23 @@ struct Linear: Sendable {
         self.outFeatures = outFeatures
     }
 
+    /// One product for several projections of the same input (Q, K and V): their weights stacked by rows, their
+    /// biases concatenated. Copied once at load.
+    init(stacking parts: [Linear], name: String) {
+        inFeatures = parts[0].inFeatures
+        outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
+        weight = FloatTensor(name: name + ".weight", shape: [outFeatures, inFeatures], values: parts.flatMap(\.weight.values))
+        bias = FloatTensor(name: name + ".bias", shape: [outFeatures], values: parts.flatMap(\.bias.values))
+    }
+
     /// `y[rows, out] = x[rows, in] · Wᵀ + b`.
     func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
         Kernels.linear(x, rows: rows, in: inFeatures, weight: weight.pointer, bias: bias.pointer, out: outFeatures, into: y)
+    }
+
+    /// `y[rows, out] = x[rows, in] · Wᵀ`, bias left for a fused kernel to add.
+    func product(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        Kernels.linear(x, rows: rows, in: inFeatures, weight: weight.pointer, bias: nil, out: outFeatures, into: y)
     }
 }
 
@@ -32,9 +46,15 @@ struct LayerNorm: Sendable {
         self.eps = eps
     }
 
-    /// In place: `x = LayerNorm(x + residual)` over `rows` rows.
-    func callAsFunction(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, rows: Int) {
-        Kernels.addLayerNorm(x, residual: residual, rows: rows, width: gamma.count,
-                             gamma: gamma.pointer, beta: beta.pointer, eps: eps)
+    var width: Int { gamma.count }
+
+    /// `x = LayerNorm(y + bias + x)` over `rows` rows, split across `workers`; `y` nil normalizes `x` alone.
+    func callAsFunction(_ y: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, into x: UnsafeMutablePointer<Float>,
+                        rows: Int, workers: Int) {
+        let w = width
+        Parallel.rows(rows, workers: workers) { range in
+            FusedKernels.addLayerNorm(y.map { $0 + range.lowerBound * w }, bias: bias, into: x + range.lowerBound * w,
+                                      rows: range.count, width: w, gamma: gamma.pointer, beta: beta.pointer, eps: eps)
+        }
     }
 }

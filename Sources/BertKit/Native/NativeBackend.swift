@@ -1,19 +1,42 @@
 import BertModelIO
 import COpenBLAS
+import Foundation
 
-/// The reference CPU engine: the transformers computation, layer by layer, in float32, with matrix
-/// products in OpenBLAS. Batches are padded to their longest sequence; padded keys are masked.
+/// BertKit's CPU engine: the transformers computation in float32, padding-free by default (`ExecutionMode`), with
+/// matrix products in OpenBLAS, fused element-wise kernels, and work split across a fixed pool of threads.
+/// Safe to call from several threads at once: each pass takes its own workspace.
 public struct NativeBackend: InferenceBackend {
-    public let name = "native"
+    public var name: String { "native-\(options.mode.rawValue)" }
     let encoder: BertEncoder
     let pooling: Pooling
     let head: Result<ClassificationHead, BertKitError>
+    let workspaces = WorkspacePool()
     /// The weights, kept mapped.
     public let weights: WeightStore
+    /// How it runs.
+    public let options: Options
+
+    /// Execution settings.
+    public struct Options: Sendable {
+        /// Packed (padding-free, the default) or padded execution.
+        public var mode: ExecutionMode
+        /// Threads for matrix products and attention; 0 means one per core.
+        public var threads: Int
+
+        /// Settings; the defaults suit both batch-1 latency and large-batch throughput.
+        public init(mode: ExecutionMode = .packed, threads: Int = 0) {
+            self.mode = mode
+            self.threads = threads
+        }
+
+        /// The thread count in effect.
+        public var resolvedThreads: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
+    }
 
     /// Loads the encoder (and the classification head, if any) from `weights`.
-    public init(weights: WeightStore, config: BertConfig, pooling: Pooling) throws {
+    public init(weights: WeightStore, config: BertConfig, pooling: Pooling, options: Options = Options()) throws {
         self.weights = weights
+        self.options = options
         encoder = try BertEncoder(weights, config: config)
         self.pooling = pooling
         do {
@@ -21,6 +44,7 @@ public struct NativeBackend: InferenceBackend {
         } catch let error as BertKitError {
             head = .failure(error)
         }
+        openblas_set_num_threads(Int32(options.resolvedThreads))
     }
 
     /// Whether the checkpoint has a classification head.
@@ -32,40 +56,36 @@ public struct NativeBackend: InferenceBackend {
     /// Number of classes of the head (0 without one).
     public var labelCount: Int { (try? head.get())?.labelCount ?? 0 }
 
-    /// Sets OpenBLAS's thread count (0: leave the library's default, one per core).
-    public static func setThreads(_ count: Int) {
-        if count > 0 { openblas_set_num_threads(Int32(count)) }
+    /// Runs the encoder and hands `body` the hidden state, the layout and the hidden width.
+    private func run<R>(_ batch: TokenBatch, _ body: (UnsafePointer<Float>, SequenceLayout, Int) throws -> R) throws -> R {
+        try workspaces.withWorkspace { ws in
+            let layout = try encoder(batch, mode: options.mode, workers: options.resolvedThreads, workspace: ws)
+            return try body(UnsafePointer(ws.hidden.pointer), layout, encoder.config.hiddenSize)
+        }
     }
 
     /// The last hidden state of every sequence, unpadded: `[batch.tokenCount, hidden]` in batch order.
     public func lastHiddenState(_ batch: TokenBatch) throws -> [Float] {
-        let (hidden, paddedLength) = try encoder(batch)
-        let h = encoder.config.hiddenSize
-        var out: [Float] = []
-        out.reserveCapacity(batch.tokenCount * h)
-        for b in 0..<batch.count {
-            let start = b * paddedLength * h
-            out.append(contentsOf: hidden[start..<(start + batch.length(b) * h)])
+        try run(batch) { hidden, layout, h in
+            var out: [Float] = []
+            out.reserveCapacity(batch.tokenCount * h)
+            for b in 0..<layout.count {
+                out.append(contentsOf: UnsafeBufferPointer(start: hidden + layout.rowStart[b] * h, count: layout.lengths[b] * h))
+            }
+            return out
         }
-        return out
     }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
-        let (hidden, paddedLength) = try encoder(batch)
-        let h = encoder.config.hiddenSize
-        return hidden.withUnsafeBufferPointer { buffer in
-            (0..<batch.count).map { b in
-                pooling(buffer.baseAddress! + b * paddedLength * h, length: batch.length(b), hidden: h)
-            }
+        try run(batch) { hidden, layout, h in
+            (0..<layout.count).map { b in pooling(hidden + layout.rowStart[b] * h, length: layout.lengths[b], hidden: h) }
         }
     }
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         let head = try self.head.get()
-        let (hidden, paddedLength) = try encoder(batch)
-        let h = encoder.config.hiddenSize
-        return hidden.withUnsafeBufferPointer { buffer in
-            (0..<batch.count).map { b in head(buffer.baseAddress! + b * paddedLength * h) }
+        return try run(batch) { hidden, layout, h in
+            (0..<layout.count).map { b in head(hidden + layout.rowStart[b] * h) }
         }
     }
 }

@@ -1,0 +1,59 @@
+import Synchronization
+
+/// A grow-only float buffer.
+struct Buffer {
+    private(set) var pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var capacity = 1
+
+    /// Makes room for `count` floats; contents are not kept.
+    mutating func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        pointer.deallocate()
+        capacity = count
+        pointer = .allocate(capacity: count)
+    }
+
+    func release() { pointer.deallocate() }
+}
+
+/// The activation buffers of one forward pass, planned from the batch's row count and reused: once a workspace has
+/// seen the largest batch, later passes allocate nothing.
+final class Workspace: @unchecked Sendable {
+    // Unchecked: a workspace is only touched by the pass that checked it out of `WorkspacePool`.
+    var hidden = Buffer()
+    var qkv = Buffer()
+    var context = Buffer()
+    var projected = Buffer()
+    var intermediate = Buffer()
+    var scores = Buffer()
+    private(set) var scoreStride = 0
+
+    /// Sizes every buffer for `rows` rows and attention tiles of `tile × tile` per worker.
+    func plan(rows: Int, hidden h: Int, intermediate i: Int, tile: Int, workers: Int) {
+        hidden.reserve(rows * h)
+        qkv.reserve(rows * 3 * h)
+        context.reserve(rows * h)
+        projected.reserve(rows * h)
+        intermediate.reserve(rows * i)
+        scoreStride = max(scoreStride, tile * tile)
+        scores.reserve(scoreStride * max(workers, 1))
+    }
+
+    /// Scratch for attention scores of `worker`.
+    func scores(worker: Int) -> UnsafeMutablePointer<Float> { scores.pointer + worker * scoreStride }
+
+    deinit {
+        for buffer in [hidden, qkv, context, projected, intermediate, scores] { buffer.release() }
+    }
+}
+
+/// Workspaces for concurrent passes: each pass takes one (or makes one when all are busy) and gives it back.
+final class WorkspacePool: Sendable {
+    private let free = Mutex<[Workspace]>([])
+
+    func withWorkspace<R>(_ body: (Workspace) throws -> R) rethrows -> R {
+        let workspace = free.withLock { $0.popLast() } ?? Workspace()
+        defer { free.withLock { $0.append(workspace) } }
+        return try body(workspace)
+    }
+}
