@@ -13,9 +13,10 @@ APT_PACKAGES := libopenblas-dev pkg-config fortunes
 demo: system-deps models build
 	@scripts/demo.sh .build/release/bertkit $(MINILM)
 
+# Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized.
 test: system-deps models
-	swift build --build-tests
-	swift test --skip-build
+	swift build -c release --build-tests
+	swift test -c release --skip-build
 
 build: system-deps
 	swift build -c release --product bertkit

@@ -10,9 +10,14 @@ import Testing
         let stderr: String
     }
 
-    /// The built executable: `$BERTKIT_BIN`, else `.build/debug/bertkit`.
+    /// The built executable: `$BERTKIT_BIN`, else the newer of `.build/release/bertkit` and `.build/debug/bertkit`.
     static var binary: String {
-        ProcessInfo.processInfo.environment["BERTKIT_BIN"] ?? Fixtures.root.appendingPathComponent(".build/debug/bertkit").path
+        if let path = ProcessInfo.processInfo.environment["BERTKIT_BIN"] { return path }
+        let candidates = ["release", "debug"].map { Fixtures.root.appendingPathComponent(".build/\($0)/bertkit").path }
+        func modified(_ path: String) -> Date {
+            (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
+        }
+        return candidates.max { modified($0) < modified($1) } ?? candidates[0]
     }
 
     static func run(_ arguments: [String], stdin: Data = Data()) throws -> Run {
