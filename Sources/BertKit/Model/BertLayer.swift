@@ -48,12 +48,12 @@ struct BertLayer: Sendable {
         let rows = layout.totalRows
         let width = intermediate.outFeatures
         let inner = ws.intermediate.pointer
-        intermediate.product(ws.hidden.pointer, rows: rows, into: inner)
+        intermediate.product(ws.hidden.pointer, rows: rows, into: inner, workers: workers)
         Parallel.rows(rows, workers: workers) { range in
             FusedKernels.biasActivate(inner + range.lowerBound * width, rows: range.count, width: width,
                                       bias: intermediate.bias.pointer, activation)
         }
-        output.product(inner, rows: rows, into: ws.projected.pointer)
+        output.product(inner, rows: rows, into: ws.projected.pointer, workers: workers)
         outputLayerNorm(ws.projected.pointer, bias: output.bias.pointer, into: ws.hidden.pointer, rows: rows, workers: workers)
     }
 }

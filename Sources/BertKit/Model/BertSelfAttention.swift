@@ -30,8 +30,7 @@ struct BertSelfAttention: Sendable {
         Parallel.rows(rows, workers: workers, minimum: 64) { range in
             FusedKernels.broadcast(qkv.bias.pointer, rows: range.count, width: ld, into: qkvOut + range.lowerBound * ld)
         }
-        Kernels.gemm(m: rows, n: ld, k: h, a: x, lda: h, transposeB: true, b: qkv.weight.pointer, ldb: h,
-                     beta: 1, c: qkvOut, ldc: ld)
+        qkv.product(x, rows: rows, beta: 1, into: qkvOut, workers: workers)
         let scale = 1 / Float(d).squareRoot()
         // One task per (sequence, head): scores over the sequence's own keys only, so padding costs nothing.
         Parallel.forEach(layout.count * heads, workers: workers) { task, worker in
@@ -46,7 +45,7 @@ struct BertSelfAttention: Sendable {
             Kernels.gemm(m: m, n: d, k: n, a: scores, lda: n, transposeB: false, b: qkvOut + first + 2 * h, ldb: ld,
                          beta: 0, c: context + layout.rowStart[b] * h + head * d, ldc: h)
         }
-        output.product(context, rows: rows, into: ws.projected.pointer)
+        output.product(context, rows: rows, into: ws.projected.pointer, workers: workers)
         layerNorm(ws.projected.pointer, bias: output.bias.pointer, into: x, rows: rows, workers: workers)
     }
 }

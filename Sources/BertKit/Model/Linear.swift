@@ -6,31 +6,52 @@ struct Linear: Sendable {
     let bias: FloatTensor
     let inFeatures: Int
     let outFeatures: Int
+    /// Weight stored `[in, out]` instead of PyTorch's `[out, in]`.
+    let transposed: Bool
 
     init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int) throws {
         weight = try store.floats(name + ".weight", shape: [outFeatures, inFeatures])
         bias = try store.floats(name + ".bias", shape: [outFeatures])
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
+        transposed = false
     }
 
-    /// One product for several projections of the same input (Q, K and V): their weights stacked by rows, their
-    /// biases concatenated. Copied once at load.
+    /// One product for several projections of the same input (Q, K and V): their weights stacked and stored
+    /// transposed, `[in, Σ out]` (OpenBLAS packs that layout faster for a wide output), their biases concatenated.
+    /// Copied once at load.
     init(stacking parts: [Linear], name: String) {
-        inFeatures = parts[0].inFeatures
-        outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
-        weight = FloatTensor(name: name + ".weight", shape: [outFeatures, inFeatures], values: parts.flatMap(\.weight.values))
+        let k = parts[0].inFeatures
+        inFeatures = k
+        let n = parts.reduce(0) { $0 + $1.outFeatures }
+        outFeatures = n
+        transposed = true
+        var stacked = [Float](repeating: 0, count: k * n)
+        var column = 0
+        for part in parts {
+            part.weight.withUnsafeBufferPointer { w in
+                for o in 0..<part.outFeatures {
+                    for i in 0..<k { stacked[i * n + column + o] = w[o * k + i] }
+                }
+            }
+            column += part.outFeatures
+        }
+        weight = FloatTensor(name: name + ".weight", shape: [inFeatures, outFeatures], values: stacked)
         bias = FloatTensor(name: name + ".bias", shape: [outFeatures], values: parts.flatMap(\.bias.values))
     }
 
     /// `y[rows, out] = x[rows, in] · Wᵀ + b`.
     func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        precondition(!transposed, "single-row products read PyTorch's layout")
         Kernels.linear(x, rows: rows, in: inFeatures, weight: weight.pointer, bias: bias.pointer, out: outFeatures, into: y)
     }
 
-    /// `y[rows, out] = x[rows, in] · Wᵀ`, bias left for a fused kernel to add.
-    func product(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-        Kernels.linear(x, rows: rows, in: inFeatures, weight: weight.pointer, bias: nil, out: outFeatures, into: y)
+    /// `y[rows, out] = x[rows, in] · Wᵀ + beta · y` on `workers` threads; the bias is left to a fused kernel
+    /// (or laid in `y` beforehand, with `beta` 1).
+    func product(_ x: UnsafePointer<Float>, rows: Int, beta: Float = 0, into y: UnsafeMutablePointer<Float>, workers: Int) {
+        Kernels.parallelLinear(x, rows: rows, in: inFeatures, weight: weight.pointer, weightTransposed: transposed,
+                               out: outFeatures, beta: beta,
+                               into: y, workers: workers)
     }
 }
 

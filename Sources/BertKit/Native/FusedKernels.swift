@@ -94,7 +94,7 @@ enum FusedKernels {
             let row = scores + r * ld
             var maxima = Vector(repeating: -.infinity)
             var i = 0
-            while i < vectorWidth { maxima = pointwiseMax(maxima, VectorMath.load(row + i)); i += lanes }
+            while i < vectorWidth { maxima = VectorMath.max(maxima, VectorMath.load(row + i)); i += lanes }
             var maxValue = maxima.max()
             for j in vectorWidth..<valid { maxValue = max(maxValue, row[j]) }
             var sums = Vector()

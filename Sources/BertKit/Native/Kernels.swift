@@ -13,6 +13,31 @@ enum Kernels {
         gemm(m: m, n: n, k: k, a: x, lda: k, transposeB: true, b: w, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: n)
     }
 
+    /// `y[m, n] = x[m, k] · w[n, k]ᵀ + beta · y`, split across `workers` by column blocks of `y` (each worker
+    /// multiplies all rows by its own slice of the weights, so no weight is packed twice). OpenBLAS itself runs
+    /// single-threaded inside each worker: one pool for the whole engine, no two pools fighting over the cores.
+    /// With `weightTransposed` the weight is stored `[k, n]` (pre-arranged at load where OpenBLAS packs that
+    /// layout faster).
+    static func parallelLinear(_ x: UnsafePointer<Float>, rows m: Int, in k: Int, weight w: UnsafePointer<Float>,
+                               weightTransposed: Bool = false,
+                               out n: Int, beta: Float, into y: UnsafeMutablePointer<Float>, workers: Int) {
+        // Blocks of at least 64 columns, and at least ~2 MFLOP each, so a block is worth a thread.
+        let byWork = max(1, 2 * m * n * k / 2_000_000)
+        let blocks = min(max(workers, 1), max(1, n / 64), byWork)
+        let width = blocks <= 1 ? n : ((n + blocks - 1) / blocks + 15) / 16 * 16
+        Parallel.forEach(blocks, workers: blocks) { block, _ in
+            let start = block * width
+            guard start < n else { return }
+            if weightTransposed {
+                gemm(m: m, n: min(width, n - start), k: k, a: x, lda: k, transposeB: false, b: w + start, ldb: n,
+                     beta: beta, c: y + start, ldc: n)
+            } else {
+                gemm(m: m, n: min(width, n - start), k: k, a: x, lda: k, transposeB: true, b: w + start * k, ldb: k,
+                     beta: beta, c: y + start, ldc: n)
+            }
+        }
+    }
+
     /// `c[m, n] = alpha · a[m, k] · op(b) + beta · c`, where `op(b)` is `b[n, k]ᵀ` or `b[k, n]`; leading dimensions
     /// allow strided views (one head's columns inside the QKV rows).
     @inline(__always)

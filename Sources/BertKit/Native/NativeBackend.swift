@@ -44,7 +44,8 @@ public struct NativeBackend: InferenceBackend {
         } catch let error as BertKitError {
             head = .failure(error)
         }
-        openblas_set_num_threads(Int32(options.resolvedThreads))
+        // The engine splits products across its own workers; OpenBLAS runs single-threaded inside each.
+        openblas_set_num_threads(1)
     }
 
     /// Whether the checkpoint has a classification head.

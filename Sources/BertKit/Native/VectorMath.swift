@@ -9,8 +9,10 @@ enum VectorMath {
     /// error about 2e-7. Inputs are clamped to [-87.3, 88.7], the finite range of float.
     @inline(__always)
     static func exp(_ v: Vector) -> Vector {
-        let x = v.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.7))
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        let x = clamp(v, -87.3, 88.7)
+        // n = round(x / ln 2) by the 1.5 · 2²³ trick: adding it leaves n in the low mantissa bits.
+        let shifted = x * 1.44269504088896341 + 12582912
+        let n = shifted - 12582912
         let r = x - n * 0.693359375 - n * -2.12194440e-4
         var p = Vector(repeating: 1.9875691500e-4)
         p = p * r + 1.3981999507e-3
@@ -19,7 +21,7 @@ enum VectorMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let y = p * r * r + r + 1
-        let exponent = (SIMD8<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
+        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return y * unsafeBitCast(exponent, to: Vector.self)
     }
 
@@ -27,7 +29,7 @@ enum VectorMath {
     /// beyond); absolute error under 2e-7.
     @inline(__always)
     static func erf(_ v: Vector) -> Vector {
-        let x = v.clamped(lowerBound: Vector(repeating: -4), upperBound: Vector(repeating: 4))
+        let x = clamp(v, -4, 4)
         let x2 = x * x
         var p = x2 * -2.72614225801306e-10 + 2.77068142495902e-08
         p = x2 * p + -2.10102402082508e-06
@@ -58,6 +60,19 @@ enum VectorMath {
     @inline(__always)
     static func geluTanh(_ x: Vector) -> Vector {
         0.5 * x * (1 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+    }
+
+    /// `v` limited to `[low, high]` (by lane-wise selects, which compile to min/max instructions).
+    @inline(__always)
+    static func clamp(_ v: Vector, _ low: Float, _ high: Float) -> Vector {
+        let lowered = v.replacing(with: high, where: v .> high)
+        return lowered.replacing(with: low, where: lowered .< low)
+    }
+
+    /// Lane-wise maximum.
+    @inline(__always)
+    static func max(_ a: Vector, _ b: Vector) -> Vector {
+        a.replacing(with: b, where: b .> a)
     }
 
     @inline(__always)
