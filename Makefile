@@ -15,8 +15,8 @@ demo: system-deps models build
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized.
 test: system-deps models
-	swift build -c release --build-tests
-	swift test -c release --skip-build
+	swift build -c release --build-tests -Xswiftc -enable-testing
+	swift test -c release --skip-build -Xswiftc -enable-testing
 
 build: system-deps
 	swift build -c release --product bertkit

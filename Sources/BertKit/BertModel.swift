@@ -85,14 +85,14 @@ public struct BertModel: Sendable {
         return encodings
     }
 
-    /// Sentence embeddings, in input order, computed in batches of `batchSize` (padded to each batch's longest).
-    public func embed(_ inputs: [TextInput], batchSize: Int = 32) throws -> [[Float]] {
-        try run(inputs, batchSize: batchSize) { try backend.embed($0) }
+    /// Sentence embeddings, in input order, computed in the batches `batching` makes.
+    public func embed(_ inputs: [TextInput], batching: Batching = .default) throws -> [[Float]] {
+        try run(inputs, batching: batching) { try backend.embed($0) }
     }
 
     /// Classification logits and the winning label, in input order.
-    public func classify(_ inputs: [TextInput], batchSize: Int = 32) throws -> [Classification] {
-        try run(inputs, batchSize: batchSize) { try backend.classify($0) }.map { logits in
+    public func classify(_ inputs: [TextInput], batching: Batching = .default) throws -> [Classification] {
+        try run(inputs, batching: batching) { try backend.classify($0) }.map { logits in
             let best = logits.indices.max { logits[$0] < logits[$1] } ?? 0
             let maxLogit = logits[best]
             let total = logits.reduce(0) { $0 + exp($1 - maxLogit) }
@@ -100,20 +100,18 @@ public struct BertModel: Sendable {
         }
     }
 
-    private func run(_ inputs: [TextInput], batchSize: Int, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
-        guard batchSize > 0 else { throw BertKitError.invalidArgument("batch size must be positive, got \(batchSize)") }
+    private func run(_ inputs: [TextInput], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
+        try batching.validate()
         for (i, input) in inputs.enumerated()
             where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
         let encodings = try tokenize(inputs)
-        var results: [[Float]] = []
-        results.reserveCapacity(inputs.count)
-        var start = 0
-        while start < encodings.count {
-            let end = min(start + batchSize, encodings.count)
-            results.append(contentsOf: try body(TokenBatch(encodings[start..<end])))
-            start = end
+        var results = [[Float]](repeating: [], count: inputs.count)
+        for batch in try batching.plan(lengths: encodings.map(\.count)) {
+            for (index, output) in zip(batch, try body(TokenBatch(batch.map { encodings[$0] }))) {
+                results[index] = output
+            }
         }
         return results
     }

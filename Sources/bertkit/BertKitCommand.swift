@@ -21,13 +21,43 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Cut inputs longer than the model's maximum length instead of failing.")
     var truncate = false
 
-    @Option(name: .long, help: "BLAS threads (0: one per core).")
+    @Option(name: .long, help: "Engine threads (0: one per core).")
     var threads = 0
 
+    @Option(name: .long, help: "Batching: fixed (input order), sorted (by length), tokens (by token budget).")
+    var batching: BatchingKind = .sorted
+
+    @Option(name: .long, help: "Sequences per batch (the cap for --batching tokens).")
+    var batchSize = 32
+
+    @Option(name: .long, help: "Token budget per batch for --batching tokens (sequences × longest).")
+    var maxBatchTokens = 4096
+
+    @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
+    var execution: ExecutionMode = .packed
+
     func load() throws -> BertModel {
-        try BertModel(directory: model, options: .init(truncate: truncate, threads: threads))
+        try BertModel(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution))
+    }
+
+    func batchingStrategy() throws -> Batching {
+        let strategy: Batching
+        switch batching {
+        case .fixed: strategy = .fixed(size: batchSize)
+        case .sorted: strategy = .sorted(size: batchSize)
+        case .tokens: strategy = .tokens(maxTokens: maxBatchTokens, maxSize: batchSize)
+        }
+        try strategy.validate()
+        return strategy
     }
 }
+
+/// The `--batching` values.
+enum BatchingKind: String, ExpressibleByArgument, CaseIterable {
+    case fixed, sorted, tokens
+}
+
+extension ExecutionMode: ExpressibleByArgument {}
 
 /// Runs `body`, turning any error into one line on standard error and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {

@@ -8,16 +8,13 @@ struct ClassifyCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(name: .long, help: "Sequences per batch.")
-    var batchSize = 32
-
     func run() throws {
         try streamInputs(options, check: { model in
             guard (model.backend as? NativeBackend)?.hasClassificationHead ?? true else {
                 throw BertKitError.noClassificationHead(path: model.directory.weightsPath)
             }
         }) { model, chunk in
-            try model.classify(chunk, batchSize: batchSize).map { r in
+            try model.classify(chunk, batching: options.batchingStrategy()).map { r in
                 "{\"label\":\(JSONLineWriter.quote(r.label)),\"score\":\(r.score),\"logits\":\(JSONLineWriter.array(r.logits))}"
             }
         }

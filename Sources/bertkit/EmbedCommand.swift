@@ -8,12 +8,9 @@ struct EmbedCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(name: .long, help: "Sequences per batch.")
-    var batchSize = 32
-
     func run() throws {
         try streamInputs(options) { model, chunk in
-            try model.embed(chunk, batchSize: batchSize).map { "{\"embedding\":\(JSONLineWriter.array($0))}" }
+            try model.embed(chunk, batching: options.batchingStrategy()).map { "{\"embedding\":\(JSONLineWriter.array($0))}" }
         }
     }
 }

@@ -34,9 +34,10 @@ import Testing
         }
     }
 
-    @Test(arguments: models, [1, 5, 16])
-    func logitsMatchTransformers(name: String, batchSize: Int) throws {
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"))
+    @Test(arguments: models, [(ExecutionMode.packed, 1), (.packed, 3), (.packed, 7), (.packed, 64), (.padded, 1), (.padded, 5), (.padded, 64)])
+    func logitsMatchTransformers(name: String, run: (mode: ExecutionMode, batchSize: Int)) throws {
+        let batchSize = run.batchSize
+        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: run.mode))
         let expected = try Expected(name)
         let native = try #require(model.backend as? NativeBackend)
         #expect(native.labelCount == 3)
@@ -52,7 +53,7 @@ import Testing
             for (a, b) in zip(got, want) { worst = max(worst, abs(a - b)) }
         }
         #expect(logits.count == expected.logits.count)
-        #expect(worst <= Self.tolerance, "\(name) batch \(batchSize): max abs difference \(worst)")
+        #expect(worst <= Self.tolerance, "\(name) \(run.mode) batch \(batchSize): max abs difference \(worst)")
     }
 
     @Test func classifyReturnsLabelsFromConfig() throws {

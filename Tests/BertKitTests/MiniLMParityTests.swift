@@ -8,8 +8,10 @@ import Testing
     /// Max absolute difference per component of the normalized embeddings.
     static let tolerance: Float = 1e-5
 
-    @Test(arguments: [1, 32])
-    func embeddingsMatchSentenceTransformers(batchSize: Int) throws {
+    static let batchings: [Batching] = [.fixed(size: 1), .fixed(size: 32), .sorted(size: 64), .tokens(maxTokens: 2048)]
+
+    @Test(arguments: ExecutionMode.allCases, batchings)
+    func embeddingsMatchSentenceTransformers(mode: ExecutionMode, batching: Batching) throws {
         if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
         let meta = try Fixtures.json("minilm/sentences.json")
         let sentences = meta["sentences"] as! [String]
@@ -18,9 +20,9 @@ import Testing
         #expect(sentences.count >= 200)
         #expect(expected.count == sentences.count * dimension)
         // sentence-transformers truncates to max_seq_length; ask for the same.
-        let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true))
+        let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true, mode: mode))
         #expect(model.maxLength == meta["max_seq_length"] as! Int)
-        let vectors = try model.embed(sentences.map { TextInput($0) }, batchSize: batchSize)
+        let vectors = try model.embed(sentences.map { TextInput($0) }, batching: batching)
         var worst: Float = 0
         var worstCosine: Float = 1
         for (i, v) in vectors.enumerated() {
@@ -33,7 +35,7 @@ import Testing
             }
             worstCosine = min(worstCosine, dot)
         }
-        #expect(worst <= Self.tolerance, "max abs difference \(worst)")
+        #expect(worst <= Self.tolerance, "\(mode) \(batching): max abs difference \(worst)")
         #expect(worstCosine >= 0.99999, "min cosine \(worstCosine)")
     }
 
