@@ -56,20 +56,19 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    /// Path of the weights file.
-    public var weightsPath: String { path + "/model.safetensors" }
-
-    /// Maps the weights.
-    public func weights() throws -> WeightStore {
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            for other in ["pytorch_model.bin", "model.pt"] where FileManager.default.fileExists(atPath: path + "/" + other) {
-                throw ModelIOError.unreadable(
-                    path: path + "/" + other,
-                    reason: "PyTorch state_dict files are not read yet; convert with "
-                        + "`python -c \"import torch, safetensors.torch as s; s.save_file(torch.load('\(other)'), 'model.safetensors')\"`")
-            }
-            throw ModelIOError.missingFile(weightsPath)
+    /// Path of the weights file: `model.safetensors`, else `pytorch_model.bin`, else `model.pt` (the first present).
+    public var weightsPath: String {
+        for name in ["model.safetensors", "pytorch_model.bin", "model.pt"] where fileExists(path + "/" + name) {
+            return path + "/" + name
         }
-        return WeightStore(file: try SafeTensorsFile(path: weightsPath), prefix: config.architecture.weightPrefix)
+        return path + "/model.safetensors"
+    }
+
+    /// Maps the weights (safetensors, or a PyTorch state_dict read without executing its pickle).
+    public func weights() throws -> WeightStore {
+        let file = weightsPath
+        guard fileExists(file) else { throw ModelIOError.missingFile(file) }
+        let source: any TensorSource = file.hasSuffix(".safetensors") ? try SafeTensorsFile(path: file) : try PyTorchCheckpoint(path: file)
+        return WeightStore(source: source, prefix: config.architecture.weightPrefix)
     }
 }

@@ -12,6 +12,10 @@ public enum ModelIOError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidConfig(path: String, field: String, reason: String)
     /// A safetensors file is corrupt: its header lies about offsets or sizes, or is not valid.
     case corruptSafetensors(path: String, reason: String)
+    /// A PyTorch checkpoint archive is damaged: truncated zip, bad storage sizes, a pickle that is not a state_dict.
+    case corruptCheckpoint(path: String, reason: String)
+    /// A PyTorch checkpoint's pickle asks for something outside the state_dict allow-list (never executed).
+    case unsafeCheckpoint(path: String, reason: String)
     /// A tensor has a dtype BertKit does not handle.
     case unsupportedDType(tensor: String, dtype: String, path: String)
     /// A tensor the model needs is absent.
@@ -33,6 +37,10 @@ public enum ModelIOError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid config in \(path), field '\(field)': \(reason)"
         case let .corruptSafetensors(path, reason):
             return "corrupt safetensors file \(path): \(reason)"
+        case let .corruptCheckpoint(path, reason):
+            return "corrupt PyTorch checkpoint \(path): \(reason)"
+        case let .unsafeCheckpoint(path, reason):
+            return "unsafe PyTorch checkpoint \(path): \(reason)"
         case let .unsupportedDType(tensor, dtype, path):
             return "tensor '\(tensor)' in \(path) has dtype \(dtype); supported: F32, F16, BF16"
         case let .missingTensor(name, path):

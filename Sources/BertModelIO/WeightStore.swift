@@ -1,35 +1,35 @@
 /// Weights by checkpoint key. Lookups try the key as given, then with the architecture prefix
 /// (`bert.`, `roberta.`, `distilbert.`) that task checkpoints carry, so one model definition reads both.
 public struct WeightStore: Sendable {
-    /// The checkpoint file.
-    public let file: SafeTensorsFile
+    /// The checkpoint.
+    public let source: any TensorSource
     /// The prefix tried on a miss (`bert.` etc.).
     public let prefix: String
     /// Names of every tensor in the file.
-    public var names: [String] { Array(file.entries.keys) }
+    public var names: [String] { source.tensorNames }
     /// The file's path.
-    public var path: String { file.file.path }
+    public var path: String { source.mapping.path }
 
-    /// A store over `file` that also tries `prefix` (with its dot) on a miss.
-    public init(file: SafeTensorsFile, prefix: String) {
-        self.file = file
+    /// A store over `source` that also tries `prefix` (with its dot) on a miss.
+    public init(source: any TensorSource, prefix: String) {
+        self.source = source
         self.prefix = prefix.isEmpty || prefix.hasSuffix(".") ? prefix : prefix + "."
     }
 
-    /// Whether `name` exists, with or without the prefix.
-    public func contains(_ name: String) -> Bool {
-        file.entries[name] != nil || file.entries[prefix + name] != nil
+    private func key(_ name: String) -> String {
+        source.shape(of: name) != nil || source.shape(of: prefix + name) == nil ? name : prefix + name
     }
 
+    /// Whether `name` exists, with or without the prefix.
+    public func contains(_ name: String) -> Bool { source.shape(of: key(name)) != nil }
+
     /// The shape of `name` (with or without the prefix), nil if absent.
-    public func shape(_ name: String) -> [Int]? {
-        (file.entries[name] ?? file.entries[prefix + name])?.shape
-    }
+    public func shape(_ name: String) -> [Int]? { source.shape(of: key(name)) }
 
     /// Tensor `name` as float32, checked against `shape`.
     public func floats(_ name: String, shape: [Int]) throws -> FloatTensor {
-        let key = file.entries[name] != nil ? name : (file.entries[prefix + name] != nil ? prefix + name : name)
-        let view = try file.tensor(key)
+        let key = key(name)
+        let view = try source.tensor(key)
         guard view.shape == shape else {
             throw ModelIOError.shapeMismatch(tensor: key, expected: shape, actual: view.shape, path: path)
         }

@@ -15,11 +15,11 @@ struct InfoCommand: ParsableCommand {
             let loaded = try BertModel(directory: model)
             let c = loaded.config
             let native = loaded.backend as? NativeBackend
-            let parameters = native.map { store in
-                store.weights.file.entries.values.filter { ["F32", "F16", "BF16"].contains($0.dtypeName) }
-                    .reduce(0) { $0 + $1.shape.reduce(1, *) }
-            } ?? 0
-            let dtypes = Set(native?.weights.file.entries.values.map(\.dtypeName) ?? []).sorted()
+            let source = native?.weights.source
+            let names = source?.tensorNames ?? []
+            let parameters = names.filter { ["F32", "F16", "BF16"].contains(source?.dtypeName(of: $0) ?? "") }
+                .reduce(0) { $0 + (source?.shape(of: $1)?.reduce(1, *) ?? 0) }
+            let dtypes = Set(names.compactMap { source?.dtypeName(of: $0) }).sorted()
             let labels = c.id2label.keys.sorted().map { JSONLineWriter.quote(c.id2label[$0] ?? "") }
             let fields: [(String, String)] = [
                 ("model_type", JSONLineWriter.quote(c.architecture.rawValue)),
@@ -41,7 +41,7 @@ struct InfoCommand: ParsableCommand {
                 ("embedding_dimension", "\(loaded.pooling.dimension(hidden: c.hiddenSize))"),
                 ("classification_head", "\(native?.hasClassificationHead ?? false)"),
                 ("labels", "[" + labels.joined(separator: ",") + "]"),
-                ("weights_file_bytes", "\(native?.weights.file.file.count ?? 0)"),
+                ("weights_file_bytes", "\(native?.weights.source.mapping.count ?? 0)"),
                 ("resident_memory_after_load_kb", ResidentMemory.current().json),
             ]
             let body = fields.map { "  \(JSONLineWriter.quote($0.0)): \($0.1)" }.joined(separator: ",\n")

@@ -62,7 +62,7 @@ import Testing
         for name in ["embeddings.word_embeddings.weight", "encoder.layer.5.output.dense.weight"] {
             let tensor = try store.floats(name, shape: try #require(store.shape(name)))
             #expect(!tensor.converted)
-            #expect(store.file.file.contains(UnsafeRawPointer(tensor.pointer)))
+            #expect(store.source.mapping.contains(UnsafeRawPointer(tensor.pointer)))
         }
     }
 

@@ -33,7 +33,7 @@ import Testing
             + #""b":{"dtype":"BF16","shape":[2],"data_offsets":[24,28]},"__metadata__":{"format":"pt"}}"#
         let file = try SafeTensorsFile(path: try Self.write(header: header, data: f32 + f16 + bf16))
         #expect(file.metadata["format"] == "pt")
-        let store = WeightStore(file: file, prefix: "bert")
+        let store = WeightStore(source: file, prefix: "bert")
         let a = try store.floats("a", shape: [2, 2])
         #expect(a.values == [1, -2.5, 3.25, 0])
         #expect(!a.converted && file.file.contains(UnsafeRawPointer(a.pointer)))
@@ -45,7 +45,7 @@ import Testing
 
     @Test func prefixIsTriedOnAMiss() throws {
         let header = #"{"bert.x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
-        let store = WeightStore(file: try SafeTensorsFile(path: try Self.write(header: header, data: Self.floatBytes([7]))),
+        let store = WeightStore(source: try SafeTensorsFile(path: try Self.write(header: header, data: Self.floatBytes([7]))),
                                 prefix: "bert")
         #expect(try store.floats("x", shape: [1]).values == [7])
         #expect(throws: ModelIOError.missingTensor("y", path: store.path)) { try store.floats("y", shape: [1]) }
@@ -81,10 +81,10 @@ import Testing
     @Test func unsupportedDTypeAndShapeMismatchNameTheTensor() throws {
         let header = #"{"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#
         let path = try Self.write(header: header, data: Self.floatBytes([0, 0]))
-        let store = WeightStore(file: try SafeTensorsFile(path: path), prefix: "")
+        let store = WeightStore(source: try SafeTensorsFile(path: path), prefix: "")
         #expect(throws: ModelIOError.unsupportedDType(tensor: "ids", dtype: "I64", path: path)) { try store.floats("ids", shape: [1]) }
         let other = try Self.write(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: Self.floatBytes([0, 0]))
-        let store2 = WeightStore(file: try SafeTensorsFile(path: other), prefix: "")
+        let store2 = WeightStore(source: try SafeTensorsFile(path: other), prefix: "")
         #expect(throws: ModelIOError.shapeMismatch(tensor: "w", expected: [3], actual: [2], path: other)) { try store2.floats("w", shape: [3]) }
     }
 
