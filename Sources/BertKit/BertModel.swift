@@ -31,12 +31,15 @@ public struct BertModel: Sendable {
         public var threads: Int
         /// Packed (padding-free, the default) or padded execution.
         public var mode: ExecutionMode
+        /// A lower length limit than the model's, in tokens (nil: the model's own).
+        public var maxLength: Int?
 
         /// Options; by default over-long inputs are an error.
-        public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed) {
+        public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil) {
             self.truncate = truncate
             self.threads = threads
             self.mode = mode
+            self.maxLength = maxLength
         }
     }
 
@@ -47,7 +50,11 @@ public struct BertModel: Sendable {
         self.options = options
         let config = directory.config
         var tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
-        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength)
+        if let requested = options.maxLength, requested < 2 {
+            throw BertKitError.invalidArgument("maximum length must be at least 2 tokens, got \(requested)")
+        }
+        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength,
+                        options.maxLength ?? .max)
         maxLength = limit
         if options.truncate {
             let fromFile = tokenizer.truncation
@@ -100,14 +107,22 @@ public struct BertModel: Sendable {
         }
     }
 
+    /// Sentence embeddings of already tokenized inputs (from `tokenize`), in their order.
+    public func embed(encodings: [Encoding], batching: Batching = .default) throws -> [[Float]] {
+        try run(encodings: encodings, batching: batching) { try backend.embed($0) }
+    }
+
     private func run(_ inputs: [TextInput], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
         try batching.validate()
         for (i, input) in inputs.enumerated()
             where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
-        let encodings = try tokenize(inputs)
-        var results = [[Float]](repeating: [], count: inputs.count)
+        return try run(encodings: try tokenize(inputs), batching: batching, body)
+    }
+
+    private func run(encodings: [Encoding], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
+        var results = [[Float]](repeating: [], count: encodings.count)
         for batch in try batching.plan(lengths: encodings.map(\.count)) {
             for (index, output) in zip(batch, try body(TokenBatch(batch.map { encodings[$0] }))) {
                 results[index] = output

@@ -21,6 +21,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Cut inputs longer than the model's maximum length instead of failing.")
     var truncate = false
 
+    @Option(name: .long, help: "Maximum tokens per input, below the model's own limit.")
+    var maxLength: Int?
+
     @Option(name: .long, help: "Engine threads (0: one per core).")
     var threads = 0
 
@@ -37,7 +40,7 @@ struct ModelOptions: ParsableArguments {
     var execution: ExecutionMode = .packed
 
     func load() throws -> BertModel {
-        try BertModel(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution))
+        try BertModel(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution, maxLength: maxLength))
     }
 
     func batchingStrategy() throws -> Batching {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BertKit
+import BertTokenizers
 import Foundation
 
 struct EmbedCommand: ParsableCommand {
@@ -8,9 +9,32 @@ struct EmbedCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
+    @Flag(name: .long, help: "Print the time spent tokenizing and in the model, as JSON on standard error.")
+    var timing = false
+
     func run() throws {
+        let clock = ContinuousClock()
+        var tokenizing = Duration.zero, modelTime = Duration.zero, tokens = 0, sequences = 0
         try streamInputs(options) { model, chunk in
-            try model.embed(chunk, batching: options.batchingStrategy()).map { "{\"embedding\":\(JSONLineWriter.array($0))}" }
+            let batching = try options.batchingStrategy()
+            guard timing else { return try model.embed(chunk, batching: batching).map(Self.line) }
+            var encodings: [Encoding] = []
+            tokenizing += try clock.measure { encodings = try model.tokenize(chunk) }
+            if sequences == 0, let first = encodings.first {
+                _ = try model.embed(encodings: [first], batching: batching)  // warm-up: first-touch of the weights
+            }
+            var vectors: [[Float]] = []
+            modelTime += try clock.measure { vectors = try model.embed(encodings: encodings, batching: batching) }
+            tokens += encodings.reduce(0) { $0 + $1.count }
+            sequences += encodings.count
+            return vectors.map(Self.line)
+        }
+        if timing {
+            let ms = { (d: Duration) in Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15 }
+            FileHandle.standardError.write(Data(
+                "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(ms(tokenizing)),\"model_ms\":\(ms(modelTime))}\n".utf8))
         }
     }
+
+    static func line(_ vector: [Float]) -> String { "{\"embedding\":\(JSONLineWriter.array(vector))}" }
 }
