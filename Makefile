@@ -8,7 +8,7 @@ CORPUS := data/corpus.txt
 VENV := .venv
 APT_PACKAGES := libopenblas-dev pkg-config fortunes
 
-.PHONY: demo test build system-deps models corpus venv fixtures bench-embed clean
+.PHONY: demo test build system-deps models corpus venv fixtures bench-embed bench-engines clean
 
 demo: system-deps models build
 	@scripts/demo.sh .build/release/bertkit $(MINILM)
@@ -47,14 +47,21 @@ $(CORPUS): system-deps tools/make_corpus.py
 # Reference tooling (torch, transformers, sentence-transformers, tokenizers) for fixtures and peer benchmarks.
 venv: $(VENV)/.ready
 
-$(VENV)/.ready:
+$(VENV)/.ready: tools/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check torch transformers sentence-transformers tokenizers safetensors
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
 	touch $@
 
 # Regenerates every expected output under Tests/Fixtures from the Python reference.
 fixtures: venv models corpus
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
+	$(VENV)/bin/python tools/make_state_dict_fixtures.py
+
+# docs/BENCHMARKS.md, engines: BertKit packed/padded vs ONNX Runtime, PyTorch eager, TorchScript (about 25 minutes).
+bench-engines: venv models corpus build
+	@mkdir -p bench-out/engines
+	gcc -O2 tools/gemm_ceiling.c -o bench-out/engines/gemm_ceiling $$(pkg-config --cflags --libs openblas)
+	$(VENV)/bin/python scripts/bench_engines.py --bertkit .build/release/bertkit --minilm $(MINILM) --corpus $(CORPUS)
 
 # docs/BENCHMARKS.md: bertkit embed vs sentence-transformers, same machine, same run.
 bench-embed: venv models corpus build

@@ -80,6 +80,44 @@ import Testing
         #expect(vectors.count == 3 && vectors.allSatisfy { $0.count == 48 })
     }
 
+    static func vectors(_ run: Run) -> [[Double]] {
+        run.stdout.split(separator: "\n").map {
+            (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["embedding"] as! [Double]
+        }
+    }
+
+    @Test(arguments: [["--batching", "fixed", "--batch-size", "1"], ["--batching", "tokens", "--max-batch-tokens", "12"],
+                      ["--execution", "padded", "--batching", "fixed", "--batch-size", "3"], ["--threads", "1", "--max-length", "30"]])
+    func batchingAndEngineOptionsKeepResultsAndOrder(options: [String]) throws {
+        let input = Data("a\nthe cat sat on the mat with the dog\nb c\nwhat a great game we play\nno\n".utf8)
+        let reference = Self.vectors(try Self.run(["embed", "--model", Self.tiny], stdin: input))
+        let run = try Self.run(["embed", "--model", Self.tiny] + options, stdin: input)
+        #expect(run.status == 0, "\(run.stderr)")
+        let got = Self.vectors(run)
+        #expect(got.count == 5 && reference.count == 5)
+        for (a, b) in zip(got, reference) {
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 }, "\(options)")
+        }
+    }
+
+    @Test func badBatchingOptionsAreErrors() throws {
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny, "--batch-size", "0"], stdin: Data("a\n".utf8)),
+                           "batch size must be positive, got 0")
+        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny, "--batching", "tokens", "--max-batch-tokens=-3"],
+                                        stdin: Data("a\n".utf8)), "max batch tokens must be positive, got -3")
+        let bad = try Self.run(["embed", "--model", Self.tiny, "--execution", "sideways"], stdin: Data("a\n".utf8))
+        #expect(bad.status != 0 && bad.stderr.contains("sideways"))
+    }
+
+    @Test func timingIsReportedOnStderr() throws {
+        let run = try Self.run(["embed", "--model", Self.tiny, "--timing"], stdin: Data("a\nb c\n".utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        let timing = try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as! [String: Any]
+        #expect(timing["sequences"] as? Int == 2)
+        #expect(timing["tokens"] as? Int == 7)
+        #expect((timing["model_ms"] as? Double ?? -1) >= 0)
+    }
+
     @Test func classifyWithoutHeadSuggestsEmbed() throws {
         if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
         Self.expectFailure(try Self.run(["classify", "--model", Fixtures.miniLM], stdin: Data("hi\n".utf8)),
