@@ -7,9 +7,7 @@ enum Kernels {
     static func linear(_ x: UnsafePointer<Float>, rows m: Int, in k: Int,
                        weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, out n: Int,
                        into y: UnsafeMutablePointer<Float>) {
-        if let bias {
-            for r in 0..<m { (y + r * n).update(from: bias, count: n) }
-        }
+        if let bias { FusedKernels.broadcast(bias, rows: m, width: n, into: y) }
         gemm(m: m, n: n, k: k, a: x, lda: k, transposeB: true, b: w, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: n)
     }
 

@@ -97,15 +97,4 @@ enum VectorMath {
     static func storePartial(_ v: Vector, _ p: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { p[i] = v[i] }
     }
-
-    /// Applies `f` to `x[0..<count]` in place, 8 lanes at a time.
-    @inline(__always)
-    static func map(_ x: UnsafeMutablePointer<Float>, count: Int, _ f: (Vector) -> Vector) {
-        var i = 0
-        while i + lanes <= count {
-            store(f(load(x + i)), x + i)
-            i += lanes
-        }
-        if i < count { storePartial(f(loadPartial(x + i, count: count - i, fill: 0)), x + i, count: count - i) }
-    }
 }
