@@ -83,7 +83,9 @@ struct Unpickler {
 
     private mutating func line() throws -> String {
         guard let newline = bytes[position...].firstIndex(of: 0x0A) else { throw error("unterminated GLOBAL at byte \(position)") }
-        return try text(newline - position).also { position += 1 }
+        let value = try text(newline - position)
+        position += 1  // the newline
+        return value
     }
 
     private mutating func pop() throws -> PickleValue {
@@ -215,12 +217,5 @@ struct Unpickler {
         default:
             throw ModelIOError.unsafeCheckpoint(path: path, reason: "data.pkl calls \(module).\(name); refusing to load it")
         }
-    }
-}
-
-extension String {
-    fileprivate func also(_ body: () -> Void) -> String {
-        body()
-        return self
     }
 }
