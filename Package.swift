@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "BertKit", targets: ["BertKit"]),
         .library(name: "BertTokenizers", targets: ["BertTokenizers"]),
+        .library(name: "BertBench", targets: ["BertBench"]),
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
     dependencies: [
@@ -25,15 +26,18 @@ let package = Package(
         .target(name: "BertModelIO"),
         // The library users import: model definition, native CPU backend, batching.
         .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "COpenBLAS"]),
+        // `bertkit bench`: the grid, the timing harness, results, reports and charts.
+        .target(name: "BertBench", dependencies: ["BertKit", "BertTokenizers", "BertModelIO"]),
         .executableTarget(
             name: "bertkit",
-            dependencies: ["BertKit", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BertKit", "BertBench", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fixture paths shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers", "TestSupport"]),
         .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO", "TestSupport"]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),
+        .testTarget(name: "BertBenchTests", dependencies: ["BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -49,21 +49,8 @@ public struct BertModel: Sendable {
         self.directory = directory
         self.options = options
         let config = directory.config
-        var tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
-        if let requested = options.maxLength, requested < 2 {
-            throw BertKitError.invalidArgument("maximum length must be at least 2 tokens, got \(requested)")
-        }
-        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength,
-                        options.maxLength ?? .max)
+        let (tokenizer, limit) = try Self.tokenizer(for: directory, options: options)
         maxLength = limit
-        if options.truncate {
-            let fromFile = tokenizer.truncation
-            tokenizer.truncation = Truncation(maxLength: limit, strategy: fromFile?.strategy ?? .longestFirst,
-                                              direction: fromFile?.direction ?? .right)
-        } else {
-            tokenizer.truncation = nil
-        }
-        tokenizer.padding = nil
         self.tokenizer = tokenizer
         let st = directory.sentenceTransformers
         pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: st?.normalize ?? false)
@@ -73,6 +60,28 @@ public struct BertModel: Sendable {
 
     /// The configuration.
     public var config: BertConfig { directory.config }
+
+    /// The tokenizer of `directory` as `BertModel` sets it up for `options` (truncation to the model's length or off,
+    /// no padding), and that length: `max_seq_length` of sentence-transformers if set, else the model's position
+    /// limit, lowered by `options.maxLength`. Loads no weights.
+    public static func tokenizer(for directory: ModelDirectory, options: Options) throws -> (tokenizer: Tokenizer, maxLength: Int) {
+        let config = directory.config
+        var tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
+        if let requested = options.maxLength, requested < 2 {
+            throw BertKitError.invalidArgument("maximum length must be at least 2 tokens, got \(requested)")
+        }
+        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength,
+                        options.maxLength ?? .max)
+        if options.truncate {
+            let fromFile = tokenizer.truncation
+            tokenizer.truncation = Truncation(maxLength: limit, strategy: fromFile?.strategy ?? .longestFirst,
+                                              direction: fromFile?.direction ?? .right)
+        } else {
+            tokenizer.truncation = nil
+        }
+        tokenizer.padding = nil
+        return (tokenizer, limit)
+    }
 
     /// Tokenizes one input as the model will see it; throws if it is too long and truncation is off.
     public func tokenize(_ input: TextInput) throws -> Encoding {

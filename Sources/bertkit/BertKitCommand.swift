@@ -7,7 +7,7 @@ struct BertKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
-        subcommands: [TokenizeCommand.self, EmbedCommand.self, ClassifyCommand.self, InfoCommand.self])
+        subcommands: [TokenizeCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, InfoCommand.self])
 }
 
 /// Options shared by the commands that read inputs and run a model.
@@ -84,7 +84,7 @@ func streamInputs(_ options: ModelOptions, check: (BertModel) throws -> Void = {
     try reportingErrors {
         let model = try options.load()
         try check(model)
-        let reader = try InputReader(path: options.input)
+        let reader = try InputFile(path: options.input)
         let inputs = try reader.inputs()
         var out = JSONLineWriter()
         for start in stride(from: 0, to: inputs.count, by: chunkSize) {
@@ -103,4 +103,10 @@ func lineError(_ error: any Error, offset: Int, source: String) -> any Error {
         return CLIError("\(source) line \(offset + inputError.index + 1): \(inputError.underlying)")
     }
     return error
+}
+
+/// A user-facing error of the command-line tool.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,19 +1,19 @@
-import BertKit
 import Foundation
 
-/// Reads JSON Lines or plain-text inputs: one input per line, either raw text or
-/// `{"text": "...", "text_pair": "..."}`. Errors name the source and line.
-struct InputReader {
-    /// Where the lines come from, for messages.
-    let source: String
-    let data: Data
+/// A file of inputs, one per line: raw text, or JSON Lines `{"text": "...", "text_pair": "..."}`. Errors name the
+/// source and the line.
+public struct InputFile: Sendable {
+    /// Where the lines come from, for messages (a path, or `stdin`).
+    public let source: String
+    /// The raw bytes.
+    public let data: Data
 
     /// Reads `path`, or standard input when nil.
-    init(path: String?) throws {
+    public init(path: String?) throws {
         if let path {
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("input file not found: \(path)") }
+            guard FileManager.default.fileExists(atPath: path) else { throw InputFileError("input file not found: \(path)") }
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw CLIError("cannot read input file \(path): \(error.localizedDescription)")
+                throw InputFileError("cannot read input file \(path): \(error.localizedDescription)")
             }
             source = path
         } else {
@@ -22,8 +22,14 @@ struct InputReader {
         }
     }
 
+    /// Inputs held in memory; `source` names them in messages.
+    public init(data: Data, source: String) {
+        self.data = data
+        self.source = source
+    }
+
     /// The inputs, in order. Blank lines are kept as empty texts (so line numbers and outputs stay aligned).
-    func inputs() throws -> [TextInput] {
+    public func inputs() throws -> [TextInput] {
         var result: [TextInput] = []
         var lineNumber = 0
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -32,7 +38,7 @@ struct InputReader {
             lineNumber += 1
             if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
             guard let line = String(validating: bytes, as: UTF8.self) else {
-                throw CLIError("\(source) line \(lineNumber): invalid UTF-8")
+                throw InputFileError("\(source) line \(lineNumber): invalid UTF-8")
             }
             result.append(try parse(line, lineNumber: lineNumber))
         }
@@ -52,11 +58,11 @@ struct InputReader {
             let parsed = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
             return TextInput(parsed.text, pair: parsed.textPair)
         } catch let DecodingError.typeMismatch(_, context) {
-            throw CLIError("\(source) line \(lineNumber): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' must be a string")
+            throw InputFileError("\(source) line \(lineNumber): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' must be a string")
         } catch DecodingError.keyNotFound(_, _) {
-            throw CLIError("\(source) line \(lineNumber): a JSON input needs a 'text' field")
+            throw InputFileError("\(source) line \(lineNumber): a JSON input needs a 'text' field")
         } catch {
-            throw CLIError("\(source) line \(lineNumber): malformed JSON (\(jsonReason(error)))")
+            throw InputFileError("\(source) line \(lineNumber): malformed JSON (\(jsonReason(error)))")
         }
     }
 
@@ -68,8 +74,9 @@ struct InputReader {
     }
 }
 
-/// A user-facing error of the command-line tool.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A file of inputs that cannot be read: what is wrong, with the source and line.
+public struct InputFileError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    /// An error with this message.
+    public init(_ description: String) { self.description = description }
 }

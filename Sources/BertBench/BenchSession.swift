@@ -1,0 +1,139 @@
+import BertKit
+import BertModelIO
+import BertTokenizers
+import Foundation
+
+/// What `bertkit bench` was asked to do.
+public struct BenchConfiguration: Sendable {
+    public var modelPath: String
+    public var dataPath: String
+    /// The results folder.
+    public var outputFolder: String
+    /// Backend names (`native` stands for both native layouts); nil: every available backend.
+    public var backends: [String]?
+    public var batchSizes = BenchGrid.defaultBatchSizes
+    public var orderings = Ordering.allCases
+    /// Engine threads; empty: one per core.
+    public var threads: [Int] = []
+    public var lengths = BenchGrid.defaultLengths
+    public var lengthBatchSizes = BenchGrid.defaultLengthBatchSizes
+    public var repeats = 5
+    /// Sequences per cell of the length sweep.
+    public var sweepSize = 64
+    /// Read only the first inputs of the data file.
+    public var limit: Int?
+    public var baseline = "native-padded"
+    /// Keep the finished cells of the results already in `outputFolder` (same model and data) and run the rest.
+    public var resume = false
+    /// Other results folders whose cells the report shows beside this run's (peers).
+    public var others: [String] = []
+    /// The command line, recorded in the results.
+    public var command: [String] = []
+
+    public init(modelPath: String, dataPath: String, outputFolder: String) {
+        self.modelPath = modelPath
+        self.dataPath = dataPath
+        self.outputFolder = outputFolder
+    }
+}
+
+/// A benchmark run: model and data loaded, grid planned; `run` measures, writing results after each cell and the
+/// report at the end (also when stopped early, with the cells finished so far).
+public struct BenchSession: Sendable {
+    public let configuration: BenchConfiguration
+    public let data: BenchData
+    public let cells: [CellSpec]
+    /// Cells kept from an earlier run (`resume`).
+    public let finished: [CellResult]
+    /// Things the user should know before the run starts (truncated inputs, skipped lengths, resumed cells).
+    public let warnings: [String]
+    let runner: BenchRunner
+    let tokenizer: Tokenizer
+    let skeleton: BenchResults
+    let others: [BenchResults]
+
+    /// Loads the model's tokenizer and configuration (weights load per backend when the run reaches it), reads and
+    /// tokenizes the data, plans the grid. `makeEngine` replaces the backends (tests).
+    public init(_ configuration: BenchConfiguration, makeEngine: (@Sendable (CellSpec) throws -> any BenchEngine)? = nil) throws {
+        self.configuration = configuration
+        let c = configuration
+        guard c.repeats > 0 else { throw BenchError.invalidGrid("repeats must be positive, got \(c.repeats)") }
+        guard c.sweepSize > 0 else { throw BenchError.invalidGrid("sweep size must be positive, got \(c.sweepSize)") }
+        let directory = try ModelDirectory(path: c.modelPath)
+        let (tokenizer, maxLength) = try BertModel.tokenizer(for: directory, options: .init(truncate: true))
+        let (untruncated, _) = try BertModel.tokenizer(for: directory, options: .init(truncate: false))
+        self.tokenizer = tokenizer
+        let data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength,
+                                 limit: c.limit)
+        self.data = data
+        let backends = try BackendCatalog.select(c.backends)
+        let grid = try BenchGrid(backends: backends.map { .init(name: $0.name, precisions: $0.precisions) },
+                                 batchSizes: c.batchSizes, orderings: c.orderings,
+                                 threads: c.threads.isEmpty ? [ProcessInfo.processInfo.activeProcessorCount] : c.threads,
+                                 lengths: c.lengths, lengthBatchSizes: c.lengthBatchSizes)
+        let planned = grid.cells(maxLength: directory.config.maxSequenceLength)
+        cells = planned.cells
+        let settings = BenchSettings(grid: grid, repeats: c.repeats, sweepSize: c.sweepSize, limit: c.limit, baseline: c.baseline)
+        runner = BenchRunner(modelPath: c.modelPath, data: data, settings: settings, makeEngine: makeEngine)
+        others = try c.others.map(BenchResults.load)
+
+        var warnings: [String] = []
+        if data.statistics.truncated > 0 {
+            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(maxLength) tokens and were truncated to it")
+        }
+        if !planned.skippedLengths.isEmpty {
+            warnings.append("lengths \(planned.skippedLengths.map(String.init).joined(separator: ", ")) are above the model's maximum of \(directory.config.maxSequenceLength) tokens and are left out of the sweep")
+        }
+        let weights = try directory.weights()
+        let parameters = weights.names.reduce(0) { $0 + (weights.shape($1)?.reduce(1, *) ?? 0) }
+        let model = ModelSummary(path: c.modelPath, architecture: directory.config.architecture.rawValue,
+                                 hiddenSize: directory.config.hiddenSize, layers: directory.config.numHiddenLayers,
+                                 heads: directory.config.numAttentionHeads, parameters: parameters,
+                                 task: Self.hasHead(weights) ? "classify" : "embed")
+        let formatter = ISO8601DateFormatter()
+        skeleton = BenchResults(
+            tool: "bertkit \(BertKitInfo.version)", createdAt: formatter.string(from: Date()), command: c.command, complete: false,
+            machine: .current(), versions: ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "openblas": BertKitInfo.blas],
+            model: model, data: data.statistics, settings: settings, backends: BackendCatalog.all,
+            skippedLengths: planned.skippedLengths, tokenization: nil, cells: [])
+
+        var kept: [CellResult] = []
+        if c.resume, let previous = try? BenchResults.load(c.outputFolder) {
+            if previous.data.fingerprint == data.statistics.fingerprint && previous.model == model
+                && previous.settings.repeats == c.repeats && previous.settings.sweepSize == c.sweepSize {
+                let wanted = Set(cells.map(\.key))
+                kept = previous.cells.filter { wanted.contains($0.key) }
+                warnings.append("resuming: \(kept.count) of \(cells.count) cells already measured in \(c.outputFolder)")
+            } else {
+                warnings.append("not resuming: the results in \(c.outputFolder) are of another model, data set or repeat count")
+            }
+        } else if c.resume {
+            warnings.append("nothing to resume in \(c.outputFolder); starting afresh")
+        }
+        finished = kept
+        self.warnings = warnings
+    }
+
+    static func hasHead(_ weights: WeightStore) -> Bool {
+        weights.contains("classifier.weight") || weights.contains("classifier.out_proj.weight")
+    }
+
+    /// Measures tokenization, then every cell not yet finished. Returns the results, `complete` unless stopped.
+    public func run(shouldStop: () -> Bool = { false }, progress: (BenchRunner.Progress) -> Void = { _ in }) throws -> BenchResults {
+        var results = skeleton
+        results.cells = finished
+        results.tokenization = try runner.timeTokenization(tokenizer)
+        let folder = configuration.outputFolder
+        try ReportWriter.writeResults(results, to: folder)
+        let complete = try runner.run(cells, done: finished, shouldStop: shouldStop, progress: progress) { cell in
+            results.cells.append(cell)
+            try ReportWriter.writeResults(results, to: folder)
+        }
+        results.complete = complete
+        // Cells in grid order, whatever order they were measured in.
+        let order = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.key, $0) })
+        results.cells.sort { (order[$0.key] ?? .max) < (order[$1.key] ?? .max) }
+        try ReportWriter.write(BenchReport(results: results, others: others, baseline: configuration.baseline), to: folder)
+        return results
+    }
+}
