@@ -121,14 +121,18 @@ public struct LineChart: Sendable {
             let inRange = { (t: Double) in let v = log ? Foundation.log10(t) : t; return v >= lo - 1e-9 && v <= hi + 1e-9 }
             if !preferring.isEmpty && preferring.count <= 12 { return preferring.filter(inRange) }
             if log {
-                var ticks: [Double] = []
-                for exponent in Int(lo.rounded(.down))...Int(hi.rounded(.up)) {
-                    for m in [1.0, 2.0, 5.0] {
-                        let t = m * pow(10, Double(exponent))
-                        if inRange(t) { ticks.append(t) }
+                // 1-2-5 per decade; every digit when the range is too narrow for three of those.
+                for multipliers in [[1.0, 2.0, 5.0], Array(stride(from: 1.0, through: 9.0, by: 1.0))] {
+                    var ticks: [Double] = []
+                    for exponent in Int(lo.rounded(.down))...Int(hi.rounded(.up)) {
+                        for m in multipliers {
+                            let t = (m * pow(10, Double(exponent)) * 1e6).rounded() / 1e6
+                            if inRange(t) { ticks.append(t) }
+                        }
                     }
+                    if ticks.count >= 3 { return ticks }
                 }
-                return ticks.count >= 2 ? ticks : [pow(10, lo), pow(10, hi)]
+                return [pow(10, lo), pow(10, hi)]
             }
             let raw = (hi - lo) / 6, magnitude = pow(10, (Foundation.log10(raw)).rounded(.down))
             let step = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? raw
