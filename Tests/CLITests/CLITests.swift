@@ -192,3 +192,99 @@ import Testing
         #expect(info["classification_head"] as? Bool == true)
     }
 }
+
+/// `bertkit bench` as a user runs it.
+@Suite struct BenchCLITests {
+    static func folder() -> String { NSTemporaryDirectory() + "bertkit-cli-bench-\(UUID().uuidString)" }
+
+    static func data() throws -> String {
+        let path = folder() + ".txt"
+        let lines = (0..<30).map { i in (0...(i % 7)).map { _ in "word" }.joined(separator: " ") }
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static let small = ["--batch-sizes", "1,8", "--orderings", "unsorted,sorted", "--lengths", "16", "--repeats", "2",
+                        "--threads", "1", "--sweep-size", "8"]
+
+    @Test func writesEveryFileAndCompares() throws {
+        let data = try Self.data(), a = Self.folder(), b = Self.folder()
+        let run = try CLITests.run(["bench", "--model", CLITests.tiny, "--data", data, "--out", a] + Self.small)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("12 cells measured; report: \(a)/index.html"))
+        #expect(run.stderr.isEmpty, "no progress bar when stderr is not a terminal: \(run.stderr)")
+        for file in ["results.json", "results.csv", "report.md", "index.html", "batch.svg", "ordering.svg", "lengths.svg"] {
+            #expect(FileManager.default.fileExists(atPath: "\(a)/\(file)"), "\(file)")
+        }
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + "/results.json"))) as! [String: Any]
+        #expect(results["complete"] as? Bool == true)
+        #expect((results["cells"] as? [Any])?.count == 12)
+        #expect((results["machine"] as? [String: Any])?["cores"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
+
+        let second = try CLITests.run(["bench", "--model", CLITests.tiny, "--data", data, "--out", b, "--backends", "native-packed"] + Self.small)
+        #expect(second.status == 0, "\(second.stderr)")
+        let compare = try CLITests.run(["bench", "--compare", a, b])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("6 cells in both:"))
+        #expect(compare.stdout.contains("Only in A: 6 cells."))
+        #expect(compare.stdout.contains("| condition | A:native-packed | A:native-padded | B:native-packed |"))
+    }
+
+    @Test func badOptionsAreOneLineErrors() throws {
+        let data = try Self.data(), out = Self.folder()
+        let base = ["bench", "--model", CLITests.tiny, "--data", data, "--out", out]
+        CLITests.expectFailure(try CLITests.run(base + ["--backends", "onnxruntime"]),
+                               "backend 'onnxruntime' is not available: not built into this version of bertkit")
+        CLITests.expectFailure(try CLITests.run(base + ["--backends", "tensorflow"]), "unknown backend 'tensorflow'")
+        CLITests.expectFailure(try CLITests.run(base + ["--batch-sizes", "1,0"]), "--batch-sizes: '0' is not a positive whole number")
+        CLITests.expectFailure(try CLITests.run(base + ["--orderings", "random"]), "--orderings: unknown ordering 'random'")
+        CLITests.expectFailure(try CLITests.run(base + ["--repeats", "0"]), "repeats must be positive, got 0")
+        CLITests.expectFailure(try CLITests.run(["bench", "--model", CLITests.tiny]), "bench needs --data FILE")
+        CLITests.expectFailure(try CLITests.run(["bench", "--compare", out]), "--compare takes two results folders, got 1")
+        CLITests.expectFailure(try CLITests.run(["bench", "--compare", out, out]), "cannot read benchmark results \(out): no such file")
+        let empty = Self.folder() + ".txt"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        CLITests.expectFailure(try CLITests.run(["bench", "--model", CLITests.tiny, "--data", empty]), "\(empty) holds no input lines")
+    }
+
+    @Test func ctrlCKeepsFinishedCellsAndResumeFinishes() throws {
+        let data = try Self.data(), out = Self.folder()
+        // Enough passes (a few seconds in all) that the run is still going when the first cell is saved.
+        let arguments = ["bench", "--model", CLITests.tiny, "--data", data, "--out", out, "--repeats", "60", "--threads", "1",
+                         "--batch-sizes", "1,2,4,8", "--orderings", "unsorted,sorted", "--lengths", "none"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = arguments
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let results = out + "/results.json"
+        func savedCells() -> [[String: Any]] {
+            guard let data = FileManager.default.contents(atPath: results),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+            return object["cells"] as? [[String: Any]] ?? []
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while savedCells().isEmpty && process.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(process.isRunning, "the run finished before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(stderr.contains("run the same command with --resume to finish"), "\(stderr)")
+        let kept = savedCells()
+        #expect(kept.count >= 1 && kept.count < 16)
+        #expect(FileManager.default.fileExists(atPath: out + "/index.html"), "the report shows the finished cells")
+
+        let resumed = try CLITests.run(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming: \(kept.count) of 16 cells already measured"), "\(resumed.stderr)")
+        let all = savedCells()
+        #expect(all.count == 16)
+        for cell in kept {
+            let again = all.first { $0["key"] as? String == cell["key"] as? String }
+            #expect(again?["repeatsMs"] as? [Double] == cell["repeatsMs"] as? [Double], "a kept cell was measured again")
+        }
+    }
+}
