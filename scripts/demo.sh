@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Embeds a handful of sentences with BertKit and prints their cosine-similarity matrix.
+# The main job on the default model and corpus: embeddings of a few sentences (cosine similarities), then a short
+# `bertkit bench` (a few minutes on 2 cores) whose report it points to.
 set -euo pipefail
 bin=${1:-.build/release/bertkit}
 model=${2:-models/all-MiniLM-L6-v2}
+corpus=${3:-data/corpus.txt}
+out=${4:-bench-out/demo}
 sentences=(
   "A man is playing a guitar."
   "Someone plays an acoustic guitar on stage."
@@ -26,4 +29,21 @@ for i, a in enumerate(vectors):
     row = "".join(f" {sum(x * y for x, y in zip(a, b)):5.2f} " for b in vectors)
     print(f"s{i + 1} {names[i][:42]:<42} {row}")
 print("\nRelated pairs (s1/s2, s3/s4, s5/s6) score high; unrelated ones near zero.")
+PY
+echo
+echo "== bertkit bench: $model on $corpus (short grid; 'make bench' runs the full one)"
+"$bin" bench --model "$model" --data "$corpus" --out "$out" --batch-sizes 1,8,32 --lengths 32,128,512 --repeats 3
+python3 - "$out/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cells = [c for c in r["cells"] if c["spec"].get("length") is None]
+backends = sorted({c["spec"]["backend"] for c in cells})
+print("\nms per sequence (median), by ordering and batch size:\n")
+print(f"{'ordering':<10}{'batch':>6}" + "".join(f"{b:>16}" for b in backends))
+for o in ["unsorted", "sorted", "tokens"]:
+    for size in sorted({c["spec"]["batchSize"] for c in cells}):
+        row = {c["spec"]["backend"]: c["msPerSequence"]["median"] for c in cells
+               if c["spec"]["ordering"] == o and c["spec"]["batchSize"] == size}
+        if row:
+            print(f"{o:<10}{size:>6}" + "".join(f"{row.get(b, float('nan')):>16.3f}" for b in backends))
 PY

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""The `bertkit bench` grid, run on the study's Python peers: PyTorch eager, TorchScript (trace, as the study) and
+ONNX Runtime (torch.onnx.export, all graph optimizations). Same model folder, same data file, same batch layouts
+(unsorted / sorted / token budget, and the length sweep made of the data's own tokens), same timing rules (warm-up on
+the first and the longest batch, then --repeats passes; only the engine's calls count). Writes results.json in
+BertKit's schema (bertkit-bench/1), so that
+
+    bertkit bench --compare OUT_BERTKIT OUT_PEERS       # side by side
+    bertkit bench ... --with OUT_PEERS                  # peers in the report and charts
+
+work on it. Run through scripts/peers/run.sh, which installs what it needs into the project's .venv.
+"""
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+
+import numpy as np
+
+SCHEMA = "bertkit-bench/1"
+PEERS = ["torch-eager", "torchscript-python", "onnxruntime-python"]
+
+
+def summary(values):
+    """BertKit's Summary: linear-interpolation percentiles (NumPy's default), sample standard deviation."""
+    if not values:
+        return {"count": 0, "mean": 0, "median": 0, "p95": 0, "min": 0, "max": 0, "stddev": 0}
+    a = np.asarray(values, dtype=np.float64)
+    return {"count": len(values), "mean": float(a.mean()), "median": float(np.percentile(a, 50)),
+            "p95": float(np.percentile(a, 95)), "min": float(a.min()), "max": float(a.max()),
+            "stddev": float(a.std(ddof=1)) if len(values) > 1 else 0.0}
+
+
+def fingerprint(data):
+    h = 0xcbf29ce484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return format(h, "x")
+
+
+def read_inputs(path, limit):
+    """BertKit's InputFile: one input per line, raw text or {"text": ..., "text_pair": ...}."""
+    raw = open(path, "rb").read()
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    inputs = []
+    for number, line in enumerate(lines, 1):
+        text = line.rstrip(b"\r").decode("utf-8")
+        if text.startswith("{"):
+            obj = json.loads(text)
+            inputs.append((obj["text"], obj.get("text_pair")))
+        else:
+            inputs.append((text, None))
+        if not inputs[-1][0]:
+            sys.exit(f"{path} line {number}: the text is empty")
+    if limit is not None:
+        inputs = inputs[:limit]
+    if not inputs:
+        sys.exit(f"{path} holds no input lines")
+    return raw, inputs
+
+
+def max_length(model_dir, config):
+    offset = config["pad_token_id"] + 1 if config["model_type"] in ("roberta", "camembert", "xlm-roberta") else 0
+    limit = config["max_position_embeddings"] - offset
+    st = os.path.join(model_dir, "sentence_bert_config.json")
+    if os.path.exists(st):
+        limit = min(limit, json.load(open(st)).get("max_seq_length") or limit)
+    return limit, config["max_position_embeddings"] - offset
+
+
+def plan(lengths, ordering, size, mean_length):
+    """Batching.plan of BertKit, for the three orderings."""
+    by_length = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    if ordering == "unsorted":
+        return [list(range(i, min(i + size, len(lengths)))) for i in range(0, len(lengths), size)]
+    if ordering == "sorted":
+        return [by_length[i:i + size] for i in range(0, len(by_length), size)]
+    budget, cap = max(1, int(round(size * mean_length))), 4 * size
+    batches, current, longest = [], [], 0
+    for i in by_length:
+        widened = max(longest, lengths[i])
+        if current and ((len(current) + 1) * widened > budget or len(current) == cap):
+            batches.append(current)
+            current, longest = [], 0
+        current.append(i)
+        longest = max(longest, lengths[i])
+    if current:
+        batches.append(current)
+    return batches
+
+
+def sweep(encodings, length, count):
+    """BenchData.sweep: the first encoding's special tokens around the data's non-special tokens, back to back."""
+    first = encodings[0]
+    mask = first.special_tokens_mask
+    lead = next((i for i, m in enumerate(mask) if m == 0), len(mask))
+    trail = next((i for i, m in enumerate(reversed(mask)) if m == 0), len(mask))
+    prefix = first.ids[:lead]
+    suffix = first.ids[len(first.ids) - trail:] if lead < len(first.ids) else []
+    body = [i for e in encodings for i, m in zip(e.ids, e.special_tokens_mask) if m == 0] or first.ids
+    inner = max(0, length - len(prefix) - len(suffix))
+    sequences, position = [], 0
+    for _ in range(count):
+        middle = [body[(position + k) % len(body)] for k in range(inner)]
+        position += inner
+        sequences.append((prefix + middle + suffix)[:length])
+    return sequences
+
+
+def padded(sequences, types, pad):
+    longest = max(len(s) for s in sequences)
+    x = np.full((len(sequences), longest), pad, dtype=np.int64)
+    t = np.zeros((len(sequences), longest), dtype=np.int64)
+    m = np.zeros((len(sequences), longest), dtype=np.int64)
+    for r, s in enumerate(sequences):
+        x[r, :len(s)] = s
+        t[r, :len(s)] = types[r]
+        m[r, :len(s)] = 1
+    return x, t, m
+
+
+def engines(names, model_dir, work, threads, sample, classify):
+    """name -> callable(ids, type_ids, mask) for each peer."""
+    import torch
+    from transformers import AutoModel, AutoModelForSequenceClassification
+    torch.set_num_threads(threads)
+    loader = AutoModelForSequenceClassification if classify else AutoModel
+    eager = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
+    made = {}
+
+    class Plain(torch.nn.Module):
+        """The model's main output as a plain tensor (transformers 5 dropped `torchscript=True`)."""
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask):
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask)
+            return out.logits if classify else out.last_hidden_state
+
+    if "torch-eager" in names:
+        def run_eager(x, t, m):
+            with torch.inference_mode():
+                eager(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m))
+        made["torch-eager"] = run_eager
+    sx, sm = torch.from_numpy(sample[0]), torch.from_numpy(sample[2])
+    if "torchscript-python" in names:
+        with torch.no_grad():
+            traced = torch.jit.freeze(torch.jit.trace(Plain(eager).eval(), (sx, sm), strict=False))
+
+        def run_traced(x, t, m):
+            with torch.inference_mode():
+                traced(torch.from_numpy(x), torch.from_numpy(m))
+        made["torchscript-python"] = run_traced
+    if "onnxruntime-python" in names:
+        import onnxruntime as ort
+        path = os.path.join(work, "model.onnx")
+        if not os.path.exists(path):
+            torch.onnx.export(Plain(eager).eval(), (sx, sm), path, input_names=["input_ids", "attention_mask"],
+                              output_names=["output"], opset_version=17, dynamo=False,
+                              dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
+                                            "attention_mask": {0: "batch", 1: "sequence"}, "output": {0: "batch"}})
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        made["onnxruntime-python"] = lambda x, t, m: session.run(None, {"input_ids": x, "attention_mask": m})
+    return made
+
+
+def measure(run, batches, repeats, stop_check=None):
+    cell_start = time.perf_counter()
+    model = 0.0
+
+    def timed(batch):
+        nonlocal model
+        t0 = time.perf_counter()
+        run(*batch)
+        elapsed = time.perf_counter() - t0
+        model += elapsed
+        return elapsed
+
+    longest = max(range(len(batches)), key=lambda i: batches[i][0].shape[1])
+    timed(batches[longest])
+    if longest != 0:
+        timed(batches[0])
+    passes, latencies = [], []
+    for _ in range(repeats):
+        total = 0.0
+        for batch in batches:
+            elapsed = timed(batch)
+            total += elapsed
+            latencies.append(elapsed * 1e3)
+        passes.append(total * 1e3)
+    return passes, latencies, (time.perf_counter() - cell_start) * 1e3, model * 1e3
+
+
+def cell_result(spec, batches, sequences, tokens, passes, latencies, cell_ms, model_ms):
+    key = "{backend}/{precision}/t{threads}/{ordering}/b{batchSize}/".format(**spec) + (
+        f"len{spec['length']}" if spec.get("length") else "data")
+    median = statistics.median(passes)
+    return {"spec": spec, "key": key, "sequences": sequences, "tokens": tokens,
+            "paddedTokens": sum(int(b[0].shape[0] * b[0].shape[1]) for b in batches), "batches": len(batches),
+            "repeatsMs": passes, "msPerSequence": summary([p / sequences for p in passes]), "batchMs": summary(latencies),
+            "sequencesPerSecond": sequences / median * 1e3 if median > 0 else 0,
+            "tokensPerSecond": tokens / median * 1e3 if median > 0 else 0,
+            "cellMs": cell_ms, "modelMs": model_ms, "overhead": max(0.0, cell_ms - model_ms) / cell_ms if cell_ms > 0 else 0}
+
+
+def machine():
+    cpu, flags = "", []
+    interesting = {"sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni",
+                   "avx512_bf16", "avx_vnni", "amx_tile", "amx_bf16", "amx_int8", "asimd", "asimdhp", "sve", "sve2", "i8mm", "bf16"}
+    try:
+        for line in open("/proc/cpuinfo"):
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if not cpu and key in ("model name", "Model"):
+                cpu = value
+            if not flags and key in ("flags", "Features"):
+                flags = sorted(f for f in value.split() if f in interesting)
+    except OSError:
+        pass
+    pretty = platform.system()
+    if os.path.exists("/etc/os-release"):
+        for line in open("/etc/os-release"):
+            if line.startswith("PRETTY_NAME="):
+                pretty = line.split("=", 1)[1].strip().strip('"')
+    return {"hostname": socket.gethostname(), "os": pretty, "kernel": platform.release(), "architecture": platform.machine(),
+            "cpu": cpu, "cpuFlags": flags, "cores": len(os.sched_getaffinity(0)),
+            "memoryBytes": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")}
+
+
+def numbers(text):
+    return [int(v) for v in text.split(",") if v]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--out", default="bench-peers")
+    p.add_argument("--backends", default=",".join(PEERS))
+    p.add_argument("--batch-sizes", default="1,2,4,8,16,32,64")
+    p.add_argument("--orderings", default="unsorted,sorted,tokens")
+    p.add_argument("--lengths", default="16,32,64,128,256,512")
+    p.add_argument("--length-batch-sizes", default="1,8")
+    p.add_argument("--sweep-size", type=int, default=64)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--threads", default=str(len(os.sched_getaffinity(0))))
+    p.add_argument("--limit", type=int)
+    p.add_argument("--quiet", action="store_true")
+    a = p.parse_args()
+
+    import torch
+    import onnxruntime
+    import transformers
+    from tokenizers import Tokenizer
+
+    names = [n for n in a.backends.split(",") if n]
+    for n in names:
+        if n not in PEERS:
+            sys.exit(f"unknown peer '{n}' (known: {', '.join(PEERS)})")
+    config = json.load(open(os.path.join(a.model, "config.json")))
+    limit, positions = max_length(a.model, config)
+    raw, inputs = read_inputs(a.data, a.limit)
+    tokenizer = Tokenizer.from_file(os.path.join(a.model, "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    full = tokenizer.encode_batch([(t, p) if p else t for t, p in inputs])
+    tokenizer.enable_truncation(max_length=limit)
+    encode = lambda: tokenizer.encode_batch([(t, p) if p else t for t, p in inputs])
+    encodings = encode()
+    lengths = [len(e.ids) for e in encodings]
+    mean_length = sum(lengths) / len(lengths)
+    pad = config.get("pad_token_id", 0) or 0
+    classify = any(arch.endswith("ForSequenceClassification") for arch in config.get("architectures") or [])
+    threads = numbers(a.threads)
+    lengths_sweep = [] if a.lengths == "none" else [l for l in numbers(a.lengths) if l <= positions]
+    skipped = [] if a.lengths == "none" else [l for l in numbers(a.lengths) if l > positions]
+    os.makedirs(a.out, exist_ok=True)
+
+    tok_passes = []
+    for _ in range(a.repeats):
+        start = time.perf_counter()
+        encode()
+        tok_passes.append((time.perf_counter() - start) * 1e3)
+    tokens = sum(lengths)
+    results = {
+        "schema": SCHEMA, "tool": f"scripts/peers (torch {torch.__version__})",
+        "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "command": sys.argv, "complete": False,
+        "machine": machine(),
+        "versions": {"python": platform.python_version(), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
+                     "transformers": transformers.__version__},
+        "model": {"path": a.model, "architecture": config["model_type"], "hiddenSize": config["hidden_size"],
+                  "layers": config["num_hidden_layers"], "heads": config["num_attention_heads"], "parameters": 0,
+                  "task": "classify" if classify else "embed"},
+        "data": {"path": a.data, "sequences": len(inputs), "bytes": len(raw), "fingerprint": fingerprint(raw), "tokens": tokens,
+                 "length": summary([float(l) for l in lengths]), "truncated": sum(len(e.ids) > limit for e in full),
+                 "maxLength": limit, "pairs": sum(p is not None for _, p in inputs)},
+        "settings": {"grid": {"backends": [{"name": n, "precisions": ["fp32"]} for n in names],
+                              "batchSizes": numbers(a.batch_sizes), "orderings": a.orderings.split(","), "threads": threads,
+                              "lengths": lengths_sweep, "lengthBatchSizes": numbers(a.length_batch_sizes)},
+                     "repeats": a.repeats, "sweepSize": a.sweep_size, "limit": a.limit, "baseline": "torch-eager"},
+        "backends": [{"name": n, "available": True, "precisions": ["fp32"]} for n in PEERS],
+        "skippedLengths": skipped,
+        "tokenization": {"threads": len(os.sched_getaffinity(0)), "repeatsMs": tok_passes,
+                         "msPerSequence": summary([t / len(inputs) for t in tok_passes]),
+                         "tokensPerSecond": tokens / statistics.median(tok_passes) * 1e3},
+        "cells": [],
+    }
+
+    def save():
+        with open(os.path.join(a.out, "results.json"), "w") as f:
+            json.dump(results, f, indent=2, sort_keys=True)
+
+    sample = padded([encodings[0].ids], [encodings[0].type_ids], pad)
+    work = os.path.join(a.out, "work")
+    os.makedirs(work, exist_ok=True)
+    specs = []
+    for t in threads:
+        for n in names:
+            for o in a.orderings.split(","):
+                for b in numbers(a.batch_sizes):
+                    specs.append((t, n, o, b, None))
+            for l in lengths_sweep:
+                for b in numbers(a.length_batch_sizes):
+                    specs.append((t, n, "unsorted", b, l))
+    made, made_threads = {}, None
+    for index, (t, n, o, b, l) in enumerate(specs, 1):
+        if made_threads != t:
+            made, made_threads = engines(names, a.model, work, t, sample, classify), t
+        if l is None:
+            groups = plan(lengths, o, b, mean_length)
+            batches = [padded([encodings[i].ids for i in g], [encodings[i].type_ids for i in g], pad) for g in groups]
+            sequences, count = len(inputs), tokens
+        else:
+            seqs = sweep(encodings, l, a.sweep_size)
+            batches = [padded(seqs[i:i + b], [[0] * l] * len(seqs[i:i + b]), pad) for i in range(0, len(seqs), b)]
+            sequences, count = len(seqs), l * len(seqs)
+        if not a.quiet:
+            print(f"[{index}/{len(specs)}] {n} {o} batch {b}" + (f" len {l}" if l else ""), file=sys.stderr, flush=True)
+        passes, latencies, cell_ms, model_ms = measure(made[n], batches, a.repeats)
+        spec = {"backend": n, "precision": "fp32", "threads": t, "ordering": o, "batchSize": b}
+        if l is not None:
+            spec["length"] = l
+        results["cells"].append(cell_result(spec, batches, sequences, count, passes, latencies, cell_ms, model_ms))
+        save()
+    results["complete"] = True
+    save()
+    print(f"{len(results['cells'])} cells measured; results: {a.out}/results.json")
+
+
+if __name__ == "__main__":
+    main()
