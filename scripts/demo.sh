@@ -32,7 +32,8 @@ print("\nRelated pairs (s1/s2, s3/s4, s5/s6) score high; unrelated ones near zer
 PY
 echo
 echo "== bertkit bench: $model on $corpus (short grid; 'make bench' runs the full one)"
-"$bin" bench --model "$model" --data "$corpus" --out "$out" --batch-sizes 1,8,32 --lengths 32,128,512 --repeats 3
+"$bin" bench --model "$model" --data "$corpus" --out "$out" --limit 300 --batch-sizes 1,8,32 --lengths 32,128,512 \
+  --sweep-size 32 --repeats 2
 python3 - "$out/results.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
