@@ -62,7 +62,7 @@ public struct BenchRunner: Sendable {
             let passWork = work[i] / Double(settings.repeats + 1)
             let result = try measure(cell, on: current, shouldStop: shouldStop) { pass in
                 let completed = doneWork + passWork * Double(pass)
-                let elapsed = Self.seconds(ContinuousClock.now - start)
+                let elapsed = (ContinuousClock.now - start).milliseconds / 1000
                 progress(Progress(cellIndex: index, cellCount: cells.count, cell: cell, elapsed: elapsed,
                                   remaining: completed > 0 ? elapsed / completed * (totalWork - completed) : nil,
                                   fraction: completed / totalWork))
@@ -121,17 +121,17 @@ public struct BenchRunner: Sendable {
                 if shouldStop() { return nil }
                 let elapsed = try timed(batch)
                 total += elapsed
-                latencies.append(Self.milliseconds(elapsed))
+                latencies.append(elapsed.milliseconds)
             }
-            repeats.append(Self.milliseconds(total))
+            repeats.append(total.milliseconds)
             passDone(pass + 2)
         }
         let cellTime = clock.now - cellStart
         return CellResult(spec: cell, sequences: batches.reduce(0) { $0 + $1.count },
                           tokens: batches.reduce(0) { $0 + $1.tokenCount },
                           paddedTokens: batches.reduce(0) { $0 + $1.count * $1.maxLength }, batches: batches.count,
-                          repeatsMs: repeats, batchMs: latencies, cellMs: Self.milliseconds(cellTime),
-                          modelMs: Self.milliseconds(model))
+                          repeatsMs: repeats, batchMs: latencies, cellMs: cellTime.milliseconds,
+                          modelMs: model.milliseconds)
     }
 
     /// Times `repeats` passes of `tokenizer` over the data set's inputs (all cores, as the model's tokenize does).
@@ -141,7 +141,7 @@ public struct BenchRunner: Sendable {
         _ = try tokenizer.encodeBatch(pairs)
         var passes: [Double] = []
         for _ in 0..<settings.repeats {
-            passes.append(Self.milliseconds(try clock.measure { _ = try tokenizer.encodeBatch(pairs) }))
+            passes.append(try clock.measure { _ = try tokenizer.encodeBatch(pairs) }.milliseconds)
         }
         let median = Summary(passes).median
         return TokenizationResult(threads: ProcessInfo.processInfo.activeProcessorCount, repeatsMs: passes,
@@ -149,9 +149,4 @@ public struct BenchRunner: Sendable {
                                   tokensPerSecond: median > 0 ? Double(data.statistics.tokens) / median * 1000 : 0)
     }
 
-    static func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
-    }
-
-    static func seconds(_ d: Duration) -> Double { milliseconds(d) / 1000 }
 }

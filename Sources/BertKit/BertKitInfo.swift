@@ -27,3 +27,10 @@ public enum BertKitInfo {
         return String(cString: config).trimmingCharacters(in: .whitespaces)
     }
 }
+
+extension Duration {
+    /// The duration in milliseconds.
+    public var milliseconds: Double {
+        Double(components.seconds) * 1e3 + Double(components.attoseconds) * 1e-15
+    }
+}

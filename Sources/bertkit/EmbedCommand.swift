@@ -30,9 +30,8 @@ struct EmbedCommand: ParsableCommand {
             return vectors.map(Self.line)
         }
         if timing {
-            let ms = { (d: Duration) in Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15 }
             FileHandle.standardError.write(Data(
-                "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(ms(tokenizing)),\"model_ms\":\(ms(modelTime))}\n".utf8))
+                "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(tokenizing.milliseconds),\"model_ms\":\(modelTime.milliseconds)}\n".utf8))
         }
     }
 

@@ -146,31 +146,18 @@ public struct BenchReport: Sendable {
 
     func speedupTable() -> ReportTable {
         let others = series.filter { $0.backend != baseline }
+        /// Baseline time over the series' time on one cell.
+        func speedup(_ s: Series, _ ordering: Ordering, _ batch: Int, _ length: Int?) -> String {
+            let base = Series(backend: baseline, precision: s.precision, threads: s.threads)
+            guard let b = cell(base, ordering, batch, length: length), let c = cell(s, ordering, batch, length: length) else { return "–" }
+            return Self.ratio(b.msPerSequence.median / c.msPerSequence.median)
+        }
         var rows: [[String]] = []
         for ordering in orderings {
-            for b in batchSizes {
-                var row = ["\(ordering.rawValue) \(b)"]
-                for s in others {
-                    let base = series.first { $0.backend == baseline && $0.precision == s.precision && $0.threads == s.threads }
-                    let ratio = base.flatMap { cell($0, ordering, b) }.flatMap { bc in
-                        cell(s, ordering, b).map { bc.msPerSequence.median / $0.msPerSequence.median }
-                    }
-                    row.append(Self.ratio(ratio))
-                }
-                rows.append(row)
-            }
+            for b in batchSizes { rows.append(["\(ordering.rawValue) \(b)"] + others.map { speedup($0, ordering, b, nil) }) }
         }
         for l in lengths {
-            for b in sweepBatchSizes {
-                var row = ["length \(l) batch \(b)"]
-                for s in others {
-                    let base = series.first { $0.backend == baseline && $0.precision == s.precision && $0.threads == s.threads }
-                    row.append(Self.ratio(base.flatMap { cell($0, .unsorted, b, length: l) }.flatMap { bc in
-                        cell(s, .unsorted, b, length: l).map { bc.msPerSequence.median / $0.msPerSequence.median }
-                    }))
-                }
-                rows.append(row)
-            }
+            for b in sweepBatchSizes { rows.append(["length \(l) batch \(b)"] + others.map { speedup($0, .unsorted, b, l) }) }
         }
         return ReportTable(title: "Speedup against \(baseline)",
                            caption: "\(baseline) time / backend time on the same cell, measured in the same run (above 1: faster).",

@@ -81,13 +81,10 @@ public struct LineChart: Sendable {
         for (i, s) in visible.enumerated() {
             let color = Self.palette[s.color % Self.palette.count]
             let dash = Self.dashes[s.dash % Self.dashes.count]
-            let points = s.points.sorted { $0.x < $1.x }.map { "\(f(xAxis.map($0.x))),\(f(yAxis.map($0.y)))" }
+            let pixels = s.points.sorted { $0.x < $1.x }.map { (x: f(xAxis.map($0.x)), y: f(yAxis.map($0.y))) }
             out += "<g class=\"series\" data-label=\"\(escape(s.label))\">\n"
-            out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(points.joined(separator: " "))\"/>\n"
-            for point in points {
-                let xy = point.split(separator: ",")
-                out += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(color)\"/>\n"
-            }
+            out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(pixels.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>\n"
+            for p in pixels { out += "<circle cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"3\" fill=\"\(color)\"/>\n" }
             out += "</g>\n"
             let ly = plot.top + 8 + Double(i) * 18
             out += "<line x1=\"\(f(plot.right + 14))\" y1=\"\(f(ly))\" x2=\"\(f(plot.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
