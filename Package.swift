@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "BertKit", targets: ["BertKit"]),
         .library(name: "BertTokenizers", targets: ["BertTokenizers"]),
         .library(name: "BertBench", targets: ["BertBench"]),
+        .library(name: "BertONNX", targets: ["BertONNX"]),
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
     dependencies: [
@@ -26,11 +27,13 @@ let package = Package(
         .target(name: "BertModelIO"),
         // The library users import: model definition, native CPU backend, batching.
         .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "COpenBLAS"]),
+        // ONNX: export (own protobuf encoding) and the ONNX Runtime backend (its C API, loaded at run time).
+        .target(name: "BertONNX", dependencies: ["BertKit", "BertModelIO", "BertTokenizers"]),
         // `bertkit bench`: the grid, the timing harness, results, reports and charts.
         .target(name: "BertBench", dependencies: ["BertKit", "BertTokenizers", "BertModelIO"]),
         .executableTarget(
             name: "bertkit",
-            dependencies: ["BertKit", "BertBench", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BertKit", "BertBench", "BertONNX", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fixture paths shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -17,8 +17,8 @@ public struct Pooling: Sendable, Equatable {
     /// Output width for a hidden size.
     public func dimension(hidden: Int) -> Int { modes.count * hidden }
 
-    /// Pools `length` rows of `hidden` floats starting at `rows`.
-    func callAsFunction(_ rows: UnsafePointer<Float>, length: Int, hidden: Int) -> [Float] {
+    /// Pools `length` rows of `hidden` floats starting at `rows` (the real tokens of one sequence).
+    public func callAsFunction(_ rows: UnsafePointer<Float>, length: Int, hidden: Int) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(dimension(hidden: hidden))
         for mode in modes {

@@ -1,0 +1,83 @@
+import BertModelIO
+import Foundation
+
+/// The `--optimize` graph: ONNX Runtime's contrib ops, as its own transformer optimizer would leave the graph.
+/// https://github.com/microsoft/onnxruntime/blob/main/docs/ContribOperators.md
+extension BertGraph {
+    private var contrib: String { GraphBuilder.contribDomain }
+
+    private func epsilonAttribute() -> AttributeProto { AttributeProto(name: "epsilon", value: .float(layerNormEpsilon)) }
+
+    private mutating func int32(_ x: String) -> String {
+        g.op("Cast", x, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.int32.rawValue)))])
+    }
+
+    /// `EmbedLayerNormalization` (int32 ids; RoBERTa-family position ids passed in), and the int32 attention mask
+    /// `[batch, sequence]` that `Attention` takes.
+    mutating func fusedEmbeddings() throws -> (String, String) {
+        let h = config.hiddenSize
+        let word = g.floats("embeddings.word_embeddings.weight",
+                            try weights.floats("embeddings.word_embeddings.weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
+        let positions = g.floats("embeddings.position_embeddings.weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+        let norm = try weights.layerNorm("embeddings.LayerNorm")
+        let gamma = g.floats("embeddings.LayerNorm.weight", norm.gamma, dims: [h])
+        let beta = g.floats("embeddings.LayerNorm.bias", norm.beta, dims: [h])
+        var segments = "", segmentTable = ""
+        if takesTokenTypes {
+            segments = int32(BertGraph.tokenTypeIds)
+            segmentTable = g.floats("embeddings.token_type_embeddings.weight",
+                                    try weights.floats("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h]),
+                                    dims: [config.typeVocabSize, h])
+        }
+        var inputs = [int32(BertGraph.inputIds), segments, word, positions, segmentTable, gamma, beta]
+        if config.architecture.isRobertaFamily {
+            inputs += ["", int32(robertaPositionIds())]
+        }
+        let x = g.node("EmbedLayerNormalization", inputs, outputs: 2, domain: contrib, attrs: [epsilonAttribute()])[0]
+        return (x, int32(BertGraph.attentionMask))
+    }
+
+    /// One layer: `Attention` (packed QKV), `MatMul` + `SkipLayerNormalization` (bias, residual, LayerNorm),
+    /// `MatMul` + `BiasGelu`/`FastGelu`, `MatMul` + `SkipLayerNormalization`.
+    mutating func fusedLayer(_ x: String, _ keys: LayerKeys, mask: String) throws -> String {
+        let h = config.hiddenSize, width = config.intermediateSize
+        let q = try weights.linear(keys.query, in: h, out: h)
+        let k = try weights.linear(keys.key, in: h, out: h)
+        let v = try weights.linear(keys.value, in: h, out: h)
+        // [h, 3h]: row i holds query, key and value weights for input feature i.
+        var packed = [Float](); packed.reserveCapacity(3 * h * h)
+        for i in 0..<h {
+            packed += q.weight[(i * h)..<((i + 1) * h)]
+            packed += k.weight[(i * h)..<((i + 1) * h)]
+            packed += v.weight[(i * h)..<((i + 1) * h)]
+        }
+        let prefix = keys.query.replacingOccurrences(of: ".query", with: "").replacingOccurrences(of: ".q_lin", with: "")
+        let qkv = g.floats(prefix + ".qkv.weight", packed, dims: [h, 3 * h])
+        let qkvBias = g.floats(prefix + ".qkv.bias", q.bias + k.bias + v.bias, dims: [3 * h])
+        let attended = g.node("Attention", [x, qkv, qkvBias, mask], domain: contrib,
+                              attrs: [AttributeProto(name: "num_heads", value: .int(Int64(config.numAttentionHeads)))])[0]
+        let x1 = try skipNorm(attended, residual: x, dense: keys.attentionOutput, in: h, norm: keys.attentionNorm)
+        let (w1, b1) = try weights.linear(keys.intermediate, in: h, out: width)
+        let inner = g.op("MatMul", x1, g.floats(keys.intermediate + ".weight", w1, dims: [h, width]))
+        let bias = g.floats(keys.intermediate + ".bias", b1, dims: [width])
+        let activated: String
+        switch config.hiddenAct {
+        case .gelu: activated = g.op("BiasGelu", inner, bias, domain: contrib)
+        case .geluTanh: activated = g.op("FastGelu", inner, bias, domain: contrib)
+        case .relu: activated = g.op("Relu", g.op("Add", inner, bias))
+        }
+        return try skipNorm(activated, residual: x1, dense: keys.output, in: width, norm: keys.outputNorm)
+    }
+
+    /// `LayerNorm(x · Wᵀ + b + residual)` as `MatMul` + `SkipLayerNormalization`.
+    private mutating func skipNorm(_ x: String, residual: String, dense prefix: String, in inputs: Int, norm: String) throws -> String {
+        let h = config.hiddenSize
+        let (w, b) = try weights.linear(prefix, in: inputs, out: h)
+        let product = g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, h]))
+        let (gamma, beta) = try weights.layerNorm(norm)
+        return g.node("SkipLayerNormalization",
+                      [product, residual, g.floats(norm + ".weight", gamma, dims: [h]), g.floats(norm + ".bias", beta, dims: [h]),
+                       g.floats(prefix + ".bias", b, dims: [h])],
+                      domain: contrib, attrs: [epsilonAttribute()])[0]
+    }
+}

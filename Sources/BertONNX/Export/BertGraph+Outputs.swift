@@ -1,0 +1,49 @@
+import BertKit
+import BertModelIO
+
+extension BertGraph {
+    /// The first token's hidden state `[batch, hidden]`.
+    mutating func firstToken(_ hidden: String) -> String {
+        g.op("Gather", hidden, g.ints([0], dims: [], hint: "first"), attrs: [AttributeProto(name: "axis", value: .int(1))])
+    }
+
+    /// The classification head on the first token; returns the logits and the label count.
+    mutating func classification(_ hidden: String, _ head: HeadKeys) throws -> (String, Int) {
+        let h = config.hiddenSize
+        guard let labels = weights.store.shape(head.projection + ".weight")?.first else {
+            throw ONNXExportError.missingTensor(head.projection + ".weight")
+        }
+        let pooled = g.op(head.activation, try dense(firstToken(hidden), head.dense, in: h, out: h))
+        return (try dense(pooled, head.projection, in: h, out: labels), labels)
+    }
+
+    /// Sentence-transformers pooling over the real tokens (the attention mask), modes concatenated, then L2
+    /// normalization when the model asks for it: `[batch, dimension]`.
+    mutating func pool(_ hidden: String) -> String {
+        let maskFloat = g.op("Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        let mask = g.unsqueeze(maskFloat, axes: [2])
+        var parts: [String] = []
+        for mode in pooling.modes {
+            switch mode {
+            case .cls:
+                parts.append(firstToken(hidden))
+            case .max:
+                // Padding becomes -1e9 before the max, as sentence-transformers does.
+                let masked = g.op("Add", g.op("Mul", hidden, mask),
+                                  g.op("Mul", g.op("Sub", g.scalar(1, hint: "one"), mask), g.scalar(-1e9, hint: "max_fill")))
+                parts.append(g.reduce("ReduceMax", masked, axes: [1], keepDims: false))
+            case .mean, .meanSqrtLen:
+                let sum = g.reduce("ReduceSum", g.op("Mul", hidden, mask), axes: [1], keepDims: false)
+                var count = g.op("Max", g.reduce("ReduceSum", mask, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count"))
+                if mode == .meanSqrtLen { count = g.op("Sqrt", count) }
+                parts.append(g.op("Div", sum, count))
+            }
+        }
+        var pooled = parts.count == 1 ? parts[0] : g.node("Concat", parts, attrs: [AttributeProto(name: "axis", value: .int(1))])[0]
+        if pooling.normalize {
+            let norm = g.op("Max", g.reduce("ReduceL2", pooled, axes: [1], keepDims: true), g.scalar(1e-12, hint: "min_norm"))
+            pooled = g.op("Div", pooled, norm)
+        }
+        return pooled
+    }
+}

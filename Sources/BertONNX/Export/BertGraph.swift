@@ -1,0 +1,152 @@
+import BertKit
+import BertModelIO
+
+/// Writes the ONNX graph of a BERT-family checkpoint (BERT, RoBERTa family, DistilBERT) as transformers computes it:
+/// embeddings, encoder layers, then the task's outputs. `optimize` emits ONNX Runtime's fused contrib ops
+/// (EmbedLayerNormalization, Attention, SkipLayerNormalization, BiasGelu/FastGelu) in place of their subgraphs.
+struct BertGraph {
+    var g: GraphBuilder
+    let weights: ExportWeights
+    let pooling: Pooling
+    let optimize: Bool
+    var config: BertConfig { weights.config }
+
+    /// Input names, as `torch.onnx.export` and Optimum name them.
+    static let inputIds = "input_ids", attentionMask = "attention_mask", tokenTypeIds = "token_type_ids"
+
+    /// Whether the graph takes `token_type_ids` (BERT-style type vocabularies of two or more entries; a single-entry
+    /// vocabulary, as in RoBERTa, is folded into the position table).
+    var takesTokenTypes: Bool { config.typeVocabSize > 1 }
+
+    /// Builds the graph and names its outputs.
+    mutating func build() throws -> GraphProto {
+        let hidden = try encoder()
+        var outputs: [ValueInfoProto] = []
+        let dims: [ValueInfoProto.Dimension] = [.param("batch"), .param("sequence")]
+        let h = Int64(config.hiddenSize)
+        _ = g.op("Identity", hidden, output: "last_hidden_state")
+        outputs.append(ValueInfoProto(name: "last_hidden_state", type: .float, shape: dims + [.value(h)]))
+        if let head = HeadKeys(store: weights.store, architecture: config.architecture) {
+            let (logits, labels) = try classification(hidden, head)
+            _ = g.op("Identity", logits, output: "logits")
+            outputs.insert(ValueInfoProto(name: "logits", type: .float, shape: [.param("batch"), .value(Int64(labels))]), at: 0)
+        } else {
+            let pooled = pool(hidden)
+            _ = g.op("Identity", pooled, output: "sentence_embedding")
+            outputs.append(ValueInfoProto(name: "sentence_embedding", type: .float,
+                                          shape: [.param("batch"), .value(Int64(pooling.dimension(hidden: config.hiddenSize)))]))
+        }
+        var inputs = [ValueInfoProto(name: Self.inputIds, type: .int64, shape: dims),
+                      ValueInfoProto(name: Self.attentionMask, type: .int64, shape: dims)]
+        if takesTokenTypes { inputs.append(ValueInfoProto(name: Self.tokenTypeIds, type: .int64, shape: dims)) }
+        return g.graph(name: "bertkit_\(config.architecture.rawValue)", inputs: inputs, outputs: outputs)
+    }
+
+    // MARK: Encoder
+
+    var layerNormEpsilon: Float { config.architecture == .distilbert ? 1e-12 : config.layerNormEps }
+
+    /// Embeddings and every layer; returns the last hidden state `[batch, sequence, hidden]`.
+    private mutating func encoder() throws -> String {
+        let (x, attention) = optimize ? try fusedEmbeddings() : try embeddings()
+        var hidden = x
+        for i in 0..<config.numHiddenLayers {
+            let keys = LayerKeys(layer: i, architecture: config.architecture)
+            hidden = optimize ? try fusedLayer(hidden, keys, mask: attention) : try layer(hidden, keys, maskBias: attention)
+        }
+        return hidden
+    }
+
+    /// The position table, with the single token-type row folded in when the graph takes no token types.
+    func positionTableForExport() throws -> [Float] {
+        let h = config.hiddenSize
+        var table = try weights.floats("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, h])
+        if !takesTokenTypes, config.typeVocabSize == 1 {
+            let typeRow = try weights.floats("embeddings.token_type_embeddings.weight", [1, h])
+            for p in 0..<config.maxPositionEmbeddings { for i in 0..<h { table[p * h + i] += typeRow[i] } }
+        }
+        return table
+    }
+
+    /// RoBERTa-family position ids, `padding_idx + cumsum(mask) * mask` (transformers'
+    /// `create_position_ids_from_input_ids`, with the attention mask marking the real tokens).
+    mutating func robertaPositionIds() -> String {
+        let cumulative = g.op("CumSum", BertGraph.attentionMask, g.ints([1], dims: [], hint: "axis"))
+        return g.op("Add", g.op("Mul", cumulative, BertGraph.attentionMask),
+                    g.ints([Int64(config.padTokenId)], dims: [], hint: "padding_idx"))
+    }
+
+    /// Gather-and-add embeddings, LayerNorm, and the additive attention mask `[batch, 1, 1, sequence]`.
+    private mutating func embeddings() throws -> (String, String) {
+        let h = config.hiddenSize
+        let word = g.floats("embeddings.word_embeddings.weight",
+                            try weights.floats("embeddings.word_embeddings.weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
+        let positions = g.floats("embeddings.position_embeddings.weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+        var x = g.op("Gather", word, BertGraph.inputIds)
+        if config.architecture.isRobertaFamily {
+            x = g.op("Add", x, g.op("Gather", positions, robertaPositionIds()))
+        } else {
+            let length = g.op("Slice", g.op("Shape", BertGraph.inputIds), g.ints([1]), g.ints([2]), g.ints([0]))
+            x = g.op("Add", x, g.op("Slice", positions, g.ints([0]), length, g.ints([0])))
+        }
+        if takesTokenTypes {
+            let types = g.floats("embeddings.token_type_embeddings.weight",
+                                 try weights.floats("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h]),
+                                 dims: [config.typeVocabSize, h])
+            x = g.op("Add", x, g.op("Gather", types, BertGraph.tokenTypeIds))
+        }
+        let norm = try weights.layerNorm("embeddings.LayerNorm")
+        x = g.layerNorm(x, gamma: g.floats("embeddings.LayerNorm.weight", norm.gamma, dims: [h]),
+                        beta: g.floats("embeddings.LayerNorm.bias", norm.beta, dims: [h]), epsilon: layerNormEpsilon)
+        // transformers' extended mask: (1 - mask) * float32.min, broadcast over heads and query positions.
+        let maskFloat = g.op("Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        let inverted = g.op("Sub", g.scalar(1, hint: "one"), maskFloat)
+        let bias = g.op("Mul", inverted, g.scalar(-Float.greatestFiniteMagnitude, hint: "float_min"))
+        return (x, g.unsqueeze(bias, axes: [1, 2]))
+    }
+
+    /// One encoder layer from standard ops: attention, residual + LayerNorm, feed-forward, residual + LayerNorm.
+    private mutating func layer(_ x: String, _ keys: LayerKeys, maskBias: String) throws -> String {
+        let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
+        let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
+        let q = try headsOf(dense(x, keys.query, in: h, out: h), split, perm: [0, 2, 1, 3])
+        let k = try headsOf(dense(x, keys.key, in: h, out: h), split, perm: [0, 2, 3, 1])
+        let v = try headsOf(dense(x, keys.value, in: h, out: h), split, perm: [0, 2, 1, 3])
+        let scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), g.scalar(1 / Float(headDim).squareRoot(), hint: "scale")), maskBias)
+        let probabilities = g.op("Softmax", scores, attrs: [AttributeProto(name: "axis", value: .int(-1))])
+        let context = g.op("Reshape", g.op("Transpose", g.op("MatMul", probabilities, v), attrs: [AttributeProto(name: "perm", value: .ints([0, 2, 1, 3]))]),
+                           g.ints([0, 0, Int64(h)], hint: "merge_heads"))
+        let attended = try dense(context, keys.attentionOutput, in: h, out: h)
+        let x1 = try norm(g.op("Add", attended, x), keys.attentionNorm)
+        let inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize))
+        let out = try dense(inner, keys.output, in: config.intermediateSize, out: h)
+        return try norm(g.op("Add", out, x1), keys.outputNorm)
+    }
+
+    /// `[batch, sequence, hidden]` split into heads and transposed by `perm`.
+    private mutating func headsOf(_ y: String, _ split: String, perm: [Int64]) -> String {
+        g.op("Transpose", g.op("Reshape", y, split), attrs: [AttributeProto(name: "perm", value: .ints(perm))])
+    }
+
+    /// `x · Wᵀ + b` for the linear layer at `prefix`.
+    mutating func dense(_ x: String, _ prefix: String, in inputs: Int, out outputs: Int) throws -> String {
+        let (w, b) = try weights.linear(prefix, in: inputs, out: outputs)
+        return g.op("Add", g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, outputs])),
+                    g.floats(prefix + ".bias", b, dims: [outputs]))
+    }
+
+    private mutating func norm(_ x: String, _ prefix: String) throws -> String {
+        let (gamma, beta) = try weights.layerNorm(prefix)
+        let h = config.hiddenSize
+        return g.layerNorm(x, gamma: g.floats(prefix + ".weight", gamma, dims: [h]), beta: g.floats(prefix + ".bias", beta, dims: [h]),
+                           epsilon: layerNormEpsilon)
+    }
+
+    private mutating func activation(_ x: String) -> String {
+        switch config.hiddenAct {
+        case .gelu: return g.gelu(x, tanhApproximation: false)
+        case .geluTanh: return g.gelu(x, tanhApproximation: true)
+        case .relu: return g.op("Relu", x)
+        }
+    }
+}

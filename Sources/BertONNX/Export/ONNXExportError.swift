@@ -1,0 +1,20 @@
+/// Why an ONNX export failed.
+public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An opset outside the supported range.
+    case unsupportedOpset(Int, supported: ClosedRange<Int>)
+    /// A tensor the graph needs is not in the checkpoint.
+    case missingTensor(String)
+    /// The output (or its external data file) could not be written.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedOpset(opset, supported):
+            return "opset \(opset) is not supported; choose one from \(supported.lowerBound) to \(supported.upperBound)"
+        case let .missingTensor(name):
+            return "the checkpoint has no tensor \(name)"
+        case let .cannotWrite(path, reason):
+            return "cannot write \(path): \(reason)"
+        }
+    }
+}
