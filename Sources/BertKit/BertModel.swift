@@ -45,17 +45,25 @@ public struct BertModel: Sendable {
 
     /// Loads the model in `directory` on the native CPU engine.
     public init(directory path: String, options: Options = Options()) throws {
+        try self.init(directory: path, options: options) { directory, pooling in
+            try NativeBackend(weights: directory.weights(), config: directory.config, pooling: pooling,
+                              options: .init(mode: options.mode, threads: options.threads))
+        }
+    }
+
+    /// Loads the tokenizer and settings of the model in `directory`, and the engine that `makeBackend` builds for
+    /// it (given the folder and the pooling `embed` uses): ONNX Runtime, TorchScript, or one of your own.
+    public init(directory path: String, options: Options = Options(),
+                backend makeBackend: (ModelDirectory, Pooling) throws -> any InferenceBackend) throws {
         let directory = try ModelDirectory(path: path)
         self.directory = directory
         self.options = options
-        let config = directory.config
         let (tokenizer, limit) = try Self.tokenizer(for: directory, options: options)
         maxLength = limit
         self.tokenizer = tokenizer
         let st = directory.sentenceTransformers
         pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: st?.normalize ?? false)
-        backend = try NativeBackend(weights: directory.weights(), config: config, pooling: pooling,
-                                    options: .init(mode: options.mode, threads: options.threads))
+        backend = try makeBackend(directory, pooling)
     }
 
     /// The configuration.

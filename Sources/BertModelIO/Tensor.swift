@@ -94,7 +94,7 @@ public struct FloatTensor: @unchecked Sendable {
     }
 
     /// IEEE half to float, exact for every value (subnormals, infinities and NaN included).
-    static func halfToFloat(_ h: UInt16) -> Float {
+    public static func halfToFloat(_ h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
         let exponent = Int(h >> 10) & 0x1F
         let mantissa = UInt32(h & 0x3FF)

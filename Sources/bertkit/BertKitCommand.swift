@@ -1,5 +1,6 @@
 import ArgumentParser
 import BertKit
+import BertONNX
 import Foundation
 
 @main
@@ -39,8 +40,10 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
     var execution: ExecutionMode = .packed
 
+    @OptionGroup var engine: EngineOptions
+
     func load() throws -> BertModel {
-        try BertModel(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution, maxLength: maxLength))
+        try engine.load(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution, maxLength: maxLength))
     }
 
     func batchingStrategy() throws -> Batching {

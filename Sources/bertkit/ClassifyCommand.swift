@@ -1,5 +1,6 @@
 import ArgumentParser
 import BertKit
+import BertONNX
 import Foundation
 
 struct ClassifyCommand: ParsableCommand {
@@ -10,7 +11,8 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         try streamInputs(options, check: { model in
-            guard (model.backend as? NativeBackend)?.hasClassificationHead ?? true else {
+            guard model.backend.hasClassificationHead else {
+                if let onnx = model.backend as? OnnxBackend { throw onnx.missing("classification (an output named logits)") }
                 throw BertKitError.noClassificationHead(path: model.directory.weightsPath)
             }
         }) { model, chunk in

@@ -1,0 +1,131 @@
+import BertKit
+import BertModelIO
+import Foundation
+
+/// BertKit's backend on ONNX Runtime: runs an ONNX export of the model (BertKit's own, `torch.onnx.export`'s, or
+/// Optimum's). Inputs are discovered from the graph: `input_ids` (required), `attention_mask` and `token_type_ids`,
+/// each int64 or int32; any other input is an error naming it. Batches are padded on the right with the model's pad
+/// id. `classify` reads `logits`; `embed` reads `sentence_embedding` when the graph pools, else pools
+/// `last_hidden_state` (or the graph's one rank-3 output) in Swift with the model's pooling.
+/// Safe to call from several threads at once.
+public struct OnnxBackend: InferenceBackend {
+    public var name: String { "onnxruntime" }
+    /// The ONNX Runtime session.
+    public let session: ORTSession
+    let pooling: Pooling
+    let padId: Int64
+    let feeds: [Feed]
+    let logits: String?
+    let embedding: (name: String, pooled: Bool)?
+
+    /// What BertKit feeds to a graph input.
+    enum Feed: Sendable {
+        case ids(String, Int32), mask(String, Int32), types(String, Int32)
+    }
+
+    /// Opens `file` in a session on `runtime` for a model whose configuration is `config`.
+    public init(file: String, config: BertConfig, pooling: Pooling, runtime: ORTRuntime,
+                options: ORTSessionOptions = ORTSessionOptions()) throws {
+        try self.init(session: ORTSession(path: file, runtime: runtime, options: options), config: config, pooling: pooling)
+    }
+
+    /// A backend over an open session.
+    public init(session: ORTSession, config: BertConfig, pooling: Pooling) throws {
+        self.session = session
+        self.pooling = pooling
+        padId = Int64(config.padTokenId)
+        let path = session.path
+        feeds = try session.inputs.map { input in
+            guard input.elementType == ORTElement.int64 || input.elementType == ORTElement.int32 else {
+                throw ORTError.unexpectedInput(path: path, name: input.name, detail: "has element type \(input.typeName)")
+            }
+            guard input.shape.count == 2 else {
+                throw ORTError.unexpectedInput(path: path, name: input.name, detail: "has rank \(input.shape.count), expected [batch, sequence]")
+            }
+            switch input.name {
+            case "input_ids": return .ids(input.name, input.elementType)
+            case "attention_mask": return .mask(input.name, input.elementType)
+            case "token_type_ids": return .types(input.name, input.elementType)
+            default: throw ORTError.unexpectedInput(path: path, name: input.name, detail: "is not one BertKit knows")
+            }
+        }
+        guard feeds.contains(where: { if case .ids = $0 { return true } else { return false } }) else {
+            throw ORTError.unexpectedInput(path: path, name: "input_ids", detail: "is missing")
+        }
+        let outputs = session.outputs
+        logits = outputs.first { $0.name == "logits" }?.name
+        if let pooled = outputs.first(where: { $0.name == "sentence_embedding" }) {
+            embedding = (pooled.name, true)
+        } else if let hidden = outputs.first(where: { $0.name == "last_hidden_state" })
+                    ?? outputs.first(where: { $0.shape.count == 3 && $0.name != "logits" }) {
+            embedding = (hidden.name, false)
+        } else {
+            embedding = nil
+        }
+    }
+
+    public var hasClassificationHead: Bool { logits != nil }
+
+    public func classify(_ batch: TokenBatch) throws -> [[Float]] {
+        guard let logits else { throw missing("classification (an output named logits)") }
+        let output = try run(batch, fetch: logits)
+        return try rows(output, count: batch.count)
+    }
+
+    public func embed(_ batch: TokenBatch) throws -> [[Float]] {
+        guard let embedding else { throw missing("embeddings (sentence_embedding or last_hidden_state)") }
+        let output = try run(batch, fetch: embedding.name)
+        if embedding.pooled { return try rows(output, count: batch.count) }
+        guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength else {
+            throw ORTError.unexpectedOutput(path: session.path, name: output.name,
+                                            detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
+        }
+        let (width, hidden) = (output.shape[1], output.shape[2])
+        return output.values.withUnsafeBufferPointer { values in
+            guard let base = values.baseAddress else { return [] }
+            return (0..<batch.count).map { b in pooling(base + b * width * hidden, length: batch.length(b), hidden: hidden) }
+        }
+    }
+
+    /// The error for a graph without the output a task needs.
+    public func missing(_ task: String) -> ORTError {
+        ORTError.missingOutput(path: session.path, task: task, outputs: session.outputs.map(\.name))
+    }
+
+    /// The rows of a `[batch, n]` output.
+    private func rows(_ output: ORTOutput, count: Int) throws -> [[Float]] {
+        guard output.shape.count == 2, output.shape[0] == count else {
+            throw ORTError.unexpectedOutput(path: session.path, name: output.name, detail: "has shape \(output.shape), expected [\(count), n]")
+        }
+        let n = output.shape[1]
+        return (0..<count).map { Array(output.values[$0 * n ..< ($0 + 1) * n]) }
+    }
+
+    /// Pads `batch` to a rectangle and runs the graph, fetching one output.
+    private func run(_ batch: TokenBatch, fetch: String) throws -> ORTOutput {
+        let (rows, width) = (batch.count, batch.maxLength)
+        var ids = [Int64](repeating: padId, count: rows * width)
+        var mask = [Int64](repeating: 0, count: rows * width)
+        var types = [Int64](repeating: 0, count: rows * width)
+        for b in 0..<rows {
+            let start = batch.cuSeqLens[b]
+            for t in 0..<batch.length(b) {
+                ids[b * width + t] = Int64(batch.ids[start + t])
+                mask[b * width + t] = 1
+                types[b * width + t] = Int64(batch.typeIds[start + t])
+            }
+        }
+        let shape = [rows, width]
+        let inputs = feeds.map { feed -> ORTInput in
+            switch feed {
+            case let .ids(name, type): return ORTInput(name: name, elementType: type, values: ids, shape: shape)
+            case let .mask(name, type): return ORTInput(name: name, elementType: type, values: mask, shape: shape)
+            case let .types(name, type): return ORTInput(name: name, elementType: type, values: types, shape: shape)
+            }
+        }
+        guard let output = try session.run(inputs, fetch: [fetch]).first else {
+            throw ORTError.unexpectedOutput(path: session.path, name: fetch, detail: "was not returned")
+        }
+        return output
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import BertKit
+import BertONNX
+
+/// The `--backend` values of embed and classify.
+enum BackendKind: String, ExpressibleByArgument, CaseIterable {
+    case native, onnxruntime
+}
+
+extension ORTSessionOptions.GraphOptimization: ExpressibleByArgument {}
+
+/// Which engine runs the model, and the ONNX Runtime settings.
+struct EngineOptions: ParsableArguments {
+    @Option(name: .long, help: "Engine: native (BertKit's CPU engine) or onnxruntime.")
+    var backend: BackendKind = .native
+
+    @Option(name: .long, help: "ONNX file for --backend onnxruntime (default: model.onnx or onnx/model.onnx in the model folder).")
+    var onnx: String?
+
+    @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
+    var ortLibrary: String?
+
+    @Option(name: .long, help: "ONNX Runtime graph optimization: disabled, basic, extended, all.")
+    var ortOptimization: ORTSessionOptions.GraphOptimization = .all
+
+    @Flag(name: .long, help: "Turn off ONNX Runtime's CPU memory arena.")
+    var ortNoArena = false
+
+    @Option(name: .long, help: "Run ONNX Runtime on this CUDA device (needs the onnxruntime-gpu library).")
+    var cudaDevice: Int?
+
+    /// ONNX Runtime session settings for `threads` intra-op threads (0: its default).
+    func sessionOptions(threads: Int) -> ORTSessionOptions {
+        ORTSessionOptions(graphOptimization: ortOptimization, intraOpThreads: threads, memoryArena: !ortNoArena,
+                          provider: cudaDevice.map { .cuda(device: $0) } ?? .cpu)
+    }
+
+    func load(directory: String, options: BertModel.Options) throws -> BertModel {
+        switch backend {
+        case .native:
+            if onnx != nil { throw CLIError("--onnx needs --backend onnxruntime") }
+            return try BertModel(directory: directory, options: options)
+        case .onnxruntime:
+            return try BertModel(directory: directory, onnx: onnx, options: options, ortLibrary: ortLibrary,
+                                 session: sessionOptions(threads: options.threads))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+@testable import BertONNX
+import Foundation
+import TestSupport
+
+/// ONNX Runtime for the tests: the library of the `onnxruntime` package in `.venv-onnx` (made by `make test`), or
+/// `$BERTKIT_ORT_LIBRARY`. Tests fail, never skip, when it is missing.
+enum ORTTestSupport {
+    /// The Python of `.venv-onnx` (onnxruntime, onnx, numpy).
+    static var python: String {
+        ProcessInfo.processInfo.environment["BERTKIT_ONNX_PYTHON"] ?? Fixtures.root.appendingPathComponent(".venv-onnx/bin/python").path
+    }
+
+    static var libraryPath: String {
+        get throws {
+            if let path = ProcessInfo.processInfo.environment["BERTKIT_ORT_LIBRARY"] { return path }
+            guard let capi = ORTLibraryLocator.packageDirectory(python: python),
+                  let library = ORTLibraryLocator.libraries(in: capi).first else {
+                throw ORTError.libraryNotFound(tried: ["the onnxruntime package of \(python) (run `make test`, which installs it)"])
+            }
+            return library
+        }
+    }
+
+    static func runtime() throws -> ORTRuntime {
+        try ORTRuntime.shared(libraryPath: libraryPath, log: false)
+    }
+
+    /// Runs `python` with `arguments`; throws with its standard error when it fails.
+    static func runPython(_ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let message = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ORTError.call(function: "python \(arguments.first ?? "")", code: process.terminationStatus,
+                                message: String(decoding: message, as: UTF8.self))
+        }
+        return data
+    }
+
+    /// Max absolute difference of two equally shaped matrices (infinity when the shapes differ).
+    static func maxDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
+        guard a.count == b.count, zip(a, b).allSatisfy({ $0.count == $1.count }) else { return .infinity }
+        return zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 0
+    }
+}
