@@ -30,7 +30,7 @@ let package = Package(
         // ONNX: export (own protobuf encoding) and the ONNX Runtime backend (its C API, loaded at run time).
         .target(name: "BertONNX", dependencies: ["BertKit", "BertModelIO", "BertTokenizers"]),
         // `bertkit bench`: the grid, the timing harness, results, reports and charts.
-        .target(name: "BertBench", dependencies: ["BertKit", "BertTokenizers", "BertModelIO"]),
+        .target(name: "BertBench", dependencies: ["BertKit", "BertONNX", "BertTokenizers", "BertModelIO"]),
         .executableTarget(
             name: "bertkit",
             dependencies: ["BertKit", "BertBench", "BertONNX", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO", "TestSupport"]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),
         .testTarget(name: "BertBenchTests", dependencies: ["BertBench", "BertKit", "TestSupport"]),
-        .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertKit", "TestSupport"]),
+        .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,7 @@
 import BertKit
+import BertModelIO
+import BertONNX
+import Foundation
 
 /// What the harness times: one forward pass of the model's task (classification when the checkpoint has a head,
 /// sentence embedding otherwise) over a batch.
@@ -19,27 +22,60 @@ public struct BackendInfo: Codable, Sendable, Equatable {
     public var precisions: [String]
 }
 
-/// The backends this build knows, and how to make an engine of one.
-public enum BackendCatalog {
+/// The backends of BertKit for one model folder: which can run it here (native needs the weights; onnxruntime needs
+/// ONNX Runtime's library and an ONNX file), and how to make an engine of one.
+public struct BackendCatalog: Sendable {
+    /// The model folder.
+    public var directory: String
+    /// The ONNX file for onnxruntime (nil: `model.onnx` or `onnx/model.onnx` in the folder).
+    public var onnxFile: String?
+    /// ONNX Runtime's library (nil: the usual search, see `ORTRuntime.shared`).
+    public var ortLibrary: String?
     /// Every backend of BertKit, available or not.
-    public static let all: [BackendInfo] = [
-        BackendInfo(name: "native-packed", available: true, reason: nil, precisions: ["fp32"]),
-        BackendInfo(name: "native-padded", available: true, reason: nil, precisions: ["fp32"]),
-        BackendInfo(name: "onnxruntime", available: false,
-                    reason: "not built into this version of bertkit (the ONNX Runtime backend is not implemented yet)",
-                    precisions: []),
-        BackendInfo(name: "torchscript", available: false,
-                    reason: "not built into this version of bertkit (the TorchScript backend is not implemented yet)",
-                    precisions: []),
-    ]
+    public let all: [BackendInfo]
+
+    /// Looks at what the folder and the machine offer.
+    public init(directory: String, onnxFile: String? = nil, ortLibrary: String? = nil) {
+        self.directory = directory
+        self.onnxFile = onnxFile
+        self.ortLibrary = ortLibrary
+        let weights = (try? ModelDirectory(path: directory)).map { fileExists($0.weightsPath) } ?? true
+        let nativeReason = weights ? nil : "the model folder has no weights (model.safetensors, pytorch_model.bin or model.pt)"
+        var onnxReason: String?
+        do {
+            _ = try OnnxModelFile.locate(in: directory, explicit: onnxFile)
+            _ = try ORTRuntime.shared(libraryPath: ortLibrary)
+        } catch {
+            onnxReason = "\(error)"
+        }
+        all = [
+            BackendInfo(name: "native-packed", available: weights, reason: nativeReason, precisions: ["fp32"]),
+            BackendInfo(name: "native-padded", available: weights, reason: nativeReason, precisions: ["fp32"]),
+            BackendInfo(name: "onnxruntime", available: onnxReason == nil, reason: onnxReason, precisions: ["fp32"]),
+            BackendInfo(name: "torchscript", available: false,
+                        reason: "not built into this version of bertkit (the TorchScript backend is not implemented yet)",
+                        precisions: []),
+        ]
+    }
 
     /// The available backends, in catalog order.
-    public static var available: [BackendInfo] { all.filter(\.available) }
+    public var available: [BackendInfo] { all.filter(\.available) }
+
+    /// The version of each available engine library beside BertKit's own (ONNX Runtime's, when loaded).
+    public var versions: [String: String] {
+        guard available.contains(where: { $0.name == "onnxruntime" }), let runtime = try? ORTRuntime.shared(libraryPath: ortLibrary) else {
+            return [:]
+        }
+        return ["onnxruntime": runtime.version]
+    }
 
     /// The backends named in a `--backends` list (`native` stands for both native layouts); nil selects every
     /// available one. Errors name an unknown or unavailable backend.
-    public static func select(_ names: [String]?) throws -> [BackendInfo] {
-        guard let names else { return available }
+    public func select(_ names: [String]?) throws -> [BackendInfo] {
+        guard let names else {
+            guard !available.isEmpty else { throw BenchError.invalidGrid("no backend can run \(directory)") }
+            return available
+        }
         var chosen: [BackendInfo] = []
         for name in names {
             let expanded = name == "native" ? ["native-packed", "native-padded"] : [name]
@@ -55,8 +91,8 @@ public enum BackendCatalog {
         return chosen
     }
 
-    /// An engine of backend `name` for the model in `directory`, running on `threads` threads.
-    public static func engine(_ name: String, precision: String, directory: String, threads: Int) throws -> any BenchEngine {
+    /// An engine of backend `name` for the model, running on `threads` threads.
+    public func engine(_ name: String, precision: String, threads: Int) throws -> any BenchEngine {
         guard let info = all.first(where: { $0.name == name }) else {
             throw BenchError.unknownBackend(name, known: all.map(\.name))
         }
@@ -64,14 +100,18 @@ public enum BackendCatalog {
         guard info.precisions.contains(precision) else {
             throw BenchError.invalidGrid("backend \(name) has no precision \(precision) (it has \(info.precisions.joined(separator: ", ")))")
         }
+        if name == "onnxruntime" {
+            let model = try BertModel(directory: directory, onnx: onnxFile, options: .init(truncate: true, threads: threads),
+                                      ortLibrary: ortLibrary, session: ORTSessionOptions(intraOpThreads: threads))
+            return ModelEngine(model: model)
+        }
         let mode: ExecutionMode = name == "native-padded" ? .padded : .packed
-        let model = try BertModel(directory: directory, options: .init(truncate: true, threads: threads, mode: mode))
-        return NativeEngine(model: model)
+        return ModelEngine(model: try BertModel(directory: directory, options: .init(truncate: true, threads: threads, mode: mode)))
     }
 }
 
-/// The native CPU engine, timed on the model's task.
-struct NativeEngine: BenchEngine {
+/// A loaded model's backend, timed on the model's task.
+struct ModelEngine: BenchEngine {
     let model: BertModel
     let classifies: Bool
 
@@ -84,3 +124,5 @@ struct NativeEngine: BenchEngine {
         _ = classifies ? try model.backend.classify(batch) : try model.backend.embed(batch)
     }
 }
+
+private func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }

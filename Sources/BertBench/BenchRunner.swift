@@ -12,7 +12,7 @@ public struct BenchRunner: Sendable {
     public let data: BenchData
     /// Repeats, sweep size and grid.
     public let settings: BenchSettings
-    /// Makes the engine of a cell; the default builds BertKit's backends from `modelPath`.
+    /// Makes the engine of a cell.
     public let makeEngine: @Sendable (CellSpec) throws -> any BenchEngine
 
     /// Where the run is, after each timed pass.
@@ -31,13 +31,11 @@ public struct BenchRunner: Sendable {
 
     /// A runner over `data`.
     public init(modelPath: String, data: BenchData, settings: BenchSettings,
-                makeEngine: (@Sendable (CellSpec) throws -> any BenchEngine)? = nil) {
+                makeEngine: @escaping @Sendable (CellSpec) throws -> any BenchEngine) {
         self.modelPath = modelPath
         self.data = data
         self.settings = settings
-        self.makeEngine = makeEngine ?? { cell in
-            try BackendCatalog.engine(cell.backend, precision: cell.precision, directory: modelPath, threads: cell.threads)
-        }
+        self.makeEngine = makeEngine
     }
 
     /// Runs every cell of `cells` that `done` lacks, in order, calling `finished` after each. Returns false when

@@ -29,6 +29,10 @@ public struct BenchConfiguration: Sendable {
     public var others: [String] = []
     /// The command line, recorded in the results.
     public var command: [String] = []
+    /// The ONNX file the onnxruntime backend runs (nil: `model.onnx` or `onnx/model.onnx` in the model folder).
+    public var onnxFile: String?
+    /// ONNX Runtime's shared library (nil: the usual search).
+    public var ortLibrary: String?
 
     public init(modelPath: String, dataPath: String, outputFolder: String) {
         self.modelPath = modelPath
@@ -66,7 +70,8 @@ public struct BenchSession: Sendable {
         let data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength,
                                  limit: c.limit)
         self.data = data
-        let backends = try BackendCatalog.select(c.backends)
+        let catalog = BackendCatalog(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary)
+        let backends = try catalog.select(c.backends)
         let grid = try BenchGrid(backends: backends.map { .init(name: $0.name, precisions: $0.precisions) },
                                  batchSizes: c.batchSizes, orderings: c.orderings,
                                  threads: c.threads.isEmpty ? [ProcessInfo.processInfo.activeProcessorCount] : c.threads,
@@ -74,7 +79,9 @@ public struct BenchSession: Sendable {
         let planned = grid.cells(maxLength: directory.config.maxSequenceLength)
         cells = planned.cells
         let settings = BenchSettings(grid: grid, repeats: c.repeats, sweepSize: c.sweepSize, limit: c.limit, baseline: c.baseline)
-        runner = BenchRunner(modelPath: c.modelPath, data: data, settings: settings, makeEngine: makeEngine)
+        runner = BenchRunner(modelPath: c.modelPath, data: data, settings: settings, makeEngine: makeEngine ?? { cell in
+            try catalog.engine(cell.backend, precision: cell.precision, threads: cell.threads)
+        })
         others = try c.others.map(BenchResults.load)
 
         var warnings: [String] = []
@@ -84,17 +91,22 @@ public struct BenchSession: Sendable {
         if !planned.skippedLengths.isEmpty {
             warnings.append("lengths \(planned.skippedLengths.map(String.init).joined(separator: ", ")) are above the model's maximum of \(directory.config.maxSequenceLength) tokens and are left out of the sweep")
         }
-        let weights = try directory.weights()
-        let parameters = weights.names.reduce(0) { $0 + (weights.shape($1)?.reduce(1, *) ?? 0) }
+        // Parameters and task from the weights; a folder with only an ONNX graph asks the graph for its task.
+        let weights = try? directory.weights()
+        let parameters = weights.map { w in w.names.reduce(0) { $0 + (w.shape($1)?.reduce(1, *) ?? 0) } } ?? 0
+        let classifies = try weights.map(Self.hasHead)
+            ?? BertModel(directory: c.modelPath, onnx: c.onnxFile, ortLibrary: c.ortLibrary,
+                         session: .init(graphOptimization: .disabled)).backend.hasClassificationHead
         let model = ModelSummary(path: c.modelPath, architecture: directory.config.architecture.rawValue,
                                  hiddenSize: directory.config.hiddenSize, layers: directory.config.numHiddenLayers,
                                  heads: directory.config.numAttentionHeads, parameters: parameters,
-                                 task: Self.hasHead(weights) ? "classify" : "embed")
+                                 task: classifies ? "classify" : "embed")
         let formatter = ISO8601DateFormatter()
         skeleton = BenchResults(
             tool: "bertkit \(BertKitInfo.version)", createdAt: formatter.string(from: Date()), command: c.command, complete: false,
-            machine: .current(), versions: ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "openblas": BertKitInfo.blas],
-            model: model, data: data.statistics, settings: settings, backends: BackendCatalog.all,
+            machine: .current(), versions: ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "openblas": BertKitInfo.blas]
+                .merging(catalog.versions) { a, _ in a },
+            model: model, data: data.statistics, settings: settings, backends: catalog.all,
             skippedLengths: planned.skippedLengths, tokenization: nil, cells: [])
 
         var kept: [CellResult] = []

@@ -54,6 +54,12 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("with"), help: "Another results folder (e.g. from scripts/peers) to show beside this run.")
     var others: [String] = []
 
+    @Option(name: .long, help: "ONNX file for the onnxruntime backend (default: model.onnx or onnx/model.onnx in the model folder).")
+    var onnx: String?
+
+    @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
+    var ortLibrary: String?
+
     @Flag(name: .long, help: "Keep the finished cells of an interrupted run in --out and run the rest.")
     var resume = false
 
@@ -86,6 +92,8 @@ struct BenchCommand: ParsableCommand {
             configuration.baseline = baseline
             configuration.resume = resume
             configuration.others = others
+            configuration.onnxFile = onnx
+            configuration.ortLibrary = ortLibrary
             configuration.command = CommandLine.arguments
             try measure(configuration)
         }

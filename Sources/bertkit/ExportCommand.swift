@@ -26,11 +26,14 @@ struct ExportCommand: ParsableCommand {
           help: "Weights in <output>.data beside the model (default: only for models over 2 GB).")
     var externalData: Bool?
 
+    @Option(name: .long, help: "Outputs: automatic (logits if the checkpoint has a head, else sentence_embedding), classification, embedding.")
+    var task: ONNXExporter.Task = .automatic
+
     func run() throws {
         try reportingErrors {
             guard format == "onnx" else { throw CLIError("unknown --format \(format); the only format is onnx") }
             let summary = try ONNXExporter.export(directory: model, to: output,
-                                                  options: .init(opset: opset, optimize: optimize, externalData: externalData))
+                                                  options: .init(opset: opset, optimize: optimize, externalData: externalData, task: task))
             let opsets = summary.opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             var lines = ["wrote \(summary.path): \(summary.nodeCount) nodes, opsets \(opsets), \(summary.bytes) bytes",
                          "inputs: \(summary.inputs.joined(separator: ", "))",
@@ -40,3 +43,5 @@ struct ExportCommand: ParsableCommand {
         }
     }
 }
+
+extension ONNXExporter.Task: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 @testable import BertBench
 import BertKit
+import TestSupport
 import Testing
 
 /// Grid expansion, orderings and backend selection.
@@ -39,15 +40,19 @@ import Testing
     }
 
     @Test func backendSelection() throws {
-        #expect(try BackendCatalog.select(nil).map(\.name) == ["native-packed", "native-padded"])
-        #expect(try BackendCatalog.select(["native"]).map(\.name) == ["native-packed", "native-padded"])
-        #expect(try BackendCatalog.select(["native-padded", "native-padded"]).map(\.name) == ["native-padded"])
-        #expect(throws: BenchError.self) { try BackendCatalog.select(["tensorflow"]) }
-        do {
-            _ = try BackendCatalog.select(["onnxruntime"])
-            Issue.record("an unavailable backend was selected")
-        } catch let error as BenchError {
-            #expect("\(error)".contains("backend 'onnxruntime' is not available: not built into this version"))
+        // The tiny classifier's folder has weights but no ONNX file.
+        let catalog = BackendCatalog(directory: Fixtures.path("models/tiny-bert-cls"))
+        #expect(try catalog.select(nil).map(\.name) == ["native-packed", "native-padded"])
+        #expect(try catalog.select(["native"]).map(\.name) == ["native-packed", "native-padded"])
+        #expect(try catalog.select(["native-padded", "native-padded"]).map(\.name) == ["native-padded"])
+        #expect(throws: BenchError.self) { try catalog.select(["tensorflow"]) }
+        for (name, reason) in [("onnxruntime", "no ONNX model found"), ("torchscript", "not built into this version")] {
+            do {
+                _ = try catalog.select([name])
+                Issue.record("an unavailable backend was selected")
+            } catch let error as BenchError {
+                #expect("\(error)".contains("backend '\(name)' is not available: \(reason)"), "\(error)")
+            }
         }
     }
 

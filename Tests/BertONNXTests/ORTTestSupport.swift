@@ -2,22 +2,14 @@
 import Foundation
 import TestSupport
 
-/// ONNX Runtime for the tests: the library of the `onnxruntime` package in `.venv-onnx` (made by `make test`), or
-/// `$BERTKIT_ORT_LIBRARY`. Tests fail, never skip, when it is missing.
+/// ONNX Runtime for the tests (`Fixtures.onnxRuntimeLibrary`). Tests fail, never skip, when it is missing.
 enum ORTTestSupport {
-    /// The Python of `.venv-onnx` (onnxruntime, onnx, numpy).
-    static var python: String {
-        ProcessInfo.processInfo.environment["BERTKIT_ONNX_PYTHON"] ?? Fixtures.root.appendingPathComponent(".venv-onnx/bin/python").path
-    }
+    static var python: String { Fixtures.onnxPython }
 
     static var libraryPath: String {
         get throws {
-            if let path = ProcessInfo.processInfo.environment["BERTKIT_ORT_LIBRARY"] { return path }
-            guard let capi = ORTLibraryLocator.packageDirectory(python: python),
-                  let library = ORTLibraryLocator.libraries(in: capi).first else {
-                throw ORTError.libraryNotFound(tried: ["the onnxruntime package of \(python) (run `make test`, which installs it)"])
-            }
-            return library
+            guard let path = Fixtures.onnxRuntimeLibrary else { throw ORTError.libraryNotFound(tried: [Fixtures.onnxRuntimeMissing]) }
+            return path
         }
     }
 

@@ -20,10 +20,11 @@ import Testing
         return candidates.max { modified($0) < modified($1) } ?? candidates[0]
     }
 
-    static func run(_ arguments: [String], stdin: Data = Data()) throws -> Run {
+    static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -234,7 +235,9 @@ import Testing
         let data = try Self.data(), out = Self.folder()
         let base = ["bench", "--model", CLITests.tiny, "--data", data, "--out", out]
         CLITests.expectFailure(try CLITests.run(base + ["--backends", "onnxruntime"]),
-                               "backend 'onnxruntime' is not available: not built into this version of bertkit")
+                               "backend 'onnxruntime' is not available: no ONNX model found")
+        CLITests.expectFailure(try CLITests.run(base + ["--backends", "torchscript"]),
+                               "backend 'torchscript' is not available: not built into this version of bertkit")
         CLITests.expectFailure(try CLITests.run(base + ["--backends", "tensorflow"]), "unknown backend 'tensorflow'")
         CLITests.expectFailure(try CLITests.run(base + ["--batch-sizes", "1,0"]), "--batch-sizes: '0' is not a positive whole number")
         CLITests.expectFailure(try CLITests.run(base + ["--orderings", "random"]), "--orderings: unknown ordering 'random'")

@@ -50,4 +50,29 @@ public enum Fixtures {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The Python of `.venv-onnx` (onnxruntime, onnx, numpy; made by `make test`), or `$BERTKIT_ONNX_PYTHON`.
+    public static var onnxPython: String {
+        ProcessInfo.processInfo.environment["BERTKIT_ONNX_PYTHON"] ?? root.appendingPathComponent(".venv-onnx/bin/python").path
+    }
+
+    /// ONNX Runtime's library for the tests: `$BERTKIT_ORT_LIBRARY`, else the one in `onnxPython`'s onnxruntime
+    /// package (nil when neither exists; tests then fail with `onnxRuntimeMissing`).
+    public static let onnxRuntimeLibrary: String? = {
+        if let path = ProcessInfo.processInfo.environment["BERTKIT_ORT_LIBRARY"] { return path }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: onnxPython)
+        process.arguments = ["-c", "import glob,os,onnxruntime as o;print(sorted(glob.glob(os.path.join(os.path.dirname(o.__file__),'capi','libonnxruntime.so*')))[-1])"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !path.isEmpty ? path : nil
+    }()
+
+    /// Says how to get ONNX Runtime for the tests.
+    public static let onnxRuntimeMissing = "ONNX Runtime not found in the onnxruntime package of \(onnxPython): run `make test` (it installs it)"
 }

@@ -9,6 +9,7 @@ struct BertGraph {
     let weights: ExportWeights
     let pooling: Pooling
     let optimize: Bool
+    let task: ONNXExporter.Task
     var config: BertConfig { weights.config }
 
     /// Input names, as `torch.onnx.export` and Optimum name them.
@@ -26,7 +27,9 @@ struct BertGraph {
         let h = Int64(config.hiddenSize)
         _ = g.op("Identity", hidden, output: "last_hidden_state")
         outputs.append(ValueInfoProto(name: "last_hidden_state", type: .float, shape: dims + [.value(h)]))
-        if let head = HeadKeys(store: weights.store, architecture: config.architecture) {
+        let head = task == .embedding ? nil : HeadKeys(store: weights.store, architecture: config.architecture)
+        if task == .classification, head == nil { throw ONNXExportError.noClassificationHead }
+        if let head {
             let (logits, labels) = try classification(hidden, head)
             _ = g.op("Identity", logits, output: "logits")
             outputs.insert(ValueInfoProto(name: "logits", type: .float, shape: [.param("batch"), .value(Int64(labels))]), at: 0)

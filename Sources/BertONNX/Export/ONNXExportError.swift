@@ -4,6 +4,8 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
     case unsupportedOpset(Int, supported: ClosedRange<Int>)
     /// A tensor the graph needs is not in the checkpoint.
     case missingTensor(String)
+    /// `--task classification` on a checkpoint without a classification head.
+    case noClassificationHead
     /// The output (or its external data file) could not be written.
     case cannotWrite(path: String, reason: String)
 
@@ -13,6 +15,8 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
             return "opset \(opset) is not supported; choose one from \(supported.lowerBound) to \(supported.upperBound)"
         case let .missingTensor(name):
             return "the checkpoint has no tensor \(name)"
+        case .noClassificationHead:
+            return "the checkpoint has no classification head, so the graph cannot output logits (export it with task embedding)"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
         }

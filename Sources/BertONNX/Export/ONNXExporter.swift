@@ -18,6 +18,16 @@ public enum ONNXExporter {
     /// Models whose weights exceed this many bytes get external data (protobuf's limit is 2 GiB).
     public static let externalDataThreshold = 1_800_000_000
 
+    /// Which outputs the graph has besides `last_hidden_state`.
+    public enum Task: String, Sendable, CaseIterable {
+        /// `logits` when the checkpoint has a classification head, else `sentence_embedding`.
+        case automatic
+        /// `logits`; an error without a classification head.
+        case classification
+        /// `sentence_embedding` (the folder's pooling), even when the checkpoint has a head.
+        case embedding
+    }
+
     /// Export settings.
     public struct Options: Sendable {
         /// The default-domain opset.
@@ -26,12 +36,16 @@ public enum ONNXExporter {
         public var optimize: Bool
         /// Weights in `<output>.data` (true), inline (false), or chosen by size (nil).
         public var externalData: Bool?
+        /// The task outputs.
+        public var task: Task
 
-        /// Opset 17 (the first with LayerNormalization), standard ops, weights inline unless over 2 GB.
-        public init(opset: Int = 17, optimize: Bool = false, externalData: Bool? = nil) {
+        /// Opset 17 (the first with LayerNormalization), standard ops, weights inline unless over 2 GB, task outputs
+        /// chosen by the checkpoint.
+        public init(opset: Int = 17, optimize: Bool = false, externalData: Bool? = nil, task: Task = .automatic) {
             self.opset = opset
             self.optimize = optimize
             self.externalData = externalData
+            self.task = task
         }
     }
 
@@ -66,7 +80,8 @@ public enum ONNXExporter {
             ? try InitializerSink(externalPath: dataPath, location: URL(fileURLWithPath: dataPath).lastPathComponent)
             : InitializerSink()
         var graph = BertGraph(g: GraphBuilder(opset: options.opset, sink: sink),
-                              weights: ExportWeights(store: store, config: directory.config), pooling: pooling, optimize: options.optimize)
+                              weights: ExportWeights(store: store, config: directory.config), pooling: pooling, optimize: options.optimize,
+                              task: options.task)
         let proto = try graph.build()
         try sink.close()
         var opsets: [(domain: String, version: Int64)] = [("", Int64(options.opset))]

@@ -1,0 +1,116 @@
+import BertKit
+import BertONNX
+import BertTokenizers
+import Foundation
+import TestSupport
+import Testing
+
+/// `bertkit export --format onnx` checked by the ONNX ecosystem: onnx.checker (full check) passes, and Python ONNX
+/// Runtime (scripts/onnx/check_export.py) gives BertKit native's outputs, at batch sizes 1 to 6 and mixed lengths,
+/// for BERT, RoBERTa and DistilBERT, plain and `--optimize`. The Swift ONNX Runtime backend runs the same files.
+@Suite struct ExportParityTests {
+    static let logitsTolerance: Float = 1e-4
+    static let embeddingTolerance: Float = 1e-5
+
+    static let texts: [TextInput] = [
+        TextInput("the cat sat on the mat"), TextInput("tea"), TextInput("A quick brown fox runs over the lazy dog!"),
+        TextInput("The dog", pair: "the cat"), TextInput("I love this movie."), TextInput("no", pair: "yes it is good and happy and new"),
+        TextInput("Paris is a city in France"), TextInput("naïve café"), TextInput("terrible film, bad music"),
+        TextInput("what a great game we play", pair: "we win, you lose"),
+    ]
+    /// Input indices per batch: sizes 1, 3 and 6, short and long rows mixed.
+    static let batches = [[2], [1, 0, 3], [4, 5, 6, 7, 8, 9]]
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let model: String
+        let task: ONNXExporter.Task
+        let optimize: Bool
+        var testDescription: String { "\(model) \(task) \(optimize ? "optimized" : "plain")" }
+    }
+
+    static let cases: [Case] = ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls"].flatMap { model in
+        [false, true].flatMap { optimize in
+            [Case(model: model, task: .classification, optimize: optimize), Case(model: model, task: .embedding, optimize: optimize)]
+        }
+    }
+
+    /// The model folder with sentence-transformers modules added (mean pooling, then Normalize) for embedding cases.
+    static func folder(_ c: Case) throws -> String {
+        let original = Fixtures.path("models/\(c.model)")
+        guard c.task == .embedding else { return original }
+        let dir = try Fixtures.temporaryDirectory()
+        let fm = FileManager.default
+        for file in ["config.json", "tokenizer.json", "model.safetensors"] {
+            try fm.createSymbolicLink(atPath: dir.appendingPathComponent(file).path, withDestinationPath: original + "/" + file)
+        }
+        try fm.createDirectory(at: dir.appendingPathComponent("1_Pooling"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: dir.appendingPathComponent("2_Normalize"), withIntermediateDirectories: true)
+        try #"{"word_embedding_dimension": 48, "pooling_mode_mean_tokens": true}"#
+            .write(to: dir.appendingPathComponent("1_Pooling/config.json"), atomically: true, encoding: .utf8)
+        try """
+            [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+             {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]
+            """.write(to: dir.appendingPathComponent("modules.json"), atomically: true, encoding: .utf8)
+        return dir.path
+    }
+
+    /// Exports, runs check_export.py, and compares with the native engine; returns Python's outputs per batch.
+    static func check(folder: String, task: ONNXExporter.Task, optimize: Bool, texts: [TextInput], batches: [[Int]]) throws {
+        let native = try BertModel(directory: folder)
+        let encodings = try native.tokenize(texts)
+        let tokenBatches = batches.map { TokenBatch($0.map { encodings[$0] }) }
+        let dir = try Fixtures.temporaryDirectory()
+        let file = dir.appendingPathComponent("model.onnx").path
+        let summary = try ONNXExporter.export(directory: folder, to: file, options: .init(optimize: optimize, task: task))
+        let output = task == .embedding ? "sentence_embedding" : "logits"
+        #expect(summary.outputs.contains(output))
+        let spec: [[String: Any]] = batches.map { rows in
+            ["ids": rows.map { encodings[$0].ids }, "type_ids": rows.map { encodings[$0].typeIds }, "pad": native.config.padTokenId]
+        }
+        let specPath = dir.appendingPathComponent("batches.json")
+        try JSONSerialization.data(withJSONObject: spec).write(to: specPath)
+        let data = try ORTTestSupport.runPython([Fixtures.root.appendingPathComponent("scripts/onnx/check_export.py").path, file, specPath.path])
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(report["checker"] as? String == "passed")
+        #expect(report["inputs"] as? [String] == summary.inputs)
+        let results = try #require(report["batches"] as? [[String: Any]])
+        #expect(results.count == batches.count)
+        let swiftORT = try OnnxBackend(file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
+                                       options: .init(intraOpThreads: 1))
+        let tolerance = task == .embedding ? embeddingTolerance : logitsTolerance
+        for (batch, result) in zip(tokenBatches, results) {
+            let python = try #require(result[output] as? [[Double]]).map { $0.map(Float.init) }
+            let reference = task == .embedding ? try native.backend.embed(batch) : try native.backend.classify(batch)
+            let difference = ORTTestSupport.maxDifference(python, reference)
+            #expect(difference <= tolerance, "\(folder) \(output): \(difference)")
+            let viaSwift = task == .embedding ? try swiftORT.embed(batch) : try swiftORT.classify(batch)
+            #expect(ORTTestSupport.maxDifference(viaSwift, reference) <= tolerance)
+            if task == .embedding {
+                for row in python { #expect(abs(row.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5) }
+            }
+        }
+    }
+
+    @Test(arguments: cases)
+    func exportMatchesNativeInPythonOnnxRuntime(c: Case) throws {
+        try Self.check(folder: try Self.folder(c), task: c.task, optimize: c.optimize, texts: Self.texts, batches: Self.batches)
+    }
+
+    @Test(arguments: [false, true])
+    func miniLMExportMatchesNative(optimize: Bool) throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let lines = try String(contentsOfFile: Fixtures.path("bench/data.txt"), encoding: .utf8).split(separator: "\n").prefix(12)
+        let texts = lines.map { TextInput(String($0)) }
+        try Self.check(folder: Fixtures.miniLM, task: .embedding, optimize: optimize, texts: texts,
+                       batches: [[0], [1, 2, 3], Array(4..<texts.count)])
+    }
+
+    @Test func classificationExportOfAnEncoderIsRefused() throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("m.onnx").path
+        #expect(throws: ONNXExportError.noClassificationHead) {
+            try ONNXExporter.export(directory: Fixtures.miniLM, to: file, options: .init(task: .classification))
+        }
+    }
+}
