@@ -126,7 +126,7 @@ def padded(sequences, types, pad):
     return x, t, m
 
 
-def engines(names, model_dir, work, threads, sample, classify):
+def engines(names, model_dir, work, threads, sample, classify, onnx_file=None):
     """name -> callable(ids, type_ids, mask) for each peer."""
     import torch
     from transformers import AutoModel, AutoModelForSequenceClassification
@@ -161,7 +161,7 @@ def engines(names, model_dir, work, threads, sample, classify):
         made["torchscript-python"] = run_traced
     if "onnxruntime-python" in names:
         import onnxruntime as ort
-        path = os.path.join(work, "model.onnx")
+        path = onnx_file or os.path.join(work, "model.onnx")
         if not os.path.exists(path):
             torch.onnx.export(Plain(eager).eval(), (sx, sm), path, input_names=["input_ids", "attention_mask"],
                               output_names=["output"], opset_version=17, dynamo=False,
@@ -172,7 +172,11 @@ def engines(names, model_dir, work, threads, sample, classify):
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        made["onnxruntime-python"] = lambda x, t, m: session.run(None, {"input_ids": x, "attention_mask": m})
+        wanted = [i.name for i in session.get_inputs()]
+        if not set(wanted) <= {"input_ids", "attention_mask", "token_type_ids"}:
+            sys.exit(f"{path}: inputs {wanted}; the peer feeds input_ids, attention_mask, token_type_ids")
+        made["onnxruntime-python"] = lambda x, t, m: session.run(
+            None, {n: v for n, v in (("input_ids", x), ("attention_mask", m), ("token_type_ids", t)) if n in wanted})
     return made
 
 
@@ -258,6 +262,7 @@ def main():
     p.add_argument("--threads", default=str(len(os.sched_getaffinity(0))))
     p.add_argument("--limit", type=int)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--onnx", help="ONNX file for onnxruntime-python (default: torch.onnx.export of the model into OUT/work)")
     a = p.parse_args()
 
     import torch
@@ -337,7 +342,7 @@ def main():
     made, made_threads = {}, None
     for index, (t, n, o, b, l) in enumerate(specs, 1):
         if made_threads != t:
-            made, made_threads = engines(names, a.model, work, t, sample, classify), t
+            made, made_threads = engines(names, a.model, work, t, sample, classify, a.onnx), t
         if l is None:
             groups = plan(lengths, o, b, mean_length)
             batches = [padded([encodings[i].ids for i in g], [encodings[i].type_ids for i in g], pad) for g in groups]

@@ -120,6 +120,12 @@ public final class ORTSession: @unchecked Sendable {
 
     /// Runs the graph on `feeds` and returns the outputs named `fetch`, converted to float32.
     public func run(_ feeds: [ORTInput], fetch: [String]) throws -> [ORTOutput] {
+        try run(feeds, fetch: fetch) { views in views.map { ORTOutput(name: $0.name, shape: $0.shape, values: Array($0.values)) } }
+    }
+
+    /// Runs the graph on `feeds` and hands `body` the outputs named `fetch` in place (float32 outputs are not copied;
+    /// the views are valid only inside `body`).
+    public func run<R>(_ feeds: [ORTInput], fetch: [String], body: ([ORTOutputView]) throws -> R) throws -> R {
         let api = runtime.api
         var values: [OpaquePointer?] = []
         var buffers: [UnsafeMutableRawPointer] = []
@@ -152,36 +158,50 @@ public final class ORTSession: @unchecked Sendable {
                 try runtime.check(api.run(handle, nil, inputNames, values, feeds.count, outputNames, fetch.count, &results), "Run")
             }
         }
-        return try zip(fetch, results).map { name, value in try read(value, name: name) }
+        var converted: [UnsafeMutableBufferPointer<Float>] = []
+        defer { converted.forEach { $0.deallocate() } }
+        let views = try zip(fetch, results).map { name, value in
+            let (shape, type, data) = try read(value, name: name)
+            let count = data == nil ? 0 : shape.reduce(1, *)
+            if type == ORTElement.float || data == nil {
+                return ORTOutputView(name: name, shape: shape,
+                                     values: UnsafeBufferPointer(start: data?.assumingMemoryBound(to: Float.self), count: count))
+            }
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+            converted.append(buffer)
+            try convert(data, type: type, into: buffer, name: name)
+            return ORTOutputView(name: name, shape: shape, values: UnsafeBufferPointer(buffer))
+        }
+        return try body(views)
     }
 
-    private func read(_ value: OpaquePointer?, name: String) throws -> ORTOutput {
+    /// The shape, element type and data of an output value (owned by the value).
+    private func read(_ value: OpaquePointer?, name: String) throws -> (shape: [Int], type: Int32, data: UnsafeMutableRawPointer?) {
         let api = runtime.api
         var info: OpaquePointer?
         try runtime.check(api.getTensorTypeAndShape(value, &info), "GetTensorTypeAndShape(\(name))")
         defer { api.releaseTensorTypeAndShapeInfo(info) }
         guard let info else { throw ORTError.unexpectedOutput(path: path, name: name, detail: "is not a tensor") }
         let (type, dims) = try Self.typeAndShape(info, runtime)
-        let shape = dims.map { Int($0) }
-        let count = shape.reduce(1, *)
         var data: UnsafeMutableRawPointer?
         try runtime.check(api.getTensorMutableData(value, &data), "GetTensorMutableData(\(name))")
-        guard let data else { return ORTOutput(name: name, shape: shape, values: []) }
-        let floats: [Float]
+        return (dims.map { Int($0) }, type, data)
+    }
+
+    /// Converts a float16 or double output to float32.
+    private func convert(_ data: UnsafeMutableRawPointer?, type: Int32, into out: UnsafeMutableBufferPointer<Float>, name: String) throws {
+        guard let data else { return }
         switch type {
-        case ORTElement.float:
-            floats = Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: Float.self), count: count))
         case ORTElement.float16:
             let halves = data.assumingMemoryBound(to: UInt16.self)
-            floats = (0..<count).map { FloatTensor.halfToFloat(halves[$0]) }
+            for i in out.indices { out[i] = FloatTensor.halfToFloat(halves[i]) }
         case ORTElement.double:
             let doubles = data.assumingMemoryBound(to: Double.self)
-            floats = (0..<count).map { Float(doubles[$0]) }
+            for i in out.indices { out[i] = Float(doubles[i]) }
         default:
             throw ORTError.unexpectedOutput(path: path, name: name,
                                             detail: "has element type \(ORTTensorInfo.typeName(type)); BertKit reads float, float16 or double")
         }
-        return ORTOutput(name: name, shape: shape, values: floats)
     }
 }
 

@@ -56,3 +56,13 @@ public struct ORTOutput: Sendable {
     /// Row-major values.
     public var values: [Float]
 }
+
+/// An output tensor as float32, in place: valid only inside the `ORTSession.run` call that hands it out.
+public struct ORTOutputView {
+    /// The graph output.
+    public var name: String
+    /// Dimensions.
+    public var shape: [Int]
+    /// Row-major values.
+    public var values: UnsafeBufferPointer<Float>
+}

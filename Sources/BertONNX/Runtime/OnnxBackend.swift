@@ -68,21 +68,20 @@ public struct OnnxBackend: InferenceBackend {
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         guard let logits else { throw missing("classification (an output named logits)") }
-        let output = try run(batch, fetch: logits)
-        return try rows(output, count: batch.count)
+        return try run(batch, fetch: logits) { try rows($0, count: batch.count) }
     }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
         guard let embedding else { throw missing("embeddings (sentence_embedding or last_hidden_state)") }
-        let output = try run(batch, fetch: embedding.name)
-        if embedding.pooled { return try rows(output, count: batch.count) }
-        guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength else {
-            throw ORTError.unexpectedOutput(path: session.path, name: output.name,
-                                            detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
-        }
-        let (width, hidden) = (output.shape[1], output.shape[2])
-        return output.values.withUnsafeBufferPointer { values in
-            guard let base = values.baseAddress else { return [] }
+        return try run(batch, fetch: embedding.name) { output in
+            if embedding.pooled { return try rows(output, count: batch.count) }
+            guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength,
+                  let base = output.values.baseAddress else {
+                throw ORTError.unexpectedOutput(path: session.path, name: output.name,
+                                                detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
+            }
+            // Pooled straight from ONNX Runtime's output buffer.
+            let (width, hidden) = (output.shape[1], output.shape[2])
             return (0..<batch.count).map { b in pooling(base + b * width * hidden, length: batch.length(b), hidden: hidden) }
         }
     }
@@ -93,16 +92,16 @@ public struct OnnxBackend: InferenceBackend {
     }
 
     /// The rows of a `[batch, n]` output.
-    private func rows(_ output: ORTOutput, count: Int) throws -> [[Float]] {
-        guard output.shape.count == 2, output.shape[0] == count else {
+    private func rows(_ output: ORTOutputView, count: Int) throws -> [[Float]] {
+        guard output.shape.count == 2, output.shape[0] == count, output.values.count == output.shape.reduce(1, *) else {
             throw ORTError.unexpectedOutput(path: session.path, name: output.name, detail: "has shape \(output.shape), expected [\(count), n]")
         }
         let n = output.shape[1]
         return (0..<count).map { Array(output.values[$0 * n ..< ($0 + 1) * n]) }
     }
 
-    /// Pads `batch` to a rectangle and runs the graph, fetching one output.
-    private func run(_ batch: TokenBatch, fetch: String) throws -> ORTOutput {
+    /// Pads `batch` to a rectangle, runs the graph and hands `body` the output `fetch`.
+    private func run<R>(_ batch: TokenBatch, fetch: String, _ body: (ORTOutputView) throws -> R) throws -> R {
         let (rows, width) = (batch.count, batch.maxLength)
         var ids = [Int64](repeating: padId, count: rows * width)
         var mask = [Int64](repeating: 0, count: rows * width)
@@ -123,9 +122,11 @@ public struct OnnxBackend: InferenceBackend {
             case let .types(name, type): return ORTInput(name: name, elementType: type, values: types, shape: shape)
             }
         }
-        guard let output = try session.run(inputs, fetch: [fetch]).first else {
-            throw ORTError.unexpectedOutput(path: session.path, name: fetch, detail: "was not returned")
+        return try session.run(inputs, fetch: [fetch]) { outputs in
+            guard let output = outputs.first else {
+                throw ORTError.unexpectedOutput(path: session.path, name: fetch, detail: "was not returned")
+            }
+            return try body(output)
         }
-        return output
     }
 }

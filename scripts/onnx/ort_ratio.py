@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Swift ONNX Runtime vs Python ONNX Runtime, cell by cell: median ms per sequence over every timed pass of every
+round, and the ratio Swift / Python (1.00 = same speed; above 1 = Swift slower).
+
+    ort_ratio.py PYTHON_RESULTS... -- SWIFT_RESULTS...
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def passes(folders):
+    """cell (ordering, batch, length) -> ms per sequence of every timed pass."""
+    cells = {}
+    for folder in folders:
+        with open(os.path.join(folder, "results.json")) as f:
+            results = json.load(f)
+        for cell in results["cells"]:
+            s = cell["spec"]
+            key = (s["ordering"], s["batchSize"], s.get("length"))
+            cells.setdefault(key, []).extend(ms / cell["sequences"] for ms in cell["repeatsMs"])
+    return cells, results
+
+
+def main():
+    split = sys.argv.index("--")
+    python, py_results = passes(sys.argv[1:split])
+    swift, sw_results = passes(sys.argv[split + 1:])
+    print(f"ONNX Runtime {py_results['versions'].get('onnxruntime')} (Python) vs "
+          f"{sw_results['versions'].get('onnxruntime')} (Swift), {py_results['machine'].get('cpu', '')}\n")
+    print("| cell | Python ms/seq | Swift ms/seq | Swift / Python |")
+    print("|---|---:|---:|---:|")
+    ratios = []
+    for key in sorted(python, key=lambda k: (k[2] is not None, k[2] or 0, k[0], k[1])):
+        if key not in swift:
+            continue
+        p, s = statistics.median(python[key]), statistics.median(swift[key])
+        ratios.append(s / p)
+        ordering, batch, length = key
+        name = f"length {length}, batch {batch}" if length else f"{ordering}, batch {batch}"
+        print(f"| {name} | {p:.3f} | {s:.3f} | {s / p:.3f} |")
+    geo = statistics.geometric_mean(ratios)
+    print(f"\n{len(ratios)} cells; geometric mean Swift / Python = {geo:.3f}; range {min(ratios):.3f} to {max(ratios):.3f}")
+
+
+if __name__ == "__main__":
+    main()
