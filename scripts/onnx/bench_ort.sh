@@ -6,7 +6,7 @@
 set -euo pipefail
 bertkit=$1 model=$2 data=$3 out=$4
 py=.venv/bin/python
-grid=(--batch-sizes 1,8,32 --orderings unsorted,sorted --lengths 32,128 --length-batch-sizes 1,8 --repeats 3 --threads 2)
+grid=(--batch-sizes 1,8,32 --orderings unsorted,sorted --lengths 32,128 --length-batch-sizes 1,8 --repeats 3 --threads 2 --limit 300)
 mkdir -p "$out"
 # The study's export: torch.onnx.export of the model, inputs input_ids and attention_mask, dynamic axes.
 $py scripts/peers/bench_peers.py --model "$model" --data "$data" --out "$out/export" --backends onnxruntime-python \
@@ -15,13 +15,13 @@ onnx=$out/export/work/model.onnx
 # Swift and Python must load the same library.
 export ORT_DYLIB_PATH
 ORT_DYLIB_PATH=$($py -c "import glob,os,onnxruntime as o;print(sorted(glob.glob(os.path.join(os.path.dirname(o.__file__),'capi','libonnxruntime.so*')))[-1])")
-for round in 1 2; do
+for round in 1 2 3; do
   $py scripts/peers/bench_peers.py --model "$model" --data "$data" --out "$out/python-$round" --backends onnxruntime-python \
     --onnx "$onnx" "${grid[@]}" --quiet
   "$bertkit" bench --model "$model" --data "$data" --out "$out/swift-$round" --backends onnxruntime --onnx "$onnx" \
     "${grid[@]}" --quiet
 done
-$py scripts/onnx/ort_ratio.py "$out"/python-{1,2} -- "$out"/swift-{1,2} > "$out/swift-vs-python.md"
+$py scripts/onnx/ort_ratio.py "$out"/python-{1,2,3} -- "$out"/swift-{1,2,3} > "$out/swift-vs-python.md"
 cat "$out/swift-vs-python.md"
 # Our fused export vs ONNX Runtime's optimizer (onnxruntime.transformers.optimizer) applied to our plain export.
 "$bertkit" export --model "$model" --format onnx --output "$out/bertkit-plain.onnx" > /dev/null

@@ -12,8 +12,9 @@ extension BertGraph {
         g.op("Cast", x, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.int32.rawValue)))])
     }
 
-    /// `EmbedLayerNormalization` (int32 ids; RoBERTa-family position ids passed in), and the int32 attention mask
-    /// `[batch, sequence]` that `Attention` takes.
+    /// `EmbedLayerNormalization` (int32 ids; RoBERTa-family position ids passed in), and the mask index it derives
+    /// from the attention mask (each row's count of real tokens, `[batch]`), which `Attention` takes as ONNX Runtime's
+    /// optimizer wires it: rows are padded on the right, as BertKit and Hugging Face tokenizers pad them.
     mutating func fusedEmbeddings() throws -> (String, String) {
         let h = config.hiddenSize
         let word = g.floats("embeddings.word_embeddings.weight",
@@ -29,12 +30,10 @@ extension BertGraph {
                                     try weights.floats("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h]),
                                     dims: [config.typeVocabSize, h])
         }
-        var inputs = [int32(BertGraph.inputIds), segments, word, positions, segmentTable, gamma, beta]
-        if config.architecture.isRobertaFamily {
-            inputs += ["", int32(robertaPositionIds())]
-        }
-        let x = g.node("EmbedLayerNormalization", inputs, outputs: 2, domain: contrib, attrs: [epsilonAttribute()])[0]
-        return (x, int32(BertGraph.attentionMask))
+        var inputs = [int32(BertGraph.inputIds), segments, word, positions, segmentTable, gamma, beta, int32(BertGraph.attentionMask)]
+        if config.architecture.isRobertaFamily { inputs.append(int32(robertaPositionIds())) }
+        let outputs = g.node("EmbedLayerNormalization", inputs, outputs: 2, domain: contrib, attrs: [epsilonAttribute()])
+        return (outputs[0], outputs[1])
     }
 
     /// One layer: `Attention` (packed QKV), `MatMul` + `SkipLayerNormalization` (bias, residual, LayerNorm),
