@@ -9,20 +9,41 @@ VENV := .venv
 # A small environment for the ONNX tests: ONNX Runtime's library (loaded by BertKit at run time), onnx's checker, numpy.
 ONNX_VENV := .venv-onnx
 APT_PACKAGES := libopenblas-dev pkg-config fortunes
-# Tests also render the bench report in a real browser.
-TEST_APT_PACKAGES := chromium
+# Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch.
+TEST_APT_PACKAGES := chromium libtorch-dev
+# libtorch for builds with the TorchScript trait: debian (libtorch-dev, found on the default paths; what tests use),
+# pip (the torch inside .venv), or the folder of any torch package (its include/ and lib/). For example:
+#   make bertkit-torch LIBTORCH=pip
+LIBTORCH ?= debian
+ifeq ($(LIBTORCH),debian)
+TORCH_ENV :=
+TORCH_FLAGS :=
+else
+TORCH_DIR := $(if $(filter pip,$(LIBTORCH)),$(shell $(VENV)/bin/python -c 'import os,torch;print(os.path.dirname(torch.__file__))'),$(LIBTORCH))
+TORCH_ENV := CPATH=$(TORCH_DIR)/include:$(TORCH_DIR)/include/torch/csrc/api/include LIBRARY_PATH=$(TORCH_DIR)/lib
+# torch 2.x headers need C++20 (Debian's 1.13 needs 17, the package default); find its libraries at run time.
+TORCH_FLAGS := -Xcxx -std=c++20 -Xlinker -rpath -Xlinker $(TORCH_DIR)/lib
+endif
+TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build system-deps test-deps models corpus venv onnx-venv fixtures bench bench-peers bench-embed bench-engines clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models corpus venv onnx-venv torch-venv torchscript-fixtures fixtures bench bench-peers bench-embed bench-engines clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus.
 demo: system-deps models corpus build
 	@scripts/demo.sh .build/release/bertkit $(MINILM) $(CORPUS) $(BENCH_OUT)/demo
 
-# Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized.
+# Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
+# TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
 test: system-deps test-deps models onnx-venv
-	swift build -c release --build-tests -Xswiftc -enable-testing
-	swift test -c release --skip-build -Xswiftc -enable-testing
+	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
+	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript
+	swift build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-plain
+	BERTKIT_BIN=.build-plain/release/bertkit swift test -c release --skip-build -Xswiftc -enable-testing --scratch-path .build-plain
+
+# bertkit with the torchscript backend (LIBTORCH=debian|pip|DIR), in .build/release.
+bertkit-torch: system-deps
+	$(TRAIT_BUILD) --product bertkit
 
 build: system-deps
 	swift build -c release --product bertkit
@@ -68,6 +89,20 @@ $(VENV)/.ready: tools/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
 	touch $@
 
+# Debian's torch for Python (python3-torch: the same libtorch 1.13 the tests link) with transformers 4.40 in a venv
+# over the system packages: the tracer of tools/make_torchscript_fixtures.py and the Python TorchScript peer.
+TORCH_VENV := .venv-torch
+torch-venv: $(TORCH_VENV)/.ready
+
+$(TORCH_VENV)/.ready:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="python3-torch python3-venv libtorch-dev"
+	/usr/bin/python3 -m venv --system-site-packages $(TORCH_VENV)
+	$(TORCH_VENV)/bin/pip install --quiet --disable-pip-version-check "transformers==4.40.2" "tokenizers<0.20" safetensors
+	touch $@
+
+torchscript-fixtures: torch-venv
+	$(TORCH_VENV)/bin/python tools/make_torchscript_fixtures.py
+
 # Regenerates every expected output under Tests/Fixtures from the Python reference.
 fixtures: venv models corpus
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
@@ -77,6 +112,7 @@ fixtures: venv models corpus
 	  --repeats 2 --sweep-size 4 --threads 1 --quiet
 	cp $(BENCH_OUT)/peers-fixture/results.json Tests/Fixtures/bench/peers-results.json
 	$(VENV)/bin/python tools/make_onnx_fixtures.py
+	@$(MAKE) --no-print-directory torchscript-fixtures
 
 # The full default grid of `bertkit bench` on MiniLM and the default corpus (about 15 minutes on 2 cores).
 bench: models corpus build
@@ -102,4 +138,4 @@ bench-embed: venv models corpus build
 	scripts/bench_embed.sh .build/release/bertkit $(MINILM) $(CORPUS)
 
 clean:
-	rm -rf .build models/.download
+	rm -rf .build .build-plain models/.download

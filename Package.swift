@@ -9,7 +9,12 @@ let package = Package(
         .library(name: "BertTokenizers", targets: ["BertTokenizers"]),
         .library(name: "BertBench", targets: ["BertBench"]),
         .library(name: "BertONNX", targets: ["BertONNX"]),
+        .library(name: "BertTorchScript", targets: ["BertTorchScript"]),
         .executable(name: "bertkit", targets: ["bertkit"]),
+    ],
+    traits: [
+        .trait(name: "TorchScript",
+               description: "The torchscript backend, through libtorch: Debian's libtorch-dev, or a pip torch's (CPATH/LIBRARY_PATH)"),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,11 +34,19 @@ let package = Package(
         .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "COpenBLAS"]),
         // ONNX: export (own protobuf encoding) and the ONNX Runtime backend (its C API, loaded at run time).
         .target(name: "BertONNX", dependencies: ["BertKit", "BertModelIO", "BertTokenizers"]),
+        // libtorch's TorchScript runtime behind a C interface (C++); linked only with the TorchScript trait.
+        .target(name: "CTorchScript",
+                linkerSettings: [.linkedLibrary("torch", .when(traits: ["TorchScript"])),
+                                 .linkedLibrary("torch_cpu", .when(traits: ["TorchScript"])),
+                                 .linkedLibrary("c10", .when(traits: ["TorchScript"]))]),
+        // The torchscript backend: traced models (torch.jit.trace + torch.jit.save) run through CTorchScript.
+        .target(name: "BertTorchScript",
+                dependencies: ["BertKit", "BertModelIO", .target(name: "CTorchScript", condition: .when(traits: ["TorchScript"]))]),
         // `bertkit bench`: the grid, the timing harness, results, reports and charts.
-        .target(name: "BertBench", dependencies: ["BertKit", "BertONNX", "BertTokenizers", "BertModelIO"]),
+        .target(name: "BertBench", dependencies: ["BertKit", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO"]),
         .executableTarget(
             name: "bertkit",
-            dependencies: ["BertKit", "BertBench", "BertONNX", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BertKit", "BertBench", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fixture paths shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -42,7 +55,9 @@ let package = Package(
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),
         .testTarget(name: "BertBenchTests", dependencies: ["BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertBench", "BertKit", "TestSupport"]),
+        .testTarget(name: "BertTorchScriptTests", dependencies: ["BertTorchScript", "BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

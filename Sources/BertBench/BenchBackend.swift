@@ -1,6 +1,7 @@
 import BertKit
 import BertModelIO
 import BertONNX
+import BertTorchScript
 import Foundation
 
 /// What the harness times: one forward pass of the model's task (classification when the checkpoint has a head,
@@ -23,7 +24,8 @@ public struct BackendInfo: Codable, Sendable, Equatable {
 }
 
 /// The backends of BertKit for one model folder: which can run it here (native needs the weights; onnxruntime needs
-/// ONNX Runtime's library and an ONNX file), and how to make an engine of one.
+/// ONNX Runtime's library and an ONNX file; torchscript needs a build with libtorch and a traced file), and how to
+/// make an engine of one.
 public struct BackendCatalog: Sendable {
     /// The model folder.
     public var directory: String
@@ -31,14 +33,17 @@ public struct BackendCatalog: Sendable {
     public var onnxFile: String?
     /// ONNX Runtime's library (nil: the usual search, see `ORTRuntime.shared`).
     public var ortLibrary: String?
+    /// The traced TorchScript file for torchscript (nil: `torchscript/model.pt` or `traced_model.pt` in the folder).
+    public var torchscriptFile: String?
     /// Every backend of BertKit, available or not.
     public let all: [BackendInfo]
 
-    /// Looks at what the folder and the machine offer.
-    public init(directory: String, onnxFile: String? = nil, ortLibrary: String? = nil) {
+    /// Looks at what the folder, the machine and this build offer.
+    public init(directory: String, onnxFile: String? = nil, ortLibrary: String? = nil, torchscriptFile: String? = nil) {
         self.directory = directory
         self.onnxFile = onnxFile
         self.ortLibrary = ortLibrary
+        self.torchscriptFile = torchscriptFile
         let weights = (try? ModelDirectory(path: directory)).map { fileExists($0.weightsPath) } ?? true
         let nativeReason = weights ? nil : "the model folder has no weights (model.safetensors, pytorch_model.bin or model.pt)"
         var onnxReason: String?
@@ -48,25 +53,34 @@ public struct BackendCatalog: Sendable {
         } catch {
             onnxReason = "\(error)"
         }
+        var torchReason: String?
+        do {
+            guard TorchScriptModule.isAvailable else { throw TorchScriptError.notBuilt }
+            _ = try TorchScriptFile.locate(in: directory, explicit: torchscriptFile)
+        } catch {
+            torchReason = "\(error)"
+        }
         all = [
             BackendInfo(name: "native-packed", available: weights, reason: nativeReason, precisions: ["fp32"]),
             BackendInfo(name: "native-padded", available: weights, reason: nativeReason, precisions: ["fp32"]),
             BackendInfo(name: "onnxruntime", available: onnxReason == nil, reason: onnxReason, precisions: ["fp32"]),
-            BackendInfo(name: "torchscript", available: false,
-                        reason: "not built into this version of bertkit (the TorchScript backend is not implemented yet)",
-                        precisions: []),
+            BackendInfo(name: "torchscript", available: torchReason == nil, reason: torchReason, precisions: ["fp32"]),
         ]
     }
 
     /// The available backends, in catalog order.
     public var available: [BackendInfo] { all.filter(\.available) }
 
-    /// The version of each available engine library beside BertKit's own (ONNX Runtime's, when loaded).
+    /// The version of each available engine library beside BertKit's own (ONNX Runtime's, libtorch's).
     public var versions: [String: String] {
-        guard available.contains(where: { $0.name == "onnxruntime" }), let runtime = try? ORTRuntime.shared(libraryPath: ortLibrary) else {
-            return [:]
+        var versions: [String: String] = [:]
+        if available.contains(where: { $0.name == "onnxruntime" }), let runtime = try? ORTRuntime.shared(libraryPath: ortLibrary) {
+            versions["onnxruntime"] = runtime.version
         }
-        return ["onnxruntime": runtime.version]
+        if available.contains(where: { $0.name == "torchscript" }), let version = TorchScriptModule.libtorchVersion {
+            versions["libtorch"] = version
+        }
+        return versions
     }
 
     /// The backends named in a `--backends` list (`native` stands for both native layouts); nil selects every
@@ -99,6 +113,10 @@ public struct BackendCatalog: Sendable {
         guard info.available else { throw BenchError.backendUnavailable(name: name, reason: info.reason ?? "") }
         guard info.precisions.contains(precision) else {
             throw BenchError.invalidGrid("backend \(name) has no precision \(precision) (it has \(info.precisions.joined(separator: ", ")))")
+        }
+        if name == "torchscript" {
+            let model = try BertModel(directory: directory, torchscript: torchscriptFile, options: .init(truncate: true, threads: threads))
+            return ModelEngine(model: model)
         }
         if name == "onnxruntime" {
             let model = try BertModel(directory: directory, onnx: onnxFile, options: .init(truncate: true, threads: threads),

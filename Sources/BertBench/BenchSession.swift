@@ -33,6 +33,8 @@ public struct BenchConfiguration: Sendable {
     public var onnxFile: String?
     /// ONNX Runtime's shared library (nil: the usual search).
     public var ortLibrary: String?
+    /// The traced file the torchscript backend runs (nil: `torchscript/model.pt` or `traced_model.pt` in the folder).
+    public var torchscriptFile: String?
 
     public init(modelPath: String, dataPath: String, outputFolder: String) {
         self.modelPath = modelPath
@@ -70,7 +72,8 @@ public struct BenchSession: Sendable {
         let data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength,
                                  limit: c.limit)
         self.data = data
-        let catalog = BackendCatalog(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary)
+        let catalog = BackendCatalog(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary,
+                                     torchscriptFile: c.torchscriptFile)
         let backends = try catalog.select(c.backends)
         let grid = try BenchGrid(backends: backends.map { .init(name: $0.name, precisions: $0.precisions) },
                                  batchSizes: c.batchSizes, orderings: c.orderings,

@@ -60,6 +60,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
     var ortLibrary: String?
 
+    @Option(name: .long, help: "Traced TorchScript file for the torchscript backend (default: torchscript/model.pt or traced_model.pt in the model folder).")
+    var torchscript: String?
+
     @Flag(name: .long, help: "Keep the finished cells of an interrupted run in --out and run the rest.")
     var resume = false
 
@@ -94,6 +97,7 @@ struct BenchCommand: ParsableCommand {
             configuration.others = others
             configuration.onnxFile = onnx
             configuration.ortLibrary = ortLibrary
+            configuration.torchscriptFile = torchscript
             configuration.command = CommandLine.arguments
             try measure(configuration)
         }

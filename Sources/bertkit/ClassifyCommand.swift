@@ -1,6 +1,7 @@
 import ArgumentParser
 import BertKit
 import BertONNX
+import BertTorchScript
 import Foundation
 
 struct ClassifyCommand: ParsableCommand {
@@ -13,6 +14,10 @@ struct ClassifyCommand: ParsableCommand {
         try streamInputs(options, check: { model in
             guard model.backend.hasClassificationHead else {
                 if let onnx = model.backend as? OnnxBackend { throw onnx.missing("classification (an output named logits)") }
+                if let torch = model.backend as? TorchScriptBackend {
+                    throw TorchScriptError.unexpectedOutput(path: torch.module.path,
+                                                            detail: "outputs hidden states, not logits; use embed for encoder models")
+                }
                 throw BertKitError.noClassificationHead(path: model.directory.weightsPath)
             }
         }) { model, chunk in

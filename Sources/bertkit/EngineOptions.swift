@@ -1,21 +1,25 @@
 import ArgumentParser
 import BertKit
 import BertONNX
+import BertTorchScript
 
 /// The `--backend` values of embed and classify.
 enum BackendKind: String, ExpressibleByArgument, CaseIterable {
-    case native, onnxruntime
+    case native, onnxruntime, torchscript
 }
 
 extension ORTSessionOptions.GraphOptimization: ExpressibleByArgument {}
 
 /// Which engine runs the model, and the ONNX Runtime settings.
 struct EngineOptions: ParsableArguments {
-    @Option(name: .long, help: "Engine: native (BertKit's CPU engine) or onnxruntime.")
+    @Option(name: .long, help: "Engine: native (BertKit's CPU engine), onnxruntime, or torchscript (builds with the TorchScript trait).")
     var backend: BackendKind = .native
 
     @Option(name: .long, help: "ONNX file for --backend onnxruntime (default: model.onnx or onnx/model.onnx in the model folder).")
     var onnx: String?
+
+    @Option(name: .long, help: "Traced TorchScript file for --backend torchscript (default: torchscript/model.pt or traced_model.pt in the model folder).")
+    var torchscript: String?
 
     @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
     var ortLibrary: String?
@@ -26,7 +30,7 @@ struct EngineOptions: ParsableArguments {
     @Flag(name: .long, help: "Turn off ONNX Runtime's CPU memory arena.")
     var ortNoArena = false
 
-    @Option(name: .long, help: "Run ONNX Runtime on this CUDA device (needs the onnxruntime-gpu library).")
+    @Option(name: .long, help: "Run on this CUDA device (onnxruntime: the onnxruntime-gpu library; torchscript: a CUDA libtorch).")
     var cudaDevice: Int?
 
     /// ONNX Runtime session settings for `threads` intra-op threads (0: its default).
@@ -39,7 +43,11 @@ struct EngineOptions: ParsableArguments {
         switch backend {
         case .native:
             if onnx != nil { throw CLIError("--onnx needs --backend onnxruntime") }
+            if torchscript != nil { throw CLIError("--torchscript needs --backend torchscript") }
             return try BertModel(directory: directory, options: options)
+        case .torchscript:
+            return try BertModel(directory: directory, torchscript: torchscript, options: options,
+                                 settings: .init(threads: options.threads, cudaDevice: cudaDevice))
         case .onnxruntime:
             return try BertModel(directory: directory, onnx: onnx, options: options, ortLibrary: ortLibrary,
                                  session: sessionOptions(threads: options.threads))
