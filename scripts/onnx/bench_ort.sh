@@ -21,7 +21,7 @@ for round in 1 2 3; do
   "$bertkit" bench --model "$model" --data "$data" --out "$out/swift-$round" --backends onnxruntime --onnx "$onnx" \
     "${grid[@]}" --quiet
 done
-$py scripts/onnx/ort_ratio.py "$out"/python-{1,2,3} -- "$out"/swift-{1,2,3} > "$out/swift-vs-python.md"
+$py scripts/peers/ratio.py "$out"/python-{1,2,3} -- "$out"/swift-{1,2,3} > "$out/swift-vs-python.md"
 cat "$out/swift-vs-python.md"
 # Our fused export vs ONNX Runtime's optimizer (onnxruntime.transformers.optimizer) applied to our plain export.
 "$bertkit" export --model "$model" --format onnx --output "$out/bertkit-plain.onnx" > /dev/null

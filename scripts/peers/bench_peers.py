@@ -126,14 +126,33 @@ def padded(sequences, types, pad):
     return x, t, m
 
 
-def engines(names, model_dir, work, threads, sample, classify, onnx_file=None):
+def traced_file(path):
+    """A file traced elsewhere (torch.jit.save), run as BertKit's torchscript backend runs it: eval, frozen and
+    optimized for inference; its forward takes input_ids, attention_mask and perhaps token_type_ids."""
+    import torch
+    module = torch.jit.load(path).eval()
+    names = [a.name for a in module.forward.schema.arguments[1:]]
+    module = torch.jit.optimize_for_inference(torch.jit.freeze(module))
+
+    def run(x, t, m):
+        values = {"input_ids": torch.from_numpy(x), "attention_mask": torch.from_numpy(m), "token_type_ids": torch.from_numpy(t)}
+        with torch.inference_mode():
+            module(*[values[n] for n in names])
+    return run
+
+
+def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, torchscript_file=None):
     """name -> callable(ids, type_ids, mask) for each peer."""
     import torch
-    from transformers import AutoModel, AutoModelForSequenceClassification
     torch.set_num_threads(threads)
+    made = {}
+    if torchscript_file:
+        made["torchscript-python"] = traced_file(torchscript_file)
+        if set(names) <= {"torchscript-python"}:
+            return made
+    from transformers import AutoModel, AutoModelForSequenceClassification
     loader = AutoModelForSequenceClassification if classify else AutoModel
     eager = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
-    made = {}
 
     class Plain(torch.nn.Module):
         """The model's main output as a plain tensor (transformers 5 dropped `torchscript=True`)."""
@@ -151,7 +170,7 @@ def engines(names, model_dir, work, threads, sample, classify, onnx_file=None):
                 eager(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m))
         made["torch-eager"] = run_eager
     sx, sm = torch.from_numpy(sample[0]), torch.from_numpy(sample[2])
-    if "torchscript-python" in names:
+    if "torchscript-python" in names and not torchscript_file:
         with torch.no_grad():
             traced = torch.jit.freeze(torch.jit.trace(Plain(eager).eval(), (sx, sm), strict=False))
 
@@ -263,11 +282,11 @@ def main():
     p.add_argument("--limit", type=int)
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--onnx", help="ONNX file for onnxruntime-python (default: torch.onnx.export of the model into OUT/work)")
+    p.add_argument("--torchscript", help="traced file for torchscript-python (default: torch.jit.trace of the model)")
     a = p.parse_args()
 
     import torch
-    import onnxruntime
-    import transformers
+    import importlib.util
     from tokenizers import Tokenizer
 
     names = [n for n in a.backends.split(",") if n]
@@ -303,8 +322,9 @@ def main():
         "schema": SCHEMA, "tool": f"scripts/peers (torch {torch.__version__})",
         "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "command": sys.argv, "complete": False,
         "machine": machine(),
-        "versions": {"python": platform.python_version(), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
-                     "transformers": transformers.__version__},
+        "versions": {"python": platform.python_version(), "torch": torch.__version__,
+                     **{name: __import__(name).__version__ for name in ["onnxruntime", "transformers"]
+                        if importlib.util.find_spec(name)}},
         "model": {"path": a.model, "architecture": config["model_type"], "hiddenSize": config["hidden_size"],
                   "layers": config["num_hidden_layers"], "heads": config["num_attention_heads"], "parameters": 0,
                   "task": "classify" if classify else "embed"},
@@ -342,7 +362,7 @@ def main():
     made, made_threads = {}, None
     for index, (t, n, o, b, l) in enumerate(specs, 1):
         if made_threads != t:
-            made, made_threads = engines(names, a.model, work, t, sample, classify, a.onnx), t
+            made, made_threads = engines(names, a.model, work, t, sample, classify, a.onnx, a.torchscript), t
         if l is None:
             groups = plan(lengths, o, b, mean_length)
             batches = [padded([encodings[i].ids for i in g], [encodings[i].type_ids for i in g], pad) for g in groups]

@@ -3,7 +3,7 @@
 sequence and the best pass (the least disturbed by the rest of a noisy machine), and their ratios Swift / Python
 (1.00 = same speed; above 1 = Swift slower).
 
-    ort_ratio.py PYTHON_RESULTS... -- SWIFT_RESULTS...
+    ratio.py [--engine onnxruntime|torchscript] PYTHON_RESULTS... -- SWIFT_RESULTS...
 """
 import json
 import os
@@ -25,11 +25,17 @@ def passes(folders):
 
 
 def main():
-    split = sys.argv.index("--")
-    python, py_results = passes(sys.argv[1:split])
-    swift, sw_results = passes(sys.argv[split + 1:])
-    print(f"ONNX Runtime {py_results['versions'].get('onnxruntime')} (Python) vs "
-          f"{sw_results['versions'].get('onnxruntime')} (Swift), {py_results['machine'].get('cpu', '')}\n")
+    args = sys.argv[1:]
+    engine = "onnxruntime"
+    if args[:1] == ["--engine"]:
+        engine, args = args[1], args[2:]
+    split = args.index("--")
+    python, py_results = passes(args[:split])
+    swift, sw_results = passes(args[split + 1:])
+    name, py_key, sw_key = {"onnxruntime": ("ONNX Runtime", "onnxruntime", "onnxruntime"),
+                            "torchscript": ("TorchScript on libtorch", "torch", "libtorch")}[engine]
+    print(f"{name} {py_results['versions'].get(py_key)} (Python) vs {sw_results['versions'].get(sw_key)} (Swift), "
+          f"{py_results['machine'].get('cpu', '')}\n")
     print("| cell | Python median ms/seq | Swift median ms/seq | ratio | Python best | Swift best | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     ratios, best_ratios = [], []
