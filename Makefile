@@ -12,17 +12,18 @@ APT_PACKAGES := libopenblas-dev pkg-config fortunes
 # Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch.
 TEST_APT_PACKAGES := chromium libtorch-dev
 # libtorch for builds with the TorchScript trait: debian (libtorch-dev, found on the default paths; what tests use),
-# pip (the torch inside .venv), or the folder of any torch package (its include/ and lib/). For example:
+# pip (the torch inside .venv), or the folder of any torch package (its include/ and lib/). Unset: debian when
+# libtorch-dev is installed or no .venv torch exists, else pip. For example:
 #   make bertkit-torch LIBTORCH=pip
-LIBTORCH ?= debian
+LIBTORCH ?= $(if $(wildcard /usr/include/torch/script.h),debian,$(if $(wildcard $(VENV)/lib/python3*/site-packages/torch/include),pip,debian))
 ifeq ($(LIBTORCH),debian)
 TORCH_ENV :=
 TORCH_FLAGS :=
 else
 TORCH_DIR := $(if $(filter pip,$(LIBTORCH)),$(shell $(VENV)/bin/python -c 'import os,torch;print(os.path.dirname(torch.__file__))'),$(LIBTORCH))
-TORCH_ENV := CPATH=$(TORCH_DIR)/include:$(TORCH_DIR)/include/torch/csrc/api/include LIBRARY_PATH=$(TORCH_DIR)/lib
 # torch 2.x headers need C++20 (Debian's 1.13 needs 17, the package default); find its libraries at run time.
-TORCH_FLAGS := -Xcxx -std=c++20 -Xlinker -rpath -Xlinker $(TORCH_DIR)/lib
+TORCH_ENV := CPATH=$(TORCH_DIR)/include:$(TORCH_DIR)/include/torch/csrc/api/include LIBRARY_PATH=$(TORCH_DIR)/lib BERTKIT_CXX20=1
+TORCH_FLAGS := -Xlinker -L$(TORCH_DIR)/lib -Xlinker -rpath -Xlinker $(TORCH_DIR)/lib
 endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out

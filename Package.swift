@@ -59,5 +59,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6],
-    cxxLanguageStandard: .cxx17
+    // libtorch 1.x headers (Debian's) need C++17; torch 2.x headers need C++20 (`make bertkit-torch LIBTORCH=pip`
+    // sets BERTKIT_CXX20).
+    cxxLanguageStandard: Context.environment["BERTKIT_CXX20"] == nil ? .cxx17 : .cxx20
 )
