@@ -99,25 +99,14 @@ public struct TorchScriptBackend: InferenceBackend {
     /// Pads `batch` on the right and runs forward.
     static func forward(_ module: TorchScriptModule, roles: [Role], padId: Int64, int32: Bool,
                         _ batch: TokenBatch) throws -> (values: [Float], shape: [Int]) {
-        let (rows, width) = (batch.count, batch.maxLength)
-        var ids = [Int64](repeating: padId, count: rows * width)
-        var mask = [Int64](repeating: 0, count: rows * width)
-        var types = [Int64](repeating: 0, count: rows * width)
-        for b in 0..<rows {
-            let start = batch.cuSeqLens[b]
-            for t in 0..<batch.length(b) {
-                ids[b * width + t] = Int64(batch.ids[start + t])
-                mask[b * width + t] = 1
-                types[b * width + t] = Int64(batch.typeIds[start + t])
-            }
-        }
+        let padded = PaddedBatch(batch, padId: padId)
         let inputs = roles.map { role -> [Int64] in
             switch role {
-            case .ids: return ids
-            case .mask: return mask
-            case .types: return types
+            case .ids: return padded.ids
+            case .mask: return padded.mask
+            case .types: return padded.types
             }
         }
-        return try module.forward(inputs, batch: rows, sequence: width, int32: int32)
+        return try module.forward(inputs, batch: padded.rows, sequence: padded.width, int32: int32)
     }
 }

@@ -82,10 +82,10 @@ import Testing
         for (batch, result) in zip(tokenBatches, results) {
             let python = try #require(result[output] as? [[Double]]).map { $0.map(Float.init) }
             let reference = task == .embedding ? try native.backend.embed(batch) : try native.backend.classify(batch)
-            let difference = ORTTestSupport.maxDifference(python, reference)
+            let difference = Fixtures.maxDifference(python, reference)
             #expect(difference <= tolerance, "\(folder) \(output): \(difference)")
             let viaSwift = task == .embedding ? try swiftORT.embed(batch) : try swiftORT.classify(batch)
-            #expect(ORTTestSupport.maxDifference(viaSwift, reference) <= tolerance)
+            #expect(Fixtures.maxDifference(viaSwift, reference) <= tolerance)
             if task == .embedding {
                 for row in python { #expect(abs(row.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5) }
             }

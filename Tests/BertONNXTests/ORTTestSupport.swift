@@ -35,10 +35,4 @@ enum ORTTestSupport {
         }
         return data
     }
-
-    /// Max absolute difference of two equally shaped matrices (infinity when the shapes differ).
-    static func maxDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
-        guard a.count == b.count, zip(a, b).allSatisfy({ $0.count == $1.count }) else { return .infinity }
-        return zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 0
-    }
 }

@@ -26,7 +26,7 @@ import Testing
         #expect(fixture.batches.map(\.ids.count) == [1, 3, 5, 1])
         for batch in fixture.batches {
             let logits = try backend.classify(batch.tokenBatch)
-            #expect(ORTTestSupport.maxDifference(logits, batch.output) <= Self.samePeerTolerance, "\(file) \(batch.ids)")
+            #expect(Fixtures.maxDifference(logits, batch.output) <= Self.samePeerTolerance, "\(file) \(batch.ids)")
         }
     }
 
@@ -38,7 +38,7 @@ import Testing
         for batch in fixture.batches {
             // The study's export has no token_type_ids input: the graph uses zeros, so compare on zero types.
             let zeroTypes = TokenBatch(sequences: batch.ids)
-            let difference = ORTTestSupport.maxDifference(try backend.classify(zeroTypes), try native.classify(zeroTypes))
+            let difference = Fixtures.maxDifference(try backend.classify(zeroTypes), try native.classify(zeroTypes))
             #expect(difference <= Self.nativeTolerance, "\(file): \(difference)")
         }
     }
@@ -64,15 +64,15 @@ import Testing
         #expect(!onnx.hasClassificationHead)
         for batch in fixture.batches {
             let pooled = try model.backend.embed(batch.tokenBatch)
-            #expect(ORTTestSupport.maxDifference(pooled, batch.output) <= Self.samePeerTolerance)
+            #expect(Fixtures.maxDifference(pooled, batch.output) <= Self.samePeerTolerance)
             let native = try BertModel(directory: fixture.modelPath).backend.embed(batch.tokenBatch)
-            #expect(ORTTestSupport.maxDifference(pooled, native) <= Self.nativeTolerance)
+            #expect(Fixtures.maxDifference(pooled, native) <= Self.nativeTolerance)
         }
         // Text in, through the tokenizer and sorted batches.
         let texts = [TextInput("the cat sat on the mat"), TextInput("tea"), TextInput("The dog", pair: "the cat")]
         let viaText = try model.embed(texts, batching: .sorted(size: 2))
         let native = try BertModel(directory: fixture.modelPath).embed(texts, batching: .sorted(size: 2))
-        #expect(ORTTestSupport.maxDifference(viaText, native) <= Self.nativeTolerance)
+        #expect(Fixtures.maxDifference(viaText, native) <= Self.nativeTolerance)
         #expect(throws: ORTError.self) { try model.classify(texts) }
     }
 
@@ -91,7 +91,7 @@ import Testing
         }
         #expect(results.count == 8)
         for output in results {
-            let match = fixture.batches.contains { ORTTestSupport.maxDifference(output, $0.output) <= Self.samePeerTolerance }
+            let match = fixture.batches.contains { Fixtures.maxDifference(output, $0.output) <= Self.samePeerTolerance }
             #expect(match)
         }
     }
@@ -104,7 +104,7 @@ import Testing
             let backend = try Self.backend(fixture, options: options)
             let logits = try backend.classify(fixture.batches[2].tokenBatch)
             // Graph rewrites reorder floating-point work: same result to 1e-5, not bit for bit.
-            #expect(ORTTestSupport.maxDifference(logits, fixture.batches[2].output) <= 1e-5, "\(level)")
+            #expect(Fixtures.maxDifference(logits, fixture.batches[2].output) <= 1e-5, "\(level)")
         }
     }
 

@@ -32,7 +32,7 @@ import Testing
         #expect(backend.module.inputNames == ["input_ids", "attention_mask"])
         #expect(fixture.batches.map(\.ids.count) == [1, 3, 5, 1])
         for batch in fixture.batches {
-            let difference = TorchScriptFixture.maxDifference(try backend.classify(batch.tokenBatch), batch.output)
+            let difference = Fixtures.maxDifference(try backend.classify(batch.tokenBatch), batch.output)
             #expect(difference <= Self.samePeerTolerance, "\(key): \(difference)")
         }
     }
@@ -45,7 +45,7 @@ import Testing
         for batch in fixture.batches {
             // The study's trace takes no token_type_ids: the model uses zeros, so compare on zero types.
             let zeroTypes = TokenBatch(sequences: batch.ids)
-            let difference = TorchScriptFixture.maxDifference(try backend.classify(zeroTypes), try native.classify(zeroTypes))
+            let difference = Fixtures.maxDifference(try backend.classify(zeroTypes), try native.classify(zeroTypes))
             #expect(difference <= Self.nativeTolerance, "\(key): \(difference)")
         }
     }
@@ -58,8 +58,8 @@ import Testing
         let native = try BertModel(directory: fixture.modelPath).backend
         for batch in fixture.batches {
             let pooled = try backend.embed(batch.tokenBatch)
-            #expect(TorchScriptFixture.maxDifference(pooled, batch.output) <= Self.samePeerTolerance)
-            #expect(TorchScriptFixture.maxDifference(pooled, try native.embed(batch.tokenBatch)) <= Self.nativeTolerance)
+            #expect(Fixtures.maxDifference(pooled, batch.output) <= Self.samePeerTolerance)
+            #expect(Fixtures.maxDifference(pooled, try native.embed(batch.tokenBatch)) <= Self.nativeTolerance)
         }
         #expect(throws: TorchScriptError.self) { try backend.classify(fixture.batches[0].tokenBatch) }
     }
@@ -70,7 +70,7 @@ import Testing
         let plain = try Self.backend(fixture, freeze: false)
         #expect(!plain.module.frozen)
         let batch = fixture.batches[2].tokenBatch
-        #expect(TorchScriptFixture.maxDifference(try frozen.classify(batch), try plain.classify(batch)) <= Self.samePeerTolerance)
+        #expect(Fixtures.maxDifference(try frozen.classify(batch), try plain.classify(batch)) <= Self.samePeerTolerance)
     }
 
     @Test func modelFolderWithATracedFileRunsThroughBertModel() throws {
@@ -86,7 +86,7 @@ import Testing
         let texts = [TextInput("the cat sat on the mat"), TextInput("tea"), TextInput("terrible film, bad music")]
         let model = try BertModel(directory: dir.path, torchscript: nil)
         let native = try BertModel(directory: original)
-        let difference = TorchScriptFixture.maxDifference(try model.classify(texts, batching: .sorted(size: 2)).map(\.logits),
+        let difference = Fixtures.maxDifference(try model.classify(texts, batching: .sorted(size: 2)).map(\.logits),
                                                           try native.classify(texts).map(\.logits))
         #expect(difference <= Self.nativeTolerance)
     }
@@ -106,7 +106,7 @@ import Testing
         }
         #expect(results.count == 8)
         for (index, output) in results {
-            #expect(TorchScriptFixture.maxDifference(output, fixture.batches[index].output) <= Self.samePeerTolerance)
+            #expect(Fixtures.maxDifference(output, fixture.batches[index].output) <= Self.samePeerTolerance)
         }
     }
 }

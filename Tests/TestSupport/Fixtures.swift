@@ -75,4 +75,10 @@ public enum Fixtures {
 
     /// Says how to get ONNX Runtime for the tests.
     public static let onnxRuntimeMissing = "ONNX Runtime not found in the onnxruntime package of \(onnxPython): run `make test` (it installs it)"
+
+    /// Max absolute difference of two equally shaped matrices (infinity when the shapes differ).
+    public static func maxDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
+        guard a.count == b.count, zip(a, b).allSatisfy({ $0.count == $1.count }) else { return .infinity }
+        return zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 0
+    }
 }

@@ -102,24 +102,13 @@ public struct OnnxBackend: InferenceBackend {
 
     /// Pads `batch` to a rectangle, runs the graph and hands `body` the output `fetch`.
     private func run<R>(_ batch: TokenBatch, fetch: String, _ body: (ORTOutputView) throws -> R) throws -> R {
-        let (rows, width) = (batch.count, batch.maxLength)
-        var ids = [Int64](repeating: padId, count: rows * width)
-        var mask = [Int64](repeating: 0, count: rows * width)
-        var types = [Int64](repeating: 0, count: rows * width)
-        for b in 0..<rows {
-            let start = batch.cuSeqLens[b]
-            for t in 0..<batch.length(b) {
-                ids[b * width + t] = Int64(batch.ids[start + t])
-                mask[b * width + t] = 1
-                types[b * width + t] = Int64(batch.typeIds[start + t])
-            }
-        }
-        let shape = [rows, width]
+        let padded = PaddedBatch(batch, padId: padId)
+        let shape = [padded.rows, padded.width]
         let inputs = feeds.map { feed -> ORTInput in
             switch feed {
-            case let .ids(name, type): return ORTInput(name: name, elementType: type, values: ids, shape: shape)
-            case let .mask(name, type): return ORTInput(name: name, elementType: type, values: mask, shape: shape)
-            case let .types(name, type): return ORTInput(name: name, elementType: type, values: types, shape: shape)
+            case let .ids(name, type): return ORTInput(name: name, elementType: type, values: padded.ids, shape: shape)
+            case let .mask(name, type): return ORTInput(name: name, elementType: type, values: padded.mask, shape: shape)
+            case let .types(name, type): return ORTInput(name: name, elementType: type, values: padded.types, shape: shape)
             }
         }
         return try session.run(inputs, fetch: [fetch]) { outputs in
