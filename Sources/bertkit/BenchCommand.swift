@@ -54,14 +54,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("with"), help: "Another results folder (e.g. from scripts/peers) to show beside this run.")
     var others: [String] = []
 
-    @Option(name: .long, help: "ONNX file for the onnxruntime backend (default: model.onnx or onnx/model.onnx in the model folder).")
-    var onnx: String?
-
-    @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
-    var ortLibrary: String?
-
-    @Option(name: .long, help: "Traced TorchScript file for the torchscript backend (default: torchscript/model.pt or traced_model.pt in the model folder).")
-    var torchscript: String?
+    @OptionGroup var files: EngineFiles
 
     @Flag(name: .long, help: "Keep the finished cells of an interrupted run in --out and run the rest.")
     var resume = false
@@ -95,9 +88,9 @@ struct BenchCommand: ParsableCommand {
             configuration.baseline = baseline
             configuration.resume = resume
             configuration.others = others
-            configuration.onnxFile = onnx
-            configuration.ortLibrary = ortLibrary
-            configuration.torchscriptFile = torchscript
+            configuration.onnxFile = files.onnx
+            configuration.ortLibrary = files.ortLibrary
+            configuration.torchscriptFile = files.torchscript
             configuration.command = CommandLine.arguments
             try measure(configuration)
         }

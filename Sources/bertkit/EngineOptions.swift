@@ -10,19 +10,24 @@ enum BackendKind: String, ExpressibleByArgument, CaseIterable {
 
 extension ORTSessionOptions.GraphOptimization: ExpressibleByArgument {}
 
+/// The files of the graph engines: the ONNX and TorchScript models, ONNX Runtime's library.
+struct EngineFiles: ParsableArguments {
+    @Option(name: .long, help: "ONNX file for the onnxruntime backend (default: model.onnx or onnx/model.onnx in the model folder).")
+    var onnx: String?
+
+    @Option(name: .long, help: "Traced TorchScript file for the torchscript backend (default: torchscript/model.pt or traced_model.pt in the model folder).")
+    var torchscript: String?
+
+    @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
+    var ortLibrary: String?
+}
+
 /// Which engine runs the model, and the ONNX Runtime settings.
 struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "Engine: native (BertKit's CPU engine), onnxruntime, or torchscript (builds with the TorchScript trait).")
     var backend: BackendKind = .native
 
-    @Option(name: .long, help: "ONNX file for --backend onnxruntime (default: model.onnx or onnx/model.onnx in the model folder).")
-    var onnx: String?
-
-    @Option(name: .long, help: "Traced TorchScript file for --backend torchscript (default: torchscript/model.pt or traced_model.pt in the model folder).")
-    var torchscript: String?
-
-    @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
-    var ortLibrary: String?
+    @OptionGroup var files: EngineFiles
 
     @Option(name: .long, help: "ONNX Runtime graph optimization: disabled, basic, extended, all.")
     var ortOptimization: ORTSessionOptions.GraphOptimization = .all
@@ -42,14 +47,14 @@ struct EngineOptions: ParsableArguments {
     func load(directory: String, options: BertModel.Options) throws -> BertModel {
         switch backend {
         case .native:
-            if onnx != nil { throw CLIError("--onnx needs --backend onnxruntime") }
-            if torchscript != nil { throw CLIError("--torchscript needs --backend torchscript") }
+            if files.onnx != nil { throw CLIError("--onnx needs --backend onnxruntime") }
+            if files.torchscript != nil { throw CLIError("--torchscript needs --backend torchscript") }
             return try BertModel(directory: directory, options: options)
         case .torchscript:
-            return try BertModel(directory: directory, torchscript: torchscript, options: options,
+            return try BertModel(directory: directory, torchscript: files.torchscript, options: options,
                                  settings: .init(threads: options.threads, cudaDevice: cudaDevice))
         case .onnxruntime:
-            return try BertModel(directory: directory, onnx: onnx, options: options, ortLibrary: ortLibrary,
+            return try BertModel(directory: directory, onnx: files.onnx, options: options, ortLibrary: files.ortLibrary,
                                  session: sessionOptions(threads: options.threads))
         }
     }

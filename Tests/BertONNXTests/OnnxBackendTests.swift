@@ -58,7 +58,7 @@ import Testing
     @Test func optimumFolderRunsThroughBertModel() throws {
         let fixture = try OnnxFixture("optimum-tiny-bert/model.onnx")
         // model.onnx is found beside config.json and tokenizer.json.
-        let model = try BertModel(directory: Fixtures.path("onnx/optimum-tiny-bert"), ortLibrary: ORTTestSupport.libraryPath,
+        let model = try BertModel(directory: Fixtures.path("onnx/optimum-tiny-bert"), onnx: nil, ortLibrary: ORTTestSupport.libraryPath,
                                   session: .init(intraOpThreads: 1))
         let onnx = try #require(model.backend as? OnnxBackend)
         #expect(!onnx.hasClassificationHead)

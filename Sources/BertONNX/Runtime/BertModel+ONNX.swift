@@ -2,10 +2,10 @@ import BertKit
 
 extension BertModel {
     /// Loads the model in `directory` (its `config.json` and `tokenizer.json`) to run on ONNX Runtime: the graph is
-    /// `onnx` if given, else `model.onnx` or `onnx/model.onnx` in the folder. ONNX Runtime's library is found as
+    /// `onnx` if not nil, else `model.onnx` or `onnx/model.onnx` in the folder. ONNX Runtime's library is found as
     /// `ORTRuntime.shared` says (`ortLibrary` first). Without `session`, ONNX Runtime uses `options.threads`
     /// intra-op threads (0: its own default) and its default settings otherwise.
-    public init(directory: String, onnx: String? = nil, options: Options = Options(), ortLibrary: String? = nil,
+    public init(directory: String, onnx: String?, options: Options = Options(), ortLibrary: String? = nil,
                 session: ORTSessionOptions? = nil) throws {
         try self.init(directory: directory, options: options) { folder, pooling in
             let file = try OnnxModelFile.locate(in: folder.path, explicit: onnx)
