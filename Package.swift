@@ -48,8 +48,8 @@ let package = Package(
             name: "bertkit",
             dependencies: ["BertKit", "BertBench", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Fixture paths shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Fixture paths and reference outputs shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["BertKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers", "TestSupport"]),
         .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO", "TestSupport"]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),

@@ -15,11 +15,9 @@ public struct TorchScriptBackend: InferenceBackend {
     public let options: Options
     let pooling: Pooling
     let padId: Int64
-    let roles: [Role]
+    let inputs: [PaddedBatch.Input]
     /// Rank of the module's output, probed at load: 2 for logits, 3 for hidden states.
     let outputRank: Int
-
-    enum Role: Sendable { case ids, mask, types }
 
     /// How the module runs.
     public struct Options: Sendable, Equatable {
@@ -53,19 +51,15 @@ public struct TorchScriptBackend: InferenceBackend {
         self.options = options
         self.pooling = pooling
         padId = Int64(config.padTokenId)
-        roles = try module.inputNames.map { name in
-            switch name {
-            case "input_ids": return .ids
-            case "attention_mask": return .mask
-            case "token_type_ids": return .types
-            default: throw TorchScriptError.unexpectedInput(path: file, name: name)
-            }
+        inputs = try module.inputNames.map { name in
+            guard let input = PaddedBatch.Input(rawValue: name) else { throw TorchScriptError.unexpectedInput(path: file, name: name) }
+            return input
         }
-        guard roles.contains(where: { if case .ids = $0 { true } else { false } }) else {
+        guard inputs.contains(.inputIds) else {
             throw TorchScriptError.unexpectedInput(path: file, name: module.inputNames.first ?? "(none)")
         }
         // One short sequence tells logits from hidden states.
-        let probe = try Self.forward(module, roles: roles, padId: padId, int32: options.int32Inputs,
+        let probe = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs,
                                      TokenBatch(sequences: [[config.padTokenId, config.padTokenId]]))
         outputRank = probe.shape.count
         guard outputRank == 2 || outputRank == 3 else {
@@ -77,14 +71,14 @@ public struct TorchScriptBackend: InferenceBackend {
     public var hasClassificationHead: Bool { outputRank == 2 }
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
-        let (values, shape) = try Self.forward(module, roles: roles, padId: padId, int32: options.int32Inputs, batch)
+        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, batch)
         guard shape.count == 2, shape[0] == batch.count else { throw TorchScriptError.noLogits(path: module.path, shape: shape) }
         let n = shape[1]
         return (0..<batch.count).map { Array(values[$0 * n ..< ($0 + 1) * n]) }
     }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
-        let (values, shape) = try Self.forward(module, roles: roles, padId: padId, int32: options.int32Inputs, batch)
+        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, batch)
         guard shape.count == 3, shape[0] == batch.count, shape[1] >= batch.maxLength else {
             throw TorchScriptError.unexpectedOutput(path: module.path, detail: "output shape \(shape) is not [\(batch.count), "
                                                     + "\(batch.maxLength), hidden] hidden states, so it cannot be pooled into embeddings")
@@ -97,16 +91,9 @@ public struct TorchScriptBackend: InferenceBackend {
     }
 
     /// Pads `batch` on the right and runs forward.
-    static func forward(_ module: TorchScriptModule, roles: [Role], padId: Int64, int32: Bool,
+    static func forward(_ module: TorchScriptModule, inputs: [PaddedBatch.Input], padId: Int64, int32: Bool,
                         _ batch: TokenBatch) throws -> (values: [Float], shape: [Int]) {
         let padded = PaddedBatch(batch, padId: padId)
-        let inputs = roles.map { role -> [Int64] in
-            switch role {
-            case .ids: return padded.ids
-            case .mask: return padded.mask
-            case .types: return padded.types
-            }
-        }
-        return try module.forward(inputs, batch: padded.rows, sequence: padded.width, int32: int32)
+        return try module.forward(inputs.map { padded[$0] }, batch: padded.rows, sequence: padded.width, int32: int32)
     }
 }

@@ -28,4 +28,18 @@ public struct PaddedBatch: Sendable, Equatable {
             }
         }
     }
+
+    /// The graph inputs a padded batch feeds, by the names Hugging Face exports give them.
+    public enum Input: String, Sendable, CaseIterable {
+        case inputIds = "input_ids", attentionMask = "attention_mask", tokenTypeIds = "token_type_ids"
+    }
+
+    /// The values of one input.
+    public subscript(input: Input) -> [Int64] {
+        switch input {
+        case .inputIds: return ids
+        case .attentionMask: return mask
+        case .tokenTypeIds: return types
+        }
+    }
 }

@@ -118,11 +118,6 @@ public final class ORTSession: @unchecked Sendable {
         return (type, shape)
     }
 
-    /// Runs the graph on `feeds` and returns the outputs named `fetch`, converted to float32.
-    public func run(_ feeds: [ORTInput], fetch: [String]) throws -> [ORTOutput] {
-        try run(feeds, fetch: fetch) { views in views.map { ORTOutput(name: $0.name, shape: $0.shape, values: Array($0.values)) } }
-    }
-
     /// Runs the graph on `feeds` and hands `body` the outputs named `fetch` in place (float32 outputs are not copied;
     /// the views are valid only inside `body`).
     public func run<R>(_ feeds: [ORTInput], fetch: [String], body: ([ORTOutputView]) throws -> R) throws -> R {
@@ -135,7 +130,7 @@ public final class ORTSession: @unchecked Sendable {
         }
         // ONNX Runtime does not copy input data: each buffer lives until the run is over.
         for feed in feeds {
-            let width = feed.elementType == ORTElement.int32 ? 4 : 8
+            let width = feed.elementType == .int32 ? 4 : 8
             let bytes = feed.values.count * width
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 8), alignment: 64)
             buffers.append(buffer)
@@ -147,7 +142,7 @@ public final class ORTSession: @unchecked Sendable {
             }
             let shape = feed.shape.map(Int64.init)
             var value: OpaquePointer?
-            try runtime.check(api.createTensorWithData(memoryInfo, buffer, bytes, shape, shape.count, feed.elementType, &value),
+            try runtime.check(api.createTensorWithData(memoryInfo, buffer, bytes, shape, shape.count, feed.elementType.rawValue, &value),
                               "CreateTensorWithDataAsOrtValue(\(feed.name))")
             values.append(value)
         }
@@ -163,7 +158,7 @@ public final class ORTSession: @unchecked Sendable {
         let views = try zip(fetch, results).map { name, value in
             let (shape, type, data) = try read(value, name: name)
             let count = data == nil ? 0 : shape.reduce(1, *)
-            if type == ORTElement.float || data == nil {
+            if type == ONNXElementType.float.rawValue || data == nil {
                 return ORTOutputView(name: name, shape: shape,
                                      values: UnsafeBufferPointer(start: data?.assumingMemoryBound(to: Float.self), count: count))
             }
@@ -192,10 +187,10 @@ public final class ORTSession: @unchecked Sendable {
     private func convert(_ data: UnsafeMutableRawPointer?, type: Int32, into out: UnsafeMutableBufferPointer<Float>, name: String) throws {
         guard let data else { return }
         switch type {
-        case ORTElement.float16:
+        case ONNXElementType.float16.rawValue:
             let halves = data.assumingMemoryBound(to: UInt16.self)
             for i in out.indices { out[i] = FloatTensor.halfToFloat(halves[i]) }
-        case ORTElement.double:
+        case ONNXElementType.double.rawValue:
             let doubles = data.assumingMemoryBound(to: Double.self)
             for i in out.indices { out[i] = Float(doubles[i]) }
         default:

@@ -18,43 +18,24 @@ public struct ORTTensorInfo: Sendable, Equatable {
     }
 }
 
-/// Element types BertKit exchanges with ONNX Runtime.
-enum ORTElement {
-    static let float: Int32 = 1
-    static let int32: Int32 = 6
-    static let int64: Int32 = 7
-    static let float16: Int32 = 10
-    static let double: Int32 = 11
-}
-
 /// An input tensor: integer data of shape `shape` (ids, masks).
 public struct ORTInput: Sendable {
     /// The graph input it feeds.
     public var name: String
     /// Its element type: int64 or int32.
-    public var elementType: Int32
+    public var elementType: ONNXElementType
     /// Row-major values.
     public var values: [Int64]
     /// Dimensions.
     public var shape: [Int]
 
     /// An int64 or int32 input.
-    public init(name: String, elementType: Int32, values: [Int64], shape: [Int]) {
+    public init(name: String, elementType: ONNXElementType, values: [Int64], shape: [Int]) {
         self.name = name
         self.elementType = elementType
         self.values = values
         self.shape = shape
     }
-}
-
-/// An output tensor, converted to float32.
-public struct ORTOutput: Sendable {
-    /// The graph output.
-    public var name: String
-    /// Dimensions.
-    public var shape: [Int]
-    /// Row-major values.
-    public var values: [Float]
 }
 
 /// An output tensor as float32, in place: valid only inside the `ORTSession.run` call that hands it out.

@@ -18,9 +18,10 @@ public struct OnnxBackend: InferenceBackend {
     let logits: String?
     let embedding: (name: String, pooled: Bool)?
 
-    /// What BertKit feeds to a graph input.
-    enum Feed: Sendable {
-        case ids(String, Int32), mask(String, Int32), types(String, Int32)
+    /// A graph input BertKit feeds, and its element type (int64 or int32).
+    struct Feed: Sendable {
+        let input: PaddedBatch.Input
+        let type: ONNXElementType
     }
 
     /// Opens `file` in a session on `runtime` for a model whose configuration is `config`.
@@ -36,20 +37,18 @@ public struct OnnxBackend: InferenceBackend {
         padId = Int64(config.padTokenId)
         let path = session.path
         feeds = try session.inputs.map { input in
-            guard input.elementType == ORTElement.int64 || input.elementType == ORTElement.int32 else {
+            guard let type = ONNXElementType(rawValue: input.elementType), type == .int64 || type == .int32 else {
                 throw ORTError.unexpectedInput(path: path, name: input.name, detail: "has element type \(input.typeName)")
             }
             guard input.shape.count == 2 else {
                 throw ORTError.unexpectedInput(path: path, name: input.name, detail: "has rank \(input.shape.count), expected [batch, sequence]")
             }
-            switch input.name {
-            case "input_ids": return .ids(input.name, input.elementType)
-            case "attention_mask": return .mask(input.name, input.elementType)
-            case "token_type_ids": return .types(input.name, input.elementType)
-            default: throw ORTError.unexpectedInput(path: path, name: input.name, detail: "is not one BertKit knows")
+            guard let known = PaddedBatch.Input(rawValue: input.name) else {
+                throw ORTError.unexpectedInput(path: path, name: input.name, detail: "is not one BertKit knows")
             }
+            return Feed(input: known, type: type)
         }
-        guard feeds.contains(where: { if case .ids = $0 { return true } else { return false } }) else {
+        guard feeds.contains(where: { $0.input == .inputIds }) else {
             throw ORTError.unexpectedInput(path: path, name: "input_ids", detail: "is missing")
         }
         let outputs = session.outputs
@@ -104,13 +103,7 @@ public struct OnnxBackend: InferenceBackend {
     private func run<R>(_ batch: TokenBatch, fetch: String, _ body: (ORTOutputView) throws -> R) throws -> R {
         let padded = PaddedBatch(batch, padId: padId)
         let shape = [padded.rows, padded.width]
-        let inputs = feeds.map { feed -> ORTInput in
-            switch feed {
-            case let .ids(name, type): return ORTInput(name: name, elementType: type, values: padded.ids, shape: shape)
-            case let .mask(name, type): return ORTInput(name: name, elementType: type, values: padded.mask, shape: shape)
-            case let .types(name, type): return ORTInput(name: name, elementType: type, values: padded.types, shape: shape)
-            }
-        }
+        let inputs = feeds.map { ORTInput(name: $0.input.rawValue, elementType: $0.type, values: padded[$0.input], shape: shape) }
         return try session.run(inputs, fetch: [fetch]) { outputs in
             guard let output = outputs.first else {
                 throw ORTError.unexpectedOutput(path: session.path, name: fetch, detail: "was not returned")
