@@ -59,3 +59,78 @@ public struct NormalizedString: Sendable, Equatable {
         return alignments[range.lowerBound]..<(alignments[range.upperBound - 1] + 1)
     }
 }
+
+/// Builds a new normalized text from pieces of an old one, choosing each output scalar's alignment as HF's
+/// `NormalizedString::transform` does.
+struct NormalizedBuilder {
+    var scalars: [Unicode.Scalar] = []
+    var alignments: [Int] = []
+
+    init(capacity: Int) {
+        scalars.reserveCapacity(capacity)
+        alignments.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ scalar: Unicode.Scalar, alignedTo origin: Int) {
+        scalars.append(scalar)
+        alignments.append(origin)
+    }
+
+    /// Replaces the old scalars `old` (their alignments `oldAlignments`) by `new`: the k-th new scalar takes the
+    /// alignment of the k-th old one, extra new scalars that of the last old one (HF: changes 0, then +1, or a
+    /// negative change on the last when shrinking).
+    mutating func replace(oldAlignments: ArraySlice<Int>, with new: some Sequence<Unicode.Scalar>) {
+        guard let last = oldAlignments.last else { return }
+        var k = oldAlignments.startIndex
+        for scalar in new {
+            append(scalar, alignedTo: k < oldAlignments.endIndex ? oldAlignments[k] : last)
+            k += 1
+        }
+    }
+
+    var normalized: NormalizedString { NormalizedString(rebuilding: scalars, alignments: alignments) }
+}
+
+extension NormalizedString {
+    /// Inserts `prefix` before the first scalar, aligned with it (HF `prepend`); nothing on empty text.
+    mutating func prepend(_ prefix: [Unicode.Scalar]) {
+        guard let first = alignments.first, !prefix.isEmpty else { return }
+        replace(scalars: prefix + scalars, alignments: Array(repeating: first, count: prefix.count) + alignments)
+    }
+}
+
+extension NormalizedString {
+    /// Rebuilds from parallel arrays produced by a stage.
+    init(rebuilding scalars: [Unicode.Scalar], alignments: [Int]) {
+        self.init([Unicode.Scalar]())
+        self.replace(scalars: scalars, alignments: alignments)
+    }
+}
+
+extension NormalizedString {
+    /// HF's `NormalizedString::transform`: each new scalar comes with a change (0: replaces the next old scalar,
+    /// +1: inserted, -n: replaces the next old scalar and removes n more); alignments follow that bookkeeping,
+    /// including where it drifts (a removal before the first output shifts what follows).
+    mutating func transform(changes: [(Unicode.Scalar, Int)], initialOffset: Int = 0) {
+        guard !alignments.isEmpty else { return }
+        var newScalars: [Unicode.Scalar] = []
+        var newAlignments: [Int] = []
+        newScalars.reserveCapacity(changes.count)
+        newAlignments.reserveCapacity(changes.count)
+        let last = alignments.count - 1
+        var offset = initialOffset
+        for (scalar, change) in changes {
+            let origin: Int
+            if change > 0 {
+                origin = alignments[min(max(offset - 1, 0), last)]
+            } else {
+                origin = alignments[min(offset, last)]
+                offset += 1 - change
+            }
+            newScalars.append(scalar)
+            newAlignments.append(origin)
+        }
+        replace(scalars: newScalars, alignments: newAlignments)
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A tokenizer built from a Hugging Face `tokenizer.json`: added tokens, normalizer, pre-tokenizer,
-/// subword model and post-processor, run exactly as HF `tokenizers` runs them.
+/// subword model, post-processor and decoder, run exactly as HF `tokenizers` runs them.
 public struct Tokenizer: Sendable {
     /// The normalizer, if the file has one.
     public let normalizer: (any Normalizer)?
@@ -11,89 +11,97 @@ public struct Tokenizer: Sendable {
     public let model: any TokenModel
     /// The post-processor, if the file has one.
     public let postProcessor: (any PostProcessor)?
+    /// The decoder, if the file has one.
+    public let decoder: (any Decoder)?
     /// Truncation applied by `encode`; taken from the file, settable.
     public var truncation: Truncation?
-    /// Fixed-length padding applied by `encode`, from the file's `padding` (`Fixed`), settable.
+    /// Padding applied by `encode` and `encodeBatch`; taken from the file, settable.
     public var padding: Padding?
-    /// The added tokens (special tokens first among them).
+    /// The added tokens (special tokens among them), in file order.
     public var addedTokens: [AddedToken] { added.tokens }
-    /// The name of the model type (`WordPiece`, ...).
+    /// The name of the model type (`WordPiece`, `BPE`, `Unigram`, `WordLevel`).
     public let modelKind: String
 
     private let added: AddedVocabulary
 
-    /// Padding of single encodings, as HF `PaddingParams`.
-    public struct Padding: Sendable, Equatable {
-        /// Pad every encoding to this length (nil: no padding for single encodings; batches pad to their longest).
-        public var fixedLength: Int?
-        /// The padding token's id.
-        public var padId: Int
-        /// Its segment id.
-        public var padTypeId: Int
-        /// Its string.
-        public var padToken: String
-    }
-
     /// Loads `tokenizer.json` from `url`.
-    public init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL) throws(TokenizerError) {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            throw TokenizerError.fileUnreadable(path: url.path, reason: Self.reason(error))
+            throw .fileUnreadable(path: url.path, reason: Self.reason(error))
         }
         try self.init(json: data, path: url.path)
     }
 
     /// Builds a tokenizer from the bytes of a `tokenizer.json`; `path` names it in errors.
-    public init(json: Data, path: String = "tokenizer.json") throws {
-        let spec: TokenizerSpec
+    public init(json: Data, path: String = "tokenizer.json") throws(TokenizerError) {
+        let root: JSONValue
         do {
-            spec = try JSONDecoder().decode(TokenizerSpec.self, from: json)
-        } catch let error as TokenizerError {
-            throw Self.withPath(error, path)
-        } catch let error as DecodingError {
-            throw Self.describe(error, path: path)
+            root = try JSONValue.parse(json)
+        } catch {
+            throw .malformed(path: path, jsonPath: "", reason: "not valid JSON at byte \(error.offset): \(error.reason)")
         }
-        try self.init(spec: spec, path: path)
+        do {
+            try self.init(root: JSONNode(root))
+        } catch {
+            throw Self.withPath(error, path)
+        }
     }
 
-    init(spec: TokenizerSpec, path: String) throws {
-        let normalizer = spec.normalizer?.build()
+    private init(root: JSONNode) throws(TokenizerError) {
+        guard case .object = root.value else { throw root.error("expected an object, found \(root.value.kindName)") }
+        let normalizer = try root.child("normalizer").map { (n) throws(TokenizerError) in try ComponentFactory.normalizer(n) }
         self.normalizer = normalizer
-        preTokenizer = spec.preTokenizer?.build()
-        do {
-            model = try spec.model.build()
-        } catch let error as TokenizerError {
-            throw Self.withPath(error, path)
+        preTokenizer = try root.child("pre_tokenizer").map { (n) throws(TokenizerError) in try ComponentFactory.preTokenizer(n) }
+        (model, modelKind) = try ComponentFactory.model(root.field("model"))
+        postProcessor = try root.child("post_processor").map { (n) throws(TokenizerError) in try ComponentFactory.postProcessor(n) }
+        decoder = try root.child("decoder").map { (n) throws(TokenizerError) in try ComponentFactory.decoder(n) }
+        var tokens: [AddedToken] = []
+        for node in try root.child("added_tokens")?.array ?? [] {
+            let special = try node.bool("special", default: false)
+            tokens.append(AddedToken(id: try node.int("id"), content: try node.string("content"),
+                                     singleWord: try node.bool("single_word", default: false),
+                                     lstrip: try node.bool("lstrip", default: false), rstrip: try node.bool("rstrip", default: false),
+                                     normalized: try node.bool("normalized", default: !special), special: special))
         }
-        if case .wordPiece = spec.model { modelKind = "WordPiece" } else { modelKind = "unknown" }
-        postProcessor = spec.postProcessor?.processor
-        added = AddedVocabulary(spec.addedTokens.map {
-            AddedToken(id: $0.id, content: $0.content, singleWord: $0.singleWord, lstrip: $0.lstrip,
-                       rstrip: $0.rstrip, normalized: $0.normalized, special: $0.special)
-        }, normalizer: normalizer)
-        if let t = spec.truncation {
-            guard let strategy = Truncation.Strategy(rawValue: t.strategy),
-                  let direction = Truncation.Direction(rawValue: t.direction) else {
-                throw TokenizerError.malformed(path: path, jsonPath: "truncation",
-                                               reason: "unknown strategy '\(t.strategy)' or direction '\(t.direction)'")
+        added = AddedVocabulary(tokens, normalizer: normalizer)
+        if let t = root.child("truncation") {
+            let strategyName = try t.optionalString("strategy") ?? "LongestFirst"
+            let directionName = try t.optionalString("direction") ?? "Right"
+            guard let strategy = Truncation.Strategy(rawValue: strategyName) else {
+                throw TokenizerError.malformed(path: "", jsonPath: "truncation.strategy", reason: "unknown strategy '\(strategyName)'")
             }
-            truncation = Truncation(maxLength: t.maxLength, strategy: strategy, direction: direction)
+            guard let direction = Truncation.Direction(rawValue: directionName) else {
+                throw TokenizerError.malformed(path: "", jsonPath: "truncation.direction", reason: "unknown direction '\(directionName)'")
+            }
+            truncation = Truncation(maxLength: try t.int("max_length"), strategy: strategy, direction: direction,
+                                    stride: try t.optionalInt("stride") ?? 0)
         }
-        if let p = spec.padding {
-            padding = Padding(fixedLength: p.fixedLength, padId: p.padId, padTypeId: p.padTypeId, padToken: p.padToken)
+        if let p = root.child("padding") {
+            var fixed: Int?
+            if let strategy = p.child("strategy") {
+                if let length = strategy.child("Fixed") {
+                    fixed = try length.int
+                } else if try strategy.string != "BatchLongest" {
+                    throw strategy.error("unknown padding strategy '\(try strategy.string)'")
+                }
+            }
+            padding = Padding(fixedLength: fixed, padToMultipleOf: try p.optionalInt("pad_to_multiple_of"),
+                              left: try p.optionalString("direction") == "Left", padId: try p.optionalInt("pad_id") ?? 0,
+                              padTypeId: try p.optionalInt("pad_type_id") ?? 0, padToken: try p.optionalString("pad_token") ?? "[PAD]")
         }
     }
 
-    /// The id of `token` in the model's vocabulary or among the added tokens.
+    /// The id of `token` among the added tokens or in the model's vocabulary.
     public func id(of token: String) -> Int? {
         added.token(withContent: token)?.id ?? model.id(of: token)
     }
 
     /// The token string of `id`.
     public func token(of id: Int) -> String? {
-        added.tokens.first { $0.id == id }?.content ?? model.token(of: id)
+        added.token(withId: id)?.content ?? model.token(of: id)
     }
 
     /// How many tokens the post-processor adds to a single input or a pair.
@@ -101,81 +109,115 @@ public struct Tokenizer: Sendable {
         postProcessor?.addedTokens(isPair: isPair) ?? 0
     }
 
+    /// Checks truncation settings as HF's `with_truncation` does: the stride must leave room in a window.
+    public func validate(_ truncation: Truncation) throws(TokenizerError) {
+        let added = specialTokenCount(isPair: false)
+        let effective = truncation.maxLength - added
+        if effective < truncation.stride {
+            throw .truncationImpossible("stride \(truncation.stride) is not less than the effective maximum length "
+                                        + "\(effective) (\(truncation.maxLength) minus \(added) special tokens)")
+        }
+    }
+
+    /// Tokenizes UTF-8 bytes; invalid UTF-8 is an error, never repaired silently.
+    public func encode(utf8 bytes: some Collection<UInt8>, addSpecialTokens: Bool = true) throws(TokenizerError) -> Encoding {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
+        return try encode(text, addSpecialTokens: addSpecialTokens)
+    }
+
     /// Tokenizes `text` (and `pair`), adds special tokens, truncates and pads as configured.
-    public func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true) throws -> Encoding {
-        var first = encodeSequence(text, sequence: 0)
-        var second = pair.map { encodeSequence($0, sequence: 1) }
+    public func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true) throws(TokenizerError) -> Encoding {
+        var first = try encodeSequence(text, typeId: 0)
+        var second = try pair.map { (p) throws(TokenizerError) in try encodeSequence(p, typeId: 1) }
         if let truncation {
-            let added = addSpecialTokens ? specialTokenCount(isPair: second != nil) : 0
-            // As HF: when the special tokens alone exceed `maxLength`, nothing is cut.
-            if added <= truncation.maxLength {
-                try truncation.apply(budget: truncation.maxLength - added, &first, &second)
+            let n = specialTokenCount(isPair: second != nil)
+            if addSpecialTokens && n > 0 {
+                // As HF (release builds): when the special tokens alone exceed `maxLength`, nothing is cut.
+                if n <= truncation.maxLength { try truncation.apply(budget: truncation.maxLength - n, &first, &second) }
+            } else {
+                try truncation.apply(budget: truncation.maxLength, &first, &second)
             }
         }
         var result: Encoding
-        if addSpecialTokens, let postProcessor {
-            result = postProcessor.process(first, second)
+        if let postProcessor {
+            result = postProcessor.process(first, second, addSpecialTokens: addSpecialTokens)
         } else {
-            result = first
-            if let second {
-                for i in 0..<second.count {
-                    result.append(id: second.ids[i], token: second.tokens[i], typeId: 1,
-                                  special: second.specialTokensMask[i] == 1, offsets: second.offsets[i], sequence: 1)
-                }
-            }
+            result = second.map { Encoding.merged([first, $0]) } ?? first
         }
-        if let padding, let length = padding.fixedLength { pad(&result, to: length, with: padding) }
+        if let padding {
+            var one = [result]
+            padding.apply(&one)
+            result = one[0]
+        }
         return result
     }
 
-    /// Tokenizes many inputs in parallel; results are in input order.
-    public func encodeBatch(_ inputs: [(text: String, pair: String?)], addSpecialTokens: Bool = true) throws -> [Encoding] {
+    /// Tokenizes many inputs in parallel (all cores); results are in input order, padded together when
+    /// padding is set.
+    public func encodeBatch(_ inputs: [(text: String, pair: String?)], addSpecialTokens: Bool = true) throws(TokenizerError) -> [Encoding] {
+        let unpadded = { var copy = self; copy.padding = nil; return copy }()
         let results = ResultBox<Encoding>(count: inputs.count)
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
-            results.set(i, Result { try encode(inputs[i].text, pair: inputs[i].pair, addSpecialTokens: addSpecialTokens) })
+        let chunk = max(1, inputs.count / (ProcessInfo.processInfo.activeProcessorCount * 4))
+        let chunks = (inputs.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for i in (c * chunk)..<min(inputs.count, (c + 1) * chunk) {
+                results.set(i, Result { () throws(TokenizerError) -> Encoding in
+                    try unpadded.encode(inputs[i].text, pair: inputs[i].pair, addSpecialTokens: addSpecialTokens)
+                })
+            }
         }
-        return try results.values()
+        var encodings = try results.values()
+        padding?.apply(&encodings)
+        return encodings
     }
 
-    /// Pads `encoding` at the end to `length` tokens.
-    public func pad(_ encoding: inout Encoding, to length: Int, with padding: Padding) {
-        while encoding.count < length {
-            encoding.append(id: padding.padId, token: padding.padToken, typeId: padding.padTypeId, special: true,
-                            offsets: 0..<0, sequence: nil)
-            encoding.attentionMask[encoding.count - 1] = 0
+    /// Turns ids back into text through the decoder (tokens joined by spaces without one).
+    public func decode(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
+        var tokens: [String] = []
+        for id in ids {
+            if let token = added.token(withId: id) {
+                if skipSpecialTokens && token.special { continue }
+                tokens.append(token.content)
+            } else if let token = model.token(of: id) {
+                if skipSpecialTokens, let a = added.token(withContent: token), a.special { continue }
+                tokens.append(token)
+            }
         }
+        guard let decoder else { return tokens.joined(separator: " ") }
+        return decoder.decodeChain(tokens).joined()
     }
 
     /// Added tokens, normalizer, pre-tokenizer and model over one input; no special tokens.
-    private func encodeSequence(_ text: String, sequence: Int) -> Encoding {
+    private func encodeSequence(_ text: String, typeId: Int) throws(TokenizerError) -> Encoding {
         let scalars = Array(text.unicodeScalars)
         var out = Encoding()
+        out.reserve(scalars.count / 3 + 4)
         var tokens: [Token] = []
         for segment in added.splitOriginal(scalars) {
             switch segment {
             case let .token(token, range):
-                out.append(id: token.id, token: token.content, typeId: 0, special: token.special,
-                           offsets: range, sequence: sequence)
+                out.append(id: token.id, token: String(scalars: scalars[range]), typeId: typeId, special: false,
+                           offsets: range, sequence: typeId)
             case let .text(range):
                 var normalized = NormalizedString(scalars[range], offset: range.lowerBound)
                 normalizer?.normalize(&normalized)
                 let pieces = added.hasNormalizedTokens
-                    ? added.splitNormalized(normalized.scalars, 0..<normalized.scalars.count)
+                    ? added.splitNormalized(normalized.scalars)
                     : [.text(0..<normalized.scalars.count)]
                 for piece in pieces {
                     switch piece {
                     case let .token(token, r):
-                        out.append(id: token.id, token: token.content, typeId: 0, special: token.special,
-                                   offsets: normalized.originalOffsets(of: r), sequence: sequence)
+                        out.append(id: token.id, token: String(scalars: normalized.scalars[r]), typeId: typeId, special: false,
+                                   offsets: normalized.originalOffsets(of: r), sequence: typeId)
                     case let .text(r):
-                        var words: [Range<Int>] = []
-                        if let preTokenizer { preTokenizer.split(normalized, r, into: &words) } else { words = [r] }
-                        for word in words {
+                        var words = PreTokenizedString(normalized, range: r)
+                        preTokenizer?.preTokenize(&words)
+                        for word in words.splits {
                             tokens.removeAll(keepingCapacity: true)
-                            model.tokenize(normalized, word, into: &tokens)
+                            try model.tokenize(words.text, word, into: &tokens)
                             for t in tokens {
-                                out.append(id: t.id, token: t.value, typeId: 0, special: false,
-                                           offsets: normalized.originalOffsets(of: t.range), sequence: sequence)
+                                out.append(id: t.id, token: t.value, typeId: typeId, special: false,
+                                           offsets: words.text.originalOffsets(of: t.range), sequence: typeId)
                             }
                         }
                     }
@@ -195,41 +237,26 @@ public struct Tokenizer: Sendable {
         if case let .malformed(_, jsonPath, reason) = error { return .malformed(path: path, jsonPath: jsonPath, reason: reason) }
         return error
     }
-
-    /// Turns a `DecodingError` into a message naming the JSON path.
-    static func describe(_ error: DecodingError, path: String) -> TokenizerError {
-        switch error {
-        case let .typeMismatch(type, context):
-            return .malformed(path: path, jsonPath: jsonPath(context.codingPath), reason: "expected \(type)")
-        case let .valueNotFound(type, context):
-            return .malformed(path: path, jsonPath: jsonPath(context.codingPath), reason: "expected \(type), found null")
-        case let .keyNotFound(key, context):
-            return .malformed(path: path, jsonPath: jsonPath(context.codingPath + [key]), reason: "missing field")
-        case let .dataCorrupted(context):
-            let underlying = context.underlyingError.map { " (\(($0 as NSError).localizedDescription))" } ?? ""
-            return .malformed(path: path, jsonPath: jsonPath(context.codingPath),
-                              reason: context.debugDescription + underlying)
-        @unknown default:
-            return .malformed(path: path, jsonPath: "", reason: "\(error)")
-        }
-    }
 }
 
 /// Collects results written from concurrent iterations, each index written once.
 final class ResultBox<T>: @unchecked Sendable {
-    private var slots: [Result<T, any Error>?]
+    private var slots: [Result<T, TokenizerError>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: Result<T, any Error>) {
+    func set(_ index: Int, _ value: Result<T, TokenizerError>) {
         lock.lock(); slots[index] = value; lock.unlock()
     }
 
-    func values() throws -> [T] {
-        try slots.map { slot in
-            guard let slot else { throw TokenizerError.truncationImpossible("internal: missing batch result") }
-            return try slot.get()
+    func values() throws(TokenizerError) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(slots.count)
+        for slot in slots {
+            guard let slot else { throw .truncationImpossible("internal: missing batch result") }
+            out.append(try slot.get())
         }
+        return out
     }
 }

@@ -12,6 +12,8 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
     case tooLong(tokens: Int, maxLength: Int)
     /// Truncation was requested but cannot be done as configured.
     case truncationImpossible(String)
+    /// Bytes given as text are not valid UTF-8.
+    case invalidUTF8
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
             return "input has \(tokens) tokens, more than the maximum of \(maxLength); enable truncation to cut it"
         case let .truncationImpossible(reason):
             return "cannot truncate: \(reason)"
+        case .invalidUTF8:
+            return "the input is not valid UTF-8"
         }
     }
 }

@@ -2,7 +2,7 @@
 public struct Truncation: Sendable, Equatable {
     /// Which sequence of a pair loses tokens.
     public enum Strategy: String, Sendable {
-        /// Remove from the longer sequence, one token at a time (HF `LongestFirst`).
+        /// Remove from the longer sequence (HF `LongestFirst`).
         case longestFirst = "LongestFirst"
         /// Only cut the first sequence.
         case onlyFirst = "OnlyFirst"
@@ -23,20 +23,23 @@ public struct Truncation: Sendable, Equatable {
     public var strategy: Strategy
     /// The end that loses tokens.
     public var direction: Direction
+    /// Tokens repeated between consecutive overflowing windows.
+    public var stride: Int
 
     /// A truncation rule.
-    public init(maxLength: Int, strategy: Strategy = .longestFirst, direction: Direction = .right) {
+    public init(maxLength: Int, strategy: Strategy = .longestFirst, direction: Direction = .right, stride: Int = 0) {
         self.maxLength = maxLength
         self.strategy = strategy
         self.direction = direction
+        self.stride = stride
     }
 
-    /// Cuts `first` and `second` so that together they hold at most `budget` tokens (HF `truncate_encodings`).
-    func apply(budget: Int, _ first: inout Encoding, _ second: inout Encoding?) throws {
+    /// Cuts `first` and `second` to at most `budget` tokens together; what is cut goes to their overflowing
+    /// windows (HF `truncate_encodings`).
+    func apply(budget: Int, _ first: inout Encoding, _ second: inout Encoding?) throws(TokenizerError) {
         if budget == 0 {
-            // HF empties both sequences when the special tokens alone fill `maxLength`.
-            first.truncate(to: 0)
-            second?.truncate(to: 0)
+            try cut(&first, to: 0)
+            if var other = second { try cut(&other, to: 0); second = other }
             return
         }
         let total = first.count + (second?.count ?? 0)
@@ -45,7 +48,7 @@ public struct Truncation: Sendable, Equatable {
         switch strategy {
         case .longestFirst:
             guard var other = second else {
-                cut(&first, to: budget)
+                try cut(&first, to: budget)
                 return
             }
             var n1 = first.count, n2 = other.count
@@ -57,28 +60,74 @@ public struct Truncation: Sendable, Equatable {
                 n2 = n1 + budget % 2
             }
             if swapped { swap(&n1, &n2) }
-            cut(&first, to: n1)
-            cut(&other, to: n2)
+            try cut(&first, to: n1)
+            try cut(&other, to: n2)
             second = other
         case .onlyFirst:
             guard first.count > toRemove else {
-                throw TokenizerError.truncationImpossible("the first sequence is too short to remove \(toRemove) tokens")
+                throw .truncationImpossible("the first sequence is too short to remove \(toRemove) tokens")
             }
-            cut(&first, to: first.count - toRemove)
+            try cut(&first, to: first.count - toRemove)
         case .onlySecond:
             guard var other = second else {
-                throw TokenizerError.truncationImpossible("strategy only_second needs a second sequence")
+                throw .truncationImpossible("strategy only_second needs a second sequence")
             }
             guard other.count > toRemove else {
-                throw TokenizerError.truncationImpossible("the second sequence is too short to remove \(toRemove) tokens")
+                throw .truncationImpossible("the second sequence is too short to remove \(toRemove) tokens")
             }
-            cut(&other, to: other.count - toRemove)
+            try cut(&other, to: other.count - toRemove)
             second = other
         }
     }
 
-    private func cut(_ encoding: inout Encoding, to length: Int) {
-        guard length < encoding.count else { return }
-        encoding.keep(direction == .right ? 0..<length : (encoding.count - length)..<encoding.count)
+    /// HF `Encoding::truncate`: keeps `length` tokens; the rest becomes overflowing windows of `length` tokens
+    /// that overlap by `stride`.
+    func cut(_ encoding: inout Encoding, to length: Int) throws(TokenizerError) {
+        let n = encoding.count
+        guard length < n else { return }
+        if length == 0 {
+            var all = encoding
+            all.overflowing = encoding.overflowing
+            encoding = Encoding()
+            encoding.overflowing = [all]
+            return
+        }
+        guard stride < length else {
+            throw .truncationImpossible("stride \(stride) must be less than the \(length) tokens left for the sequence")
+        }
+        let step = length - stride
+        var parts: [Range<Int>] = []
+        switch direction {
+        case .right:
+            var start = 0
+            while true {
+                let stop = min(start + length, n)
+                parts.append(start..<stop)
+                if stop == n { break }
+                start += step
+            }
+        case .left:
+            var stop = n
+            while true {
+                let start = max(stop - length, 0)
+                parts.append(start..<stop)
+                if start == 0 { break }
+                stop -= step
+            }
+        }
+        let source = encoding
+        var main = source.slice(parts[0])
+        main.overflowing = parts.dropFirst().map { source.slice($0) }
+        encoding = main
+    }
+}
+
+extension Encoding {
+    /// The tokens in `range`, without overflowing windows.
+    func slice(_ range: Range<Int>) -> Encoding {
+        var copy = self
+        copy.overflowing = []
+        copy.keep(range)
+        return copy
     }
 }

@@ -59,9 +59,27 @@ enum UnicodeClasses {
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:
-            return true
+            return inUnicode8(s)
         default:
             return false
+        }
+    }
+
+    /// Whether `s` was assigned in Unicode 9.0 or earlier.
+    @inline(__always)
+    static func inUnicode9(_ s: Unicode.Scalar) -> Bool {
+        guard let age = s.properties.age else { return false }
+        return age.major <= 9 && (age.major < 9 || age.minor == 0)
+    }
+
+    /// A combining mark (Mn, Mc, Me) as HF's `StripAccents` sees it: its alignment-tracking normalization crate
+    /// carries Unicode 9.0 tables (U+08D4, 9.0, is stripped; U+1CF7, 10.0, is not).
+    @inline(__always)
+    static func isCombiningMark(_ s: Unicode.Scalar) -> Bool {
+        guard s.value >= 0x300 else { return false }
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return inUnicode9(s)
+        default: return false
         }
     }
 
@@ -94,28 +112,51 @@ enum CanonicalDecomposition {
         let decomposed = String(Character(s)).decomposedStringWithCanonicalMapping.unicodeScalars
         out.append(contentsOf: decomposed)
     }
+}
 
-    /// Puts runs of non-starters in canonical order (stable sort by combining class).
-    static func reorder(_ scalars: inout [Unicode.Scalar], _ alignments: inout [Int]) {
-        var i = 0
-        let n = scalars.count
-        while i < n {
-            guard scalars[i].properties.canonicalCombiningClass.rawValue != 0 else { i += 1; continue }
-            var j = i
-            while j < n && scalars[j].properties.canonicalCombiningClass.rawValue != 0 { j += 1 }
-            if j - i > 1 {
-                let run = (i..<j).map { (scalars[$0], alignments[$0]) }
-                let sorted = run.enumerated().sorted {
-                    let a = $0.element.0.properties.canonicalCombiningClass.rawValue
-                    let b = $1.element.0.properties.canonicalCombiningClass.rawValue
-                    return a != b ? a < b : $0.offset < $1.offset
-                }
-                for (k, item) in sorted.enumerated() {
-                    scalars[i + k] = item.element.0
-                    alignments[i + k] = item.element.1
-                }
-            }
-            i = j
+extension UnicodeClasses {
+    /// A regex `\w` character: alphabetic, a mark, a decimal digit, connector punctuation, or a join control.
+    @inline(__always)
+    static func isWordCharacter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 {
+            return (v >= 48 && v <= 57) || (v >= 65 && v <= 90) || (v >= 97 && v <= 122) || v == 95
         }
+        let p = s.properties
+        if p.isAlphabetic || p.isJoinControl { return true }
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return false
+        }
+    }
+
+    /// Rust's `char::is_numeric`: general categories Nd, Nl, No.
+    @inline(__always)
+    static func isNumeric(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return v >= 48 && v <= 57 }
+        switch s.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
+        }
+    }
+
+    /// `\p{L}`.
+    @inline(__always)
+    static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return (v >= 65 && v <= 90) || (v >= 97 && v <= 122) }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// `\s`: White_Space.
+    @inline(__always)
+    static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return v == 32 || (v >= 9 && v <= 13) }
+        return s.properties.isWhitespace
     }
 }

@@ -29,7 +29,7 @@ import Testing
         do {
             _ = try Tokenizer(json: data, path: "x/tokenizer.json")
             Issue.record("accepted a string for max_input_chars_per_word")
-        } catch let error as TokenizerError {
+        } catch {
             #expect("\(error)".contains("x/tokenizer.json at model.max_input_chars_per_word"), "\(error)")
         }
     }

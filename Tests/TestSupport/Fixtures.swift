@@ -82,3 +82,32 @@ public enum Fixtures {
         return zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 0
     }
 }
+
+extension Fixtures {
+    /// The lines of a gzip-compressed JSON Lines file (through the system's `gzip`), undecoded: Foundation's
+    /// JSON parser drops a U+FEFF that starts a string, so callers decode with a parser that keeps it.
+    public static func gzipLines(_ relative: String) throws -> [Data] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-dc", path(relative)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path(relative)])
+        }
+        return data.split(separator: UInt8(ascii: "\n")).map { Data($0) }
+    }
+
+    /// The tokenizer.json of a parity fixture kind: the real ones fetched by `make tokenizers`, the trained
+    /// ones committed under Tests/Fixtures/tokenizer/trained.
+    public static func tokenizerFile(_ kind: String) -> String {
+        switch kind {
+        case "wordpiece": return miniLM + "/tokenizer.json"
+        case "xlmr-unigram": return root.appendingPathComponent("models/multilingual-e5-small/tokenizer.json").path
+        default: return path("tokenizer/trained/\(kind)/tokenizer.json")
+        }
+    }
+}

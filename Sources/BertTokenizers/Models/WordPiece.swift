@@ -15,7 +15,7 @@ public struct WordPiece: TokenModel {
 
     /// Builds the model; throws if the unknown token is not in the vocabulary.
     public init(vocab: [String: Int], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
-                maxInputCharsPerWord: Int = 100) throws {
+                maxInputCharsPerWord: Int = 100) throws(TokenizerError) {
         guard let unkId = vocab[unkToken] else {
             throw TokenizerError.missingToken(unkToken, context: "the WordPiece model (unk_token)")
         }
@@ -39,7 +39,7 @@ public struct WordPiece: TokenModel {
     public func id(of token: String) -> Int? { vocab[token] }
     public func token(of id: Int) -> String? { reverse[id] }
 
-    public func tokenize(_ text: NormalizedString, _ range: Range<Int>, into tokens: inout [Token]) {
+    public func tokenize(_ text: NormalizedString, _ range: Range<Int>, into tokens: inout [Token]) throws(TokenizerError) {
         if range.count > maxInputCharsPerWord {
             tokens.append(Token(id: unkId, value: unkToken, range: range))
             return

@@ -36,7 +36,7 @@ public struct BertNormalizer: Normalizer {
         }
         if stripAccents {
             NFDNormalizer().normalize(&text)
-            StripAccentsNormalizer().normalize(&text)
+            text.filter { !UnicodeClasses.isNonspacingMark($0) }
         }
         if lowercase {
             LowercaseNormalizer().normalize(&text)

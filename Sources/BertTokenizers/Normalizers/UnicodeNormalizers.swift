@@ -21,50 +21,88 @@ public struct NFDNormalizer: Normalizer {
     public init() {}
     public func normalize(_ text: inout NormalizedString) {
         guard text.scalars.contains(where: { $0.value >= 0xC0 }) else { return }
-        text.transform { scalar, out in CanonicalDecomposition.decompose(scalar, into: &out) }
-        var scalars = text.scalars, alignments = text.alignments
-        CanonicalDecomposition.reorder(&scalars, &alignments)
-        text = NormalizedString(rebuilding: scalars, alignments: alignments)
+        AlignedNormalization.decompose(&text, compatibility: false)
     }
 }
 
-/// Canonical composition (NFC). Each composed scalar keeps the alignment of the first scalar it came from.
-public struct NFCNormalizer: Normalizer {
-    public init() {}
+/// The other Unicode normalization forms: NFC, NFKC (decomposition then canonical composition) and NFKD.
+public struct UnicodeFormNormalizer: Normalizer {
+    /// Which form.
+    public enum Form: String, Sendable { case nfc = "NFC", nfkc = "NFKC", nfkd = "NFKD" }
+    /// The form applied.
+    public let form: Form
+
+    /// A normalizer to `form`.
+    public init(_ form: Form) { self.form = form }
+
     public func normalize(_ text: inout NormalizedString) {
-        guard text.scalars.contains(where: { $0.value >= 0x300 }) else { return }
-        var scalars: [Unicode.Scalar] = [], alignments: [Int] = []
-        // Compose cluster by cluster: each grapheme cluster's NFC maps to its first original scalar.
-        var start = 0
-        let source = text.scalars
-        while start < source.count {
-            var end = start + 1
-            while end < source.count && source[end].properties.canonicalCombiningClass.rawValue != 0 { end += 1 }
-            var piece = String.UnicodeScalarView()
-            piece.append(contentsOf: source[start..<end])
-            let composed = String(piece).precomposedStringWithCanonicalMapping.unicodeScalars
-            for (k, s) in composed.enumerated() {
-                scalars.append(s)
-                alignments.append(text.alignments[min(start + k, end - 1)])
-            }
-            start = end
-        }
-        text = NormalizedString(rebuilding: scalars, alignments: alignments)
+        // Below these, scalars are unchanged by the form and never combine with what precedes them.
+        let quick: UInt32 = form == .nfc ? 0x300 : 0xA0
+        guard text.scalars.contains(where: { $0.value >= quick }) else { return }
+        AlignedNormalization.decompose(&text, compatibility: form != .nfc)
+        if form != .nfkd { AlignedNormalization.compose(&text) }
     }
 }
 
-/// Removes nonspacing marks (meant to follow NFD).
+/// Removes combining marks (Mn, Mc, Me; meant to follow NFD), as HF's `StripAccents`.
 public struct StripAccentsNormalizer: Normalizer {
     public init() {}
     public func normalize(_ text: inout NormalizedString) {
-        text.filter { !UnicodeClasses.isNonspacingMark($0) }
+        text.filter { !UnicodeClasses.isCombiningMark($0) }
     }
 }
 
-extension NormalizedString {
-    /// Rebuilds from parallel arrays produced by a stage.
-    init(rebuilding scalars: [Unicode.Scalar], alignments: [Int]) {
-        self.init([Unicode.Scalar]())
-        self.replace(scalars: scalars, alignments: alignments)
+/// Removes whitespace at the start and/or end (HF `Strip`).
+public struct StripNormalizer: Normalizer {
+    /// Strip the start.
+    public let left: Bool
+    /// Strip the end.
+    public let right: Bool
+    /// A strip normalizer.
+    public init(left: Bool, right: Bool) { self.left = left; self.right = right }
+
+    public func normalize(_ text: inout NormalizedString) {
+        var start = 0, end = text.scalars.count
+        if left { while start < end && text.scalars[start].properties.isWhitespace { start += 1 } }
+        if right { while end > start && text.scalars[end - 1].properties.isWhitespace { end -= 1 } }
+        guard start > 0 || end < text.scalars.count else { return }
+        text.replace(scalars: Array(text.scalars[start..<end]), alignments: Array(text.alignments[start..<end]))
+    }
+}
+
+/// Inserts a string before non-empty text (HF `Prepend`).
+public struct PrependNormalizer: Normalizer {
+    /// The inserted text.
+    public let prefix: String
+    /// A prepend normalizer.
+    public init(prefix: String) { self.prefix = prefix }
+    public func normalize(_ text: inout NormalizedString) { text.prepend(Array(prefix.unicodeScalars)) }
+}
+
+/// Replaces every match of a pattern (a literal string or a regular expression) by a string (HF `Replace`).
+public struct ReplaceNormalizer: Normalizer {
+    /// What is replaced.
+    public let pattern: SplitPattern
+    /// The replacement.
+    public let content: String
+
+    /// A replace normalizer.
+    public init(pattern: SplitPattern, content: String) { self.pattern = pattern; self.content = content }
+
+    public func normalize(_ text: inout NormalizedString) {
+        let matches = pattern.matches(in: text.scalars, 0..<text.scalars.count)
+        guard matches.contains(where: { $0.isMatch && !$0.range.isEmpty }) else { return }
+        let replacement = Array(content.unicodeScalars)
+        var out = NormalizedBuilder(capacity: text.scalars.count)
+        for m in matches {
+            if m.isMatch {
+                // HF removes the match, then inserts the content aligned with its last scalar.
+                guard let last = m.range.last else { continue }
+                for s in replacement { out.append(s, alignedTo: text.alignments[last]) }
+            } else {
+                for i in m.range { out.append(text.scalars[i], alignedTo: text.alignments[i]) }
+            }
+        }
+        text = out.normalized
     }
 }
