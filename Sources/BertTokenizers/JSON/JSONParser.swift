@@ -172,32 +172,85 @@ struct JSONParser {
         return value
     }
 
+    /// Parses a number exactly as `serde_json` (without its `float_roundtrip` feature) does, the parser HF
+    /// `tokenizers` reads tokenizer.json with: decimal digits into a `u64` significand (digits past its range
+    /// are dropped), then one multiplication or division by a power of ten. The result can differ from the
+    /// correctly rounded value by an ulp, and Unigram's Viterbi ties depend on those ulps.
     private mutating func parseNumber() throws(JSONParseError) -> Double {
-        let start = at
-        var isInteger = true
-        if at < bytes.count && bytes[at] == UInt8(ascii: "-") { at += 1 }
-        let digitsStart = at
-        while at < bytes.count {
-            let c = bytes[at]
-            if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") { at += 1; continue }
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
-                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { isInteger = false; at += 1; continue }
-            break
+        var positive = true
+        if at < bytes.count && bytes[at] == UInt8(ascii: "-") { positive = false; at += 1 }
+        guard at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9") else { throw fail("expected a value") }
+        var significand: UInt64 = 0
+        var exponent = 0
+        var overflowed = false
+        func push(_ digit: UInt64) -> Bool {
+            let limit = UInt64.max / 10
+            if significand >= limit && (significand > limit || digit > UInt64.max % 10) { return false }
+            significand = significand * 10 + digit
+            return true
         }
-        guard at > digitsStart else { throw fail("expected a value") }
-        if isInteger && at - digitsStart <= 15 {
-            var value: Int64 = 0
-            for k in digitsStart..<at { value = value * 10 + Int64(bytes[k] - UInt8(ascii: "0")) }
-            return bytes[start] == UInt8(ascii: "-") ? -Double(value) : Double(value)
+        if bytes[at] == UInt8(ascii: "0") {
+            at += 1
+            if at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9") { throw fail("leading zero in a number") }
+        } else {
+            while at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9") {
+                // serde_json switches to float parsing past u64: later integer digits still scale the value.
+                if !overflowed && !push(UInt64(bytes[at] - UInt8(ascii: "0"))) { overflowed = true }
+                if overflowed { exponent += 1 }
+                at += 1
+            }
         }
-        var text = [CChar](repeating: 0, count: at - start + 1)
-        for k in start..<at { text[k - start] = CChar(bitPattern: bytes[k]) }
-        var end: UnsafeMutablePointer<CChar>?
-        let value = text.withUnsafeMutableBufferPointer { buffer in
-            let v = strtod(buffer.baseAddress!, &end)
-            return (v, end.map { $0 - buffer.baseAddress! } ?? 0)
+        var isInteger = !overflowed
+        if at < bytes.count && bytes[at] == UInt8(ascii: ".") {
+            isInteger = false
+            at += 1
+            var digits = 0
+            while at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9") {
+                if !overflowed && push(UInt64(bytes[at] - UInt8(ascii: "0"))) { exponent -= 1 } else { overflowed = true }
+                digits += 1
+                at += 1
+            }
+            guard digits > 0 else { throw fail("expected digits after the decimal point") }
         }
-        guard value.1 == at - start else { throw fail("invalid number") }
-        return value.0
+        if at < bytes.count && (bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E")) {
+            isInteger = false
+            at += 1
+            var negativeExponent = false
+            if at < bytes.count && (bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-")) {
+                negativeExponent = bytes[at] == UInt8(ascii: "-")
+                at += 1
+            }
+            var value = 0
+            var digits = 0
+            while at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9") {
+                value = min(value * 10 + Int(bytes[at] - UInt8(ascii: "0")), 1_000_000)
+                digits += 1
+                at += 1
+            }
+            guard digits > 0 else { throw fail("expected digits in the exponent") }
+            exponent += negativeExponent ? -value : value
+        }
+        if isInteger { return positive ? Double(significand) : -Double(significand) }
+        var f = Double(significand)
+        var e = exponent
+        while true {
+            if abs(e) < Self.powersOfTen.count {
+                if e >= 0 {
+                    f *= Self.powersOfTen[e]
+                    if f.isInfinite { throw fail("number out of range") }
+                } else {
+                    f /= Self.powersOfTen[-e]
+                }
+                break
+            }
+            if f == 0 { break }
+            if e >= 0 { throw fail("number out of range") }
+            f /= 1e308
+            e += 308
+        }
+        return positive ? f : -f
     }
+
+    /// 1e0 ... 1e308, each correctly rounded (as Rust's literals).
+    private static let powersOfTen: [Double] = (0...308).map { Double("1e\($0)")! }
 }
