@@ -8,7 +8,7 @@ struct BertKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
-        subcommands: [TokenizeCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ExportCommand.self, InfoCommand.self])
+        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ExportCommand.self, InfoCommand.self])
 }
 
 /// Options shared by the commands that read inputs and run a model.

@@ -53,9 +53,16 @@ public struct Unigram: TokenModel {
     public func tokenize(_ text: NormalizedString, _ range: Range<Int>, into tokens: inout [Token]) throws(TokenizerError) {
         guard !range.isEmpty else { return }
         let scalars = text.scalars
+        try withUnsafeTemporaryAllocation(of: Node.self, capacity: range.count + 1) { (best) throws(TokenizerError) in
+            best.initialize(repeating: Node())
+            try viterbi(scalars, range, best, &tokens)
+        }
+    }
+
+    private func viterbi(_ scalars: [Unicode.Scalar], _ range: Range<Int>, _ best: UnsafeMutableBufferPointer<Node>,
+                         _ tokens: inout [Token]) throws(TokenizerError) {
         let base = range.lowerBound
         let n = range.count
-        var best = [Node](repeating: Node(), count: n + 1)
         best[0].start = 0
         for start in 0..<n {
             let here = best[start].score
@@ -92,6 +99,10 @@ public struct Unigram: TokenModel {
         }
         for (r, id) in path.reversed() {
             let absolute = (base + r.lowerBound)..<(base + r.upperBound)
+            if id != unkId {
+                tokens.append(Token(id: id, value: pieces[id], range: absolute))
+                continue
+            }
             let value = String(scalars: scalars[absolute])
             // HF looks the piece's text up again: an unknown piece keeps its text and the unknown id.
             if let known = ids[value] {
@@ -111,22 +122,25 @@ public struct Unigram: TokenModel {
 /// The vocabulary's pieces in a trie over scalars, for the prefixes of a text that are pieces.
 struct PieceTrie: Sendable {
     /// `(node << 21 | scalar)` to the child node.
-    private var edges: [UInt64: Int32] = [:]
+    private var edges: IntegerMap
     /// The piece id ending at each node, or -1.
     private var pieceAt: [Int32] = [-1]
+    /// The root's children for BMP scalars, directly indexed (0: none).
+    private var rootChildren = [Int32](repeating: 0, count: 0x10000)
 
     init(_ pieces: [String], ids: [String: Int]) {
-        edges.reserveCapacity(pieces.count * 3)
+        edges = IntegerMap(capacity: pieces.count * 4)
         for (id, piece) in pieces.enumerated() where !piece.isEmpty {
             var node: Int32 = 0
             for s in piece.unicodeScalars {
                 let key = UInt64(node) << 21 | UInt64(s.value)
                 if let child = edges[key] {
-                    node = child
+                    node = Int32(child)
                 } else {
                     let child = Int32(pieceAt.count)
                     pieceAt.append(-1)
-                    edges[key] = child
+                    edges.set(key, UInt64(child))
+                    if node == 0 && s.value < 0x10000 { rootChildren[Int(s.value)] = child }
                     node = child
                 }
             }
@@ -140,8 +154,14 @@ struct PieceTrie: Sendable {
         var node: Int32 = 0
         var i = from
         while i < to {
-            guard let child = edges[UInt64(node) << 21 | UInt64(scalars[i].value)] else { return }
-            node = child
+            let value = scalars[i].value
+            if node == 0 && value < 0x10000 {
+                node = rootChildren[Int(value)]
+                if node == 0 { return }
+            } else {
+                guard let child = edges[UInt64(node) << 21 | UInt64(value)] else { return }
+                node = Int32(truncatingIfNeeded: child)
+            }
             i += 1
             let id = pieceAt[Int(node)]
             if id >= 0 { body(Int(id), i - from) }
