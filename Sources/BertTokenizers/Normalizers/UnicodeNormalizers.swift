@@ -21,7 +21,7 @@ public struct NFDNormalizer: Normalizer {
     public init() {}
     public func normalize(_ text: inout NormalizedString) {
         guard text.scalars.contains(where: { $0.value >= 0xC0 }) else { return }
-        AlignedNormalization.decompose(&text, compatibility: false)
+        AlignedNormalization.normalize(&text, form: nil)
     }
 }
 
@@ -39,8 +39,7 @@ public struct UnicodeFormNormalizer: Normalizer {
         // Below these, scalars are unchanged by the form and never combine with what precedes them.
         let quick: UInt32 = form == .nfc ? 0x300 : 0xA0
         guard text.scalars.contains(where: { $0.value >= quick }) else { return }
-        AlignedNormalization.decompose(&text, compatibility: form != .nfc)
-        if form != .nfkd { AlignedNormalization.compose(&text) }
+        AlignedNormalization.normalize(&text, form: form)
     }
 }
 
