@@ -1,0 +1,49 @@
+// libFuzzer entry point over one tokenizer (compiled into the BertTokenizers sources by fuzz.sh): every input is
+// taken as UTF-8 bytes; invalid UTF-8 must be refused, valid text must tokenize with every offset inside it, and
+// the first half / second half must work as a pair with truncation and stride.
+import Foundation
+
+nonisolated(unsafe) private var loaded: Tokenizer?
+
+private func tokenizer() -> Tokenizer {
+    if let loaded { return loaded }
+    guard let path = ProcessInfo.processInfo.environment["BERTKIT_FUZZ_TOKENIZER"] else {
+        fatalError("set BERTKIT_FUZZ_TOKENIZER to a tokenizer.json")
+    }
+    do {
+        var t = try Tokenizer(contentsOf: URL(fileURLWithPath: path))
+        t.padding = nil
+        t.truncation = nil
+        loaded = t
+        return t
+    } catch {
+        fatalError("\(error)")
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    var t = tokenizer()
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        if case .success = Result(catching: { () throws(TokenizerError) in try t.encode(utf8: bytes) }) {
+            fatalError("invalid UTF-8 accepted")
+        }
+        return 0
+    }
+    let count = text.unicodeScalars.count
+    if let e = try? t.encode(text) {
+        for (k, r) in e.offsets.enumerated() where e.sequenceIds[k] != nil {
+            precondition(r.lowerBound >= 0 && r.upperBound <= count, "offset \(r) outside \(count) scalars")
+        }
+        _ = t.decode(e.ids)
+    }
+    let scalars = Array(text.unicodeScalars)
+    let half = scalars.count / 2
+    let first = String(String.UnicodeScalarView(scalars[..<half])), second = String(String.UnicodeScalarView(scalars[half...]))
+    t.truncation = Truncation(maxLength: 16, stride: 3)
+    if let e = try? t.encode(first, pair: second) {
+        precondition(e.overflowing.allSatisfy { $0.count <= 16 }, "window longer than 16 tokens")
+    }
+    return 0
+}
