@@ -6,6 +6,9 @@ import Foundation
 public struct PrecompiledNormalizer: Normalizer {
     private let units: [UInt32]
     private let replacements: [UInt8]
+    /// For scalars below U+0300 (each its own grapheme cluster, CR LF aside): the replacement's range in
+    /// `replacements`, or nil.
+    private var low: [Range<Int>?] = []
 
     /// Reads the blob: little-endian `u32` trie size in bytes, the trie's `u32` units, then the replacements.
     public init(charsmap: [UInt8]) throws(TokenizerError) {
@@ -25,6 +28,7 @@ public struct PrecompiledNormalizer: Normalizer {
         self.units = units
         replacements = Array(charsmap[(4 + trieSize)...])
         guard String(validating: replacements, as: UTF8.self) != nil else { throw fail("replacement table is not UTF-8") }
+        low = (0..<0x300).map { v in transform(UTF8.encode(Unicode.Scalar(UInt32(v))!)!).map { $0.indices } }
     }
 
     /// The replacement for the shortest prefix of `key` the trie holds (HF `Precompiled::transform`).
@@ -56,6 +60,10 @@ public struct PrecompiledNormalizer: Normalizer {
 
     public func normalize(_ text: inout NormalizedString) {
         guard !text.scalars.isEmpty else { return }
+        if text.scalars.allSatisfy({ $0.value < 0x300 }) {
+            normalizeLow(&text)
+            return
+        }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: text.scalars)
         let string = String(view)
@@ -79,6 +87,44 @@ public struct PrecompiledNormalizer: Normalizer {
                     changes.append((s, 0))
                 }
             }
+        }
+        if modified { text.transform(changes: changes) }
+    }
+
+    /// Text below U+0300: every scalar is a grapheme cluster of its own except CR LF, looked up in `low`.
+    private func normalizeLow(_ text: inout NormalizedString) {
+        let scalars = text.scalars
+        var changes: [(Unicode.Scalar, Int)] = []
+        var modified = false
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            if s == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n" {
+                let pair: [UInt8] = [0x0D, 0x0A]
+                if let replacement = transform(pair) {
+                    if !modified { changes = scalars[..<i].map { ($0, 0) }; modified = true }
+                    Self.replace(&changes, oldCount: 2, with: replacement)
+                } else {
+                    for k in 0..<2 {
+                        let c = scalars[i + k]
+                        if let r = low[Int(c.value)] {
+                            if !modified { changes = scalars[..<(i + k)].map { ($0, 0) }; modified = true }
+                            Self.replace(&changes, oldCount: 1, with: replacements[r])
+                        } else if modified {
+                            changes.append((c, 0))
+                        }
+                    }
+                }
+                i += 2
+                continue
+            }
+            if let r = low[Int(s.value)] {
+                if !modified { changes = scalars[..<i].map { ($0, 0) }; modified = true }
+                Self.replace(&changes, oldCount: 1, with: replacements[r])
+            } else if modified {
+                changes.append((s, 0))
+            }
+            i += 1
         }
         if modified { text.transform(changes: changes) }
     }
