@@ -51,17 +51,7 @@ public struct BPE: TokenModel {
             if scalars.count == 1, let s = scalars.first { scalarIds[s.value] = Int32(id) }
         }
         self.scalarIds = scalarIds
-        if byteFallback {
-            var bytes: [Int32] = []
-            for b in 0..<256 {
-                let hex = String(b, radix: 16, uppercase: true)
-                guard let id = vocab["<0x\(hex.count == 1 ? "0" + hex : hex)>"] else { bytes = []; break }
-                bytes.append(Int32(id))
-            }
-            byteIds = bytes.isEmpty ? nil : bytes
-        } else {
-            byteIds = nil
-        }
+        byteIds = byteFallback ? ByteFallback.ids { vocab[$0] }?.map { Int32($0) } : nil
         if let unkToken {
             guard let id = vocab[unkToken] else { throw .missingToken(unkToken, context: "the BPE model (unk_token)") }
             unk = (id, unkToken)

@@ -36,3 +36,23 @@ func reverseVocabulary(_ vocab: [String: Int]) -> [Int: String] {
     for (token, id) in vocab { reverse[id] = token }
     return reverse
 }
+
+/// Byte-fallback tokens: `<0x00>` ... `<0xFF>`, spelled as SentencePiece and HF spell them.
+enum ByteFallback {
+    /// The token of `byte`.
+    static func token(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "<0x\(hex.count == 1 ? "0" + hex : hex)>"
+    }
+
+    /// The ids of all 256 byte tokens, or nil when the vocabulary lacks any of them (HF then falls back to unk).
+    static func ids(_ lookup: (String) -> Int?) -> [Int]? {
+        var ids: [Int] = []
+        ids.reserveCapacity(256)
+        for b in 0...255 {
+            guard let id = lookup(token(UInt8(b))) else { return nil }
+            ids.append(id)
+        }
+        return ids
+    }
+}

@@ -27,17 +27,7 @@ public struct Unigram: TokenModel {
         unkScore = (scores.min() ?? 0) - 10
         trie = PieceTrie(pieces, ids: ids)
         self.byteFallback = byteFallback
-        if byteFallback {
-            var bytes: [Int] = []
-            for b in 0..<256 {
-                let hex = String(b, radix: 16, uppercase: true)
-                guard let id = ids["<0x\(hex.count == 1 ? "0" + hex : hex)>"] else { bytes = []; break }
-                bytes.append(id)
-            }
-            byteIds = bytes
-        } else {
-            byteIds = nil
-        }
+        byteIds = byteFallback ? ByteFallback.ids { ids[$0] } : nil
     }
 
     public var vocabularySize: Int { pieces.count }
@@ -107,11 +97,8 @@ public struct Unigram: TokenModel {
             // HF looks the piece's text up again: an unknown piece keeps its text and the unknown id.
             if let known = ids[value] {
                 tokens.append(Token(id: known, value: value, range: absolute))
-            } else if let byteIds, !byteIds.isEmpty {
-                for b in value.utf8 {
-                    let hex = String(b, radix: 16, uppercase: true)
-                    tokens.append(Token(id: byteIds[Int(b)], value: "<0x\(hex.count == 1 ? "0" + hex : hex)>", range: absolute))
-                }
+            } else if let byteIds {
+                for b in value.utf8 { tokens.append(Token(id: byteIds[Int(b)], value: ByteFallback.token(b), range: absolute)) }
             } else {
                 tokens.append(Token(id: id, value: value, range: absolute))
             }
