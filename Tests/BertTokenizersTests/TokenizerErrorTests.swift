@@ -81,3 +81,19 @@ import Testing
         #expect(e.count == 8 && !e.overflowing.isEmpty)
     }
 }
+
+/// Offsets turned into `String` ranges of the inputs.
+@Suite struct EncodingRangeTests {
+    @Test func rangesSliceTheInputs() throws {
+        let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: Fixtures.path("tokenizer/trained/french-unigram/tokenizer.json")))
+        let text = "Crème brûlée 👍🏽 à tous", pair = "Bonjour"
+        let e = try tokenizer.encode(text, pair: pair)
+        let ranges = e.ranges(in: text, pair: pair)
+        #expect(ranges.first! == nil && ranges.last! == nil)
+        // Metaspace pieces cover their leading space: the slices of sequence 0 put back together are the text.
+        let first = zip(ranges, e.sequenceIds).compactMap { $1 == 0 ? $0.map { String(text[$0]) } : nil }
+        #expect(first.joined() == text)
+        let second = zip(ranges, e.sequenceIds).compactMap { $1 == 1 ? $0.map { String(pair[$0]) } : nil }
+        #expect(second.joined() == pair)
+    }
+}
