@@ -77,18 +77,6 @@ struct NormalizedBuilder {
         alignments.append(origin)
     }
 
-    /// Replaces the old scalars `old` (their alignments `oldAlignments`) by `new`: the k-th new scalar takes the
-    /// alignment of the k-th old one, extra new scalars that of the last old one (HF: changes 0, then +1, or a
-    /// negative change on the last when shrinking).
-    mutating func replace(oldAlignments: ArraySlice<Int>, with new: some Sequence<Unicode.Scalar>) {
-        guard let last = oldAlignments.last else { return }
-        var k = oldAlignments.startIndex
-        for scalar in new {
-            append(scalar, alignedTo: k < oldAlignments.endIndex ? oldAlignments[k] : last)
-            k += 1
-        }
-    }
-
     var normalized: NormalizedString { NormalizedString(rebuilding: scalars, alignments: alignments) }
 }
 
