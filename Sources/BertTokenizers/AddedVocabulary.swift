@@ -122,10 +122,10 @@ private struct PatternSet: Sendable {
                 if beforeIsWord || afterIsWord { continue }
             }
             if match.token.lstrip {
-                while start > textStart && UnicodeClasses.isSpace(scalars[start - 1]) { start -= 1 }
+                while start > textStart && UnicodeClasses.isWhitespace(scalars[start - 1]) { start -= 1 }
             }
             if match.token.rstrip {
-                while end < range.upperBound && UnicodeClasses.isSpace(scalars[end]) { end += 1 }
+                while end < range.upperBound && UnicodeClasses.isWhitespace(scalars[end]) { end += 1 }
             }
             if textStart < start { segments.append(.text(textStart..<start)) }
             segments.append(.token(match.token, start..<end))

@@ -13,11 +13,7 @@ public struct NormalizedString: Sendable, Equatable {
     }
 
     /// The normalized text as a `String`.
-    public var string: String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars)
-        return String(s)
-    }
+    public var string: String { String(scalars: scalars) }
 
     /// Replaces each scalar by zero or more scalars; every output keeps the alignment of its source scalar.
     public mutating func transform(_ body: (Unicode.Scalar, inout [Unicode.Scalar]) -> Void) {

@@ -15,7 +15,8 @@ enum UnicodeClasses {
         return age.major < 8 || (age.major == 8 && age.minor == 0)
     }
 
-    /// Whitespace as BERT sees it: tab, newline, carriage return, and Unicode White_Space.
+    /// Unicode White_Space (tab, newline, vertical tab, form feed, carriage return, space, ...): BERT's whitespace
+    /// and regex `\s`.
     @inline(__always)
     static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 {
@@ -150,13 +151,5 @@ extension UnicodeClasses {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
         }
-    }
-
-    /// `\s`: White_Space.
-    @inline(__always)
-    static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v < 0x80 { return v == 32 || (v >= 9 && v <= 13) }
-        return s.properties.isWhitespace
     }
 }

@@ -43,9 +43,7 @@ import Testing
         let backend = try Self.backend(fixture)
         let native = try BertModel(directory: fixture.modelPath).backend
         for batch in fixture.batches {
-            // The study's trace takes no token_type_ids: the model uses zeros, so compare on zero types.
-            let zeroTypes = TokenBatch(sequences: batch.ids)
-            let difference = Fixtures.maxDifference(try backend.classify(zeroTypes), try native.classify(zeroTypes))
+            let difference = try Fixtures.zeroTypeLogitDifference(backend, native, batch.ids)
             #expect(difference <= Self.nativeTolerance, "\(key): \(difference)")
         }
     }

@@ -42,3 +42,12 @@ public struct ReferenceOutputs: Sendable {
     /// The model folder.
     public var modelPath: String { Fixtures.path("models/\(model)") }
 }
+
+extension Fixtures {
+    /// The largest logit difference between two backends on `sequences` with every segment id zero: the study's
+    /// ONNX export and TorchScript trace take no token_type_ids, so their graphs use zeros.
+    public static func zeroTypeLogitDifference(_ a: any InferenceBackend, _ b: any InferenceBackend, _ sequences: [[Int]]) throws -> Float {
+        let batch = TokenBatch(sequences: sequences)
+        return maxDifference(try a.classify(batch), try b.classify(batch))
+    }
+}

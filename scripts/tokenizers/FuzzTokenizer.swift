@@ -40,7 +40,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let scalars = Array(text.unicodeScalars)
     let half = scalars.count / 2
-    let first = String(String.UnicodeScalarView(scalars[..<half])), second = String(String.UnicodeScalarView(scalars[half...]))
+    let first = String(scalars: scalars[..<half]), second = String(scalars: scalars[half...])
     t.truncation = Truncation(maxLength: 16, stride: 3)
     if let e = try? t.encode(first, pair: second) {
         precondition(e.overflowing.allSatisfy { $0.count <= 16 }, "window longer than 16 tokens")

@@ -13,7 +13,7 @@ public struct WordPieceDecoder: Decoder {
             var t = token
             if i != 0 {
                 let p = prefix.unicodeScalars, u = t.unicodeScalars
-                t = u.starts(with: p) ? String(String.UnicodeScalarView(u.dropFirst(p.count))) : " " + t
+                t = u.starts(with: p) ? String(scalars: u.dropFirst(p.count)) : " " + t
             }
             return cleanup ? Self.cleanup(t) : t
         }

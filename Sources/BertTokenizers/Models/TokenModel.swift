@@ -22,7 +22,7 @@ public protocol TokenModel: Sendable {
 
 extension String {
     /// A string from a run of scalars.
-    init(scalars: ArraySlice<Unicode.Scalar>) {
+    init(scalars: some Sequence<Unicode.Scalar>) {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         self = String(view)

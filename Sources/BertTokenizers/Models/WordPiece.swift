@@ -51,9 +51,7 @@ public struct WordPiece: TokenModel {
             var end = min(range.upperBound, start + longestEntry)
             var found: Token?
             while start < end {
-                var view = String.UnicodeScalarView()
-                view.append(contentsOf: scalars[start..<end])
-                var candidate = String(view)
+                var candidate = String(scalars: scalars[start..<end])
                 if start > range.lowerBound { candidate = continuingSubwordPrefix + candidate }
                 if let id = vocab[candidate] {
                     found = Token(id: id, value: candidate, range: start..<end)

@@ -82,10 +82,7 @@ enum AlignedNormalization {
         }
         let key = UInt64(a.value) << 32 | UInt64(b.value)
         if let known = cache[key] { return known }
-        var view = String.UnicodeScalarView()
-        view.append(a)
-        view.append(b)
-        let composed = String(view).precomposedStringWithCanonicalMapping.unicodeScalars
+        let composed = String(scalars: [a, b]).precomposedStringWithCanonicalMapping.unicodeScalars
         let result = composed.count == 1 ? composed.first : nil
         cache[key] = result
         return result

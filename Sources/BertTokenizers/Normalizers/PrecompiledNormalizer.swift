@@ -64,9 +64,7 @@ public struct PrecompiledNormalizer: Normalizer {
             normalizeLow(&text)
             return
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: text.scalars)
-        let string = String(view)
+        let string = text.string
         var changes: [(Unicode.Scalar, Int)] = []
         changes.reserveCapacity(text.scalars.count)
         var modified = false

@@ -57,7 +57,7 @@ public struct TokenizerRegex: @unchecked Sendable {
         let s = Array(pattern.unicodeScalars)
         guard s.count >= 5, s[1] == "{", s[s.count - 2] == ",", s[s.count - 1] == "}",
               !"\\^$.|?*+()[]{}".unicodeScalars.contains(s[0]),
-              let n = Int(String(String.UnicodeScalarView(s[2..<(s.count - 2)]))), n >= 1 else { return nil }
+              let n = Int(String(scalars: s[2..<(s.count - 2)])), n >= 1 else { return nil }
         return (s[0], n)
     }
 
@@ -84,9 +84,7 @@ public struct TokenizerRegex: @unchecked Sendable {
                 }
             }
         case let .general(regex):
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[range])
-            let string = String(view)
+            let string = String(scalars: scalars[range])
             // UTF-16 offset -> scalar offset.
             var scalarAt = [Int](repeating: 0, count: string.utf16.count + 1)
             var u = 0

@@ -96,7 +96,7 @@ enum GPT2Pattern {
     }
 
     private static func isOther(_ c: Unicode.Scalar) -> Bool {
-        !UnicodeClasses.isSpace(c) && !UnicodeClasses.isLetter(c) && !isN(c)
+        !UnicodeClasses.isWhitespace(c) && !UnicodeClasses.isLetter(c) && !isN(c)
     }
 
     /// The end of the match starting at `i`.
@@ -132,7 +132,7 @@ enum GPT2Pattern {
         }
         // Whitespace: a run, leaving its last character to the next word when a non-space follows.
         var k = i
-        while k < n && UnicodeClasses.isSpace(s[k]) { k += 1 }
+        while k < n && UnicodeClasses.isWhitespace(s[k]) { k += 1 }
         if k == i { return i + 1 }
         if k == n || k - 1 == i { return k }
         return k - 1

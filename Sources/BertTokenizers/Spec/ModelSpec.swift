@@ -35,16 +35,16 @@ extension ComponentFactory {
                             byteFallback: try node.bool("byte_fallback", default: false),
                             ignoreMerges: try node.bool("ignore_merges", default: false)), type)
         case "Unigram":
-            let entries = try node.field("vocab").array
+            let field = try node.field("vocab")
+            guard case let .array(entries) = field.value else { throw field.error("expected an array, found \(field.value.kindName)") }
             var vocab: [(String, Double)] = []
             vocab.reserveCapacity(entries.count)
-            for entry in entries {
-                // Read the common shape directly: a 250k-piece vocabulary must load fast.
-                if case let .array(pair) = entry.value, pair.count == 2, case let .string(piece) = pair[0], case let .number(score) = pair[1] {
-                    vocab.append((piece, score))
-                } else {
-                    throw entry.error("expected [piece, score]")
+            // The raw values, not path-carrying nodes: a 250k-piece vocabulary must load fast; paths only for errors.
+            for (index, entry) in entries.enumerated() {
+                guard case let .array(pair) = entry, pair.count == 2, case let .string(piece) = pair[0], case let .number(score) = pair[1] else {
+                    throw TokenizerError.malformed(path: "", jsonPath: "\(field.path)[\(index)]", reason: "expected [piece, score]")
                 }
+                vocab.append((piece, score))
             }
             return (try Unigram(vocab: vocab, unkId: try node.optionalInt("unk_id"),
                                 byteFallback: try node.bool("byte_fallback", default: false)), type)
