@@ -11,7 +11,7 @@ CORPUS := data/corpus.txt
 VENV := .venv
 # A small environment for the ONNX tests: ONNX Runtime's library (loaded by BertKit at run time), onnx's checker, numpy.
 ONNX_VENV := .venv-onnx
-APT_PACKAGES := libopenblas-dev pkg-config fortunes
+APT_PACKAGES := fortunes
 # Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch.
 TEST_APT_PACKAGES := chromium libtorch-dev
 # libtorch for builds with the TorchScript trait: debian (libtorch-dev, found on the default paths; what tests use),
@@ -52,7 +52,7 @@ bertkit-torch: system-deps
 build: system-deps
 	swift build -c release --product bertkit
 
-# Debian packages: OpenBLAS (the engine's BLAS), pkg-config (to find it), fortunes (the default corpus).
+# Debian packages: fortunes (the default corpus). The engine's kernels are BertKit's own C (no BLAS).
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -147,6 +147,7 @@ bench-peers: venv models corpus build
 
 # docs/BENCHMARKS.md, engines: BertKit packed/padded vs ONNX Runtime, PyTorch eager, TorchScript (about 25 minutes).
 bench-engines: venv models corpus build
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libopenblas-dev pkg-config"
 	@mkdir -p bench-out/engines
 	gcc -O2 tools/gemm_ceiling.c -o bench-out/engines/gemm_ceiling $$(pkg-config --cflags --libs openblas)
 	$(VENV)/bin/python scripts/bench_engines.py --bertkit .build/release/bertkit --minilm $(MINILM) --corpus $(CORPUS)

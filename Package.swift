@@ -20,18 +20,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // Debian's OpenBLAS (libopenblas-dev): the BLAS behind every matrix product of the CPU engine.
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
-        ),
+        // The native engine's kernels in C: packed-weight GEMM with fused epilogues, attention, LayerNorm, a persistent
+        // thread pool; one path per instruction set (per-function target attributes, chosen at run time by cpuid).
+        .target(name: "CBertKernels", linkerSettings: [.linkedLibrary("m"), .linkedLibrary("pthread", .when(platforms: [.linux]))]),
         // tokenizer.json pipelines (normalizer, pre-tokenizer, model, post-processor); pure Swift.
         .target(name: "BertTokenizers"),
         // Checkpoint reading: config.json, safetensors (mmap, zero-copy), sentence-transformers modules.
         .target(name: "BertModelIO"),
         // The library users import: model definition, native CPU backend, batching.
-        .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "COpenBLAS"]),
+        .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "CBertKernels"]),
         // ONNX: export (own protobuf encoding) and the ONNX Runtime backend (its C API, loaded at run time).
         .target(name: "BertONNX", dependencies: ["BertKit", "BertModelIO", "BertTokenizers"]),
         // libtorch's TorchScript runtime behind a C interface (C++); linked only with the TorchScript trait.
@@ -52,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["BertKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers", "TestSupport"]),
         .testTarget(name: "BertModelIOTests", dependencies: ["BertModelIO", "TestSupport"]),
-        .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "TestSupport"]),
+        .testTarget(name: "BertKitTests", dependencies: ["BertKit", "BertModelIO", "BertTokenizers", "CBertKernels", "TestSupport"]),
         .testTarget(name: "BertBenchTests", dependencies: ["BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertTorchScriptTests", dependencies: ["BertTorchScript", "BertBench", "BertKit", "TestSupport"]),

@@ -14,7 +14,7 @@ public struct BenchResults: Codable, Sendable, Equatable {
     /// False while cells are missing (an interrupted run; `--resume` finishes it).
     public var complete: Bool
     public var machine: MachineInfo
-    /// Library versions (`swift`, `openblas`, `torch`, `onnxruntime`, ...).
+    /// Library versions (`swift`, `torch`, `onnxruntime`, ...) and `kernels`: the native engine's instruction set.
     public var versions: [String: String]
     public var model: ModelSummary
     public var data: DataStatistics

@@ -107,7 +107,7 @@ public struct BenchSession: Sendable {
         let formatter = ISO8601DateFormatter()
         skeleton = BenchResults(
             tool: "bertkit \(BertKitInfo.version)", createdAt: formatter.string(from: Date()), command: c.command, complete: false,
-            machine: .current(), versions: ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "openblas": BertKitInfo.blas]
+            machine: .current(), versions: ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "kernels": BertKitInfo.kernelISA]
                 .merging(catalog.versions) { a, _ in a },
             model: model, data: data.statistics, settings: settings, backends: catalog.all,
             skippedLengths: planned.skippedLengths, tokenization: nil, cells: [])

@@ -1,4 +1,4 @@
-import COpenBLAS
+import CBertKernels
 import Foundation
 
 /// Versions of BertKit and of what it was built with, for reports.
@@ -21,10 +21,10 @@ public enum BertKitInfo {
         #endif
     }
 
-    /// OpenBLAS's build description (`OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen MAX_THREADS=64`).
-    public static var blas: String {
-        guard let config = openblas_get_config() else { return "unknown" }
-        return String(cString: config).trimmingCharacters(in: .whitespaces)
+    /// The kernels' instruction set in effect for a model loaded now (`BERTKIT_ISA`, else the CPU's best), or the
+    /// error that loading would give.
+    public static var kernelISA: String {
+        (try? KernelISA.resolve().rawValue) ?? "invalid \(KernelISA.environmentVariable)"
     }
 }
 

@@ -33,13 +33,17 @@ public struct BertModel: Sendable {
         public var mode: ExecutionMode
         /// A lower length limit than the model's, in tokens (nil: the model's own).
         public var maxLength: Int?
+        /// The native engine's instruction set (nil: `BERTKIT_ISA` if set, else the CPU's best).
+        public var isa: KernelISA?
 
         /// Options; by default over-long inputs are an error.
-        public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil) {
+        public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil,
+                    isa: KernelISA? = nil) {
             self.truncate = truncate
             self.threads = threads
             self.mode = mode
             self.maxLength = maxLength
+            self.isa = isa
         }
     }
 
@@ -47,7 +51,7 @@ public struct BertModel: Sendable {
     public init(directory path: String, options: Options = Options()) throws {
         try self.init(directory: path, options: options) { directory, pooling in
             try NativeBackend(weights: directory.weights(), config: directory.config, pooling: pooling,
-                              options: .init(mode: options.mode, threads: options.threads))
+                              options: .init(mode: options.mode, threads: options.threads, isa: options.isa))
         }
     }
 

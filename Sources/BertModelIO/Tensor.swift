@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Element types of checkpoint tensors that BertKit reads.
 public enum DType: String, Sendable, Equatable {
     /// IEEE binary32.
@@ -54,6 +60,21 @@ public struct FloatTensor: @unchecked Sendable {
 
     /// A copy of the values.
     public var values: [Float] { withUnsafeBufferPointer { Array($0) } }
+
+    /// Tells the OS that the checkpoint pages holding these values (whole pages only) are no longer needed, so they
+    /// stop counting as resident memory (a later read maps them in again from the file). For tensors the engine
+    /// copied elsewhere, such as weights packed for its kernels. Does nothing for converted tensors.
+    public func releaseMappedPages() {
+        guard !converted, owner is MappedFile else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = Int(bitPattern: pointer)
+        let end = start + count * MemoryLayout<Float>.size
+        let first = (start + page - 1) / page * page
+        let last = end / page * page
+        guard last > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(address, last - first, MADV_DONTNEED)
+    }
 
     /// Reads `view` as float32: no copy when it is F32 and 4-byte aligned, else a converted copy.
     public init(_ view: TensorView) {

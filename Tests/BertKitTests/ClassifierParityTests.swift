@@ -34,10 +34,16 @@ import Testing
         }
     }
 
-    @Test(arguments: models, [(ExecutionMode.packed, 1), (.packed, 3), (.packed, 7), (.packed, 64), (.padded, 1), (.padded, 5), (.padded, 64)])
-    func logitsMatchTransformers(name: String, run: (mode: ExecutionMode, batchSize: Int)) throws {
+    static let runs: [(mode: ExecutionMode, batchSize: Int, isa: KernelISA)] = KernelISA.supported.flatMap { isa in
+        [(ExecutionMode.packed, 1), (.packed, 3), (.packed, 7), (.packed, 64), (.padded, 1), (.padded, 5), (.padded, 64)]
+            .map { ($0.0, $0.1, isa) }
+    }
+
+    /// On every instruction-set path this CPU supports.
+    @Test(arguments: models, runs)
+    func logitsMatchTransformers(name: String, run: (mode: ExecutionMode, batchSize: Int, isa: KernelISA)) throws {
         let batchSize = run.batchSize
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: run.mode))
+        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: run.mode, isa: run.isa))
         let expected = try Expected(name)
         let native = try #require(model.backend as? NativeBackend)
         #expect(native.labelCount == 3)
@@ -53,7 +59,7 @@ import Testing
             for (a, b) in zip(got, want) { worst = max(worst, abs(a - b)) }
         }
         #expect(logits.count == expected.logits.count)
-        #expect(worst <= Self.tolerance, "\(name) \(run.mode) batch \(batchSize): max abs difference \(worst)")
+        #expect(worst <= Self.tolerance, "\(name) \(run.isa) \(run.mode) batch \(batchSize): max abs difference \(worst)")
     }
 
     @Test func classifyReturnsLabelsFromConfig() throws {

@@ -39,6 +39,35 @@ import Testing
         }
     }
 
+    /// Every instruction-set path gives the same hidden states as the portable one, within float rounding.
+    @Test(arguments: ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls"])
+    func instructionSetsAgree(name: String) throws {
+        let sequences = Self.sequences(count: 23, vocabulary: 100, seed: 7)
+        func hidden(_ isa: KernelISA, _ mode: ExecutionMode) throws -> [Float] {
+            let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: mode, isa: isa))
+            let native = try #require(model.backend as? NativeBackend)
+            #expect(native.isa == isa)
+            return try native.lastHiddenState(TokenBatch(sequences: sequences))
+        }
+        let reference = try hidden(.portable, .packed)
+        for isa in KernelISA.supported {
+            for mode in ExecutionMode.allCases {
+                let got = try hidden(isa, mode)
+                let worst = zip(got, reference).map { abs($0 - $1) }.max() ?? .infinity
+                #expect(got.count == reference.count)
+                #expect(worst <= Self.tolerance, "\(name) \(isa) \(mode): \(worst)")
+            }
+        }
+    }
+
+    /// Threads change how work is split, never the arithmetic of an output: results are identical bit for bit.
+    @Test func threadCountsGiveIdenticalResults() throws {
+        let sequences = Self.sequences(count: 40, vocabulary: 100, seed: 11)
+        let one = try Self.backend("tiny-bert-cls", mode: .packed, threads: 1).lastHiddenState(TokenBatch(sequences: sequences))
+        let all = try Self.backend("tiny-bert-cls", mode: .packed, threads: 0).lastHiddenState(TokenBatch(sequences: sequences))
+        #expect(one == all)
+    }
+
     @Test func concurrentCallsAgree() async throws {
         let backend = try Self.backend("tiny-bert-cls", mode: .packed)
         let batches = (0..<8).map { TokenBatch(sequences: Self.sequences(count: 9, vocabulary: 100, seed: UInt64($0))) }

@@ -10,8 +10,16 @@ import Testing
 
     static let batchings: [Batching] = [.fixed(size: 1), .fixed(size: 32), .sorted(size: 64), .tokens(maxTokens: 2048)]
 
-    @Test(arguments: ExecutionMode.allCases, batchings)
-    func embeddingsMatchSentenceTransformers(mode: ExecutionMode, batching: Batching) throws {
+    /// Packed and padded, every batching, on every instruction-set path this CPU supports (the others only at two
+    /// batchings, to keep the suite short).
+    static let runs: [(ExecutionMode, Batching, KernelISA)] = KernelISA.supported.flatMap { isa in
+        ExecutionMode.allCases.flatMap { mode in
+            (isa == .best ? batchings : [batchings[0], batchings[2]]).map { (mode, $0, isa) }
+        }
+    }
+
+    @Test(arguments: runs)
+    func embeddingsMatchSentenceTransformers(mode: ExecutionMode, batching: Batching, isa: KernelISA) throws {
         if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
         let meta = try Fixtures.json("minilm/sentences.json")
         let sentences = meta["sentences"] as! [String]
@@ -20,7 +28,7 @@ import Testing
         #expect(sentences.count >= 200)
         #expect(expected.count == sentences.count * dimension)
         // sentence-transformers truncates to max_seq_length; ask for the same.
-        let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true, mode: mode))
+        let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true, mode: mode, isa: isa))
         #expect(model.maxLength == meta["max_seq_length"] as! Int)
         let vectors = try model.embed(sentences.map { TextInput($0) }, batching: batching)
         var worst: Float = 0
@@ -35,7 +43,7 @@ import Testing
             }
             worstCosine = min(worstCosine, dot)
         }
-        #expect(worst <= Self.tolerance, "\(mode) \(batching): max abs difference \(worst)")
+        #expect(worst <= Self.tolerance, "\(isa) \(mode) \(batching): max abs difference \(worst)")
         #expect(worstCosine >= 0.99999, "min cosine \(worstCosine)")
     }
 

@@ -40,7 +40,7 @@ struct BertEmbeddings: Sendable {
 
     /// Writes `x[layout.totalRows, hidden]`: sequence `b`'s token `t` at row `layout.rowStart[b] + t`; padding rows
     /// (padded layout) are zero before the LayerNorm. Ids must have passed `validate`.
-    func callAsFunction(_ batch: TokenBatch, layout: SequenceLayout, into x: UnsafeMutablePointer<Float>, workers: Int) {
+    func callAsFunction(_ batch: TokenBatch, layout: SequenceLayout, into x: UnsafeMutablePointer<Float>, _ ctx: KernelContext) {
         let h = hidden
         for b in 0..<batch.count {
             let start = batch.cuSeqLens[b]
@@ -60,6 +60,6 @@ struct BertEmbeddings: Sendable {
                 (x + (layout.rowStart[b] + length) * h).update(repeating: 0, count: (layout.rows[b] - length) * h)
             }
         }
-        layerNorm(nil, bias: nil, into: x, rows: layout.totalRows, workers: workers)
+        layerNorm(x, rows: layout.totalRows, ctx)
     }
 }

@@ -8,22 +8,22 @@ struct BertEncoder: Sendable {
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
 
-    init(_ store: WeightStore, config: BertConfig) throws {
+    init(_ store: WeightStore, config: BertConfig, isa: KernelISA) throws {
         self.config = config
         embeddings = try BertEmbeddings(store, "embeddings", config: config)
         if config.architecture == .distilbert {
             layers = try (0..<config.numHiddenLayers).map {
-                try BertLayer(distilbert: store, "transformer.layer.\($0)", config: config)
+                try BertLayer(distilbert: store, "transformer.layer.\($0)", config: config, isa: isa)
             }
         } else {
             layers = try (0..<config.numHiddenLayers).map {
-                try BertLayer(bert: store, "encoder.layer.\($0)", config: config)
+                try BertLayer(bert: store, "encoder.layer.\($0)", config: config, isa: isa)
             }
         }
     }
 
     /// Runs the batch; the last hidden state is left in `ws.hidden` as `[layout.totalRows, hidden]`.
-    func callAsFunction(_ batch: TokenBatch, mode: ExecutionMode, workers: Int, workspace ws: Workspace) throws -> SequenceLayout {
+    func callAsFunction(_ batch: TokenBatch, mode: ExecutionMode, _ ctx: KernelContext, workspace ws: Workspace) throws -> SequenceLayout {
         let longest = batch.maxLength
         guard longest <= config.maxSequenceLength else {
             throw BertKitError.sequenceTooLong(tokens: longest, maxLength: config.maxSequenceLength)
@@ -31,9 +31,10 @@ struct BertEncoder: Sendable {
         try embeddings.validate(batch)
         let layout = SequenceLayout(batch, mode: mode)
         ws.plan(rows: layout.totalRows, hidden: config.hiddenSize, intermediate: config.intermediateSize,
-                tile: layout.maxRows, workers: workers)
-        embeddings(batch, layout: layout, into: ws.hidden.pointer, workers: workers)
-        for layer in layers { layer(ws, layout: layout, workers: workers) }
+                headDim: config.hiddenSize / max(config.numAttentionHeads, 1), longest: layout.maxRows,
+                workers: ctx.workers)
+        embeddings(batch, layout: layout, into: ws.hidden.pointer, ctx)
+        for layer in layers { layer(ws, layout: layout, ctx) }
         return layout
     }
 }

@@ -11,50 +11,40 @@ struct BertLayer: Sendable {
     let outputLayerNorm: LayerNorm
 
     /// Reads `<prefix>.attention.self.query` ... `<prefix>.output.LayerNorm` (BERT / RoBERTa names).
-    init(bert store: WeightStore, _ prefix: String, config c: BertConfig) throws {
+    init(bert store: WeightStore, _ prefix: String, config c: BertConfig, isa: KernelISA) throws {
         let h = c.hiddenSize
-        attention = BertSelfAttention(
-            query: try Linear(store, prefix + ".attention.self.query", in: h, out: h),
-            key: try Linear(store, prefix + ".attention.self.key", in: h, out: h),
-            value: try Linear(store, prefix + ".attention.self.value", in: h, out: h),
-            output: try Linear(store, prefix + ".attention.output.dense", in: h, out: h),
-            layerNorm: try LayerNorm(store, prefix + ".attention.output.LayerNorm", width: h, eps: c.layerNormEps),
-            heads: c.numAttentionHeads)
-        intermediate = try Linear(store, prefix + ".intermediate.dense", in: h, out: c.intermediateSize)
-        output = try Linear(store, prefix + ".output.dense", in: c.intermediateSize, out: h)
+        attention = try BertSelfAttention(
+            store, query: prefix + ".attention.self.query", key: prefix + ".attention.self.key",
+            value: prefix + ".attention.self.value", output: prefix + ".attention.output.dense",
+            layerNorm: prefix + ".attention.output.LayerNorm", eps: c.layerNormEps,
+            hidden: h, heads: c.numAttentionHeads, isa: isa)
+        intermediate = try Linear(store, prefix + ".intermediate.dense", in: h, out: c.intermediateSize, isa: isa)
+        output = try Linear(store, prefix + ".output.dense", in: c.intermediateSize, out: h, isa: isa)
         outputLayerNorm = try LayerNorm(store, prefix + ".output.LayerNorm", width: h, eps: c.layerNormEps)
         activation = ActivationKind(c.hiddenAct)
     }
 
     /// Reads `<prefix>.attention.q_lin` ... `<prefix>.output_layer_norm` (DistilBERT names).
-    init(distilbert store: WeightStore, _ prefix: String, config c: BertConfig) throws {
+    init(distilbert store: WeightStore, _ prefix: String, config c: BertConfig, isa: KernelISA) throws {
         let h = c.hiddenSize
-        attention = BertSelfAttention(
-            query: try Linear(store, prefix + ".attention.q_lin", in: h, out: h),
-            key: try Linear(store, prefix + ".attention.k_lin", in: h, out: h),
-            value: try Linear(store, prefix + ".attention.v_lin", in: h, out: h),
-            output: try Linear(store, prefix + ".attention.out_lin", in: h, out: h),
-            layerNorm: try LayerNorm(store, prefix + ".sa_layer_norm", width: h, eps: 1e-12),
-            heads: c.numAttentionHeads)
-        intermediate = try Linear(store, prefix + ".ffn.lin1", in: h, out: c.intermediateSize)
-        output = try Linear(store, prefix + ".ffn.lin2", in: c.intermediateSize, out: h)
+        attention = try BertSelfAttention(
+            store, query: prefix + ".attention.q_lin", key: prefix + ".attention.k_lin",
+            value: prefix + ".attention.v_lin", output: prefix + ".attention.out_lin",
+            layerNorm: prefix + ".sa_layer_norm", eps: 1e-12,
+            hidden: h, heads: c.numAttentionHeads, isa: isa)
+        intermediate = try Linear(store, prefix + ".ffn.lin1", in: h, out: c.intermediateSize, isa: isa)
+        output = try Linear(store, prefix + ".ffn.lin2", in: c.intermediateSize, out: h, isa: isa)
         outputLayerNorm = try LayerNorm(store, prefix + ".output_layer_norm", width: h, eps: 1e-12)
         activation = ActivationKind(c.hiddenAct)
     }
 
-    /// In place over the workspace's hidden state `[layout.totalRows, hidden]`.
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, workers: Int) {
-        attention(ws, layout: layout, workers: workers)
+    /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: five fork/joins in all (QKV,
+    /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm).
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, _ ctx: KernelContext) {
+        attention(ws, layout: layout, ctx)
         let rows = layout.totalRows
-        let width = intermediate.outFeatures
-        let inner = ws.intermediate.pointer
-        intermediate.product(ws.hidden.pointer, rows: rows, into: inner, workers: workers)
-        Parallel.rows(rows, workers: workers) { range in
-            FusedKernels.biasActivate(inner + range.lowerBound * width, rows: range.count, width: width,
-                                      bias: intermediate.bias.pointer, activation)
-        }
-        output.product(inner, rows: rows, into: ws.projected.pointer, workers: workers)
-        outputLayerNorm(ws.projected.pointer, bias: output.bias.pointer, into: ws.hidden.pointer, rows: rows, workers: workers)
+        intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+        output(ws.intermediate.pointer, rows: rows, into: ws.hidden.pointer, .residualLayerNorm(outputLayerNorm), ctx)
     }
 }
 

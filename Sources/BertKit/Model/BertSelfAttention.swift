@@ -1,7 +1,8 @@
 import BertModelIO
+import CBertKernels
 
 /// `BertSelfAttention` + `BertSelfOutput`: Q, K and V in one product, scaled dot-product attention per sequence and
-/// head on the sequence's own length, output projection, then bias + residual + LayerNorm fused.
+/// head on the sequence's own length, then the output projection with bias + residual + LayerNorm fused into it.
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L296
 struct BertSelfAttention: Sendable {
     /// Q, K, V stacked: `[3 · hidden, hidden]`.
@@ -12,46 +13,46 @@ struct BertSelfAttention: Sendable {
     let headDim: Int
     let hidden: Int
 
-    init(query: Linear, key: Linear, value: Linear, output: Linear, layerNorm: LayerNorm, heads: Int) {
-        qkv = Linear(stacking: [query, key, value], name: query.weight.name.replacingSuffix(".weight", with: "") + "+key+value")
-        self.output = output
-        self.layerNorm = layerNorm
+    /// Reads the projections named `query`, `key`, `value` and `output`, then the LayerNorm `layerNorm` (checkpoint
+    /// names without `.weight`), in checkpoint order, so the first missing tensor is the one named.
+    init(_ store: WeightStore, query: String, key: String, value: String, output: String, layerNorm: String,
+         eps: Float, hidden: Int, heads: Int, isa: KernelISA) throws {
+        qkv = try Linear(store, stacking: [query, key, value], in: hidden, outs: [hidden, hidden, hidden], isa: isa)
+        self.output = try Linear(store, output, in: hidden, out: hidden, isa: isa)
+        self.layerNorm = try LayerNorm(store, layerNorm, width: hidden, eps: eps)
         self.heads = heads
-        hidden = query.outFeatures
+        self.hidden = hidden
         headDim = hidden / heads
     }
 
-    /// In place over the workspace's hidden state `[layout.totalRows, hidden]`.
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, workers: Int) {
+    /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: three fork/joins (QKV, attention,
+    /// output projection with its LayerNorm).
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, _ ctx: KernelContext) {
         let rows = layout.totalRows
-        let h = hidden, d = headDim, ld = 3 * h
-        let x = ws.hidden.pointer, qkvOut = ws.qkv.pointer, context = ws.context.pointer
-        // QKV = x · [Wq; Wk; Wv]ᵀ + [bq, bk, bv]: the bias rows are laid down first and the product adds to them.
-        Parallel.rows(rows, workers: workers, minimum: 64) { range in
-            FusedKernels.broadcast(qkv.bias.pointer, rows: range.count, width: ld, into: qkvOut + range.lowerBound * ld)
+        let x = ws.hidden.pointer
+        qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
+        layout.rowStart.withUnsafeBufferPointer { starts in
+            layout.rows.withUnsafeBufferPointer { counts in
+                layout.lengths.withUnsafeBufferPointer { lengths in
+                    var desc = bk_attention_desc()
+                    desc.isa = ctx.isa.c
+                    desc.qkv = UnsafePointer(ws.qkv.pointer)
+                    desc.ld_qkv = 3 * hidden
+                    desc.hidden = hidden
+                    desc.heads = heads
+                    desc.head_dim = headDim
+                    desc.scale = 1 / Float(headDim).squareRoot()
+                    desc.out = ws.context.pointer
+                    desc.ld_out = hidden
+                    desc.count = layout.count
+                    desc.row_start = starts.baseAddress
+                    desc.rows = counts.baseAddress
+                    desc.lengths = lengths.baseAddress
+                    desc.scratch = ws.attentionScratch.pointer
+                    bk_attention(ctx.pool, Int32(ctx.workers), &desc)
+                }
+            }
         }
-        qkv.product(x, rows: rows, beta: 1, into: qkvOut, workers: workers)
-        let scale = 1 / Float(d).squareRoot()
-        // One task per (sequence, head): scores over the sequence's own keys only, so padding costs nothing.
-        Parallel.forEach(layout.count * heads, workers: workers) { task, worker in
-            let b = task / heads, head = task % heads
-            let m = layout.rows[b], n = layout.lengths[b]
-            guard m > 0 && n > 0 else { return }
-            let first = layout.rowStart[b] * ld + head * d
-            let scores = ws.scores(worker: worker)
-            Kernels.gemm(m: m, n: n, k: d, alpha: scale, a: qkvOut + first, lda: ld, transposeB: true,
-                         b: qkvOut + first + h, ldb: ld, beta: 0, c: scores, ldc: n)
-            FusedKernels.softmax(scores, rows: m, ld: n, valid: n)
-            Kernels.gemm(m: m, n: d, k: n, a: scores, lda: n, transposeB: false, b: qkvOut + first + 2 * h, ldb: ld,
-                         beta: 0, c: context + layout.rowStart[b] * h + head * d, ldc: h)
-        }
-        output.product(context, rows: rows, into: ws.projected.pointer, workers: workers)
-        layerNorm(ws.projected.pointer, bias: output.bias.pointer, into: x, rows: rows, workers: workers)
-    }
-}
-
-extension String {
-    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
+        output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
     }
 }

@@ -13,39 +13,41 @@ struct ClassificationHead: Sendable {
     var labelCount: Int { projection.outFeatures }
 
     /// Reads the head for `config`'s architecture; throws `noClassificationHead` when the checkpoint has none.
-    init(_ store: WeightStore, config: BertConfig) throws {
+    init(_ store: WeightStore, config: BertConfig, isa: KernelISA) throws {
         let h = config.hiddenSize
         switch config.architecture {
         case .bert:
             guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
             let labels = store.shape("classifier.weight")?.first ?? 0
-            dense = try Linear(store, "pooler.dense", in: h, out: h)
+            dense = try Linear(store, "pooler.dense", in: h, out: h, isa: isa)
             denseActivation = .tanh
-            projection = try Linear(store, "classifier", in: h, out: labels)
+            projection = try Linear(store, "classifier", in: h, out: labels, isa: isa)
         case .roberta, .camembert, .xlmRoberta:
             guard store.contains("classifier.out_proj.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
             let labels = store.shape("classifier.out_proj.weight")?.first ?? 0
-            dense = try Linear(store, "classifier.dense", in: h, out: h)
+            dense = try Linear(store, "classifier.dense", in: h, out: h, isa: isa)
             denseActivation = .tanh
-            projection = try Linear(store, "classifier.out_proj", in: h, out: labels)
+            projection = try Linear(store, "classifier.out_proj", in: h, out: labels, isa: isa)
         case .distilbert:
             guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
             let labels = store.shape("classifier.weight")?.first ?? 0
-            dense = try Linear(store, "pre_classifier", in: h, out: h)
+            dense = try Linear(store, "pre_classifier", in: h, out: h, isa: isa)
             denseActivation = .relu
-            projection = try Linear(store, "classifier", in: h, out: labels)
+            projection = try Linear(store, "classifier", in: h, out: labels, isa: isa)
         }
     }
 
-    /// Logits from the first token's hidden state `cls[hidden]`.
-    func callAsFunction(_ cls: UnsafePointer<Float>) -> [Float] {
+    /// Logits from the first token's hidden state `cls[hidden]` (one thread: two products of one row).
+    func callAsFunction(_ cls: UnsafePointer<Float>, isa: KernelISA) -> [Float] {
+        let ctx = KernelContext(isa: isa, workers: 1)
         var hidden = [Float](repeating: 0, count: dense.outFeatures)
         var logits = [Float](repeating: 0, count: projection.outFeatures)
         hidden.withUnsafeMutableBufferPointer { hp in
-            dense(cls, rows: 1, into: hp.baseAddress!)
-            Kernels.activate(hp.baseAddress!, count: hp.count, denseActivation)
+            guard let h = hp.baseAddress else { return }
+            dense(cls, rows: 1, into: h, .activation(denseActivation), ctx)
             logits.withUnsafeMutableBufferPointer { lp in
-                projection(UnsafePointer(hp.baseAddress!), rows: 1, into: lp.baseAddress!)
+                guard let l = lp.baseAddress else { return }
+                projection(UnsafePointer(h), rows: 1, into: l, .bias, ctx)
             }
         }
         return logits

@@ -1,57 +1,68 @@
 import BertModelIO
+import CBertKernels
 
-/// `nn.Linear`: weight `[out, in]`, bias `[out]`, read from `<name>.weight` / `<name>.bias`.
+/// `nn.Linear`: weight `[out, in]`, bias `[out]`, read from `<name>.weight` / `<name>.bias`. The weight is packed
+/// at load for the engine's instruction set; the checkpoint's pages of it are handed back to the OS.
 struct Linear: Sendable {
-    let weight: FloatTensor
+    let weight: PackedWeights
     let bias: FloatTensor
     let inFeatures: Int
     let outFeatures: Int
-    /// Weight stored `[in, out]` instead of PyTorch's `[out, in]`.
-    let transposed: Bool
 
-    init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int) throws {
-        weight = try store.floats(name + ".weight", shape: [outFeatures, inFeatures])
-        bias = try store.floats(name + ".bias", shape: [outFeatures])
+    /// What a product does with its results, fused into the kernel.
+    enum Epilogue {
+        /// `y = x·Wᵀ + b`
+        case bias
+        /// `y = act(x·Wᵀ + b)`
+        case activation(ActivationKind)
+        /// `y = LayerNorm(x·Wᵀ + b + y)`: `y` holds the residual on entry.
+        case residualLayerNorm(LayerNorm)
+    }
+
+    init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int, isa: KernelISA) throws {
+        try self.init(store, stacking: [name], in: inFeatures, outs: [outFeatures], isa: isa)
+    }
+
+    /// One product for several projections of the same input (Q, K and V): their weights stacked row-wise and
+    /// packed together, their biases concatenated.
+    init(_ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], isa: KernelISA) throws {
+        let weights = try zip(names, outs).map { try store.floats($0 + ".weight", shape: [$1, inFeatures]) }
+        let biases = try zip(names, outs).map { try store.floats($0 + ".bias", shape: [$1]) }
+        weight = PackedWeights(stacking: weights, k: inFeatures, isa: isa)
+        for tensor in weights { tensor.releaseMappedPages() }
+        bias = biases.count == 1 ? biases[0]
+            : FloatTensor(name: names.joined(separator: "+") + ".bias", shape: [outs.reduce(0, +)],
+                          values: biases.flatMap(\.values))
         self.inFeatures = inFeatures
-        self.outFeatures = outFeatures
-        transposed = false
+        outFeatures = outs.reduce(0, +)
     }
 
-    /// One product for several projections of the same input (Q, K and V): their weights stacked and stored
-    /// transposed, `[in, Σ out]` (OpenBLAS packs that layout faster for a wide output), their biases concatenated.
-    /// Copied once at load.
-    init(stacking parts: [Linear], name: String) {
-        let k = parts[0].inFeatures
-        inFeatures = k
-        let n = parts.reduce(0) { $0 + $1.outFeatures }
-        outFeatures = n
-        transposed = true
-        var stacked = [Float](repeating: 0, count: k * n)
-        var column = 0
-        for part in parts {
-            part.weight.withUnsafeBufferPointer { w in
-                for o in 0..<part.outFeatures {
-                    for i in 0..<k { stacked[i * n + column + o] = w[o * k + i] }
-                }
-            }
-            column += part.outFeatures
+    /// `y[rows, out] = epilogue(x[rows, in] · Wᵀ)` on the context's threads (one fork/join).
+    func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, _ epilogue: Epilogue,
+                        _ ctx: KernelContext) {
+        var desc = bk_gemm_desc()
+        desc.isa = weight.isa.c
+        desc.m = rows
+        desc.n = outFeatures
+        desc.k = inFeatures
+        desc.a = x
+        desc.lda = inFeatures
+        desc.packed = UnsafePointer(weight.pointer)
+        desc.c = y
+        desc.ldc = outFeatures
+        desc.bias = bias.pointer
+        switch epilogue {
+        case .bias:
+            desc.epilogue = BK_EPILOGUE_BIAS
+        case .activation(let kind):
+            desc.epilogue = kind.epilogue
+        case .residualLayerNorm(let norm):
+            desc.epilogue = BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM
+            desc.gamma = norm.gamma.pointer
+            desc.beta = norm.beta.pointer
+            desc.eps = norm.eps
         }
-        weight = FloatTensor(name: name + ".weight", shape: [inFeatures, outFeatures], values: stacked)
-        bias = FloatTensor(name: name + ".bias", shape: [outFeatures], values: parts.flatMap(\.bias.values))
-    }
-
-    /// `y[rows, out] = x[rows, in] · Wᵀ + b`.
-    func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-        precondition(!transposed, "single-row products read PyTorch's layout")
-        Kernels.linear(x, rows: rows, in: inFeatures, weight: weight.pointer, bias: bias.pointer, out: outFeatures, into: y)
-    }
-
-    /// `y[rows, out] = x[rows, in] · Wᵀ + beta · y` on `workers` threads; the bias is left to a fused kernel
-    /// (or laid in `y` beforehand, with `beta` 1).
-    func product(_ x: UnsafePointer<Float>, rows: Int, beta: Float = 0, into y: UnsafeMutablePointer<Float>, workers: Int) {
-        Kernels.parallelLinear(x, rows: rows, in: inFeatures, weight: weight.pointer, weightTransposed: transposed,
-                               out: outFeatures, beta: beta,
-                               into: y, workers: workers)
+        withExtendedLifetime(self) { bk_gemm(ctx.pool, Int32(ctx.workers), &desc) }
     }
 }
 
@@ -69,13 +80,24 @@ struct LayerNorm: Sendable {
 
     var width: Int { gamma.count }
 
-    /// `x = LayerNorm(y + bias + x)` over `rows` rows, split across `workers`; `y` nil normalizes `x` alone.
-    func callAsFunction(_ y: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, into x: UnsafeMutablePointer<Float>,
-                        rows: Int, workers: Int) {
-        let w = width
-        Parallel.rows(rows, workers: workers) { range in
-            FusedKernels.addLayerNorm(y.map { $0 + range.lowerBound * w }, bias: bias, into: x + range.lowerBound * w,
-                                      rows: range.count, width: w, gamma: gamma.pointer, beta: beta.pointer, eps: eps)
+    /// In place over `x[rows, width]`, rows split across the context's threads.
+    func callAsFunction(_ x: UnsafeMutablePointer<Float>, rows: Int, _ ctx: KernelContext) {
+        withExtendedLifetime(self) {
+            bk_layernorm(ctx.pool, Int32(ctx.workers), ctx.isa.c, x, rows, width, gamma.pointer, beta.pointer, eps)
+        }
+    }
+}
+
+/// Element-wise functions fused into products.
+enum ActivationKind: Sendable {
+    case gelu, geluTanh, relu, tanh
+
+    var epilogue: bk_epilogue {
+        switch self {
+        case .gelu: BK_EPILOGUE_BIAS_GELU
+        case .geluTanh: BK_EPILOGUE_BIAS_GELU_TANH
+        case .relu: BK_EPILOGUE_BIAS_RELU
+        case .tanh: BK_EPILOGUE_BIAS_TANH
         }
     }
 }

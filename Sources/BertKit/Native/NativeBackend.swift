@@ -1,9 +1,9 @@
 import BertModelIO
-import COpenBLAS
 import Foundation
 
-/// BertKit's CPU engine: the transformers computation in float32, padding-free by default (`ExecutionMode`), with
-/// matrix products in OpenBLAS, fused element-wise kernels, and work split across a fixed pool of threads.
+/// BertKit's CPU engine: the transformers computation in float32, padding-free by default (`ExecutionMode`), on
+/// BertKit's own kernels (`CBertKernels`): weights packed once at load for the CPU's best instruction set, products
+/// with fused epilogues, attention kept in cache, and a persistent pool of threads.
 /// Safe to call from several threads at once: each pass takes its own workspace.
 public struct NativeBackend: InferenceBackend {
     public var name: String { "native-\(options.mode.rawValue)" }
@@ -22,30 +22,37 @@ public struct NativeBackend: InferenceBackend {
         public var mode: ExecutionMode
         /// Threads for matrix products and attention; 0 means one per core.
         public var threads: Int
+        /// The kernels' instruction set; nil: `BERTKIT_ISA` if set, else the best this CPU supports.
+        public var isa: KernelISA?
 
         /// Settings; the defaults suit both batch-1 latency and large-batch throughput.
-        public init(mode: ExecutionMode = .packed, threads: Int = 0) {
+        public init(mode: ExecutionMode = .packed, threads: Int = 0, isa: KernelISA? = nil) {
             self.mode = mode
             self.threads = threads
+            self.isa = isa
         }
 
         /// The thread count in effect.
         public var resolvedThreads: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
     }
 
-    /// Loads the encoder (and the classification head, if any) from `weights`.
+    /// The instruction set the kernels run on (the weights are packed for it).
+    public let isa: KernelISA
+
+    /// Loads the encoder (and the classification head, if any) from `weights`, packing every product's weights
+    /// for the instruction set `options.isa` resolves to.
     public init(weights: WeightStore, config: BertConfig, pooling: Pooling, options: Options = Options()) throws {
         self.weights = weights
         self.options = options
-        encoder = try BertEncoder(weights, config: config)
+        let isa = try KernelISA.resolve(options.isa)
+        self.isa = isa
+        encoder = try BertEncoder(weights, config: config, isa: isa)
         self.pooling = pooling
         do {
-            head = .success(try ClassificationHead(weights, config: config))
+            head = .success(try ClassificationHead(weights, config: config, isa: isa))
         } catch let error as BertKitError {
             head = .failure(error)
         }
-        // The engine splits products across its own workers; OpenBLAS runs single-threaded inside each.
-        openblas_set_num_threads(1)
     }
 
     /// Whether the checkpoint has a classification head.
@@ -60,7 +67,7 @@ public struct NativeBackend: InferenceBackend {
     /// Runs the encoder and hands `body` the hidden state, the layout and the hidden width.
     private func run<R>(_ batch: TokenBatch, _ body: (UnsafePointer<Float>, SequenceLayout, Int) throws -> R) throws -> R {
         try workspaces.withWorkspace { ws in
-            let layout = try encoder(batch, mode: options.mode, workers: options.resolvedThreads, workspace: ws)
+            let layout = try encoder(batch, mode: options.mode, KernelContext(isa: isa, workers: options.resolvedThreads), workspace: ws)
             return try body(UnsafePointer(ws.hidden.pointer), layout, encoder.config.hiddenSize)
         }
     }
@@ -86,7 +93,7 @@ public struct NativeBackend: InferenceBackend {
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         let head = try self.head.get()
         return try run(batch) { hidden, layout, h in
-            (0..<layout.count).map { b in head(hidden + layout.rowStart[b] * h) }
+            (0..<layout.count).map { b in head(hidden + layout.rowStart[b] * h, isa: isa) }
         }
     }
 }

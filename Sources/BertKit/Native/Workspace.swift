@@ -1,3 +1,4 @@
+import CBertKernels
 import Synchronization
 
 /// A grow-only float buffer.
@@ -23,27 +24,21 @@ final class Workspace: @unchecked Sendable {
     var hidden = Buffer()
     var qkv = Buffer()
     var context = Buffer()
-    var projected = Buffer()
     var intermediate = Buffer()
-    var scores = Buffer()
-    private(set) var scoreStride = 0
+    var attentionScratch = Buffer()
 
-    /// Sizes every buffer for `rows` rows and attention tiles of `tile × tile` per worker.
-    func plan(rows: Int, hidden h: Int, intermediate i: Int, tile: Int, workers: Int) {
+    /// Sizes every buffer for `rows` rows, and attention scratch for `workers` workers on sequences of at most
+    /// `longest` rows.
+    func plan(rows: Int, hidden h: Int, intermediate i: Int, headDim: Int, longest: Int, workers: Int) {
         hidden.reserve(rows * h)
         qkv.reserve(rows * 3 * h)
         context.reserve(rows * h)
-        projected.reserve(rows * h)
         intermediate.reserve(rows * i)
-        scoreStride = max(scoreStride, tile * tile)
-        scores.reserve(scoreStride * max(workers, 1))
+        attentionScratch.reserve(bk_attention_scratch_floats(headDim, longest) * max(workers, 1))
     }
 
-    /// Scratch for attention scores of `worker`.
-    func scores(worker: Int) -> UnsafeMutablePointer<Float> { scores.pointer + worker * scoreStride }
-
     deinit {
-        for buffer in [hidden, qkv, context, projected, intermediate, scores] { buffer.release() }
+        for buffer in [hidden, qkv, context, intermediate, attentionScratch] { buffer.release() }
     }
 }
 

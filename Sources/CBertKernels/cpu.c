@@ -1,0 +1,77 @@
+// Which instruction sets this CPU runs: cpuid for the features, xgetbv for the operating system's register state.
+#include "internal.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+static unsigned long long xcr0(void) {
+    unsigned int lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+
+static int has_avx2(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+    if (!osxsave || !avx || !fma) return 0;
+    if ((xcr0() & 0x6) != 0x6) return 0;  // XMM and YMM state saved by the OS
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 5) & 1;
+}
+
+static int has_avx512(void) {
+    if (!has_avx2()) return 0;
+    unsigned int a, b, c, d;
+    if ((xcr0() & 0xE6) != 0xE6) return 0;  // opmask, ZMM0-15 upper halves, ZMM16-31 saved by the OS
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const int f = (b >> 16) & 1, bw = (b >> 30) & 1, vl = (b >> 31) & 1;
+    return f && bw && vl;
+}
+#endif
+
+int bk_isa_supported(bk_isa isa) {
+    switch (isa) {
+    case BK_ISA_PORTABLE: return 1;
+#if defined(__x86_64__)
+    case BK_ISA_AVX2: return has_avx2();
+    case BK_ISA_AVX512: return has_avx512();
+#endif
+#if defined(__aarch64__)
+    case BK_ISA_NEON: return 1;
+#endif
+    default: return 0;
+    }
+}
+
+bk_isa bk_isa_best(void) {
+    if (bk_isa_supported(BK_ISA_AVX512)) return BK_ISA_AVX512;
+    if (bk_isa_supported(BK_ISA_AVX2)) return BK_ISA_AVX2;
+    if (bk_isa_supported(BK_ISA_NEON)) return BK_ISA_NEON;
+    return BK_ISA_PORTABLE;
+}
+
+const char *bk_isa_name(bk_isa isa) {
+    switch (isa) {
+    case BK_ISA_PORTABLE: return "portable";
+    case BK_ISA_AVX2: return "avx2";
+    case BK_ISA_AVX512: return "avx512";
+    case BK_ISA_NEON: return "neon";
+    }
+    return "unknown";
+}
+
+const bk_isa_ops *bk_ops(bk_isa isa) {
+    if (!bk_isa_supported(isa)) return 0;
+    switch (isa) {
+    case BK_ISA_PORTABLE: return &bk_ops_portable;
+#if defined(__x86_64__)
+    case BK_ISA_AVX2: return &bk_ops_avx2;
+    case BK_ISA_AVX512: return &bk_ops_avx512;
+#endif
+#if defined(__aarch64__)
+    case BK_ISA_NEON: return &bk_ops_neon;
+#endif
+    default: return 0;
+    }
+}

@@ -1,0 +1,98 @@
+// The drivers: cut a product, a LayerNorm or an attention call into tasks and run them on the pool, each task on
+// the kernels of the instruction set the call names.
+#include "internal.h"
+#include <stdlib.h>
+
+static void gemm_task(void *ctx, ptrdiff_t task, int worker) {
+    (void)worker;
+    const bk_gemm_plan *plan = ctx;
+    bk_ops(plan->d->isa)->gemm_task(plan, task);
+}
+
+void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
+    const bk_isa_ops *ops = bk_ops(d->isa);
+    if (!ops || d->m <= 0 || d->n <= 0) return;
+    if (workers < 1) workers = 1;
+    bk_gemm_plan plan = {.d = d};
+    // Row blocks whose A rows (mc × k) stay in L2 while the micro-kernel walks the panels.
+    ptrdiff_t mc = (ptrdiff_t)(256 * 1024 / 4) / (d->k > 0 ? d->k : 1) / ops->mr * ops->mr;
+    if (mc < ops->mr) mc = ops->mr;
+    if (mc > 128) mc = 128 / ops->mr * ops->mr;
+    plan.mc = mc;
+    plan.panels = (d->n + ops->nr - 1) / ops->nr;
+    plan.row_blocks = (d->m + mc - 1) / mc;
+    // Enough tasks for every worker to get several (dynamic hand-out evens out their speeds); split the columns
+    // only when the rows alone do not give that.
+    ptrdiff_t chunks = 1;
+    const ptrdiff_t wanted = workers > 1 ? 4 * (ptrdiff_t)workers : 1;
+    if (plan.row_blocks < wanted) chunks = (wanted + plan.row_blocks - 1) / plan.row_blocks;
+    if (chunks > plan.panels) chunks = plan.panels;
+    plan.ppc = (plan.panels + chunks - 1) / chunks;
+    plan.col_chunks = (plan.panels + plan.ppc - 1) / plan.ppc;
+    _Atomic ptrdiff_t local[64];
+    _Atomic ptrdiff_t *pending = 0;
+    if (d->epilogue == BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM && plan.col_chunks > 1) {
+        pending = plan.row_blocks <= 64 ? local : malloc((size_t)plan.row_blocks * sizeof *pending);
+        if (!pending) {  // out of memory for the counters: whole rows per task instead
+            plan.ppc = plan.panels;
+            plan.col_chunks = 1;
+        } else {
+            for (ptrdiff_t i = 0; i < plan.row_blocks; i++) atomic_init(&pending[i], plan.col_chunks);
+        }
+    }
+    plan.pending = pending;
+    bk_pool_run(pool, workers, plan.row_blocks * plan.col_chunks, gemm_task, &plan);
+    if (pending && pending != local) free(pending);
+}
+
+typedef struct {
+    const bk_isa_ops *ops;
+    float *x;
+    ptrdiff_t rows, width, chunk;
+    const float *gamma, *beta;
+    float eps;
+} layernorm_job;
+
+static void layernorm_task(void *ctx, ptrdiff_t task, int worker) {
+    (void)worker;
+    const layernorm_job *j = ctx;
+    const ptrdiff_t start = task * j->chunk;
+    const ptrdiff_t rows = j->rows - start < j->chunk ? j->rows - start : j->chunk;
+    j->ops->layernorm_rows(j->x + start * j->width, rows, j->width, j->gamma, j->beta, j->eps);
+}
+
+void bk_layernorm(bk_pool *pool, int workers, bk_isa isa, float *x, ptrdiff_t rows, ptrdiff_t width,
+                  const float *gamma, const float *beta, float eps) {
+    const bk_isa_ops *ops = bk_ops(isa);
+    if (!ops || rows <= 0 || width <= 0) return;
+    ptrdiff_t chunk = 16;
+    if (workers > 1 && rows < 16 * (ptrdiff_t)workers) chunk = (rows + workers - 1) / workers;
+    layernorm_job job = {ops, x, rows, width, chunk, gamma, beta, eps};
+    bk_pool_run(pool, workers, (rows + chunk - 1) / chunk, layernorm_task, &job);
+}
+
+typedef struct {
+    const bk_attention_desc *d;
+    const bk_isa_ops *ops;
+    ptrdiff_t stride;
+} attention_job;
+
+static void attention_task(void *ctx, ptrdiff_t task, int worker) {
+    const attention_job *j = ctx;
+    j->ops->attention_task(j->d, task, j->d->scratch + (ptrdiff_t)worker * j->stride);
+}
+
+ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows) {
+    // Keys of one block transposed (head_dim × block), scores of a query group (group × block), running maxima and
+    // sums per query row.
+    return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1) + 64;
+}
+
+void bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
+    const bk_isa_ops *ops = bk_ops(d->isa);
+    if (!ops || d->count <= 0 || d->heads <= 0) return;
+    ptrdiff_t longest = 0;
+    for (ptrdiff_t b = 0; b < d->count; b++) longest = d->rows[b] > longest ? d->rows[b] : longest;
+    attention_job job = {d, ops, bk_attention_scratch_floats(d->head_dim, longest)};
+    bk_pool_run(pool, workers, d->count * d->heads, attention_task, &job);
+}

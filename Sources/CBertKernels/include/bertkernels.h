@@ -1,0 +1,130 @@
+// BertKit's CPU kernels: packed-weight GEMM with fused epilogues, attention, LayerNorm and a persistent thread pool,
+// each with a path per instruction set (AVX-512, AVX2+FMA, NEON, portable) chosen at run time, and a plain scalar
+// reference implementation beside it (bk_ref_*) that the conformance tests hold every path to.
+#ifndef BERTKERNELS_H
+#define BERTKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction sets the kernels are written for.
+typedef enum bk_isa {
+    /// Plain C with 128-bit vector extensions (SSE2 on x86-64, NEON registers on arm64): runs everywhere.
+    BK_ISA_PORTABLE = 0,
+    /// x86-64 AVX2 + FMA (Haswell, Zen 1-3 and later).
+    BK_ISA_AVX2 = 1,
+    /// x86-64 AVX-512 F/BW/VL (Skylake-SP and later, Zen 4 and later).
+    BK_ISA_AVX512 = 2,
+    /// arm64 Advanced SIMD.
+    BK_ISA_NEON = 3,
+} bk_isa;
+
+/// 1 when this CPU (and its operating system, for the register state) can run `isa`'s kernels.
+int bk_isa_supported(bk_isa isa);
+/// The fastest instruction set this CPU supports.
+bk_isa bk_isa_best(void);
+/// "portable", "avx2", "avx512" or "neon".
+const char *bk_isa_name(bk_isa isa);
+
+/// Columns per packed panel (the micro-kernel's width) for `isa`.
+ptrdiff_t bk_panel_width(bk_isa isa);
+/// Floats needed for a packed `[n, k]` weight: ceil(n / panel width) panels of `k × width`, zero-padded.
+ptrdiff_t bk_packed_floats(bk_isa isa, ptrdiff_t n, ptrdiff_t k);
+/// Packs the PyTorch-layout weight `w[n, k]` (row `o` holds output `o`'s `k` inputs) into `out`
+/// (`bk_packed_floats` floats, 64-byte aligned for speed): panel `p` holds columns `p·width ..< (p+1)·width`
+/// as `k` rows of `width` consecutive floats.
+void bk_pack(bk_isa isa, const float *w, ptrdiff_t n, ptrdiff_t k, float *out);
+
+/// What a product does with each output value once its dot product is done (fused into the micro-kernel).
+typedef enum bk_epilogue {
+    /// `c = a·wᵀ`
+    BK_EPILOGUE_NONE = 0,
+    /// `c = a·wᵀ + bias`
+    BK_EPILOGUE_BIAS = 1,
+    /// `c = gelu(a·wᵀ + bias)`, exact (erf) GELU.
+    BK_EPILOGUE_BIAS_GELU = 2,
+    /// `c = gelu_tanh(a·wᵀ + bias)`, the tanh approximation (`gelu_new`).
+    BK_EPILOGUE_BIAS_GELU_TANH = 3,
+    /// `c = relu(a·wᵀ + bias)`
+    BK_EPILOGUE_BIAS_RELU = 4,
+    /// `c = LayerNorm(a·wᵀ + bias + c)` over each full row of `n` values: `c` holds the residual on entry.
+    BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM = 5,
+    /// `c = tanh(a·wᵀ + bias)`
+    BK_EPILOGUE_BIAS_TANH = 6,
+} bk_epilogue;
+
+/// One product `c[m, n] = epilogue(a[m, k] · w[n, k]ᵀ)` with `w` packed by `bk_pack` for the same `isa`.
+typedef struct bk_gemm_desc {
+    bk_isa isa;
+    ptrdiff_t m, n, k;
+    const float *a;
+    ptrdiff_t lda;
+    const float *packed;
+    float *c;
+    ptrdiff_t ldc;
+    bk_epilogue epilogue;
+    /// `[n]`; required by every epilogue but NONE.
+    const float *bias;
+    /// LayerNorm's weight and bias `[n]`, and its epsilon (BIAS_RESIDUAL_LAYERNORM only).
+    const float *gamma;
+    const float *beta;
+    float eps;
+} bk_gemm_desc;
+
+/// A process-wide pool of persistent worker threads (one per available core, the caller included). Workers spin
+/// briefly between jobs, then park. A job started while another is running runs on its caller alone.
+typedef struct bk_pool bk_pool;
+/// The shared pool, created on first use.
+bk_pool *bk_pool_shared(void);
+/// Threads of `pool`, the caller included.
+int bk_pool_threads(const bk_pool *pool);
+
+/// Runs the product on up to `workers` threads of `pool` (one fork/join): row blocks × column panels, handed out
+/// dynamically, so batch 1 still uses every worker.
+void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *desc);
+
+/// In place over `x[rows, width]`: `x = LayerNorm(x)` (biased variance, as PyTorch), rows split across workers.
+void bk_layernorm(bk_pool *pool, int workers, bk_isa isa, float *x, ptrdiff_t rows, ptrdiff_t width,
+                  const float *gamma, const float *beta, float eps);
+
+/// Scaled dot-product attention of every (sequence, head) of a batch, read from the fused QKV rows.
+typedef struct bk_attention_desc {
+    bk_isa isa;
+    /// `[rows, 3·hidden]`: a token's query, key and value, each `heads × head_dim` wide.
+    const float *qkv;
+    ptrdiff_t ld_qkv;
+    ptrdiff_t hidden, heads, head_dim;
+    /// Usually 1/√head_dim.
+    float scale;
+    /// `[rows, hidden]`: each head's context in its own `head_dim` columns.
+    float *out;
+    ptrdiff_t ld_out;
+    /// Sequences, and for each: its first row, its rows (queries) and its real tokens (keys; the rest are padding
+    /// that no query attends to).
+    ptrdiff_t count;
+    const ptrdiff_t *row_start;
+    const ptrdiff_t *rows;
+    const ptrdiff_t *lengths;
+    /// Per-worker scratch: `bk_attention_scratch_floats` floats for each of `workers` workers.
+    float *scratch;
+} bk_attention_desc;
+
+/// Scratch floats one worker needs for sequences of at most `max_rows` rows.
+ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows);
+/// One task per (sequence, head), on up to `workers` threads: Q·Kᵀ, the masked softmax and ·V kept in cache, keys
+/// taken in blocks with an online softmax (flash-style), so memory stays linear in the sequence length.
+void bk_attention(bk_pool *pool, int workers, const bk_attention_desc *desc);
+
+/// Scalar references (double accumulation), for tests. `w` is the unpacked `[n, k]` weight.
+void bk_ref_gemm(const bk_gemm_desc *desc, const float *w);
+void bk_ref_layernorm(float *x, ptrdiff_t rows, ptrdiff_t width, const float *gamma, const float *beta, float eps);
+void bk_ref_attention(const bk_attention_desc *desc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,284 @@
+// The kernels of one instruction set, written once over clang's vector extensions and compiled per set by the
+// isa_*.c files, which define before including this file:
+//   ISA_SUFFIX  name suffix (avx512, avx2, portable, neon)
+//   ISA_ATTR    the function attribute that enables the set (empty for the baseline)
+//   VL          float lanes per vector register;  MR  rows per micro-tile;  NV  vectors per micro-tile row
+// The micro-kernel keeps an MR × (NV·VL) tile of C in registers, reads packed weight rows of NV vectors and
+// broadcasts one A value per row and k; the epilogue runs on the tile before it is stored.
+#include "internal.h"
+
+#define BK_CAT_(a, b) a##_##b
+#define BK_CAT(a, b) BK_CAT_(a, b)
+#define FN(name) BK_CAT(name, ISA_SUFFIX)
+#define NR (VL * NV)
+#define KFN static inline __attribute__((always_inline)) ISA_ATTR
+#define EFN static ISA_ATTR
+
+typedef float vf __attribute__((vector_size(VL * 4)));
+typedef int vi __attribute__((vector_size(VL * 4)));
+
+KFN vf splat(float s) {
+    vf v;
+    for (int i = 0; i < VL; i++) v[i] = s;
+    return v;
+}
+KFN vf load(const float *p) { vf v; __builtin_memcpy(&v, p, sizeof v); return v; }
+KFN void store(float *p, vf v) { __builtin_memcpy(p, &v, sizeof v); }
+KFN vf load_part(const float *p, ptrdiff_t count) {
+    float tmp[VL] = {0};
+    for (ptrdiff_t i = 0; i < count; i++) tmp[i] = p[i];
+    return load(tmp);
+}
+KFN void store_part(float *p, vf v, ptrdiff_t count) {
+    for (ptrdiff_t i = 0; i < count; i++) p[i] = v[i];
+}
+KFN vf vmax(vf a, vf b) { return __builtin_elementwise_max(a, b); }
+KFN vf vmin(vf a, vf b) { return __builtin_elementwise_min(a, b); }
+KFN float hsum(vf v) {
+    float s = 0;
+    for (int i = 0; i < VL; i++) s += v[i];
+    return s;
+}
+KFN float hmax(vf v) {
+    float s = v[0];
+    for (int i = 1; i < VL; i++) s = s > v[i] ? s : v[i];
+    return s;
+}
+
+// exp(x): Cephes' expf (range reduction by ln 2 in two parts, degree-5 polynomial), relative error about 2e-7;
+// inputs clamped to [-87.3, 88.7].
+KFN vf vexp(vf x) {
+    x = vmin(vmax(x, splat(-87.3f)), splat(88.7f));
+    const vf shifted = x * 1.44269504088896341f + 12582912.0f;  // n = round(x / ln 2) in the low mantissa bits
+    const vf n = shifted - 12582912.0f;
+    const vf r = x - n * 0.693359375f - n * -2.12194440e-4f;
+    vf p = splat(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    const vf y = p * r * r + r + 1.0f;
+    const vi bits = (((vi)shifted) - 0x4B400000 + 127) << 23;
+    return y * (vf)bits;
+}
+
+// erf(x): Eigen's and XLA's rational approximation x·P(x²)/Q(x²) on [-4, 4]; absolute error under 5e-7.
+KFN vf verf(vf x) {
+    x = vmin(vmax(x, splat(-4.0f)), splat(4.0f));
+    const vf x2 = x * x;
+    vf p = x2 * -2.72614225801306e-10f + 2.77068142495902e-08f;
+    p = x2 * p + -2.10102402082508e-06f;
+    p = x2 * p + -5.69250639462346e-05f;
+    p = x2 * p + -7.34990630326855e-04f;
+    p = x2 * p + -2.95459980854025e-03f;
+    p = x2 * p + -1.60960333262415e-02f;
+    vf q = x2 * -1.45660718464996e-05f + -2.13374055278905e-04f;
+    q = x2 * q + -1.68282697438203e-03f;
+    q = x2 * q + -7.37332916720468e-03f;
+    q = x2 * q + -1.42647390514189e-02f;
+    return x * p / q;
+}
+
+KFN vf vtanh(vf x) { return 1.0f - 2.0f / (vexp(2.0f * x) + 1.0f); }
+KFN vf vgelu(vf x) { return 0.5f * x * (1.0f + verf(x * 0.70710678118654752f)); }
+KFN vf vgelu_tanh(vf x) { return 0.5f * x * (1.0f + vtanh(0.79788456080286536f * (x + 0.044715f * x * x * x))); }
+
+// ---- LayerNorm ------------------------------------------------------------------------------------------------
+
+// Two passes in float, as PyTorch: the mean, then the biased variance of the deviations.
+KFN void layernorm_row(float *x, ptrdiff_t width, const float *gamma, const float *beta, float eps) {
+    const ptrdiff_t body = width - width % VL;
+    vf sum = {0};
+    for (ptrdiff_t i = 0; i < body; i += VL) sum += load(x + i);
+    float total = hsum(sum);
+    for (ptrdiff_t i = body; i < width; i++) total += x[i];
+    const float mean = total / (float)width;
+    vf squares = {0};
+    for (ptrdiff_t i = 0; i < body; i += VL) {
+        const vf dv = load(x + i) - mean;
+        squares += dv * dv;
+    }
+    float variance = hsum(squares);
+    for (ptrdiff_t i = body; i < width; i++) variance += (x[i] - mean) * (x[i] - mean);
+    const float scale = 1.0f / __builtin_sqrtf(variance / (float)width + eps);
+    for (ptrdiff_t i = 0; i < body; i += VL) store(x + i, (load(x + i) - mean) * scale * load(gamma + i) + load(beta + i));
+    for (ptrdiff_t i = body; i < width; i++) x[i] = (x[i] - mean) * scale * gamma[i] + beta[i];
+}
+
+EFN void FN(layernorm_rows)(float *x, ptrdiff_t rows, ptrdiff_t width, const float *gamma, const float *beta, float eps) {
+    for (ptrdiff_t r = 0; r < rows; r++) layernorm_row(x + r * width, width, gamma, beta, eps);
+}
+
+// ---- GEMM -----------------------------------------------------------------------------------------------------
+
+// One micro-tile: rows [row, row + mr) × panel `panel`, the whole k, epilogue fused.
+KFN void gemm_tile(const ptrdiff_t mr, const bk_gemm_desc *d, ptrdiff_t row, ptrdiff_t panel) {
+    const ptrdiff_t k = d->k, lda = d->lda;
+    const float *a = d->a + row * lda;
+    const float *b = d->packed + panel * k * NR;
+    vf acc[MR][NV];
+    for (ptrdiff_t i = 0; i < mr; i++)
+        for (int j = 0; j < NV; j++) acc[i][j] = (vf){0};
+    for (ptrdiff_t p = 0; p < k; p++) {
+        vf bv[NV];
+        for (int j = 0; j < NV; j++) bv[j] = load(b + p * NR + j * VL);
+        for (ptrdiff_t i = 0; i < mr; i++) {
+            const vf av = splat(a[i * lda + p]);
+            for (int j = 0; j < NV; j++) acc[i][j] += av * bv[j];
+        }
+    }
+    const ptrdiff_t col = panel * NR;
+    const ptrdiff_t valid = d->n - col < NR ? d->n - col : NR;
+    const bk_epilogue epilogue = d->epilogue;
+    for (ptrdiff_t i = 0; i < mr; i++) {
+        float *c = d->c + (row + i) * d->ldc + col;
+        for (int j = 0; j < NV; j++) {
+            const ptrdiff_t at = (ptrdiff_t)j * VL;
+            if (at >= valid) break;
+            const ptrdiff_t lanes = valid - at < VL ? valid - at : VL;
+            vf v = acc[i][j];
+            if (epilogue != BK_EPILOGUE_NONE) v += lanes == VL ? load(d->bias + col + at) : load_part(d->bias + col + at, lanes);
+            switch (epilogue) {
+            case BK_EPILOGUE_BIAS_GELU: v = vgelu(v); break;
+            case BK_EPILOGUE_BIAS_GELU_TANH: v = vgelu_tanh(v); break;
+            case BK_EPILOGUE_BIAS_RELU: v = vmax(v, splat(0)); break;
+            case BK_EPILOGUE_BIAS_TANH: v = vtanh(v); break;
+            case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
+            default: break;
+            }
+            if (lanes == VL) store(c + at, v);
+            else store_part(c + at, v, lanes);
+        }
+    }
+}
+
+EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
+    const bk_gemm_desc *d = plan->d;
+    const ptrdiff_t block = task / plan->col_chunks, chunk = task % plan->col_chunks;
+    const ptrdiff_t row0 = block * plan->mc;
+    const ptrdiff_t row1 = row0 + plan->mc < d->m ? row0 + plan->mc : d->m;
+    const ptrdiff_t p0 = chunk * plan->ppc;
+    const ptrdiff_t p1 = p0 + plan->ppc < plan->panels ? p0 + plan->ppc : plan->panels;
+    for (ptrdiff_t p = p0; p < p1; p++) {
+        ptrdiff_t row = row0;
+        for (; row + MR <= row1; row += MR) gemm_tile(MR, d, row, p);
+        switch (row1 - row) {  // a constant row count per call, so each tail gets its own unrolled tile
+#if MR > 7
+        case 7: gemm_tile(7, d, row, p); break;
+#endif
+#if MR > 6
+        case 6: gemm_tile(6, d, row, p); break;
+#endif
+#if MR > 5
+        case 5: gemm_tile(5, d, row, p); break;
+#endif
+#if MR > 4
+        case 4: gemm_tile(4, d, row, p); break;
+#endif
+#if MR > 3
+        case 3: gemm_tile(3, d, row, p); break;
+#endif
+        case 2: gemm_tile(2, d, row, p); break;
+        case 1: gemm_tile(1, d, row, p); break;
+        default: break;
+        }
+    }
+    if (d->epilogue != BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM) return;
+    // The rows are complete once every column chunk of this row block is done: the last chunk normalizes them.
+    if (plan->pending && atomic_fetch_sub_explicit(&plan->pending[block], 1, memory_order_acq_rel) != 1) return;
+    for (ptrdiff_t r = row0; r < row1; r++) layernorm_row(d->c + r * d->ldc, d->n, d->gamma, d->beta, d->eps);
+}
+
+// ---- Attention ------------------------------------------------------------------------------------------------
+
+// One (sequence, head): keys in blocks of BK_KEY_BLOCK, transposed into scratch so scores are vectorized over
+// keys; an online softmax (running maximum and sum per query row, the output rescaled when the maximum grows)
+// keeps memory linear in the length; ·V accumulates into the output rows, divided by the sums at the end.
+EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *scratch) {
+    const ptrdiff_t b = task / d->heads, head = task % d->heads;
+    const ptrdiff_t m = d->rows[b], n = d->lengths[b], dh = d->head_dim, h = d->hidden, ld = d->ld_qkv;
+    const float *q = d->qkv + d->row_start[b] * ld + head * dh;
+    const float *k = q + h;
+    const float *v = q + 2 * h;
+    float *out = d->out + d->row_start[b] * d->ld_out + head * dh;
+    const ptrdiff_t body = dh - dh % VL;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t t = 0; t < dh; t++) out[i * d->ld_out + t] = 0;
+    if (m <= 0 || n <= 0) return;
+    float *kt = scratch;                                      // [dh][BK_KEY_BLOCK]
+    float *scores = kt + dh * BK_KEY_BLOCK;                   // [BK_QUERY_GROUP][BK_KEY_BLOCK]
+    float *maxima = scores + BK_QUERY_GROUP * BK_KEY_BLOCK;   // [m]
+    float *sums = maxima + m;                                 // [m]
+    for (ptrdiff_t i = 0; i < m; i++) {
+        maxima[i] = -__builtin_inff();
+        sums[i] = 0;
+    }
+    const float scale = d->scale;
+    for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
+        const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
+        const ptrdiff_t padded = (nb + VL - 1) / VL * VL;
+        for (ptrdiff_t j = 0; j < nb; j++) {
+            const float *key = k + (k0 + j) * ld;
+            for (ptrdiff_t t = 0; t < dh; t++) kt[t * BK_KEY_BLOCK + j] = key[t];
+        }
+        for (ptrdiff_t t = 0; t < dh; t++)
+            for (ptrdiff_t j = nb; j < padded; j++) kt[t * BK_KEY_BLOCK + j] = 0;
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += BK_QUERY_GROUP) {
+            const ptrdiff_t group = m - i0 < BK_QUERY_GROUP ? m - i0 : BK_QUERY_GROUP;
+            // scores[r][j] = scale · q[i0 + r] · k[k0 + j]
+            for (ptrdiff_t j = 0; j < padded; j += VL) {
+                vf acc[BK_QUERY_GROUP] = {{0}};
+                for (ptrdiff_t t = 0; t < dh; t++) {
+                    const vf key = load(kt + t * BK_KEY_BLOCK + j);
+                    for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+                        if (r < group) acc[r] += splat(q[(i0 + r) * ld + t]) * key;
+                }
+                for (ptrdiff_t r = 0; r < group; r++) store(scores + r * BK_KEY_BLOCK + j, acc[r] * scale);
+            }
+            for (ptrdiff_t r = 0; r < group; r++) {
+                float *s = scores + r * BK_KEY_BLOCK;
+                const ptrdiff_t i = i0 + r;
+                for (ptrdiff_t j = nb; j < padded; j++) s[j] = -__builtin_inff();
+                vf mv = splat(-__builtin_inff());
+                for (ptrdiff_t j = 0; j < padded; j += VL) mv = vmax(mv, load(s + j));
+                const float block_max = hmax(mv);
+                const float maximum = block_max > maxima[i] ? block_max : maxima[i];
+                vf total = {0};
+                for (ptrdiff_t j = 0; j < padded; j += VL) {
+                    const vf e = vexp(load(s + j) - maximum);
+                    store(s + j, e);
+                    total += e;
+                }
+                float block_sum = hsum(total);
+                for (ptrdiff_t j = nb; j < padded; j++) block_sum -= s[j];  // masked lanes: exp(-87) ≈ 1e-38, not 0
+                float *o = out + i * d->ld_out;
+                if (maxima[i] != -__builtin_inff() && maximum != maxima[i]) {
+                    const float correction = __builtin_expf(maxima[i] - maximum);
+                    sums[i] *= correction;
+                    for (ptrdiff_t t = 0; t < dh; t++) o[t] *= correction;
+                }
+                sums[i] += block_sum;
+                maxima[i] = maximum;
+                // o += Σ_j p_j · v[k0 + j]
+                for (ptrdiff_t t = 0; t < body; t += VL) {
+                    vf acc = load(o + t);
+                    for (ptrdiff_t j = 0; j < nb; j++) acc += splat(s[j]) * load(v + (k0 + j) * ld + t);
+                    store(o + t, acc);
+                }
+                for (ptrdiff_t t = body; t < dh; t++) {
+                    float acc = o[t];
+                    for (ptrdiff_t j = 0; j < nb; j++) acc += s[j] * v[(k0 + j) * ld + t];
+                    o[t] = acc;
+                }
+            }
+        }
+    }
+    for (ptrdiff_t i = 0; i < m; i++) {
+        const float inverse = 1.0f / sums[i];
+        float *o = out + i * d->ld_out;
+        for (ptrdiff_t t = 0; t < dh; t++) o[t] *= inverse;
+    }
+}
+
+const bk_isa_ops FN(bk_ops) = {MR, NR, FN(gemm_task), FN(layernorm_rows), FN(attention_task)};

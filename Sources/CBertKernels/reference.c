@@ -1,0 +1,80 @@
+// Plain scalar references for every kernel, in double precision: what the conformance tests hold each
+// instruction-set path to. Slow on purpose; never on the engine's path.
+#include "internal.h"
+#include <math.h>
+
+static double gelu(double x) { return 0.5 * x * (1 + erf(x / sqrt(2.0))); }
+static double gelu_tanh(double x) { return 0.5 * x * (1 + tanh(sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x))); }
+
+static void layernorm_row(float *x, ptrdiff_t width, const float *gamma, const float *beta, float eps) {
+    double mean = 0, variance = 0;
+    for (ptrdiff_t i = 0; i < width; i++) mean += x[i];
+    mean /= (double)width;
+    for (ptrdiff_t i = 0; i < width; i++) variance += (x[i] - mean) * (x[i] - mean);
+    variance /= (double)width;
+    const double scale = 1 / sqrt(variance + eps);
+    for (ptrdiff_t i = 0; i < width; i++) x[i] = (float)((x[i] - mean) * scale * gamma[i] + beta[i]);
+}
+
+void bk_ref_layernorm(float *x, ptrdiff_t rows, ptrdiff_t width, const float *gamma, const float *beta, float eps) {
+    for (ptrdiff_t r = 0; r < rows; r++) layernorm_row(x + r * width, width, gamma, beta, eps);
+}
+
+void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
+    for (ptrdiff_t i = 0; i < d->m; i++) {
+        float *c = d->c + i * d->ldc;
+        for (ptrdiff_t j = 0; j < d->n; j++) {
+            double sum = 0;
+            for (ptrdiff_t p = 0; p < d->k; p++) sum += (double)d->a[i * d->lda + p] * w[j * d->k + p];
+            if (d->epilogue != BK_EPILOGUE_NONE) sum += d->bias[j];
+            switch (d->epilogue) {
+            case BK_EPILOGUE_BIAS_GELU: sum = gelu(sum); break;
+            case BK_EPILOGUE_BIAS_GELU_TANH: sum = gelu_tanh(sum); break;
+            case BK_EPILOGUE_BIAS_RELU: sum = sum > 0 ? sum : 0; break;
+            case BK_EPILOGUE_BIAS_TANH: sum = tanh(sum); break;
+            case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: sum += c[j]; break;
+            default: break;
+            }
+            c[j] = (float)sum;
+        }
+        if (d->epilogue == BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM) layernorm_row(c, d->n, d->gamma, d->beta, d->eps);
+    }
+}
+
+void bk_ref_attention(const bk_attention_desc *d) {
+    const ptrdiff_t h = d->hidden, dh = d->head_dim;
+    for (ptrdiff_t b = 0; b < d->count; b++) {
+        const ptrdiff_t m = d->rows[b], n = d->lengths[b];
+        for (ptrdiff_t head = 0; head < d->heads; head++) {
+            for (ptrdiff_t i = 0; i < m; i++) {
+                const float *q = d->qkv + (d->row_start[b] + i) * d->ld_qkv + head * dh;
+                float *out = d->out + (d->row_start[b] + i) * d->ld_out + head * dh;
+                if (n <= 0) {
+                    for (ptrdiff_t t = 0; t < dh; t++) out[t] = 0;
+                    continue;
+                }
+                double maximum = -INFINITY;
+                for (ptrdiff_t j = 0; j < n; j++) {
+                    const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
+                    double s = 0;
+                    for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
+                    s *= d->scale;
+                    maximum = s > maximum ? s : maximum;
+                }
+                double total = 0;
+                double acc[dh > 0 ? dh : 1];
+                for (ptrdiff_t t = 0; t < dh; t++) acc[t] = 0;
+                for (ptrdiff_t j = 0; j < n; j++) {
+                    const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
+                    const float *v = k + h;
+                    double s = 0;
+                    for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
+                    const double p = exp(s * d->scale - maximum);
+                    total += p;
+                    for (ptrdiff_t t = 0; t < dh; t++) acc[t] += p * v[t];
+                }
+                for (ptrdiff_t t = 0; t < dh; t++) out[t] = (float)(acc[t] / total);
+            }
+        }
+    }
+}
