@@ -31,7 +31,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-tokenizers clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines gemm-bench bench-tokenizers clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus.
 demo: system-deps models corpus build
@@ -145,12 +145,18 @@ bench-peers: venv models corpus build
 	  --with $(BENCH_OUT)/peers
 	.build/release/bertkit bench --compare $(BENCH_OUT)/native-vs-peers $(BENCH_OUT)/peers > $(BENCH_OUT)/native-vs-peers/compare.md
 
-# docs/BENCHMARKS.md, engines: BertKit packed/padded vs ONNX Runtime, PyTorch eager, TorchScript (about 25 minutes).
-bench-engines: venv models corpus build
-	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libopenblas-dev pkg-config"
-	@mkdir -p bench-out/engines
-	gcc -O2 tools/gemm_ceiling.c -o bench-out/engines/gemm_ceiling $$(pkg-config --cflags --libs openblas)
+# docs/BENCHMARKS.md, engines: BertKit native vs ONNX Runtime, PyTorch eager, TorchScript, 1 and 2 threads, and the GEMM
+# ceilings (BertKit's kernels, OpenBLAS, NumPy) in the same run (about 25 minutes on 2 cores).
+bench-engines: venv models corpus build gemm-bench
 	$(VENV)/bin/python scripts/bench_engines.py --bertkit .build/release/bertkit --minilm $(MINILM) --corpus $(CORPUS)
+	python3 scripts/bench_engines_report.py bench-out/engines/results.json > bench-out/engines/report.md
+
+# BertKit's GEMM (every instruction set this CPU runs) against OpenBLAS's sgemm on BERT's shapes.
+gemm-bench:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libopenblas-dev"
+	@mkdir -p bench-out/engines
+	clang -O2 -ISources/CBertKernels/include Sources/CBertKernels/*.c tools/gemm_bench.c -o bench-out/engines/gemm_bench \
+	  -lopenblas -lpthread -lm
 
 # docs/BENCHMARKS.md: bertkit embed vs sentence-transformers, same machine, same run.
 # Tokenizer throughput next to Hugging Face tokenizers, one thread and all cores (docs/BENCHMARKS.md).

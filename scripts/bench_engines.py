@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Engine benchmark: BertKit native (packed, padded) against the study's peers in one run on this machine.
+"""Engine benchmark: BertKit native against the study's peers in one run on this machine.
 
 Peers: ONNX Runtime (fp32, all graph optimizations; plain export and after its transformer optimizer),
-PyTorch eager, TorchScript (trace, as the study). Each cell: ms per sequence over the data set, model time only
-(tokenization excluded for every engine), after a warm-up batch, median of --repeats passes.
+PyTorch eager, TorchScript (trace, as the study). Each cell (model x ordering x batch size x threads): ms per
+sequence over the data set, model time only (tokenization excluded for every engine), after a warm-up batch, median
+of --repeats passes; the passes of a cell are alternated engine by engine (pass 1 of every engine, then pass 2, ...),
+so the machine's drift over minutes hits every engine alike. The GEMM ceilings (BertKit's kernels per instruction set,
+OpenBLAS as Debian builds it and with the kernel for this CPU, NumPy's) are measured in the same run.
 Models: all-MiniLM-L6-v2 and a camemBERT-base-shaped model with random weights (12 x 768, 12 heads, 3072,
 vocab 32005), tokenized with MiniLM's WordPiece (speed depends on the shape, not the vocabulary).
 
-Usage: .venv/bin/python scripts/bench_engines.py --bertkit .build/release/bertkit --corpus data/corpus.txt
+Usage: make bench-engines (builds bertkit and tools/gemm_bench.c, then runs this with .venv's Python)
 """
 import argparse
 import json
@@ -22,7 +25,7 @@ import time
 import numpy as np
 import torch
 
-BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64]
+BATCH_SIZES = [1, 8, 32, 64]
 ORDERINGS = ["unsorted", "sorted"]
 
 
@@ -55,37 +58,80 @@ def padded(ids, batch, pad):
     return x, m
 
 
-def time_peer(run, ids, size, ordering, pad, repeats):
-    plan = [padded(ids, b, pad) for b in batches([len(s) for s in ids], size, ordering)]
-    run(*plan[0])  # warm-up
-    passes = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for x, m in plan:
-            run(x, m)
-        passes.append((time.perf_counter() - start) * 1e3 / len(ids))
-    return statistics.median(passes), passes
+def peer_pass(run, plan, n):
+    start = time.perf_counter()
+    for x, m in plan:
+        run(x, m)
+    return (time.perf_counter() - start) * 1e3 / n
 
 
-def time_bertkit(binary, model_dir, corpus, size, ordering, mode, threads, max_length, repeats):
-    passes = []
-    for _ in range(repeats):
-        result = subprocess.run(
-            [binary, "embed", "--model", model_dir, "--input", corpus, "--truncate", "--max-length", str(max_length),
-             "--batching", "fixed" if ordering == "unsorted" else "sorted", "--batch-size", str(size),
-             "--execution", mode, "--threads", str(threads), "--timing"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
-        timing = json.loads(result.stderr.strip().splitlines()[-1])
-        passes.append(timing["model_ms"] / timing["sequences"])
-    return statistics.median(passes), passes
+def bertkit_pass(binary, model_dir, corpus, size, ordering, threads, max_length, isa=None):
+    env = dict(os.environ)
+    if isa:
+        env["BERTKIT_ISA"] = isa
+    result = subprocess.run(
+        [binary, "embed", "--model", model_dir, "--input", corpus, "--truncate", "--max-length", str(max_length),
+         "--batching", "fixed" if ordering == "unsorted" else "sorted", "--batch-size", str(size),
+         "--execution", "packed", "--threads", str(threads), "--timing"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True, env=env)
+    timing = json.loads(result.stderr.strip().splitlines()[-1])
+    return timing["model_ms"] / timing["sequences"]
 
 
-def peers(model_dir, work, threads, sample):
-    """name -> callable(ids, mask) for each peer engine."""
+def cpu_description():
+    flags, name = set(), platform.processor() or platform.machine()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name") and name in ("", platform.machine()):
+                name = line.split(":", 1)[1].strip()
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    wanted = sorted(f for f in flags if f.startswith("avx") or f in ("fma", "f16c", "amx_bf16", "amx_tile"))
+    return name, wanted
+
+
+def numpy_gemm(threads):
+    """NumPy's float32 matmul GFLOP/s (its bundled BLAS) on the same shapes, in a child so its thread count holds."""
+    code = (
+        "import numpy as np, time, json, sys\n"
+        "best = 0\n"
+        "for m, n, k in [(512, 1152, 384), (512, 3072, 768), (512, 768, 3072), (2048, 768, 768)]:\n"
+        "    a = np.random.rand(m, k).astype(np.float32); w = np.random.rand(n, k).astype(np.float32); a @ w.T\n"
+        "    reps, start = 0, time.perf_counter()\n"
+        "    while time.perf_counter() - start < 0.5: a @ w.T; reps += 1\n"
+        "    best = max(best, 2 * m * n * k * reps / (time.perf_counter() - start) / 1e9)\n"
+        "print(json.dumps({'numpy': round(best, 1)}))\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env.update(OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return json.loads(out.stdout)["numpy"]
+
+
+def gemm_ceilings(tool, threads, avx512):
+    """Best GFLOP/s of each GEMM on BERT's shapes at `threads` threads."""
+    def run(extra_env):
+        env = dict(os.environ)
+        env.update(extra_env)
+        out = subprocess.run([tool, str(threads), "0.4"], capture_output=True, text=True, check=True, env=env)
+        rows = [json.loads(line) for line in out.stdout.splitlines()]
+        return rows[-1]
+    debian = run({})
+    ceilings = {k: v for k, v in debian["best"].items()}
+    ceilings["openblas-debian"] = ceilings.pop("openblas")
+    # The kernel OpenBLAS would pick if it knew this CPU (Debian's 0.3.21 predates Zen 4 and runs Haswell's).
+    coretype = "SkylakeX" if avx512 else "Haswell"
+    ceilings[f"openblas-{coretype}"] = run({"OPENBLAS_CORETYPE": coretype})["best"]["openblas"]
+    ceilings["numpy"] = numpy_gemm(threads)
+    return ceilings, debian["openblas_config"]
+
+
+def peers(model_dir, work, thread_counts, sample):
+    """(name, threads) -> callable(ids, mask) for each peer engine and thread count."""
     import onnxruntime as ort
     from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoConfig, AutoModel
-    torch.set_num_threads(threads)
     config = AutoConfig.from_pretrained(model_dir)
     eager = AutoModel.from_pretrained(model_dir, attn_implementation="eager").eval()
     engines = {}
@@ -93,7 +139,8 @@ def peers(model_dir, work, threads, sample):
     def run_eager(x, m):
         with torch.inference_mode():
             eager(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m))
-    engines["pytorch-eager"] = run_eager
+    for threads in thread_counts:
+        engines[("pytorch-eager", threads)] = with_threads(run_eager, threads)
 
     # TorchScript as the study: trace on a sample batch (transformers 5 dropped the torchscript=True config flag,
     # so a wrapper returns the last hidden state as a plain tensor).
@@ -113,7 +160,8 @@ def peers(model_dir, work, threads, sample):
     def run_traced(x, m):
         with torch.inference_mode():
             traced(torch.from_numpy(x), torch.from_numpy(m))
-    engines["torchscript"] = run_traced
+    for threads in thread_counts:
+        engines[("torchscript", threads)] = with_threads(run_traced, threads)
 
     onnx_path = f"{work}/model.onnx"
     if not os.path.exists(onnx_path):
@@ -126,13 +174,22 @@ def peers(model_dir, work, threads, sample):
         optimize_model(onnx_path, model_type="bert", num_heads=config.num_attention_heads,
                        hidden_size=config.hidden_size).save_model_to_file(optimized_path)
     for name, path in [("onnxruntime", onnx_path), ("onnxruntime-optimized", optimized_path)]:
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        engines[name] = (lambda s: lambda x, m: s.run(None, {"input_ids": x, "attention_mask": m}))(session)
+        for threads in thread_counts:
+            options = ort.SessionOptions()
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+            engines[(name, threads)] = (lambda s: lambda x, m: s.run(None, {"input_ids": x, "attention_mask": m}))(session)
     return engines
+
+
+def with_threads(run, threads):
+    def call(x, m):
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+        run(x, m)
+    return call
 
 
 def flops(lengths, config):
@@ -143,29 +200,42 @@ def flops(lengths, config):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bertkit", default=".build/release/bertkit")
+    parser.add_argument("--gemm-bench", default="bench-out/engines/gemm_bench")
     parser.add_argument("--minilm", default="models/all-MiniLM-L6-v2")
     parser.add_argument("--corpus", default="data/corpus.txt")
     parser.add_argument("--out", default="bench-out/engines")
     parser.add_argument("--models", default="minilm,camembert")
-    parser.add_argument("--sentences", default="minilm:400,camembert:64")
+    parser.add_argument("--sentences", default="minilm:200,camembert:48")
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-sizes", default=",".join(map(str, BATCH_SIZES)))
-    parser.add_argument("--engines", default="bertkit-packed,bertkit-padded,onnxruntime,onnxruntime-optimized,pytorch-eager,torchscript")
+    parser.add_argument("--orderings", default=",".join(ORDERINGS))
+    parser.add_argument("--engines", default="bertkit,onnxruntime,onnxruntime-optimized,pytorch-eager,torchscript",
+                        help="bertkit runs the kernels BertKit picks; bertkit-avx2 (or -portable, -avx512) forces a path")
     args = parser.parse_args()
     from tokenizers import Tokenizer
     os.makedirs(args.out, exist_ok=True)
     sizes = [int(s) for s in args.batch_sizes.split(",")]
+    thread_counts = [int(t) for t in args.threads.split(",")]
+    orderings = args.orderings.split(",")
     wanted = args.engines.split(",")
     counts = dict(item.split(":") for item in args.sentences.split(","))
     with open(args.corpus, encoding="utf-8") as f:
         corpus = [line.rstrip("\n") for line in f]
-    ceiling = subprocess.run([f"{args.out}/gemm_ceiling", str(args.threads)], capture_output=True, text=True, check=True)
-    report = {"machine": {"cpu": platform.processor() or platform.machine(), "threads": args.threads,
-                          "gemm": [json.loads(l) for l in ceiling.stdout.splitlines()]},
-              "torch": torch.__version__, "max_length": args.max_length, "models": {}}
-    report["machine"]["ceiling_gflops"] = report["machine"]["gemm"][-1]["ceiling_gflops"]
+    cpu, flags = cpu_description()
+    info = json.loads(subprocess.run([args.bertkit, "info", "--model", args.minilm], capture_output=True, text=True,
+                                     check=True).stdout)
+    report = {"machine": {"cpu": cpu, "flags": flags, "cores": os.cpu_count(), "kernels": info["kernels"],
+                          "kernels_supported": info["kernels_supported"], "gemm": {}},
+              "torch": torch.__version__, "max_length": args.max_length, "repeats": args.repeats, "models": {}}
+    import onnxruntime
+    report["onnxruntime"] = onnxruntime.__version__
+    for threads in thread_counts:
+        ceilings, config = gemm_ceilings(args.gemm_bench, threads, "avx512" in info["kernels_supported"])
+        report["machine"]["gemm"][str(threads)] = ceilings
+        report["machine"]["openblas"] = config
+        print(f"GEMM GFLOP/s at {threads} thread(s): {ceilings}", flush=True)
     for model_name in args.models.split(","):
         model_dir = args.minilm if model_name == "minilm" else camembert_shaped(f"{args.out}/camembert-base-random", f"{args.minilm}/tokenizer.json")
         n = int(counts[model_name])
@@ -182,19 +252,32 @@ def main():
         work = f"{args.out}/{model_name}"
         os.makedirs(work, exist_ok=True)
         sample = padded(ids, list(range(min(4, n))), pad)
-        engines = peers(model_dir, work, args.threads, sample) if any(not e.startswith("bertkit") for e in wanted) else {}
-        cells = []
-        for ordering in ORDERINGS:
-            for size in sizes:
-                for engine in wanted:
-                    if engine.startswith("bertkit"):
-                        ms, passes = time_bertkit(args.bertkit, model_dir, data_path, size, ordering, engine.split("-")[1],
-                                                  args.threads, args.max_length, args.repeats)
-                    else:
-                        ms, passes = time_peer(engines[engine], ids, size, ordering, pad, args.repeats)
-                    cells.append({"engine": engine, "ordering": ordering, "batch_size": size, "ms_per_sequence": ms, "passes": passes})
-                    print(f"{model_name} {ordering:8} batch {size:2} {engine:22} {ms:8.2f} ms/seq", flush=True)
+        engines = peers(model_dir, work, thread_counts, sample) if any(not e.startswith("bertkit") for e in wanted) else {}
         lengths = [len(s) for s in ids]
+        cells = []
+        for threads in thread_counts:
+            for ordering in orderings:
+                for size in sizes:
+                    plan = [padded(ids, b, pad) for b in batches(lengths, size, ordering)]
+                    runs = {}
+                    for engine in wanted:
+                        if engine.startswith("bertkit"):
+                            isa = engine.split("-", 1)[1] if "-" in engine else None
+                            runs[engine] = (lambda isa: lambda: bertkit_pass(args.bertkit, model_dir, data_path, size,
+                                                                             ordering, threads, args.max_length, isa))(isa)
+                        else:
+                            run = engines[(engine, threads)]
+                            run(*plan[0])  # warm-up on the first batch
+                            runs[engine] = (lambda run: lambda: peer_pass(run, plan, n))(run)
+                    passes = {engine: [] for engine in wanted}
+                    for _ in range(args.repeats):
+                        for engine in wanted:
+                            passes[engine].append(runs[engine]())
+                    for engine in wanted:
+                        ms = statistics.median(passes[engine])
+                        cells.append({"engine": engine, "ordering": ordering, "batch_size": size, "threads": threads,
+                                      "ms_per_sequence": ms, "passes": passes[engine]})
+                        print(f"{model_name} t={threads} {ordering:8} batch {size:2} {engine:22} {ms:8.2f} ms/seq", flush=True)
         report["models"][model_name] = {"dir": model_dir, "sentences": n, "tokens": sum(lengths), "max_tokens": max(lengths),
                                         "gflop_per_pass": flops(lengths, config) / 1e9, "cells": cells}
         with open(f"{args.out}/results.json", "w") as f:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Markdown tables from bench_engines.py's results.json: ms per sequence by engine x batch size, per ordering,
-the speed-up of BertKit packed over the best peer of each cell, and achieved GFLOP/s against the GEMM ceiling.
+"""Markdown tables from bench_engines.py's results.json: ms per sequence by engine x batch size, per thread count and
+ordering; BertKit's speed-up over the best peer of each cell; its achieved GFLOP/s against the best GEMM measured on
+the machine at that thread count; two threads against one; and the goals of the issue, met or not.
 Usage: python3 scripts/bench_engines_report.py bench-out/engines/results.json"""
 import json
 import sys
@@ -10,29 +11,75 @@ PEERS = ["onnxruntime", "onnxruntime-optimized", "pytorch-eager", "torchscript"]
 
 def main():
     report = json.load(open(sys.argv[1]))
-    ceiling = report["machine"]["ceiling_gflops"]
-    print(f"GEMM ceiling (OpenBLAS sgemm, {report['machine']['threads']} threads, best of large shapes): {ceiling:.1f} GFLOP/s\n")
+    machine = report["machine"]
+    print(f"Machine: {machine['cpu']}, {machine['cores']} cores; flags: {' '.join(machine['flags'])}. "
+          f"BertKit kernels: **{machine['kernels']}** (supported: {', '.join(machine['kernels_supported'])}). "
+          f"ONNX Runtime {report['onnxruntime']}, torch {report['torch']}; {report['repeats']} passes per cell, "
+          f"median.\n")
+    print("GEMM GFLOP/s on BERT's product shapes (best shape), measured in the same run:\n")
+    threads = sorted(machine["gemm"], key=int)
+    names = list(machine["gemm"][threads[0]])
+    print("| threads | " + " | ".join(names) + " |")
+    print("| --- |" + " ---: |" * len(names))
+    for t in threads:
+        print(f"| {t} | " + " | ".join(f"{machine['gemm'][t][n]:.0f}" for n in names) + " |")
+    print()
+    goals = []
     for name, model in report["models"].items():
         cells = model["cells"]
         sizes = sorted({c["batch_size"] for c in cells})
         engines = list(dict.fromkeys(c["engine"] for c in cells))
-        ms = {(c["engine"], c["ordering"], c["batch_size"]): c["ms_per_sequence"] for c in cells}
+        ours = [e for e in engines if e.startswith("bertkit")]
+        ms = {(c["engine"], c["threads"], c["ordering"], c["batch_size"]): c["ms_per_sequence"] for c in cells}
+        orderings = list(dict.fromkeys(c["ordering"] for c in cells))
+        thread_counts = sorted({c["threads"] for c in cells})
         print(f"### {name}: {model['sentences']} sentences, {model['tokens']} tokens (longest {model['max_tokens']}), "
               f"{model['gflop_per_pass']:.1f} GFLOP per pass\n")
-        for ordering in ["unsorted", "sorted"]:
-            print(f"{ordering}, ms per sequence:\n")
-            print("| engine | " + " | ".join(f"b={s}" for s in sizes) + " |")
-            print("| --- |" + " ---: |" * len(sizes))
-            for engine in engines:
-                print(f"| {engine} | " + " | ".join(f"{ms[(engine, ordering, s)]:.2f}" for s in sizes) + " |")
-            best = [min(ms[(p, ordering, s)] for p in PEERS if (p, ordering, s) in ms) for s in sizes]
-            print("| best peer | " + " | ".join(f"{b:.2f}" for b in best) + " |")
-            print("| packed speed-up over best peer | " + " | ".join(
-                f"{b / ms[('bertkit-packed', ordering, s)]:.2f}x" for b, s in zip(best, sizes)) + " |")
-            gflops = [model["gflop_per_pass"] / (ms[("bertkit-packed", ordering, s)] * model["sentences"] / 1e3) for s in sizes]
-            print("| packed GFLOP/s (% of ceiling) | " + " | ".join(f"{g:.0f} ({100 * g / ceiling:.0f}%)" for g in gflops) + " |\n")
-        gap = [abs(ms[("bertkit-packed", "unsorted", s)] / ms[("bertkit-packed", "sorted", s)] - 1) * 100 for s in sizes]
-        print("packed, unsorted vs sorted difference: " + ", ".join(f"b={s}: {g:.1f}%" for s, g in zip(sizes, gap)) + "\n")
+        for t in thread_counts:
+            ceiling = max(machine["gemm"][str(t)].values())
+            for ordering in orderings:
+                print(f"{t} thread{'s' if t > 1 else ''}, {ordering}, ms per sequence:\n")
+                print("| engine | " + " | ".join(f"b={s}" for s in sizes) + " |")
+                print("| --- |" + " ---: |" * len(sizes))
+                for engine in engines:
+                    print(f"| {engine} | " + " | ".join(f"{ms[(engine, t, ordering, s)]:.2f}" for s in sizes) + " |")
+                best = [min((ms[(p, t, ordering, s)] for p in PEERS if (p, t, ordering, s) in ms), default=float("nan"))
+                        for s in sizes]
+                print("| best peer | " + " | ".join(f"{b:.2f}" for b in best) + " |")
+                for engine in ours:
+                    ratios = [b / ms[(engine, t, ordering, s)] for b, s in zip(best, sizes)]
+                    print(f"| {engine} speed-up over best peer | " + " | ".join(f"{r:.2f}x" for r in ratios) + " |")
+                    gflops = [model["gflop_per_pass"] / (ms[(engine, t, ordering, s)] * model["sentences"] / 1e3) for s in sizes]
+                    print(f"| {engine} GFLOP/s (% of best GEMM, {ceiling:.0f}) | " + " | ".join(
+                        f"{g:.0f} ({100 * g / ceiling:.0f}%)" for g in gflops) + " |")
+                    if engine == "bertkit":
+                        for s, r, g in zip(sizes, ratios, gflops):
+                            goals.append((name, t, ordering, s, r, 100 * g / ceiling))
+                print()
+        if len(thread_counts) > 1 and "bertkit" in engines:
+            lo, hi = thread_counts[0], thread_counts[-1]
+            print(f"bertkit, {hi} threads against {lo}: " + ", ".join(
+                f"{o} b={s}: {ms[('bertkit', lo, o, s)] / ms[('bertkit', hi, o, s)]:.2f}x" for o in orderings for s in sizes) + "\n")
+            for o in orderings:
+                for s in sizes:
+                    goals.append((name, "scaling", o, s, ms[("bertkit", lo, o, s)] / ms[("bertkit", hi, o, s)], None))
+    print("### Goals\n")
+    print("| goal | cells | met |")
+    print("| --- | --- | --- |")
+
+    def row(title, picked, target, key=lambda g: g[4], fmt="{:.2f}x"):
+        values = [key(g) for g in picked]
+        met = sum(v >= target for v in values)
+        detail = ", ".join(f"{g[0]} t={g[1]} {g[2][0]} b={g[3]}: " + fmt.format(key(g)) for g in picked)
+        print(f"| {title} | {detail} | {met}/{len(values)} |")
+
+    cells = [g for g in goals if g[1] != "scaling"]
+    row("batch 1 at least 1.2x faster than ONNX Runtime fp32 (best peer)", [g for g in cells if g[3] == 1], 1.2)
+    row("sorted batches 8-64 at least 1.1x faster", [g for g in cells if g[2] == "sorted" and g[3] >= 8], 1.1)
+    row("unsorted batches (8-64) at least 2x faster", [g for g in cells if g[2] == "unsorted" and g[3] >= 8], 2.0)
+    row("batch >= 32: at least 85% of the best GEMM end to end", [g for g in cells if g[3] >= 32], 85,
+        key=lambda g: g[5], fmt="{:.0f}%")
+    row("two threads at least 1.7x one, batch >= 8", [g for g in goals if g[1] == "scaling" and g[3] >= 8], 1.7)
 
 
 if __name__ == "__main__":

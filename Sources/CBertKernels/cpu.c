@@ -30,7 +30,8 @@ static int has_avx512(void) {
 }
 #endif
 
-int bk_isa_supported(bk_isa isa) {
+// cpuid is slow where a hypervisor traps it (thousands of cycles): ask once, keep the answers.
+static int detect(bk_isa isa) {
     switch (isa) {
     case BK_ISA_PORTABLE: return 1;
 #if defined(__x86_64__)
@@ -42,6 +43,18 @@ int bk_isa_supported(bk_isa isa) {
 #endif
     default: return 0;
     }
+}
+
+static _Atomic int cached[4];  // 0: not asked yet, 1: unsupported, 2: supported
+
+int bk_isa_supported(bk_isa isa) {
+    if ((unsigned)isa >= 4) return 0;
+    int known = atomic_load_explicit(&cached[isa], memory_order_relaxed);
+    if (!known) {
+        known = detect(isa) ? 2 : 1;
+        atomic_store_explicit(&cached[isa], known, memory_order_relaxed);
+    }
+    return known == 2;
 }
 
 bk_isa bk_isa_best(void) {

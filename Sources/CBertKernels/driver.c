@@ -6,14 +6,14 @@
 static void gemm_task(void *ctx, ptrdiff_t task, int worker) {
     (void)worker;
     const bk_gemm_plan *plan = ctx;
-    bk_ops(plan->d->isa)->gemm_task(plan, task);
+    plan->ops->gemm_task(plan, task);
 }
 
 void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
     const bk_isa_ops *ops = bk_ops(d->isa);
     if (!ops || d->m <= 0 || d->n <= 0) return;
     if (workers < 1) workers = 1;
-    bk_gemm_plan plan = {.d = d};
+    bk_gemm_plan plan = {.d = d, .ops = ops};
     // Row blocks whose A rows (mc × k) stay in L2 while the micro-kernel walks the panels.
     ptrdiff_t mc = (ptrdiff_t)(256 * 1024 / 4) / (d->k > 0 ? d->k : 1) / ops->mr * ops->mr;
     if (mc < ops->mr) mc = ops->mr;

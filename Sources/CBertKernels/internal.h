@@ -9,6 +9,7 @@
 /// [(t % col_chunks)·ppc, +ppc).
 typedef struct bk_gemm_plan {
     const bk_gemm_desc *d;
+    const struct bk_isa_ops *ops;
     ptrdiff_t mc, panels, ppc, row_blocks, col_chunks;
     /// Column chunks still running per row block, when a LayerNorm epilogue needs whole rows and a row block is
     /// split across chunks: the task that finishes a row block's last chunk normalizes its rows. NULL otherwise.

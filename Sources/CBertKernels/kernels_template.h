@@ -192,6 +192,108 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
 
 // ---- Attention ------------------------------------------------------------------------------------------------
 
+// scores[r][j] = scale · q[r] · kt[·][j] for r < group and j < padded (a multiple of VL): two key vectors at a time
+// for every query row of the group, so eight independent accumulators hide the FMA latency.
+KFN void attention_scores_rows(const ptrdiff_t group, const float *q, ptrdiff_t ld, const float *kt, ptrdiff_t padded,
+                          ptrdiff_t dh, float scale, float *scores) {
+    ptrdiff_t j = 0;
+    for (; j + 2 * VL <= padded; j += 2 * VL) {
+        vf acc0[BK_QUERY_GROUP] = {{0}}, acc1[BK_QUERY_GROUP] = {{0}};
+        for (ptrdiff_t t = 0; t < dh; t++) {
+            const vf k0 = load(kt + t * BK_KEY_BLOCK + j), k1 = load(kt + t * BK_KEY_BLOCK + j + VL);
+            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
+                if (r < group) {
+                    const vf qv = splat(q[r * ld + t]);
+                    acc0[r] += qv * k0;
+                    acc1[r] += qv * k1;
+                }
+            }
+        }
+        for (ptrdiff_t r = 0; r < group; r++) {
+            store(scores + r * BK_KEY_BLOCK + j, acc0[r] * scale);
+            store(scores + r * BK_KEY_BLOCK + j + VL, acc1[r] * scale);
+        }
+    }
+    for (; j < padded; j += VL) {
+        vf acc[BK_QUERY_GROUP] = {{0}};
+        for (ptrdiff_t t = 0; t < dh; t++) {
+            const vf key = load(kt + t * BK_KEY_BLOCK + j);
+            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+                if (r < group) acc[r] += splat(q[r * ld + t]) * key;
+        }
+        for (ptrdiff_t r = 0; r < group; r++) store(scores + r * BK_KEY_BLOCK + j, acc[r] * scale);
+    }
+}
+
+// o[r] += Σ_j p[r][j] · v[j] for the rows of a query group: each value row is loaded once for the whole group, and
+// two vectors of the head's width per row give up to eight independent accumulators.
+KFN void attention_values_rows(const ptrdiff_t group, const float *p, ptrdiff_t nb, const float *v, ptrdiff_t ld, float *o,
+                          ptrdiff_t ldo, ptrdiff_t dh) {
+    ptrdiff_t t = 0;
+    for (; t + 2 * VL <= dh; t += 2 * VL) {
+        vf acc0[BK_QUERY_GROUP], acc1[BK_QUERY_GROUP];
+        for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
+            if (r < group) {
+                acc0[r] = load(o + r * ldo + t);
+                acc1[r] = load(o + r * ldo + t + VL);
+            }
+        }
+        for (ptrdiff_t j = 0; j < nb; j++) {
+            const vf v0 = load(v + j * ld + t), v1 = load(v + j * ld + t + VL);
+            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
+                if (r < group) {
+                    const vf pv = splat(p[r * BK_KEY_BLOCK + j]);
+                    acc0[r] += pv * v0;
+                    acc1[r] += pv * v1;
+                }
+            }
+        }
+        for (ptrdiff_t r = 0; r < group; r++) {
+            store(o + r * ldo + t, acc0[r]);
+            store(o + r * ldo + t + VL, acc1[r]);
+        }
+    }
+    for (; t + VL <= dh; t += VL) {
+        vf acc[BK_QUERY_GROUP];
+        for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+            if (r < group) acc[r] = load(o + r * ldo + t);
+        for (ptrdiff_t j = 0; j < nb; j++) {
+            const vf v0 = load(v + j * ld + t);
+            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+                if (r < group) acc[r] += splat(p[r * BK_KEY_BLOCK + j]) * v0;
+        }
+        for (ptrdiff_t r = 0; r < group; r++) store(o + r * ldo + t, acc[r]);
+    }
+    for (; t < dh; t++) {
+        for (ptrdiff_t r = 0; r < group; r++) {
+            float acc = o[r * ldo + t];
+            for (ptrdiff_t j = 0; j < nb; j++) acc += p[r * BK_KEY_BLOCK + j] * v[j * ld + t];
+            o[r * ldo + t] = acc;
+        }
+    }
+}
+
+// The group size as a constant in each call, so the accumulators stay in registers.
+KFN void attention_scores(const float *q, ptrdiff_t ld, ptrdiff_t group, const float *kt, ptrdiff_t padded,
+                          ptrdiff_t dh, float scale, float *scores) {
+    switch (group) {
+    case 4: attention_scores_rows(4, q, ld, kt, padded, dh, scale, scores); break;
+    case 3: attention_scores_rows(3, q, ld, kt, padded, dh, scale, scores); break;
+    case 2: attention_scores_rows(2, q, ld, kt, padded, dh, scale, scores); break;
+    default: attention_scores_rows(1, q, ld, kt, padded, dh, scale, scores); break;
+    }
+}
+
+KFN void attention_values(const float *p, ptrdiff_t group, ptrdiff_t nb, const float *v, ptrdiff_t ld, float *o,
+                          ptrdiff_t ldo, ptrdiff_t dh) {
+    switch (group) {
+    case 4: attention_values_rows(4, p, nb, v, ld, o, ldo, dh); break;
+    case 3: attention_values_rows(3, p, nb, v, ld, o, ldo, dh); break;
+    case 2: attention_values_rows(2, p, nb, v, ld, o, ldo, dh); break;
+    default: attention_values_rows(1, p, nb, v, ld, o, ldo, dh); break;
+    }
+}
+
 // One (sequence, head): keys in blocks of BK_KEY_BLOCK, transposed into scratch so scores are vectorized over
 // keys; an online softmax (running maximum and sum per query row, the output rescaled when the maximum grows)
 // keeps memory linear in the length; ·V accumulates into the output rows, divided by the sums at the end.
@@ -218,24 +320,15 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
         const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
         const ptrdiff_t padded = (nb + VL - 1) / VL * VL;
-        for (ptrdiff_t j = 0; j < nb; j++) {
-            const float *key = k + (k0 + j) * ld;
-            for (ptrdiff_t t = 0; t < dh; t++) kt[t * BK_KEY_BLOCK + j] = key[t];
+        for (ptrdiff_t t = 0; t < dh; t++) {
+            float *row = kt + t * BK_KEY_BLOCK;
+            const float *key = k + k0 * ld + t;
+            for (ptrdiff_t j = 0; j < nb; j++) row[j] = key[j * ld];
+            for (ptrdiff_t j = nb; j < padded; j++) row[j] = 0;
         }
-        for (ptrdiff_t t = 0; t < dh; t++)
-            for (ptrdiff_t j = nb; j < padded; j++) kt[t * BK_KEY_BLOCK + j] = 0;
         for (ptrdiff_t i0 = 0; i0 < m; i0 += BK_QUERY_GROUP) {
             const ptrdiff_t group = m - i0 < BK_QUERY_GROUP ? m - i0 : BK_QUERY_GROUP;
-            // scores[r][j] = scale · q[i0 + r] · k[k0 + j]
-            for (ptrdiff_t j = 0; j < padded; j += VL) {
-                vf acc[BK_QUERY_GROUP] = {{0}};
-                for (ptrdiff_t t = 0; t < dh; t++) {
-                    const vf key = load(kt + t * BK_KEY_BLOCK + j);
-                    for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
-                        if (r < group) acc[r] += splat(q[(i0 + r) * ld + t]) * key;
-                }
-                for (ptrdiff_t r = 0; r < group; r++) store(scores + r * BK_KEY_BLOCK + j, acc[r] * scale);
-            }
+            attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
                 const ptrdiff_t i = i0 + r;
@@ -260,18 +353,8 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 }
                 sums[i] += block_sum;
                 maxima[i] = maximum;
-                // o += Σ_j p_j · v[k0 + j]
-                for (ptrdiff_t t = 0; t < body; t += VL) {
-                    vf acc = load(o + t);
-                    for (ptrdiff_t j = 0; j < nb; j++) acc += splat(s[j]) * load(v + (k0 + j) * ld + t);
-                    store(o + t, acc);
-                }
-                for (ptrdiff_t t = body; t < dh; t++) {
-                    float acc = o[t];
-                    for (ptrdiff_t j = 0; j < nb; j++) acc += s[j] * v[(k0 + j) * ld + t];
-                    o[t] = acc;
-                }
             }
+            attention_values(scores, group, nb, v + k0 * ld, ld, out + i0 * d->ld_out, d->ld_out, dh);
         }
     }
     for (ptrdiff_t i = 0; i < m; i++) {

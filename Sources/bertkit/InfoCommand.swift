@@ -42,6 +42,9 @@ struct InfoCommand: ParsableCommand {
                 ("classification_head", "\(native?.hasClassificationHead ?? false)"),
                 ("labels", "[" + labels.joined(separator: ",") + "]"),
                 ("weights_file_bytes", "\(native?.weights.source.mapping.count ?? 0)"),
+                ("kernels", JSONLineWriter.quote(native?.isa.rawValue ?? "none")),
+                ("kernels_supported", "[" + KernelISA.supported.map { JSONLineWriter.quote($0.rawValue) }.joined(separator: ",") + "]"),
+                ("threads", "\(native?.options.resolvedThreads ?? 0)"),
                 ("resident_memory_after_load_kb", ResidentMemory.current().json),
             ]
             let body = fields.map { "  \(JSONLineWriter.quote($0.0)): \($0.1)" }.joined(separator: ",\n")

@@ -191,6 +191,30 @@ import Testing
         #expect(info["parameters"] as? Int == 48499)
         #expect(info["labels"] as? [String] == ["negative", "neutral", "positive"])
         #expect(info["classification_head"] as? Bool == true)
+        let supported = try #require(info["kernels_supported"] as? [String])
+        #expect(supported.contains("portable"))
+        #expect(supported.contains(try #require(info["kernels"] as? String)))
+    }
+
+    /// `BERTKIT_ISA` forces the kernels' instruction set; a name that is not one, or one this CPU lacks, is a
+    /// one-line error naming the variable.
+    @Test func instructionSetCanBeForced() throws {
+        let model = Fixtures.path("models/tiny-roberta-cls")
+        let run = try Self.run(["info", "--model", model], environment: ["BERTKIT_ISA": "portable"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let info = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(info["kernels"] as? String == "portable")
+        Self.expectFailure(try Self.run(["embed", "--model", model], stdin: Data("hi\n".utf8),
+                                        environment: ["BERTKIT_ISA": "sse9"]),
+                           "BERTKIT_ISA=sse9 is not an instruction set")
+        #if arch(x86_64)
+        let lacking = "neon"
+        #else
+        let lacking = "avx512"
+        #endif
+        Self.expectFailure(try Self.run(["embed", "--model", model], stdin: Data("hi\n".utf8),
+                                        environment: ["BERTKIT_ISA": lacking]),
+                           "instruction set \(lacking) is not supported by this CPU")
     }
 }
 
