@@ -34,15 +34,35 @@ KFN void store_part(float *p, vf v, ptrdiff_t count) {
 }
 KFN vf vmax(vf a, vf b) { return __builtin_elementwise_max(a, b); }
 KFN vf vmin(vf a, vf b) { return __builtin_elementwise_min(a, b); }
+// Horizontal sum and maximum as trees of half-width vectors (log2(VL) dependent steps, not VL).
+typedef float vf4 __attribute__((vector_size(16)));
+#if VL >= 8
+typedef float vf8 __attribute__((vector_size(32)));
+#endif
+KFN vf4 fold4(vf v, int maximum) {
+#if VL == 16
+    const vf8 lo8 = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+    const vf8 hi8 = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+    const vf8 a = maximum ? __builtin_elementwise_max(lo8, hi8) : lo8 + hi8;
+#elif VL == 8
+    const vf8 a = v;
+#endif
+#if VL >= 8
+    const vf4 lo = __builtin_shufflevector(a, a, 0, 1, 2, 3), hi = __builtin_shufflevector(a, a, 4, 5, 6, 7);
+    return maximum ? __builtin_elementwise_max(lo, hi) : lo + hi;
+#else
+    (void)maximum;
+    return v;
+#endif
+}
 KFN float hsum(vf v) {
-    float s = 0;
-    for (int i = 0; i < VL; i++) s += v[i];
-    return s;
+    const vf4 b = fold4(v, 0);
+    return (b[0] + b[2]) + (b[1] + b[3]);
 }
 KFN float hmax(vf v) {
-    float s = v[0];
-    for (int i = 1; i < VL; i++) s = s > v[i] ? s : v[i];
-    return s;
+    const vf4 b = fold4(v, 1);
+    const float x = b[0] > b[2] ? b[0] : b[2], y = b[1] > b[3] ? b[1] : b[3];
+    return x > y ? x : y;
 }
 
 // exp(x): Cephes' expf (range reduction by ln 2 in two parts, degree-5 polynomial), relative error about 2e-7;
@@ -227,15 +247,15 @@ KFN void attention_scores_rows(const ptrdiff_t group, const float *q, ptrdiff_t 
 
 // o[r] += Σ_j p[r][j] · v[j] for the rows of a query group: each value row is loaded once for the whole group, and
 // two vectors of the head's width per row give up to eight independent accumulators.
-KFN void attention_values_rows(const ptrdiff_t group, const float *p, ptrdiff_t nb, const float *v, ptrdiff_t ld, float *o,
+KFN void attention_values_rows(const ptrdiff_t group, const int accumulate, const float *p, ptrdiff_t nb, const float *v, ptrdiff_t ld, float *o,
                           ptrdiff_t ldo, ptrdiff_t dh) {
     ptrdiff_t t = 0;
     for (; t + 2 * VL <= dh; t += 2 * VL) {
         vf acc0[BK_QUERY_GROUP], acc1[BK_QUERY_GROUP];
         for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
             if (r < group) {
-                acc0[r] = load(o + r * ldo + t);
-                acc1[r] = load(o + r * ldo + t + VL);
+                acc0[r] = accumulate ? load(o + r * ldo + t) : (vf){0};
+                acc1[r] = accumulate ? load(o + r * ldo + t + VL) : (vf){0};
             }
         }
         for (ptrdiff_t j = 0; j < nb; j++) {
@@ -256,7 +276,7 @@ KFN void attention_values_rows(const ptrdiff_t group, const float *p, ptrdiff_t 
     for (; t + VL <= dh; t += VL) {
         vf acc[BK_QUERY_GROUP];
         for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
-            if (r < group) acc[r] = load(o + r * ldo + t);
+            if (r < group) acc[r] = accumulate ? load(o + r * ldo + t) : (vf){0};
         for (ptrdiff_t j = 0; j < nb; j++) {
             const vf v0 = load(v + j * ld + t);
             for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
@@ -266,7 +286,7 @@ KFN void attention_values_rows(const ptrdiff_t group, const float *p, ptrdiff_t 
     }
     for (; t < dh; t++) {
         for (ptrdiff_t r = 0; r < group; r++) {
-            float acc = o[r * ldo + t];
+            float acc = accumulate ? o[r * ldo + t] : 0;
             for (ptrdiff_t j = 0; j < nb; j++) acc += p[r * BK_KEY_BLOCK + j] * v[j * ld + t];
             o[r * ldo + t] = acc;
         }
@@ -284,14 +304,56 @@ KFN void attention_scores(const float *q, ptrdiff_t ld, ptrdiff_t group, const f
     }
 }
 
-KFN void attention_values(const float *p, ptrdiff_t group, ptrdiff_t nb, const float *v, ptrdiff_t ld, float *o,
-                          ptrdiff_t ldo, ptrdiff_t dh) {
+// accumulate: o += P·V (later key blocks); else o = P·V (a single block, or the first).
+KFN void attention_values(const int accumulate, const float *p, ptrdiff_t group, ptrdiff_t nb, const float *v,
+                          ptrdiff_t ld, float *o, ptrdiff_t ldo, ptrdiff_t dh) {
     switch (group) {
-    case 4: attention_values_rows(4, p, nb, v, ld, o, ldo, dh); break;
-    case 3: attention_values_rows(3, p, nb, v, ld, o, ldo, dh); break;
-    case 2: attention_values_rows(2, p, nb, v, ld, o, ldo, dh); break;
-    default: attention_values_rows(1, p, nb, v, ld, o, ldo, dh); break;
+    case 4: attention_values_rows(4, accumulate, p, nb, v, ld, o, ldo, dh); break;
+    case 3: attention_values_rows(3, accumulate, p, nb, v, ld, o, ldo, dh); break;
+    case 2: attention_values_rows(2, accumulate, p, nb, v, ld, o, ldo, dh); break;
+    default: attention_values_rows(1, accumulate, p, nb, v, ld, o, ldo, dh); break;
     }
+}
+
+// Keys [k0, k0 + nb) of one head transposed into kt[dh][BK_KEY_BLOCK], zero-padded to a whole vector.
+KFN ptrdiff_t transpose_keys(const float *k, ptrdiff_t ld, ptrdiff_t nb, ptrdiff_t dh, float *kt) {
+    const ptrdiff_t padded = (nb + VL - 1) / VL * VL;
+    for (ptrdiff_t t = 0; t < dh; t++) {
+        float *row = kt + t * BK_KEY_BLOCK;
+        const float *key = k + t;
+        for (ptrdiff_t j = 0; j < nb; j++) row[j] = key[j * ld];
+        for (ptrdiff_t j = nb; j < padded; j++) row[j] = 0;
+    }
+    return padded;
+}
+
+// In place over one row of scores[padded]: exp(s - maximum) for the first nb, 0 for the padding lanes; returns
+// their sum. With `normalize`, the row is divided by that sum (a single key block: the softmax is final).
+KFN float softmax_row(float *s, ptrdiff_t nb, ptrdiff_t padded, float maximum, int normalize) {
+    vf total = {0};
+    for (ptrdiff_t j = 0; j < padded; j += VL) {
+        vf e = vexp(load(s + j) - maximum);
+        if (j + VL > nb) {  // the last vector: its lanes past nb are padding keys
+            for (ptrdiff_t l = nb - j; l < VL; l++) e[l] = 0;
+        }
+        store(s + j, e);
+        total += e;
+    }
+    const float sum = hsum(total);
+    if (normalize) {
+        const float inverse = 1.0f / sum;
+        for (ptrdiff_t j = 0; j < padded; j += VL) store(s + j, load(s + j) * inverse);
+    }
+    return sum;
+}
+
+KFN float row_max(const float *s, ptrdiff_t nb, ptrdiff_t padded) {
+    vf mv = splat(-__builtin_inff());
+    for (ptrdiff_t j = 0; j + VL <= nb; j += VL) mv = vmax(mv, load(s + j));
+    float m = hmax(mv);
+    for (ptrdiff_t j = nb / VL * VL; j < nb; j++) m = s[j] > m ? s[j] : m;
+    (void)padded;
+    return m;
 }
 
 // One (sequence, head): keys in blocks of BK_KEY_BLOCK, transposed into scratch so scores are vectorized over
@@ -300,67 +362,70 @@ KFN void attention_values(const float *p, ptrdiff_t group, ptrdiff_t nb, const f
 EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *scratch) {
     const ptrdiff_t b = task / d->heads, head = task % d->heads;
     const ptrdiff_t m = d->rows[b], n = d->lengths[b], dh = d->head_dim, h = d->hidden, ld = d->ld_qkv;
+    const ptrdiff_t ldo = d->ld_out;
     const float *q = d->qkv + d->row_start[b] * ld + head * dh;
     const float *k = q + h;
     const float *v = q + 2 * h;
-    float *out = d->out + d->row_start[b] * d->ld_out + head * dh;
-    const ptrdiff_t body = dh - dh % VL;
-    for (ptrdiff_t i = 0; i < m; i++)
-        for (ptrdiff_t t = 0; t < dh; t++) out[i * d->ld_out + t] = 0;
-    if (m <= 0 || n <= 0) return;
+    float *out = d->out + d->row_start[b] * ldo + head * dh;
+    if (m <= 0) return;
+    if (n <= 0) {  // no keys: nothing to attend to (the reference gives zeros)
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] = 0;
+        return;
+    }
     float *kt = scratch;                                      // [dh][BK_KEY_BLOCK]
     float *scores = kt + dh * BK_KEY_BLOCK;                   // [BK_QUERY_GROUP][BK_KEY_BLOCK]
     float *maxima = scores + BK_QUERY_GROUP * BK_KEY_BLOCK;   // [m]
     float *sums = maxima + m;                                 // [m]
+    const float scale = d->scale;
+    if (n <= BK_KEY_BLOCK) {
+        // One key block (every sequence up to BK_KEY_BLOCK tokens): the softmax is final before ·V, which writes
+        // the output rows directly.
+        const ptrdiff_t padded = transpose_keys(k, ld, n, dh, kt);
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += BK_QUERY_GROUP) {
+            const ptrdiff_t group = m - i0 < BK_QUERY_GROUP ? m - i0 : BK_QUERY_GROUP;
+            attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
+            for (ptrdiff_t r = 0; r < group; r++) {
+                float *s = scores + r * BK_KEY_BLOCK;
+                softmax_row(s, n, padded, row_max(s, n, padded), 1);
+            }
+            attention_values(0, scores, group, n, v, ld, out + i0 * ldo, ldo, dh);
+        }
+        return;
+    }
+    // Longer sequences: key blocks with an online softmax (running maximum and sum per query row; the output is
+    // rescaled when the maximum grows), divided by the sums at the end.
     for (ptrdiff_t i = 0; i < m; i++) {
         maxima[i] = -__builtin_inff();
         sums[i] = 0;
     }
-    const float scale = d->scale;
     for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
         const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
-        const ptrdiff_t padded = (nb + VL - 1) / VL * VL;
-        for (ptrdiff_t t = 0; t < dh; t++) {
-            float *row = kt + t * BK_KEY_BLOCK;
-            const float *key = k + k0 * ld + t;
-            for (ptrdiff_t j = 0; j < nb; j++) row[j] = key[j * ld];
-            for (ptrdiff_t j = nb; j < padded; j++) row[j] = 0;
-        }
+        const ptrdiff_t padded = transpose_keys(k + k0 * ld, ld, nb, dh, kt);
         for (ptrdiff_t i0 = 0; i0 < m; i0 += BK_QUERY_GROUP) {
             const ptrdiff_t group = m - i0 < BK_QUERY_GROUP ? m - i0 : BK_QUERY_GROUP;
             attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
                 const ptrdiff_t i = i0 + r;
-                for (ptrdiff_t j = nb; j < padded; j++) s[j] = -__builtin_inff();
-                vf mv = splat(-__builtin_inff());
-                for (ptrdiff_t j = 0; j < padded; j += VL) mv = vmax(mv, load(s + j));
-                const float block_max = hmax(mv);
+                const float block_max = row_max(s, nb, padded);
                 const float maximum = block_max > maxima[i] ? block_max : maxima[i];
-                vf total = {0};
-                for (ptrdiff_t j = 0; j < padded; j += VL) {
-                    const vf e = vexp(load(s + j) - maximum);
-                    store(s + j, e);
-                    total += e;
-                }
-                float block_sum = hsum(total);
-                for (ptrdiff_t j = nb; j < padded; j++) block_sum -= s[j];  // masked lanes: exp(-87) ≈ 1e-38, not 0
-                float *o = out + i * d->ld_out;
-                if (maxima[i] != -__builtin_inff() && maximum != maxima[i]) {
+                const float block_sum = softmax_row(s, nb, padded, maximum, 0);
+                if (k0 > 0 && maximum != maxima[i]) {
                     const float correction = __builtin_expf(maxima[i] - maximum);
                     sums[i] *= correction;
-                    for (ptrdiff_t t = 0; t < dh; t++) o[t] *= correction;
+                    for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] *= correction;
                 }
                 sums[i] += block_sum;
                 maxima[i] = maximum;
             }
-            attention_values(scores, group, nb, v + k0 * ld, ld, out + i0 * d->ld_out, d->ld_out, dh);
+            if (k0 == 0) attention_values(0, scores, group, nb, v + k0 * ld, ld, out + i0 * ldo, ldo, dh);
+            else attention_values(1, scores, group, nb, v + k0 * ld, ld, out + i0 * ldo, ldo, dh);
         }
     }
     for (ptrdiff_t i = 0; i < m; i++) {
         const float inverse = 1.0f / sums[i];
-        float *o = out + i * d->ld_out;
-        for (ptrdiff_t t = 0; t < dh; t++) o[t] *= inverse;
+        for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] *= inverse;
     }
 }
 
