@@ -18,23 +18,25 @@ void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
     ptrdiff_t mc = (ptrdiff_t)(256 * 1024 / 4) / (d->k > 0 ? d->k : 1) / ops->mr * ops->mr;
     if (mc < ops->mr) mc = ops->mr;
     if (mc > 128) mc = 128 / ops->mr * ops->mr;
+    // Rows split evenly into blocks (whole micro-tiles), so no block is a small remainder.
+    ptrdiff_t row_blocks = (d->m + mc - 1) / mc;
+    const ptrdiff_t per_block = (d->m + row_blocks - 1) / row_blocks;
+    mc = (per_block + ops->mr - 1) / ops->mr * ops->mr;
     plan.mc = mc;
-    plan.panels = (d->n + ops->nr - 1) / ops->nr;
     plan.row_blocks = (d->m + mc - 1) / mc;
-    // Enough tasks for every worker to get several (dynamic hand-out evens out their speeds); split the columns
-    // only when the rows alone do not give that.
+    plan.panels = (d->n + ops->nr - 1) / ops->nr;
+    // Two tasks per worker at least (dynamic hand-out absorbs a late start); the columns are split only when the
+    // rows alone do not give that, into chunks of nearly equal panel counts.
     ptrdiff_t chunks = 1;
-    const ptrdiff_t wanted = workers > 1 ? 4 * (ptrdiff_t)workers : 1;
+    const ptrdiff_t wanted = workers > 1 ? 2 * (ptrdiff_t)workers : 1;
     if (plan.row_blocks < wanted) chunks = (wanted + plan.row_blocks - 1) / plan.row_blocks;
     if (chunks > plan.panels) chunks = plan.panels;
-    plan.ppc = (plan.panels + chunks - 1) / chunks;
-    plan.col_chunks = (plan.panels + plan.ppc - 1) / plan.ppc;
+    plan.col_chunks = chunks;
     _Atomic ptrdiff_t local[64];
     _Atomic ptrdiff_t *pending = 0;
     if (d->epilogue == BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM && plan.col_chunks > 1) {
         pending = plan.row_blocks <= 64 ? local : malloc((size_t)plan.row_blocks * sizeof *pending);
         if (!pending) {  // out of memory for the counters: whole rows per task instead
-            plan.ppc = plan.panels;
             plan.col_chunks = 1;
         } else {
             for (ptrdiff_t i = 0; i < plan.row_blocks; i++) atomic_init(&pending[i], plan.col_chunks);

@@ -5,12 +5,12 @@
 #include "bertkernels.h"
 #include <stdatomic.h>
 
-/// How one product is cut into tasks: task t covers row block t / col_chunks (mc rows) and panels
-/// [(t % col_chunks)·ppc, +ppc).
+/// How one product is cut into tasks: task t covers row block t / col_chunks (mc rows) and column chunk
+/// c = t % col_chunks, panels [c·panels / col_chunks, (c + 1)·panels / col_chunks).
 typedef struct bk_gemm_plan {
     const bk_gemm_desc *d;
     const struct bk_isa_ops *ops;
-    ptrdiff_t mc, panels, ppc, row_blocks, col_chunks;
+    ptrdiff_t mc, panels, row_blocks, col_chunks;
     /// Column chunks still running per row block, when a LayerNorm epilogue needs whole rows and a row block is
     /// split across chunks: the task that finishes a row block's last chunk normalizes its rows. NULL otherwise.
     _Atomic ptrdiff_t *pending;

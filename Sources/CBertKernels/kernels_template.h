@@ -178,8 +178,8 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
     const ptrdiff_t block = task / plan->col_chunks, chunk = task % plan->col_chunks;
     const ptrdiff_t row0 = block * plan->mc;
     const ptrdiff_t row1 = row0 + plan->mc < d->m ? row0 + plan->mc : d->m;
-    const ptrdiff_t p0 = chunk * plan->ppc;
-    const ptrdiff_t p1 = p0 + plan->ppc < plan->panels ? p0 + plan->ppc : plan->panels;
+    const ptrdiff_t p0 = chunk * plan->panels / plan->col_chunks;
+    const ptrdiff_t p1 = (chunk + 1) * plan->panels / plan->col_chunks;
     for (ptrdiff_t p = p0; p < p1; p++) {
         ptrdiff_t row = row0;
         for (; row + MR <= row1; row += MR) gemm_tile(MR, d, row, p);
