@@ -33,9 +33,10 @@ BENCH_OUT := bench-out
 
 .PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines gemm-bench bench-tokenizers clean
 
-# The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus.
-demo: system-deps models corpus build
-	@scripts/demo.sh .build/release/bertkit $(MINILM) $(CORPUS) $(BENCH_OUT)/demo
+# The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
+# engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
+demo: system-deps models corpus build onnx-venv
+	@scripts/demo.sh .build/release/bertkit $(MINILM) $(CORPUS) $(BENCH_OUT)/demo $(ONNX_VENV)
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
