@@ -36,9 +36,9 @@ extern const bk_isa_ops bk_ops_avx512;
 extern const bk_isa_ops bk_ops_neon;
 #endif
 
-/// Keys per block of the online softmax, and query rows scored together.
+/// Keys per block of the online softmax, and the most query rows any path scores together.
 #define BK_KEY_BLOCK 256
-#define BK_QUERY_GROUP 4
+#define BK_QUERY_GROUP 8
 
 /// A parallel loop over `count` tasks on the pool (the caller takes part as worker 0).
 typedef void (*bk_task_fn)(void *ctx, ptrdiff_t task, int worker);

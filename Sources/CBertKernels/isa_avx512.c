@@ -1,9 +1,10 @@
-// AVX-512 F/BW/VL kernels: 8 × 32 micro-tiles (16 zmm accumulators).
+// AVX-512 F/BW/VL kernels: 8 × 32 micro-tiles (16 zmm accumulators), attention scored 8 query rows at a time.
 #if defined(__x86_64__)
 #define ISA_SUFFIX avx512
 #define ISA_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #define VL 16
 #define MR 8
 #define NV 2
+#define QG 8  // 8 query rows × 2 key vectors: 16 of the 32 zmm registers accumulate
 #include "kernels_template.h"
 #endif

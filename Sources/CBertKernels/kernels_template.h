@@ -14,6 +14,10 @@
 #define KFN static inline __attribute__((always_inline)) ISA_ATTR
 #define EFN static ISA_ATTR
 
+#ifndef QG
+#define QG 4  // query rows scored together (at most BK_QUERY_GROUP)
+#endif
+
 typedef float vf __attribute__((vector_size(VL * 4)));
 typedef int vi __attribute__((vector_size(VL * 4)));
 
@@ -218,10 +222,10 @@ KFN void attention_scores_rows(const ptrdiff_t group, const float *q, ptrdiff_t 
                           ptrdiff_t dh, float scale, float *scores) {
     ptrdiff_t j = 0;
     for (; j + 2 * VL <= padded; j += 2 * VL) {
-        vf acc0[BK_QUERY_GROUP] = {{0}}, acc1[BK_QUERY_GROUP] = {{0}};
+        vf acc0[QG] = {{0}}, acc1[QG] = {{0}};
         for (ptrdiff_t t = 0; t < dh; t++) {
             const vf k0 = load(kt + t * BK_KEY_BLOCK + j), k1 = load(kt + t * BK_KEY_BLOCK + j + VL);
-            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
+            for (ptrdiff_t r = 0; r < QG; r++) {
                 if (r < group) {
                     const vf qv = splat(q[r * ld + t]);
                     acc0[r] += qv * k0;
@@ -235,10 +239,10 @@ KFN void attention_scores_rows(const ptrdiff_t group, const float *q, ptrdiff_t 
         }
     }
     for (; j < padded; j += VL) {
-        vf acc[BK_QUERY_GROUP] = {{0}};
+        vf acc[QG] = {{0}};
         for (ptrdiff_t t = 0; t < dh; t++) {
             const vf key = load(kt + t * BK_KEY_BLOCK + j);
-            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+            for (ptrdiff_t r = 0; r < QG; r++)
                 if (r < group) acc[r] += splat(q[r * ld + t]) * key;
         }
         for (ptrdiff_t r = 0; r < group; r++) store(scores + r * BK_KEY_BLOCK + j, acc[r] * scale);
@@ -251,8 +255,8 @@ KFN void attention_values_rows(const ptrdiff_t group, const int accumulate, cons
                           ptrdiff_t ldo, ptrdiff_t dh) {
     ptrdiff_t t = 0;
     for (; t + 2 * VL <= dh; t += 2 * VL) {
-        vf acc0[BK_QUERY_GROUP], acc1[BK_QUERY_GROUP];
-        for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
+        vf acc0[QG], acc1[QG];
+        for (ptrdiff_t r = 0; r < QG; r++) {
             if (r < group) {
                 acc0[r] = accumulate ? load(o + r * ldo + t) : (vf){0};
                 acc1[r] = accumulate ? load(o + r * ldo + t + VL) : (vf){0};
@@ -260,7 +264,7 @@ KFN void attention_values_rows(const ptrdiff_t group, const int accumulate, cons
         }
         for (ptrdiff_t j = 0; j < nb; j++) {
             const vf v0 = load(v + j * ld + t), v1 = load(v + j * ld + t + VL);
-            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++) {
+            for (ptrdiff_t r = 0; r < QG; r++) {
                 if (r < group) {
                     const vf pv = splat(p[r * BK_KEY_BLOCK + j]);
                     acc0[r] += pv * v0;
@@ -274,12 +278,12 @@ KFN void attention_values_rows(const ptrdiff_t group, const int accumulate, cons
         }
     }
     for (; t + VL <= dh; t += VL) {
-        vf acc[BK_QUERY_GROUP];
-        for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+        vf acc[QG];
+        for (ptrdiff_t r = 0; r < QG; r++)
             if (r < group) acc[r] = accumulate ? load(o + r * ldo + t) : (vf){0};
         for (ptrdiff_t j = 0; j < nb; j++) {
             const vf v0 = load(v + j * ld + t);
-            for (ptrdiff_t r = 0; r < BK_QUERY_GROUP; r++)
+            for (ptrdiff_t r = 0; r < QG; r++)
                 if (r < group) acc[r] += splat(p[r * BK_KEY_BLOCK + j]) * v0;
         }
         for (ptrdiff_t r = 0; r < group; r++) store(o + r * ldo + t, acc[r]);
@@ -297,6 +301,18 @@ KFN void attention_values_rows(const ptrdiff_t group, const int accumulate, cons
 KFN void attention_scores(const float *q, ptrdiff_t ld, ptrdiff_t group, const float *kt, ptrdiff_t padded,
                           ptrdiff_t dh, float scale, float *scores) {
     switch (group) {
+#if QG >= 8
+    case 8: attention_scores_rows(8, q, ld, kt, padded, dh, scale, scores); break;
+#endif
+#if QG >= 7
+    case 7: attention_scores_rows(7, q, ld, kt, padded, dh, scale, scores); break;
+#endif
+#if QG >= 6
+    case 6: attention_scores_rows(6, q, ld, kt, padded, dh, scale, scores); break;
+#endif
+#if QG >= 5
+    case 5: attention_scores_rows(5, q, ld, kt, padded, dh, scale, scores); break;
+#endif
     case 4: attention_scores_rows(4, q, ld, kt, padded, dh, scale, scores); break;
     case 3: attention_scores_rows(3, q, ld, kt, padded, dh, scale, scores); break;
     case 2: attention_scores_rows(2, q, ld, kt, padded, dh, scale, scores); break;
@@ -308,6 +324,18 @@ KFN void attention_scores(const float *q, ptrdiff_t ld, ptrdiff_t group, const f
 KFN void attention_values(const int accumulate, const float *p, ptrdiff_t group, ptrdiff_t nb, const float *v,
                           ptrdiff_t ld, float *o, ptrdiff_t ldo, ptrdiff_t dh) {
     switch (group) {
+#if QG >= 8
+    case 8: attention_values_rows(8, accumulate, p, nb, v, ld, o, ldo, dh); break;
+#endif
+#if QG >= 7
+    case 7: attention_values_rows(7, accumulate, p, nb, v, ld, o, ldo, dh); break;
+#endif
+#if QG >= 6
+    case 6: attention_values_rows(6, accumulate, p, nb, v, ld, o, ldo, dh); break;
+#endif
+#if QG >= 5
+    case 5: attention_values_rows(5, accumulate, p, nb, v, ld, o, ldo, dh); break;
+#endif
     case 4: attention_values_rows(4, accumulate, p, nb, v, ld, o, ldo, dh); break;
     case 3: attention_values_rows(3, accumulate, p, nb, v, ld, o, ldo, dh); break;
     case 2: attention_values_rows(2, accumulate, p, nb, v, ld, o, ldo, dh); break;
@@ -374,16 +402,16 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
         return;
     }
     float *kt = scratch;                                      // [dh][BK_KEY_BLOCK]
-    float *scores = kt + dh * BK_KEY_BLOCK;                   // [BK_QUERY_GROUP][BK_KEY_BLOCK]
-    float *maxima = scores + BK_QUERY_GROUP * BK_KEY_BLOCK;   // [m]
+    float *scores = kt + dh * BK_KEY_BLOCK;                   // [QG][BK_KEY_BLOCK]
+    float *maxima = scores + QG * BK_KEY_BLOCK;   // [m]
     float *sums = maxima + m;                                 // [m]
     const float scale = d->scale;
     if (n <= BK_KEY_BLOCK) {
         // One key block (every sequence up to BK_KEY_BLOCK tokens): the softmax is final before ·V, which writes
         // the output rows directly.
         const ptrdiff_t padded = transpose_keys(k, ld, n, dh, kt);
-        for (ptrdiff_t i0 = 0; i0 < m; i0 += BK_QUERY_GROUP) {
-            const ptrdiff_t group = m - i0 < BK_QUERY_GROUP ? m - i0 : BK_QUERY_GROUP;
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += QG) {
+            const ptrdiff_t group = m - i0 < QG ? m - i0 : QG;
             attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
@@ -402,8 +430,8 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
         const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
         const ptrdiff_t padded = transpose_keys(k + k0 * ld, ld, nb, dh, kt);
-        for (ptrdiff_t i0 = 0; i0 < m; i0 += BK_QUERY_GROUP) {
-            const ptrdiff_t group = m - i0 < BK_QUERY_GROUP ? m - i0 : BK_QUERY_GROUP;
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += QG) {
+            const ptrdiff_t group = m - i0 < QG ? m - i0 : QG;
             attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
