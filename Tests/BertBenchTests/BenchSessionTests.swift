@@ -15,6 +15,8 @@ import Testing
         let results = try session.run()
         #expect(results.complete)
         #expect(results.cells.map(\.key) == session.cells.map(\.key))
+        // The native engine's instruction set is part of every result.
+        #expect(results.versions["kernels"] == (try KernelISA.resolve()).rawValue)
         for cell in results.cells {
             #expect(cell.repeatsMs.count == 2)
             #expect(cell.msPerSequence.count == 2)
