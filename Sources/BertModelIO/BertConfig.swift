@@ -144,6 +144,12 @@ public struct BertConfig: Sendable, Equatable {
                                ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings)] where value <= 0 {
             throw ModelIOError.invalidConfig(path: path, field: field, reason: "must be positive, is \(value)")
         }
+        // RoBERTa-family positions start at pad_token_id + 1: an id outside the vocabulary would read positions from
+        // outside the table.
+        guard padTokenId >= 0, !architecture.isRobertaFamily || padTokenId < vocabSize else {
+            throw ModelIOError.invalidConfig(path: path, field: "pad_token_id",
+                                             reason: "\(padTokenId) is outside the vocabulary of \(vocabSize) tokens")
+        }
         guard hiddenSize % numAttentionHeads == 0 else {
             throw ModelIOError.invalidConfig(path: path, field: "num_attention_heads",
                                              reason: "hidden size \(hiddenSize) is not divisible by \(numAttentionHeads) heads")

@@ -56,7 +56,8 @@ struct Unpickler {
     private func error(_ reason: String) -> ModelIOError { .corruptCheckpoint(path: path, reason: "data.pkl: \(reason)") }
 
     private mutating func read(_ count: Int) throws -> UnsafeRawBufferPointer {
-        guard count >= 0, position + count <= bytes.count else { throw error("truncated at byte \(position)") }
+        // `count` comes from the file (up to 2^63 - 1): compared with what is left, never added to the position.
+        guard count >= 0, count <= bytes.count - position else { throw error("truncated at byte \(position)") }
         defer { position += count }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)])
     }

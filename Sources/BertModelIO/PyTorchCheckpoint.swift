@@ -58,26 +58,33 @@ public struct PyTorchCheckpoint: TensorSource {
             guard let storage = archive.members[root + "data/" + record.storageKey] else {
                 throw corrupt("tensor '\(name)': storage data/\(record.storageKey) is missing from the archive")
             }
-            if let elements = record.storageElements, elements * size != storage.count {
+            // Sizes, offsets and dimensions come from the pickle: each is bounded by the storage's real size before
+            // any product, so no arithmetic can overflow.
+            let capacity = storage.count / size
+            if let elements = record.storageElements, elements < 0 || elements > capacity || elements * size != storage.count {
+                let need = elements >= 0 && elements <= Int.max / size ? "\(elements * size)" : "more than a file can hold"
                 throw corrupt("tensor '\(name)': storage data/\(record.storageKey) has \(storage.count) bytes, "
-                              + "\(elements) \(dtype) elements need \(elements * size)")
+                              + "\(elements) \(dtype) elements need \(need)")
             }
             guard record.shape.count == record.stride.count else { throw corrupt("tensor '\(name)': size and stride differ in rank") }
             // Row-major strides (dimensions of size 1 may carry any stride): the tensor is one contiguous run.
+            func pastStorage() -> ModelIOError {
+                corrupt("tensor '\(name)': \(record.shape) at offset \(record.offset) runs past its storage of \(capacity) elements")
+            }
             var expected = 1
             for (dim, stride) in zip(record.shape, record.stride).reversed() {
+                guard dim >= 0 else { throw corrupt("tensor '\(name)': negative size \(record.shape)") }
                 guard dim == 1 || stride == expected else {
                     throw corrupt("tensor '\(name)' is not contiguous (size \(record.shape), stride \(record.stride)); "
                                   + "save `{k: v.contiguous() for k, v in state_dict.items()}`")
                 }
-                expected *= dim
+                let (product, overflow) = expected.multipliedReportingOverflow(by: dim)
+                guard !overflow, product <= capacity else { throw pastStorage() }
+                expected = product
             }
+            guard record.offset >= 0, record.offset <= capacity - expected else { throw pastStorage() }
             let start = storage.lowerBound + record.offset * size
             let byteCount = expected * size
-            guard record.offset >= 0, start + byteCount <= storage.upperBound else {
-                throw corrupt("tensor '\(name)': \(record.shape) at offset \(record.offset) runs past its storage of "
-                              + "\(storage.count / size) elements")
-            }
             entries[name] = Entry(dtypeName: dtype, shape: record.shape, range: start..<(start + byteCount))
         }
         self.entries = entries

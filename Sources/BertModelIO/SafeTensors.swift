@@ -69,9 +69,11 @@ public struct SafeTensorsFile: Sendable {
                 elements = product
             }
             if let size = Self.elementSize(dtype) {
-                guard offsets[1] - offsets[0] == elements * size else {
-                    throw corrupt("tensor '\(name)': shape \(shape) of \(dtype) needs \(elements * size) bytes, "
-                                  + "data_offsets give \(offsets[1] - offsets[0])")
+                let (bytes, overflow) = elements.multipliedReportingOverflow(by: size)
+                guard !overflow, offsets[1] - offsets[0] == bytes else {
+                    throw corrupt("tensor '\(name)': shape \(shape) of \(dtype) needs "
+                                  + (overflow ? "more bytes than a file can hold" : "\(bytes) bytes")
+                                  + ", data_offsets give \(offsets[1] - offsets[0])")
                 }
             }
             entries[name] = Entry(dtypeName: dtype, shape: shape, range: offsets[0]..<offsets[1])

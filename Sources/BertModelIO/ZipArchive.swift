@@ -8,16 +8,22 @@ struct ZipArchive {
     init(_ file: MappedFile) throws {
         let bytes = UnsafeRawBufferPointer(start: file.base, count: file.count)
         func corrupt(_ reason: String) -> ModelIOError { .corruptCheckpoint(path: file.path, reason: reason) }
-        func u16(_ at: Int) throws -> Int {
-            guard at >= 0, at + 2 <= bytes.count else { throw corrupt("truncated zip structure at byte \(at)") }
-            return Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian)
+        // Every position is base + offset, checked: a hostile file can put any 64-bit value in a size or offset.
+        func position(_ base: Int, _ offset: Int, width: Int) throws -> Int {
+            let (at, overflow) = base.addingReportingOverflow(offset)
+            guard !overflow, at >= 0, at <= bytes.count - width else {
+                throw corrupt("truncated zip structure at byte \(overflow ? "past \(Int.max)" : "\(at)")")
+            }
+            return at
         }
-        func u32(_ at: Int) throws -> Int {
-            guard at >= 0, at + 4 <= bytes.count else { throw corrupt("truncated zip structure at byte \(at)") }
-            return Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+        func u16(_ base: Int, _ offset: Int = 0) throws -> Int {
+            Int(bytes.loadUnaligned(fromByteOffset: try position(base, offset, width: 2), as: UInt16.self).littleEndian)
         }
-        func u64(_ at: Int) throws -> Int {
-            guard at >= 0, at + 8 <= bytes.count else { throw corrupt("truncated zip structure at byte \(at)") }
+        func u32(_ base: Int, _ offset: Int = 0) throws -> Int {
+            Int(bytes.loadUnaligned(fromByteOffset: try position(base, offset, width: 4), as: UInt32.self).littleEndian)
+        }
+        func u64(_ base: Int, _ offset: Int = 0) throws -> Int {
+            let at = try position(base, offset, width: 8)
             let value = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian
             guard value <= UInt64(Int.max) else { throw corrupt("zip field at byte \(at) is out of range") }
             return Int(value)
@@ -36,8 +42,8 @@ struct ZipArchive {
         if end >= 20, try u32(end - 20) == 0x0706_4B50 {
             let record = try u64(end - 12)
             guard try u32(record) == 0x0606_4B50 else { throw corrupt("ZIP64 end record missing at byte \(record)") }
-            count = try u64(record + 32)
-            directory = try u64(record + 48)
+            count = try u64(record, 32)
+            directory = try u64(record, 48)
         }
         var members: [String: Range<Int>] = [:]
         var entry = directory
@@ -69,9 +75,10 @@ struct ZipArchive {
                 throw corrupt("member '\(name)' is compressed (method \(method)); torch.save writes stored members only")
             }
             guard try u32(local) == 0x0403_4B50 else { throw corrupt("member '\(name)': local header missing at byte \(local)") }
-            let start = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
-            guard compressed == size, start + size <= bytes.count else {
-                throw corrupt("member '\(name)' needs bytes \(start)..<\(start + size) but the file has \(bytes.count) (truncated?)")
+            // local ≤ the file's size here, and the two lengths are 16-bit: no overflow.
+            let start = local + 30 + (try u16(local, 26)) + (try u16(local, 28))
+            guard compressed == size, start <= bytes.count, size <= bytes.count - start else {
+                throw corrupt("member '\(name)' needs \(size) bytes from byte \(start) but the file has \(bytes.count) (truncated?)")
             }
             members[name] = start..<(start + size)
             entry += 46 + nameLength + extraLength + commentLength

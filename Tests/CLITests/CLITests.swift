@@ -166,6 +166,33 @@ import Testing
         Self.expectFailure(try Self.run(["info", "--model", dir.path]), "malformed JSON in \(dir.path)/config.json")
     }
 
+    /// config.json values that would allocate without bound or read outside a table: errors naming the field or
+    /// the first tensor the checkpoint lacks, exit status 1, no signal.
+    @Test func hostileConfigValuesAreErrors() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let roberta = Fixtures.path("models/tiny-roberta-cls")
+        for file in ["tokenizer.json", "model.safetensors"] {
+            try FileManager.default.copyItem(atPath: roberta + "/" + file, toPath: dir.path + "/" + file)
+        }
+        let original = try String(contentsOfFile: roberta + "/config.json", encoding: .utf8)
+        func config(_ key: String, _ value: String) throws {
+            let pattern = try NSRegularExpression(pattern: "\"\(key)\": *-?[0-9]+")
+            let edited = pattern.stringByReplacingMatches(in: original, range: NSRange(original.startIndex..., in: original),
+                                                          withTemplate: "\"\(key)\": \(value)")
+            #expect(edited != original, "config.json has no \(key)")
+            try edited.write(toFile: dir.path + "/config.json", atomically: true, encoding: .utf8)
+        }
+        try config("num_hidden_layers", "1000000000000")
+        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+                           "encoder.layer.2.attention.self.query.weight' is missing")
+        try config("pad_token_id", "-5")
+        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+                           "pad_token_id")
+        try config("pad_token_id", "9223372036854775807")
+        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+                           "pad_token_id")
+    }
+
     @Test func missingOrMisshapedTensor() throws {
         let dir = try Fixtures.temporaryDirectory()
         for file in ["tokenizer.json", "model.safetensors"] {

@@ -11,15 +11,17 @@ struct BertEncoder: Sendable {
     init(_ store: WeightStore, config: BertConfig, isa: KernelISA) throws {
         self.config = config
         embeddings = try BertEmbeddings(store, "embeddings", config: config)
-        if config.architecture == .distilbert {
-            layers = try (0..<config.numHiddenLayers).map {
-                try BertLayer(distilbert: store, "transformer.layer.\($0)", config: config, isa: isa)
-            }
-        } else {
-            layers = try (0..<config.numHiddenLayers).map {
-                try BertLayer(bert: store, "encoder.layer.\($0)", config: config, isa: isa)
+        // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
+        // than the checkpoint's stops at the first missing tensor, with its name.
+        var layers: [BertLayer] = []
+        for index in 0..<config.numHiddenLayers {
+            if config.architecture == .distilbert {
+                layers.append(try BertLayer(distilbert: store, "transformer.layer.\(index)", config: config, isa: isa))
+            } else {
+                layers.append(try BertLayer(bert: store, "encoder.layer.\(index)", config: config, isa: isa))
             }
         }
+        self.layers = layers
     }
 
     /// Runs the batch; the last hidden state is left in `ws.hidden` as `[layout.totalRows, hidden]`.
