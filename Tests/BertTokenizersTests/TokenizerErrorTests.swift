@@ -22,6 +22,7 @@ import Testing
             (#"{"model": {"type": "Unigram", "unk_id": 5, "vocab": [["<unk>", 0.0]]}}"#, "at model.unk_id"),
             (#"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}}"#, "at model.merges[0]"),
             (#"{"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}}"#, "at model.vocab.a"),
+            (#"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 2147483648}, "merges": []}}"#, "has id 2147483648, outside 0...2147483647"),
             (#"{"model": \#(Self.unigram), "normalizer": {"type": "Replace", "pattern": {"Regex": "(["}, "content": ""}}"#, "at normalizer.pattern.Regex"),
             (#"{"model": \#(Self.unigram), "normalizer": {"type": "Precompiled", "precompiled_charsmap": "%%%"}}"#, "at normalizer.precompiled_charsmap"),
             (#"{"model": \#(Self.unigram), "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}]}}"#, "at pre_tokenizer.pretokenizers[0].behavior"),
@@ -40,6 +41,20 @@ import Testing
                 #expect("\(error)".contains(message), "\(error) does not contain \(message)")
             }
         }
+    }
+
+    /// One word of 200,000 letters whose merges chain all the way: merged by a priority queue (HF's order), it
+    /// finishes, and its tokens cover the word exactly. (A quadratic merge loop took minutes here.)
+    @Test func longWordsMergeInNLogN() throws {
+        var vocab = #""a": 0, "aa": 1, "aaaa": 2, "aaaaaaaa": 3"#
+        vocab += #", "b": 4"#
+        let json = #"{"model": {"type": "BPE", "vocab": {\#(vocab)}, "merges": ["a a", "aa aa", "aaaa aaaa"]}}"#
+        let tokenizer = try Tokenizer(json: Data(json.utf8), path: "t/tokenizer.json")
+        let word = String(repeating: "a", count: 200_000) + "b"
+        let encoding = try tokenizer.encode(word, addSpecialTokens: false)
+        #expect(encoding.ids.count == 200_000 / 8 + 1)
+        #expect(encoding.ids.dropLast().allSatisfy { $0 == 3 })
+        #expect(encoding.ids.last == 4)
     }
 
     @Test func unknownComponentTypesAreNamed() {

@@ -24,6 +24,13 @@ public struct BPE: TokenModel {
     /// Builds the model from a vocabulary and the merges in rank order.
     public init(vocab: [String: Int], merges: [(String, String)], unkToken: String?, continuingSubwordPrefix: String?,
                 endOfWordSuffix: String?, fuseUnk: Bool, byteFallback: Bool, ignoreMerges: Bool) throws(TokenizerError) {
+        // Ids are stored in 32 bits (as HF's u32): anything else is refused here, not trapped on later.
+        if let (token, id) = vocab.first(where: { $0.value < 0 || $0.value > Int(Int32.max) }) {
+            throw .malformed(path: "", jsonPath: "model.vocab", reason: "token '\(token)' has id \(id), outside 0...\(Int32.max)")
+        }
+        guard merges.count <= Int(Int32.max) else {
+            throw .malformed(path: "", jsonPath: "model.merges", reason: "\(merges.count) merges is more than \(Int32.max)")
+        }
         self.vocab = vocab
         reverse = reverseVocabulary(vocab)
         var table: [UInt64: (rank: Int32, id: Int32)] = [:]
@@ -145,13 +152,47 @@ public struct BPE: TokenModel {
         merges[UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))]
     }
 
-    /// Merges the lowest-rank adjacent pair, leftmost on ties, until none is left (HF `Word::merge_all`).
+    /// Words up to this many symbols are merged by scanning for the best pair (fastest for the short words of real
+    /// text); longer ones through a heap.
+    static let scanLimit = 48
+
+    /// Merges the lowest-rank adjacent pair, leftmost on ties, until none is left (HF `Word::merge_all`): a min-heap
+    /// of (rank, position) with stale entries skipped, so a word of n symbols takes O(n log n), not O(n²).
     private func mergeAll(_ symbols: inout [Symbol]) {
         guard symbols.count > 1 else { return }
-        // pairRank[i]: the merge of symbol i with its next, if any.
+        // pair[i]: the merge of symbol i with its next, if any.
         var pair: [(rank: Int32, id: Int32)?] = symbols.indices.map { i in
             symbols[i].next >= 0 ? merge(symbols[i].id, symbols[symbols[i].next].id) : nil
         }
+        if symbols.count <= Self.scanLimit {
+            scanMerges(&symbols, &pair)
+            return
+        }
+        var queue = MergeQueue()
+        for (i, p) in pair.enumerated() { if let p { queue.push(rank: p.rank, position: i) } }
+        while let (rank, best) = queue.pop() {
+            // Skip entries made stale by an earlier merge: the symbol is gone, or its pair is no longer this merge.
+            guard symbols[best].live, let p = pair[best], p.rank == rank else { continue }
+            let right = symbols[best].next
+            symbols[best].id = p.id
+            symbols[best].range = symbols[best].range.lowerBound..<symbols[right].range.upperBound
+            symbols[best].next = symbols[right].next
+            symbols[right].live = false
+            pair[right] = nil
+            if symbols[best].next >= 0 { symbols[symbols[best].next].prev = best }
+            pair[best] = symbols[best].next >= 0 ? merge(p.id, symbols[symbols[best].next].id) : nil
+            if let q = pair[best] { queue.push(rank: q.rank, position: best) }
+            let prev = symbols[best].prev
+            if prev >= 0 {
+                pair[prev] = merge(symbols[prev].id, p.id)
+                if let q = pair[prev] { queue.push(rank: q.rank, position: prev) }
+            }
+        }
+    }
+
+    /// The same merges for a short word: each round scans the list for the lowest rank (leftmost on ties).
+    @inline(__always)
+    private func scanMerges(_ symbols: inout [Symbol], _ pair: inout [(rank: Int32, id: Int32)?]) {
         while true {
             var best = -1
             var bestRank = Int32.max
@@ -172,5 +213,40 @@ public struct BPE: TokenModel {
             let prev = symbols[best].prev
             if prev >= 0 { pair[prev] = merge(symbols[prev].id, p.id) }
         }
+    }
+}
+
+/// A binary min-heap of merges keyed by (rank, position): lower rank first, then the leftmost.
+private struct MergeQueue {
+    private var keys: [UInt64] = []
+
+    mutating func push(rank: Int32, position: Int) {
+        keys.append(UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
+        var child = keys.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard keys[child] < keys[parent] else { break }
+            keys.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> (rank: Int32, position: Int)? {
+        guard let top = keys.first else { return nil }
+        let last = keys.removeLast()
+        if !keys.isEmpty {
+            keys[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < keys.count && keys[left] < keys[smallest] { smallest = left }
+                if right < keys.count && keys[right] < keys[smallest] { smallest = right }
+                if smallest == parent { break }
+                keys.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return (Int32(bitPattern: UInt32(top >> 32)), Int(UInt32(truncatingIfNeeded: top)))
     }
 }
