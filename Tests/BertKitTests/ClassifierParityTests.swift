@@ -62,6 +62,25 @@ import Testing
         #expect(worst <= Self.tolerance, "\(name) \(run.isa) \(run.mode) batch \(batchSize): max abs difference \(worst)")
     }
 
+    /// Pad tokens inside the text take position `padding_idx` and are not counted (transformers'
+    /// `create_position_ids_from_input_ids`): logits of id sequences with inner pads against transformers
+    /// (Tests/Fixtures/models/tiny-roberta-cls/inner-pad.json, made by tools/make_roberta_positions_fixture.py), in
+    /// one batch with the pad-free case, packed and padded, on every instruction-set path.
+    @Test(arguments: ExecutionMode.allCases, KernelISA.supported)
+    func robertaPositionsSkipInnerPadTokens(mode: ExecutionMode, isa: KernelISA) throws {
+        let json = try Fixtures.json("models/tiny-roberta-cls/inner-pad.json")
+        let ids = json["ids"] as! [[Int]]
+        let expected = (json["logits"] as! [[Double]]).map { $0.map(Float.init) }
+        let model = try BertModel(directory: Fixtures.path("models/tiny-roberta-cls"), options: .init(mode: mode, isa: isa))
+        let native = try #require(model.backend as? NativeBackend)
+        let logits = try native.classify(TokenBatch(sequences: ids))
+        #expect(logits.count == expected.count)
+        for (index, (got, want)) in zip(logits, expected).enumerated() {
+            let worst = zip(got, want).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(worst <= 1e-5, "sequence \(index) \(ids[index]): \(worst)")
+        }
+    }
+
     @Test func classifyReturnsLabelsFromConfig() throws {
         let model = try BertModel(directory: Fixtures.path("models/tiny-bert-cls"))
         let expected = try Expected("tiny-bert-cls")

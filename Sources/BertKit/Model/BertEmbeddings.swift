@@ -1,7 +1,8 @@
 import BertModelIO
 
 /// `BertEmbeddings` (and DistilBERT's `Embeddings`): word + position (+ token type) embeddings, then LayerNorm.
-/// RoBERTa-family positions start at `pad_token_id + 1`.
+/// RoBERTa-family positions start at `pad_token_id + 1` and count only the tokens that are not the pad token; a pad
+/// token inside the text takes position `pad_token_id` (transformers' `create_position_ids_from_input_ids`).
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L154
 struct BertEmbeddings: Sendable {
     let wordEmbeddings: FloatTensor
@@ -10,6 +11,8 @@ struct BertEmbeddings: Sendable {
     let layerNorm: LayerNorm
     let hidden: Int
     let positionOffset: Int
+    /// The pad token id where positions skip it (RoBERTa family), else nil.
+    let positionPadId: Int32?
     let vocabSize: Int
     let typeVocabSize: Int
 
@@ -24,6 +27,7 @@ struct BertEmbeddings: Sendable {
             ? try store.floats(prefix + ".token_type_embeddings.weight", shape: [config.typeVocabSize, h]) : nil
         layerNorm = try LayerNorm(store, prefix + ".LayerNorm", width: h, eps: config.architecture == .distilbert ? 1e-12 : config.layerNormEps)
         positionOffset = config.positionOffset
+        positionPadId = config.architecture.isRobertaFamily ? Int32(clamping: config.padTokenId) : nil
     }
 
     /// Throws for an id outside the vocabularies, before any work is done.
@@ -45,10 +49,21 @@ struct BertEmbeddings: Sendable {
         for b in 0..<batch.count {
             let start = batch.cuSeqLens[b]
             let length = layout.lengths[b]
+            var counted = 0  // tokens so far that are not the pad token
             for t in 0..<length {
                 let row = x + (layout.rowStart[b] + t) * h
-                let word = wordEmbeddings.pointer + Int(batch.ids[start + t]) * h
-                let position = positionEmbeddings.pointer + (positionOffset + t) * h
+                let id = batch.ids[start + t]
+                let word = wordEmbeddings.pointer + Int(id) * h
+                var index = positionOffset + t
+                if let pad = positionPadId {
+                    if id == pad {
+                        index = Int(pad)
+                    } else {
+                        index = positionOffset + counted
+                        counted += 1
+                    }
+                }
+                let position = positionEmbeddings.pointer + index * h
                 if let tokenTypeEmbeddings {
                     let type = tokenTypeEmbeddings.pointer + Int(batch.typeIds[start + t]) * h
                     for i in 0..<h { row[i] = word[i] + position[i] + type[i] }
