@@ -173,20 +173,9 @@ public struct BPE: TokenModel {
         while let (rank, best) = queue.pop() {
             // Skip entries made stale by an earlier merge: the symbol is gone, or its pair is no longer this merge.
             guard symbols[best].live, let p = pair[best], p.rank == rank else { continue }
-            let right = symbols[best].next
-            symbols[best].id = p.id
-            symbols[best].range = symbols[best].range.lowerBound..<symbols[right].range.upperBound
-            symbols[best].next = symbols[right].next
-            symbols[right].live = false
-            pair[right] = nil
-            if symbols[best].next >= 0 { symbols[symbols[best].next].prev = best }
-            pair[best] = symbols[best].next >= 0 ? merge(p.id, symbols[symbols[best].next].id) : nil
+            let prev = apply(p, at: best, &symbols, &pair)
             if let q = pair[best] { queue.push(rank: q.rank, position: best) }
-            let prev = symbols[best].prev
-            if prev >= 0 {
-                pair[prev] = merge(symbols[prev].id, p.id)
-                if let q = pair[prev] { queue.push(rank: q.rank, position: prev) }
-            }
+            if prev >= 0, let q = pair[prev] { queue.push(rank: q.rank, position: prev) }
         }
     }
 
@@ -202,17 +191,26 @@ public struct BPE: TokenModel {
                 i = symbols[i].next
             }
             guard best >= 0, let p = pair[best] else { return }
-            let right = symbols[best].next
-            symbols[best].id = p.id
-            symbols[best].range = symbols[best].range.lowerBound..<symbols[right].range.upperBound
-            symbols[best].next = symbols[right].next
-            symbols[right].live = false
-            pair[right] = nil
-            if symbols[best].next >= 0 { symbols[symbols[best].next].prev = best }
-            pair[best] = symbols[best].next >= 0 ? merge(p.id, symbols[symbols[best].next].id) : nil
-            let prev = symbols[best].prev
-            if prev >= 0 { pair[prev] = merge(symbols[prev].id, p.id) }
+            _ = apply(p, at: best, &symbols, &pair)
         }
+    }
+
+    /// Merges symbol `best` with the next one into `p.id` and recomputes the two pairs that changed (its own and its
+    /// previous symbol's); returns the previous symbol's index, -1 if none.
+    @inline(__always)
+    private func apply(_ p: (rank: Int32, id: Int32), at best: Int, _ symbols: inout [Symbol],
+                       _ pair: inout [(rank: Int32, id: Int32)?]) -> Int {
+        let right = symbols[best].next
+        symbols[best].id = p.id
+        symbols[best].range = symbols[best].range.lowerBound..<symbols[right].range.upperBound
+        symbols[best].next = symbols[right].next
+        symbols[right].live = false
+        pair[right] = nil
+        if symbols[best].next >= 0 { symbols[symbols[best].next].prev = best }
+        pair[best] = symbols[best].next >= 0 ? merge(p.id, symbols[symbols[best].next].id) : nil
+        let prev = symbols[best].prev
+        if prev >= 0 { pair[prev] = merge(symbols[prev].id, p.id) }
+        return prev
     }
 }
 
