@@ -87,7 +87,7 @@ static void attention_task(void *ctx, ptrdiff_t task, int worker) {
 ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows) {
     // Keys of one block transposed (head_dim × block), scores of a query group (group × block), running maxima and
     // sums per query row.
-    return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1) + 64;
+    return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1);
 }
 
 void bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {

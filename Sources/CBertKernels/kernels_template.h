@@ -375,18 +375,18 @@ KFN float softmax_row(float *s, ptrdiff_t nb, ptrdiff_t padded, float maximum, i
     return sum;
 }
 
-KFN float row_max(const float *s, ptrdiff_t nb, ptrdiff_t padded) {
+KFN float row_max(const float *s, ptrdiff_t nb) {
     vf mv = splat(-__builtin_inff());
     for (ptrdiff_t j = 0; j + VL <= nb; j += VL) mv = vmax(mv, load(s + j));
     float m = hmax(mv);
     for (ptrdiff_t j = nb / VL * VL; j < nb; j++) m = s[j] > m ? s[j] : m;
-    (void)padded;
     return m;
 }
 
 // One (sequence, head): keys in blocks of BK_KEY_BLOCK, transposed into scratch so scores are vectorized over
-// keys; an online softmax (running maximum and sum per query row, the output rescaled when the maximum grows)
-// keeps memory linear in the length; ·V accumulates into the output rows, divided by the sums at the end.
+// keys. A sequence of one block (up to BK_KEY_BLOCK tokens, nearly all of them) gets its softmax final before ·V,
+// which writes the output rows directly. Longer ones take an online softmax (running maximum and sum per query row,
+// the output rescaled when the maximum grows, divided by the sums at the end), so memory stays linear in the length.
 EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *scratch) {
     const ptrdiff_t b = task / d->heads, head = task % d->heads;
     const ptrdiff_t m = d->rows[b], n = d->lengths[b], dh = d->head_dim, h = d->hidden, ld = d->ld_qkv;
@@ -401,29 +401,13 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
             for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] = 0;
         return;
     }
-    float *kt = scratch;                                      // [dh][BK_KEY_BLOCK]
-    float *scores = kt + dh * BK_KEY_BLOCK;                   // [QG][BK_KEY_BLOCK]
-    float *maxima = scores + QG * BK_KEY_BLOCK;   // [m]
-    float *sums = maxima + m;                                 // [m]
+    float *kt = scratch;                           // [dh][BK_KEY_BLOCK]
+    float *scores = kt + dh * BK_KEY_BLOCK;        // [QG][BK_KEY_BLOCK]
+    float *maxima = scores + QG * BK_KEY_BLOCK;    // [m]
+    float *sums = maxima + m;                      // [m]
     const float scale = d->scale;
-    if (n <= BK_KEY_BLOCK) {
-        // One key block (every sequence up to BK_KEY_BLOCK tokens): the softmax is final before ·V, which writes
-        // the output rows directly.
-        const ptrdiff_t padded = transpose_keys(k, ld, n, dh, kt);
-        for (ptrdiff_t i0 = 0; i0 < m; i0 += QG) {
-            const ptrdiff_t group = m - i0 < QG ? m - i0 : QG;
-            attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
-            for (ptrdiff_t r = 0; r < group; r++) {
-                float *s = scores + r * BK_KEY_BLOCK;
-                softmax_row(s, n, padded, row_max(s, n, padded), 1);
-            }
-            attention_values(0, scores, group, n, v, ld, out + i0 * ldo, ldo, dh);
-        }
-        return;
-    }
-    // Longer sequences: key blocks with an online softmax (running maximum and sum per query row; the output is
-    // rescaled when the maximum grows), divided by the sums at the end.
-    for (ptrdiff_t i = 0; i < m; i++) {
+    const int single = n <= BK_KEY_BLOCK;
+    for (ptrdiff_t i = 0; !single && i < m; i++) {
         maxima[i] = -__builtin_inff();
         sums[i] = 0;
     }
@@ -436,7 +420,11 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
                 const ptrdiff_t i = i0 + r;
-                const float block_max = row_max(s, nb, padded);
+                if (single) {
+                    softmax_row(s, nb, padded, row_max(s, nb), 1);
+                    continue;
+                }
+                const float block_max = row_max(s, nb);
                 const float maximum = block_max > maxima[i] ? block_max : maxima[i];
                 const float block_sum = softmax_row(s, nb, padded, maximum, 0);
                 if (k0 > 0 && maximum != maxima[i]) {
@@ -447,10 +435,12 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 sums[i] += block_sum;
                 maxima[i] = maximum;
             }
-            if (k0 == 0) attention_values(0, scores, group, nb, v + k0 * ld, ld, out + i0 * ldo, ldo, dh);
+            // The first block writes the output rows, later ones add to them.
+            if (k0 == 0) attention_values(0, scores, group, nb, v, ld, out + i0 * ldo, ldo, dh);
             else attention_values(1, scores, group, nb, v + k0 * ld, ld, out + i0 * ldo, ldo, dh);
         }
     }
+    if (single) return;
     for (ptrdiff_t i = 0; i < m; i++) {
         const float inverse = 1.0f / sums[i];
         for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] *= inverse;

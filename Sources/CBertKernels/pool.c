@@ -21,10 +21,8 @@
 
 struct bk_pool {
     int threads;
-    pthread_t *handles;
     _Atomic unsigned long long job;
     _Atomic int busy;
-    _Atomic int stop;
     // The current job; written by the caller before `job` is published, read by participants after.
     bk_task_fn fn;
     void *ctx;
@@ -58,14 +56,13 @@ static void *worker_main(void *raw) {
         unsigned long long job;
         int spins = 0;
         while ((job = atomic_load(&pool->job)) == seen) {
-            if (atomic_load_explicit(&pool->stop, memory_order_relaxed)) return 0;
             if (++spins < BK_SPIN) {
                 BK_RELAX();
                 continue;
             }
             pthread_mutex_lock(&pool->lock);
             atomic_fetch_add(&pool->sleepers, 1);
-            while (atomic_load(&pool->job) == seen && !atomic_load(&pool->stop)) pthread_cond_wait(&pool->wake, &pool->lock);
+            while (atomic_load(&pool->job) == seen) pthread_cond_wait(&pool->wake, &pool->lock);
             atomic_fetch_sub(&pool->sleepers, 1);
             pthread_mutex_unlock(&pool->lock);
             spins = 0;
@@ -102,25 +99,24 @@ static void make_shared_pool(void) {
     pool->threads = 1;
     pthread_mutex_init(&pool->lock, 0);
     pthread_cond_init(&pool->wake, 0);
-    pool->handles = calloc((size_t)threads, sizeof(pthread_t));
-    if (pool->handles) {
-        for (int i = 1; i < threads; i++) {
-            bk_worker_arg *arg = malloc(sizeof *arg);
-            if (!arg) break;
-            arg->pool = pool;
-            arg->index = i;
-            pthread_attr_t attr;
-            pthread_attr_init(&attr);
-            pthread_attr_setstacksize(&attr, 1 << 20);
-            const int failed = pthread_create(&pool->handles[i], &attr, worker_main, arg);
-            pthread_attr_destroy(&attr);
-            if (failed) {
-                free(arg);
-                break;
-            }
-            pthread_detach(pool->handles[i]);
-            pool->threads = i + 1;
+    // The workers live as long as the process (the pool is never torn down), so they are detached.
+    for (int i = 1; i < threads; i++) {
+        bk_worker_arg *arg = malloc(sizeof *arg);
+        if (!arg) break;
+        arg->pool = pool;
+        arg->index = i;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, 1 << 20);
+        pthread_t handle;
+        const int failed = pthread_create(&handle, &attr, worker_main, arg);
+        pthread_attr_destroy(&attr);
+        if (failed) {
+            free(arg);
+            break;
         }
+        pthread_detach(handle);
+        pool->threads = i + 1;
     }
     shared_pool = pool;
 }

@@ -38,8 +38,8 @@ struct ClassificationHead: Sendable {
     }
 
     /// Logits from the first token's hidden state `cls[hidden]` (one thread: two products of one row).
-    func callAsFunction(_ cls: UnsafePointer<Float>, isa: KernelISA) -> [Float] {
-        let ctx = KernelContext(isa: isa, workers: 1)
+    func callAsFunction(_ cls: UnsafePointer<Float>) -> [Float] {
+        let ctx = KernelContext(isa: dense.weight.isa, workers: 1)
         var hidden = [Float](repeating: 0, count: dense.outFeatures)
         var logits = [Float](repeating: 0, count: projection.outFeatures)
         hidden.withUnsafeMutableBufferPointer { hp in

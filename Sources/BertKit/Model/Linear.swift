@@ -6,8 +6,8 @@ import CBertKernels
 struct Linear: Sendable {
     let weight: PackedWeights
     let bias: FloatTensor
-    let inFeatures: Int
-    let outFeatures: Int
+    var inFeatures: Int { weight.k }
+    var outFeatures: Int { weight.n }
 
     /// What a product does with its results, fused into the kernel.
     enum Epilogue {
@@ -33,8 +33,6 @@ struct Linear: Sendable {
         bias = biases.count == 1 ? biases[0]
             : FloatTensor(name: names.joined(separator: "+") + ".bias", shape: [outs.reduce(0, +)],
                           values: biases.flatMap(\.values))
-        self.inFeatures = inFeatures
-        outFeatures = outs.reduce(0, +)
     }
 
     /// `y[rows, out] = epilogue(x[rows, in] · Wᵀ)` on the context's threads (one fork/join).

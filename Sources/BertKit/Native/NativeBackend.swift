@@ -93,7 +93,7 @@ public struct NativeBackend: InferenceBackend {
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         let head = try self.head.get()
         return try run(batch) { hidden, layout, h in
-            (0..<layout.count).map { b in head(hidden + layout.rowStart[b] * h, isa: isa) }
+            (0..<layout.count).map { b in head(hidden + layout.rowStart[b] * h) }
         }
     }
 }

@@ -19,9 +19,9 @@ final class PackedWeights: @unchecked Sendable {
         self.k = k
         self.isa = isa
         let count = max(bk_packed_floats(isa.c, n, k), 1)
+        // bk_pack writes every float, the panels' zero padding included.
         pointer = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.size, alignment: 64)
             .bindMemory(to: Float.self, capacity: count)
-        pointer.initialize(repeating: 0, count: count)
         if parts.count == 1 {
             parts[0].withUnsafeBufferPointer { bk_pack(isa.c, $0.baseAddress, n, k, pointer) }
         } else {
@@ -31,9 +31,6 @@ final class PackedWeights: @unchecked Sendable {
             stacked.withUnsafeBufferPointer { bk_pack(isa.c, $0.baseAddress, n, k, pointer) }
         }
     }
-
-    /// Bytes held.
-    var byteCount: Int { max(bk_packed_floats(isa.c, n, k), 1) * MemoryLayout<Float>.size }
 
     deinit { pointer.deallocate() }
 }
