@@ -35,15 +35,18 @@ public struct BertModel: Sendable {
         public var maxLength: Int?
         /// The native engine's instruction set (nil: `BERTKIT_ISA` if set, else the CPU's best).
         public var isa: KernelISA?
+        /// The native engine's weight precision (fp32 by default).
+        public var precision: Precision
 
         /// Options; by default over-long inputs are an error.
         public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil,
-                    isa: KernelISA? = nil) {
+                    isa: KernelISA? = nil, precision: Precision = .fp32) {
             self.truncate = truncate
             self.threads = threads
             self.mode = mode
             self.maxLength = maxLength
             self.isa = isa
+            self.precision = precision
         }
     }
 
@@ -51,7 +54,8 @@ public struct BertModel: Sendable {
     public init(directory path: String, options: Options = Options()) throws {
         try self.init(directory: path, options: options) { directory, pooling in
             try NativeBackend(weights: directory.weights(), config: directory.config, pooling: pooling,
-                              options: .init(mode: options.mode, threads: options.threads, isa: options.isa))
+                              options: .init(mode: options.mode, threads: options.threads, isa: options.isa,
+                                             precision: options.precision))
         }
     }
 

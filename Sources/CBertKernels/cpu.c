@@ -28,6 +28,19 @@ static int has_avx512(void) {
     const int f = (b >> 16) & 1, bw = (b >> 30) & 1, vl = (b >> 31) & 1;
     return f && bw && vl;
 }
+
+static int has_avx512_vnni(void) {
+    unsigned int a, b, c, d;
+    if (!has_avx512() || !__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (c >> 11) & 1;
+}
+
+static int has_avx512_bf16(void) {
+    unsigned int a, b, c, d;
+    if (!has_avx512_vnni() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return 0;
+    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a >> 5) & 1;
+}
 #endif
 
 // cpuid is slow where a hypervisor traps it (thousands of cycles): ask once, keep the answers.
@@ -37,6 +50,8 @@ static int detect(bk_isa isa) {
 #if defined(__x86_64__)
     case BK_ISA_AVX2: return has_avx2();
     case BK_ISA_AVX512: return has_avx512();
+    case BK_ISA_AVX512_VNNI: return has_avx512_vnni();
+    case BK_ISA_AVX512_BF16: return has_avx512_bf16();
 #endif
 #if defined(__aarch64__)
     case BK_ISA_NEON: return 1;
@@ -45,10 +60,10 @@ static int detect(bk_isa isa) {
     }
 }
 
-static _Atomic int cached[4];  // 0: not asked yet, 1: unsupported, 2: supported
+static _Atomic int cached[BK_ISA_COUNT];  // 0: not asked yet, 1: unsupported, 2: supported
 
 int bk_isa_supported(bk_isa isa) {
-    if ((unsigned)isa >= 4) return 0;
+    if ((unsigned)isa >= BK_ISA_COUNT) return 0;
     int known = atomic_load_explicit(&cached[isa], memory_order_relaxed);
     if (!known) {
         known = detect(isa) ? 2 : 1;
@@ -58,6 +73,8 @@ int bk_isa_supported(bk_isa isa) {
 }
 
 bk_isa bk_isa_best(void) {
+    if (bk_isa_supported(BK_ISA_AVX512_BF16)) return BK_ISA_AVX512_BF16;
+    if (bk_isa_supported(BK_ISA_AVX512_VNNI)) return BK_ISA_AVX512_VNNI;
     if (bk_isa_supported(BK_ISA_AVX512)) return BK_ISA_AVX512;
     if (bk_isa_supported(BK_ISA_AVX2)) return BK_ISA_AVX2;
     if (bk_isa_supported(BK_ISA_NEON)) return BK_ISA_NEON;
@@ -70,6 +87,8 @@ const char *bk_isa_name(bk_isa isa) {
     case BK_ISA_AVX2: return "avx2";
     case BK_ISA_AVX512: return "avx512";
     case BK_ISA_NEON: return "neon";
+    case BK_ISA_AVX512_VNNI: return "avx512_vnni";
+    case BK_ISA_AVX512_BF16: return "avx512_bf16";
     }
     return "unknown";
 }
@@ -81,6 +100,8 @@ const bk_isa_ops *bk_ops(bk_isa isa) {
 #if defined(__x86_64__)
     case BK_ISA_AVX2: return &bk_ops_avx2;
     case BK_ISA_AVX512: return &bk_ops_avx512;
+    case BK_ISA_AVX512_VNNI: return &bk_ops_avx512_vnni;
+    case BK_ISA_AVX512_BF16: return &bk_ops_avx512_bf16;
 #endif
 #if defined(__aarch64__)
     case BK_ISA_NEON: return &bk_ops_neon;

@@ -5,5 +5,6 @@
 #define VL 4
 #define MR 6
 #define NV 4
+#define I8_LEVELS 255
 #include "kernels_template.h"
 #endif

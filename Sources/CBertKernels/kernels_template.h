@@ -136,11 +136,39 @@ EFN void FN(layernorm_rows)(float *x, ptrdiff_t rows, ptrdiff_t width, const flo
 
 // ---- GEMM -----------------------------------------------------------------------------------------------------
 
-// One micro-tile: rows [row, row + mr) × panel `panel`, the whole k, epilogue fused.
+// The epilogue of one row of a micro-tile (NV vectors from column `col`, `valid` of them real), then the store.
+KFN void finish_row(const bk_gemm_desc *d, ptrdiff_t row, ptrdiff_t col, ptrdiff_t valid, const vf *acc) {
+    const bk_epilogue epilogue = d->epilogue;
+    float *c = d->c + row * d->ldc + col;
+    for (int j = 0; j < NV; j++) {
+        const ptrdiff_t at = (ptrdiff_t)j * VL;
+        if (at >= valid) break;
+        const ptrdiff_t lanes = valid - at < VL ? valid - at : VL;
+        vf v = acc[j];
+        if (epilogue != BK_EPILOGUE_NONE) v += lanes == VL ? load(d->bias + col + at) : load_part(d->bias + col + at, lanes);
+        switch (epilogue) {
+        case BK_EPILOGUE_BIAS_GELU: v = vgelu(v); break;
+        case BK_EPILOGUE_BIAS_GELU_TANH: v = vgelu_tanh(v); break;
+        case BK_EPILOGUE_BIAS_RELU: v = vmax(v, splat(0)); break;
+        case BK_EPILOGUE_BIAS_TANH: v = vtanh(v); break;
+        case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
+        default: break;
+        }
+        if (lanes == VL) store(c + at, v);
+        else store_part(c + at, v, lanes);
+    }
+}
+
+KFN ptrdiff_t valid_columns(const bk_gemm_desc *d, ptrdiff_t panel) {
+    const ptrdiff_t col = panel * NR;
+    return d->n - col < NR ? d->n - col : NR;
+}
+
+// One fp32 micro-tile: rows [row, row + mr) × panel `panel`, the whole k, epilogue fused.
 KFN void gemm_tile(const ptrdiff_t mr, const bk_gemm_desc *d, ptrdiff_t row, ptrdiff_t panel) {
     const ptrdiff_t k = d->k, lda = d->lda;
     const float *a = d->a + row * lda;
-    const float *b = d->packed + panel * k * NR;
+    const float *b = (const float *)d->packed + panel * k * NR;
     vf acc[MR][NV];
     for (ptrdiff_t i = 0; i < mr; i++)
         for (int j = 0; j < NV; j++) acc[i][j] = (vf){0};
@@ -152,30 +180,47 @@ KFN void gemm_tile(const ptrdiff_t mr, const bk_gemm_desc *d, ptrdiff_t row, ptr
             for (int j = 0; j < NV; j++) acc[i][j] += av * bv[j];
         }
     }
-    const ptrdiff_t col = panel * NR;
-    const ptrdiff_t valid = d->n - col < NR ? d->n - col : NR;
-    const bk_epilogue epilogue = d->epilogue;
-    for (ptrdiff_t i = 0; i < mr; i++) {
-        float *c = d->c + (row + i) * d->ldc + col;
-        for (int j = 0; j < NV; j++) {
-            const ptrdiff_t at = (ptrdiff_t)j * VL;
-            if (at >= valid) break;
-            const ptrdiff_t lanes = valid - at < VL ? valid - at : VL;
-            vf v = acc[i][j];
-            if (epilogue != BK_EPILOGUE_NONE) v += lanes == VL ? load(d->bias + col + at) : load_part(d->bias + col + at, lanes);
-            switch (epilogue) {
-            case BK_EPILOGUE_BIAS_GELU: v = vgelu(v); break;
-            case BK_EPILOGUE_BIAS_GELU_TANH: v = vgelu_tanh(v); break;
-            case BK_EPILOGUE_BIAS_RELU: v = vmax(v, splat(0)); break;
-            case BK_EPILOGUE_BIAS_TANH: v = vtanh(v); break;
-            case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
-            default: break;
-            }
-            if (lanes == VL) store(c + at, v);
-            else store_part(c + at, v, lanes);
-        }
-    }
+    for (ptrdiff_t i = 0; i < mr; i++) finish_row(d, row + i, panel * NR, valid_columns(d, panel), acc[i]);
 }
+
+#include "kernels_lowp.h"
+
+// Each tail of a row block gets its own call with a constant row count, so its tile is unrolled.
+#if MR > 7
+#define TAIL7(T, ...) case 7: T(7, __VA_ARGS__); break;
+#else
+#define TAIL7(T, ...)
+#endif
+#if MR > 6
+#define TAIL6(T, ...) case 6: T(6, __VA_ARGS__); break;
+#else
+#define TAIL6(T, ...)
+#endif
+#if MR > 5
+#define TAIL5(T, ...) case 5: T(5, __VA_ARGS__); break;
+#else
+#define TAIL5(T, ...)
+#endif
+#if MR > 4
+#define TAIL4(T, ...) case 4: T(4, __VA_ARGS__); break;
+#else
+#define TAIL4(T, ...)
+#endif
+#define FOR_TILES(T, ...)                                                                                             \
+    for (ptrdiff_t p = p0; p < p1; p++) {                                                                             \
+        ptrdiff_t row = row0;                                                                                         \
+        for (; row + MR <= row1; row += MR) T(MR, __VA_ARGS__);                                                       \
+        switch (row1 - row) {                                                                                         \
+            TAIL7(T, __VA_ARGS__)                                                                                     \
+            TAIL6(T, __VA_ARGS__)                                                                                     \
+            TAIL5(T, __VA_ARGS__)                                                                                     \
+            TAIL4(T, __VA_ARGS__)                                                                                     \
+        case 3: T(3, __VA_ARGS__); break;                                                                             \
+        case 2: T(2, __VA_ARGS__); break;                                                                             \
+        case 1: T(1, __VA_ARGS__); break;                                                                             \
+        default: break;                                                                                               \
+        }                                                                                                             \
+    }
 
 EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
     const bk_gemm_desc *d = plan->d;
@@ -184,29 +229,37 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
     const ptrdiff_t row1 = row0 + plan->mc < d->m ? row0 + plan->mc : d->m;
     const ptrdiff_t p0 = chunk * plan->panels / plan->col_chunks;
     const ptrdiff_t p1 = (chunk + 1) * plan->panels / plan->col_chunks;
-    for (ptrdiff_t p = p0; p < p1; p++) {
-        ptrdiff_t row = row0;
-        for (; row + MR <= row1; row += MR) gemm_tile(MR, d, row, p);
-        switch (row1 - row) {  // a constant row count per call, so each tail gets its own unrolled tile
-#if MR > 7
-        case 7: gemm_tile(7, d, row, p); break;
+    switch (d->format) {
+    case BK_FORMAT_F32:
+        FOR_TILES(gemm_tile, d, row, p)
+        break;
+    case BK_FORMAT_F16:
+        FOR_TILES(gemm_tile_f16, d, row, p)
+        break;
+    case BK_FORMAT_BF16: {
+#if defined(BF16_DOT)
+        // The block's activations rounded to bf16 pairs once, then every panel reads them.
+        const ptrdiff_t ld = (d->k + 1) / 2 * 2;
+        unsigned short *pairs = bk_thread_scratch((size_t)((row1 - row0) * ld) * 2);
+        if (!pairs) return;
+        round_rows_bf16(d, row0, row1, pairs, ld);
+        FOR_TILES(gemm_tile_bf16_dot, d, pairs + (row - row0) * ld, ld, row, p)
+#else
+        FOR_TILES(gemm_tile_bf16, d, row, p)
 #endif
-#if MR > 6
-        case 6: gemm_tile(6, d, row, p); break;
-#endif
-#if MR > 5
-        case 5: gemm_tile(5, d, row, p); break;
-#endif
-#if MR > 4
-        case 4: gemm_tile(4, d, row, p); break;
-#endif
-#if MR > 3
-        case 3: gemm_tile(3, d, row, p); break;
-#endif
-        case 2: gemm_tile(2, d, row, p); break;
-        case 1: gemm_tile(1, d, row, p); break;
-        default: break;
-        }
+        break;
+    }
+    case BK_FORMAT_I8: {
+        // The block's activations quantized once (levels, scale and zero point per row), then every panel reads them.
+        const ptrdiff_t rows = row1 - row0, ld = (d->k + 3) / 4 * 4;
+        unsigned char *levels = bk_thread_scratch((size_t)(rows * ld) + (size_t)rows * 8 + 64);
+        if (!levels) return;
+        float *scales = (float *)(levels + (rows * ld + 63) / 64 * 64);
+        int *zero_points = (int *)(scales + rows);
+        quantize_rows(d, row0, row1, levels, ld, scales, zero_points);
+        FOR_TILES(gemm_tile_i8, d, levels + (row - row0) * ld, scales + (row - row0), zero_points + (row - row0), row, p)
+        break;
+    }
     }
     if (d->epilogue != BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM) return;
     // The rows are complete once every column chunk of this row block is done: the last chunk normalizes them.
@@ -447,4 +500,9 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     }
 }
 
-const bk_isa_ops FN(bk_ops) = {MR, NR, FN(gemm_task), FN(layernorm_rows), FN(attention_task)};
+#if defined(BF16_DOT)
+#define BF16_ROUNDS 1
+#else
+#define BF16_ROUNDS 0
+#endif
+const bk_isa_ops FN(bk_ops) = {MR, NR, I8_LEVELS, BF16_ROUNDS, FN(gemm_task), FN(layernorm_rows), FN(attention_task)};

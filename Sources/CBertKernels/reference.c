@@ -2,6 +2,7 @@
 // instruction-set path to. Slow on purpose; never on the engine's path.
 #include "internal.h"
 #include <math.h>
+#include <stdlib.h>
 
 static double gelu(double x) { return 0.5 * x * (1 + erf(x / sqrt(2.0))); }
 static double gelu_tanh(double x) { return 0.5 * x * (1 + tanh(sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x))); }
@@ -20,12 +21,57 @@ void bk_ref_layernorm(float *x, ptrdiff_t rows, ptrdiff_t width, const float *ga
     for (ptrdiff_t r = 0; r < rows; r++) layernorm_row(x + r * width, width, gamma, beta, eps);
 }
 
+// The value the format stores for `x` (the kernels see exactly this).
+static double stored(bk_format format, float x) {
+    switch (format) {
+    case BK_FORMAT_BF16: return bk_from_bf16(bk_to_bf16(x));
+    case BK_FORMAT_F16: return bk_from_f16(bk_to_f16(x));
+    default: return x;
+    }
+}
+
+// Σ_p a[p]·w[p] as the format's kernels define it: weights rounded to bf16/fp16 (activations too for bf16 on
+// vdpbf16ps), or both sides quantized to int8 levels and the zero point taken out in exact integers.
+static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed char *qw, unsigned char *qa) {
+    const ptrdiff_t k = d->k;
+    if (d->format == BK_FORMAT_I8) {
+        const float sw = bk_i8_quantize_weights(w, k, qw);
+        float lo = 0, hi = 0;
+        for (ptrdiff_t p = 0; p < k; p++) {
+            lo = a[p] < lo ? a[p] : lo;
+            hi = a[p] > hi ? a[p] : hi;
+        }
+        const int levels = bk_i8_activation_levels(d->isa);
+        float sa, inverse;
+        int zp;
+        bk_i8_row_params(lo, hi, levels, &sa, &inverse, &zp);
+        long long sum = 0, colsum = 0;
+        for (ptrdiff_t p = 0; p < k; p++) {
+            qa[p] = (unsigned char)bk_i8_level(a[p], inverse, zp, levels);
+            sum += (long long)qa[p] * qw[p];
+            colsum += qw[p];
+        }
+        return (double)(sum - zp * colsum) * sa * sw;
+    }
+    const bk_format activations = d->format == BK_FORMAT_BF16 && bk_bf16_rounds_activations(d->isa) ? BK_FORMAT_BF16
+                                                                                                      : BK_FORMAT_F32;
+    double sum = 0;
+    for (ptrdiff_t p = 0; p < k; p++) sum += stored(activations, a[p]) * stored(d->format, w[p]);
+    return sum;
+}
+
 void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
+    signed char *qw = malloc((size_t)(d->k > 0 ? d->k : 1));
+    unsigned char *qa = malloc((size_t)(d->k > 0 ? d->k : 1));
+    if (!qw || !qa) {
+        free(qw);
+        free(qa);
+        return;
+    }
     for (ptrdiff_t i = 0; i < d->m; i++) {
         float *c = d->c + i * d->ldc;
         for (ptrdiff_t j = 0; j < d->n; j++) {
-            double sum = 0;
-            for (ptrdiff_t p = 0; p < d->k; p++) sum += (double)d->a[i * d->lda + p] * w[j * d->k + p];
+            double sum = dot(d, d->a + i * d->lda, w + j * d->k, qw, qa);
             if (d->epilogue != BK_EPILOGUE_NONE) sum += d->bias[j];
             switch (d->epilogue) {
             case BK_EPILOGUE_BIAS_GELU: sum = gelu(sum); break;
@@ -39,6 +85,8 @@ void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
         }
         if (d->epilogue == BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM) layernorm_row(c, d->n, d->gamma, d->beta, d->eps);
     }
+    free(qw);
+    free(qa);
 }
 
 void bk_ref_attention(const bk_attention_desc *d) {

@@ -8,7 +8,10 @@ struct BertEncoder: Sendable {
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
 
-    init(_ store: WeightStore, config: BertConfig, isa: KernelISA) throws {
+    /// Bytes of packed weight matrices its layers hold.
+    var packedWeightBytes: Int { layers.reduce(0) { $0 + $1.packedWeightBytes } }
+
+    init(_ store: WeightStore, config: BertConfig, packing: WeightPacking) throws {
         self.config = config
         embeddings = try BertEmbeddings(store, "embeddings", config: config)
         // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
@@ -16,9 +19,9 @@ struct BertEncoder: Sendable {
         var layers: [BertLayer] = []
         for index in 0..<config.numHiddenLayers {
             if config.architecture == .distilbert {
-                layers.append(try BertLayer(distilbert: store, "transformer.layer.\(index)", config: config, isa: isa))
+                layers.append(try BertLayer(distilbert: store, "transformer.layer.\(index)", config: config, packing: packing))
             } else {
-                layers.append(try BertLayer(bert: store, "encoder.layer.\(index)", config: config, isa: isa))
+                layers.append(try BertLayer(bert: store, "encoder.layer.\(index)", config: config, packing: packing))
             }
         }
         self.layers = layers

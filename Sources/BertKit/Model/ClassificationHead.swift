@@ -12,28 +12,34 @@ struct ClassificationHead: Sendable {
     /// Number of classes.
     var labelCount: Int { projection.outFeatures }
 
+    /// Bytes of packed weight matrices it holds.
+    var packedWeightBytes: Int { dense.weight.byteCount + projection.weight.byteCount }
+
     /// Reads the head for `config`'s architecture; throws `noClassificationHead` when the checkpoint has none.
+    /// The head stays fp32 whatever the encoder's precision: it is a small share of the time, and the logits
+    /// are what a classifier's user reads.
     init(_ store: WeightStore, config: BertConfig, isa: KernelISA) throws {
         let h = config.hiddenSize
+        let packing = WeightPacking(isa: isa, precision: .fp32)
         switch config.architecture {
         case .bert:
             guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
             let labels = store.shape("classifier.weight")?.first ?? 0
-            dense = try Linear(store, "pooler.dense", in: h, out: h, isa: isa)
+            dense = try Linear(store, "pooler.dense", in: h, out: h, packing: packing)
             denseActivation = .tanh
-            projection = try Linear(store, "classifier", in: h, out: labels, isa: isa)
+            projection = try Linear(store, "classifier", in: h, out: labels, packing: packing)
         case .roberta, .camembert, .xlmRoberta:
             guard store.contains("classifier.out_proj.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
             let labels = store.shape("classifier.out_proj.weight")?.first ?? 0
-            dense = try Linear(store, "classifier.dense", in: h, out: h, isa: isa)
+            dense = try Linear(store, "classifier.dense", in: h, out: h, packing: packing)
             denseActivation = .tanh
-            projection = try Linear(store, "classifier.out_proj", in: h, out: labels, isa: isa)
+            projection = try Linear(store, "classifier.out_proj", in: h, out: labels, packing: packing)
         case .distilbert:
             guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
             let labels = store.shape("classifier.weight")?.first ?? 0
-            dense = try Linear(store, "pre_classifier", in: h, out: h, isa: isa)
+            dense = try Linear(store, "pre_classifier", in: h, out: h, packing: packing)
             denseActivation = .relu
-            projection = try Linear(store, "classifier", in: h, out: labels, isa: isa)
+            projection = try Linear(store, "classifier", in: h, out: labels, packing: packing)
         }
     }
 

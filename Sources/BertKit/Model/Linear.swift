@@ -2,7 +2,7 @@ import BertModelIO
 import CBertKernels
 
 /// `nn.Linear`: weight `[out, in]`, bias `[out]`, read from `<name>.weight` / `<name>.bias`. The weight is packed
-/// at load for the engine's instruction set; the checkpoint's pages of it are handed back to the OS.
+/// at load for the engine's instruction set and precision; the checkpoint's pages of it are handed back to the OS.
 struct Linear: Sendable {
     let weight: PackedWeights
     let bias: FloatTensor
@@ -19,16 +19,16 @@ struct Linear: Sendable {
         case residualLayerNorm(LayerNorm)
     }
 
-    init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int, isa: KernelISA) throws {
-        try self.init(store, stacking: [name], in: inFeatures, outs: [outFeatures], isa: isa)
+    init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int, packing: WeightPacking) throws {
+        try self.init(store, stacking: [name], in: inFeatures, outs: [outFeatures], packing: packing)
     }
 
     /// One product for several projections of the same input (Q, K and V): their weights stacked row-wise and
     /// packed together, their biases concatenated.
-    init(_ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], isa: KernelISA) throws {
+    init(_ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], packing: WeightPacking) throws {
         let weights = try zip(names, outs).map { try store.floats($0 + ".weight", shape: [$1, inFeatures]) }
         let biases = try zip(names, outs).map { try store.floats($0 + ".bias", shape: [$1]) }
-        weight = PackedWeights(stacking: weights, k: inFeatures, isa: isa)
+        weight = PackedWeights(stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision)
         for tensor in weights { tensor.releaseMappedPages() }
         bias = biases.count == 1 ? biases[0]
             : FloatTensor(name: names.joined(separator: "+") + ".bias", shape: [outs.reduce(0, +)],
@@ -45,7 +45,8 @@ struct Linear: Sendable {
         desc.k = inFeatures
         desc.a = x
         desc.lda = inFeatures
-        desc.packed = UnsafePointer(weight.pointer)
+        desc.packed = UnsafeRawPointer(weight.pointer)
+        desc.format = weight.precision.format
         desc.c = y
         desc.ldc = outFeatures
         desc.bias = bias.pointer

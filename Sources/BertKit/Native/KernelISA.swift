@@ -10,6 +10,10 @@ public enum KernelISA: String, Sendable, CaseIterable {
     case avx2
     /// x86-64 AVX-512 F/BW/VL.
     case avx512
+    /// AVX-512 with VNNI: int8 products on `vpdpbusd` (fp32 kernels as `avx512`).
+    case avx512VNNI = "avx512_vnni"
+    /// AVX-512 with VNNI and BF16: bf16 products on `vdpbf16ps` (otherwise as `avx512VNNI`).
+    case avx512BF16 = "avx512_bf16"
     /// arm64 Advanced SIMD.
     case neon
 
@@ -18,9 +22,21 @@ public enum KernelISA: String, Sendable, CaseIterable {
         case .portable: BK_ISA_PORTABLE
         case .avx2: BK_ISA_AVX2
         case .avx512: BK_ISA_AVX512
+        case .avx512VNNI: BK_ISA_AVX512_VNNI
+        case .avx512BF16: BK_ISA_AVX512_BF16
         case .neon: BK_ISA_NEON
         }
     }
+
+    /// Whether the fp32 kernels are another set's (`avx512_vnni` and `avx512_bf16` add int8 and bf16 instructions
+    /// only): tests of the fp32 paths skip these.
+    public var sharesFP32Kernels: Bool { self == .avx512VNNI || self == .avx512BF16 }
+
+    /// The highest activation level of its int8 products (255; 127 where `vpmaddubsw` would saturate).
+    public var int8ActivationLevels: Int { Int(bk_i8_activation_levels(c)) }
+
+    /// Whether its bf16 products round activations to bf16 (`vdpbf16ps`) rather than widening the weights.
+    public var roundsBF16Activations: Bool { bk_bf16_rounds_activations(c) != 0 }
 
     /// Whether this CPU (and its operating system) can run these kernels.
     public var isSupported: Bool { bk_isa_supported(c) != 0 }
@@ -33,7 +49,8 @@ public enum KernelISA: String, Sendable, CaseIterable {
     /// Every instruction set this CPU supports, slowest first.
     public static var supported: [KernelISA] { allCases.filter(\.isSupported) }
 
-    /// The environment variable that forces an instruction set (`avx512`, `avx2`, `neon`, `portable`).
+    /// The environment variable that forces an instruction set (`avx512_bf16`, `avx512_vnni`, `avx512`, `avx2`,
+    /// `neon`, `portable`).
     public static let environmentVariable = "BERTKIT_ISA"
 
     /// `requested`, else `BERTKIT_ISA`, else `best`; an unknown name or a set this CPU lacks is an error.

@@ -1,7 +1,8 @@
 import BertModelIO
 import Foundation
 
-/// BertKit's CPU engine: the transformers computation in float32, padding-free by default (`ExecutionMode`), on
+/// BertKit's CPU engine: the transformers computation in float32 (or with bf16, fp16 or int8 weight matrices,
+/// `Precision`), padding-free by default (`ExecutionMode`), on
 /// BertKit's own kernels (`CBertKernels`): weights packed once at load for the CPU's best instruction set, products
 /// with fused epilogues, attention kept in cache, and a persistent pool of threads.
 /// Safe to call from several threads at once: each pass takes its own workspace.
@@ -24,12 +25,15 @@ public struct NativeBackend: InferenceBackend {
         public var threads: Int
         /// The kernels' instruction set; nil: `BERTKIT_ISA` if set, else the best this CPU supports.
         public var isa: KernelISA?
+        /// The number format of the encoder's weight matrices (fp32 by default).
+        public var precision: Precision
 
         /// Settings; the defaults suit both batch-1 latency and large-batch throughput.
-        public init(mode: ExecutionMode = .packed, threads: Int = 0, isa: KernelISA? = nil) {
+        public init(mode: ExecutionMode = .packed, threads: Int = 0, isa: KernelISA? = nil, precision: Precision = .fp32) {
             self.mode = mode
             self.threads = threads
             self.isa = isa
+            self.precision = precision
         }
 
         /// The thread count in effect.
@@ -39,14 +43,19 @@ public struct NativeBackend: InferenceBackend {
     /// The instruction set the kernels run on (the weights are packed for it).
     public let isa: KernelISA
 
+    /// Bytes of packed weight matrices the engine holds (the encoder's and the head's).
+    public var packedWeightBytes: Int {
+        encoder.packedWeightBytes + ((try? head.get())?.packedWeightBytes ?? 0)
+    }
+
     /// Loads the encoder (and the classification head, if any) from `weights`, packing every product's weights
-    /// for the instruction set `options.isa` resolves to.
+    /// for the instruction set `options.isa` resolves to, the encoder's in `options.precision`.
     public init(weights: WeightStore, config: BertConfig, pooling: Pooling, options: Options = Options()) throws {
         self.weights = weights
         self.options = options
         let isa = try KernelISA.resolve(options.isa)
         self.isa = isa
-        encoder = try BertEncoder(weights, config: config, isa: isa)
+        encoder = try BertEncoder(weights, config: config, packing: WeightPacking(isa: isa, precision: options.precision))
         self.pooling = pooling
         do {
             head = .success(try ClassificationHead(weights, config: config, isa: isa))

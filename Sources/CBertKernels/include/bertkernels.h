@@ -20,13 +20,22 @@ typedef enum bk_isa {
     BK_ISA_AVX512 = 2,
     /// arm64 Advanced SIMD.
     BK_ISA_NEON = 3,
+    /// AVX-512 F/BW/VL plus VNNI (`vpdpbusd`): int8 products four times as wide per instruction as fp32 FMA
+    /// (Cascade Lake, Ice Lake, Zen 4 and later). Its fp32 kernels are AVX512's.
+    BK_ISA_AVX512_VNNI = 4,
+    /// AVX512_VNNI plus AVX512_BF16 (`vdpbf16ps`): bf16 products with fp32 accumulation (Cooper Lake, Sapphire
+    /// Rapids, Zen 4 and later).
+    BK_ISA_AVX512_BF16 = 5,
 } bk_isa;
+
+/// How many `bk_isa` values there are.
+#define BK_ISA_COUNT 6
 
 /// 1 when this CPU (and its operating system, for the register state) can run `isa`'s kernels.
 int bk_isa_supported(bk_isa isa);
 /// The fastest instruction set this CPU supports.
 bk_isa bk_isa_best(void);
-/// "portable", "avx2", "avx512" or "neon".
+/// "portable", "avx2", "avx512", "neon", "avx512_vnni" or "avx512_bf16".
 const char *bk_isa_name(bk_isa isa);
 
 /// Columns per packed panel (the micro-kernel's width) for `isa`.
@@ -37,6 +46,43 @@ ptrdiff_t bk_packed_floats(bk_isa isa, ptrdiff_t n, ptrdiff_t k);
 /// (`bk_packed_floats` floats, 64-byte aligned for speed): panel `p` holds columns `p·width ..< (p+1)·width`
 /// as `k` rows of `width` consecutive floats.
 void bk_pack(bk_isa isa, const float *w, ptrdiff_t n, ptrdiff_t k, float *out);
+
+/// The number format a packed weight is stored in. Products always accumulate and finish (epilogue) in fp32.
+typedef enum bk_format {
+    /// fp32 weights, fp32 products.
+    BK_FORMAT_F32 = 0,
+    /// bf16 weights (round to nearest even). On AVX512_BF16 the activations are rounded to bf16 too and the
+    /// products run on `vdpbf16ps`; elsewhere the weights are widened to fp32 inside the kernel (exact) and
+    /// multiplied with fp32 activations: half the weight traffic, fp32 speed.
+    BK_FORMAT_BF16 = 1,
+    /// fp16 weights (round to nearest even), widened to fp32 inside the kernel (F16C where the set has it);
+    /// activations stay fp32.
+    BK_FORMAT_F16 = 2,
+    /// int8 weights, symmetric per output channel (scale = max|w| / 127). Each activation row is quantized when the
+    /// product starts, asymmetric per row to unsigned levels `0...bk_i8_activation_levels(isa)`, and the products
+    /// accumulate in int32; the zero-point correction and both scales are applied in the fp32 epilogue.
+    BK_FORMAT_I8 = 3,
+} bk_format;
+
+/// Bytes a packed `[n, k]` weight takes in `format` for `isa` (panels, zero-padded, plus per-channel scales and
+/// column sums for int8); 0 when `isa` has no kernels in this build.
+ptrdiff_t bk_packed_bytes(bk_isa isa, bk_format format, ptrdiff_t n, ptrdiff_t k);
+/// Packs `w[n, k]` into `out` (`bk_packed_bytes` bytes, 64-byte aligned for speed) in `format` for `isa`:
+///   F32: as `bk_pack`;  F16: panels of `k` rows of `width` halves;
+///   BF16: panels of `ceil(k/2)` rows of `width` pairs (inputs 2p and 2p+1 of a column side by side);
+///   I8: panels of `ceil(k/4)` rows of `width` quads, then `n` rounded up to the width of fp32 scales and as many
+///   int32 column sums of the quantized weights.
+void bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, ptrdiff_t k, void *out);
+/// The highest activation level of `isa`'s int8 products: 255, or 127 where they use `vpmaddubsw`, whose pairs
+/// of u8 × s8 products saturate at 16 bits (2 · 127 · 127 fits; 2 · 255 · 127 does not).
+int bk_i8_activation_levels(bk_isa isa);
+/// 1 when `isa`'s bf16 products round the activations to bf16 (`vdpbf16ps`); 0 when they keep them in fp32.
+int bk_bf16_rounds_activations(bk_isa isa);
+/// fp32 → bf16 and fp16 bits, round to nearest even (NaN stays NaN, overflow becomes infinity), and back.
+unsigned short bk_to_bf16(float x);
+unsigned short bk_to_f16(float x);
+float bk_from_bf16(unsigned short h);
+float bk_from_f16(unsigned short h);
 
 /// What a product does with each output value once its dot product is done (fused into the micro-kernel).
 typedef enum bk_epilogue {
@@ -56,13 +102,16 @@ typedef enum bk_epilogue {
     BK_EPILOGUE_BIAS_TANH = 6,
 } bk_epilogue;
 
-/// One product `c[m, n] = epilogue(a[m, k] · w[n, k]ᵀ)` with `w` packed by `bk_pack` for the same `isa`.
+/// One product `c[m, n] = epilogue(a[m, k] · w[n, k]ᵀ)` with `w` packed by `bk_pack_format` (or `bk_pack` for
+/// fp32) for the same `isa` and `format`.
 typedef struct bk_gemm_desc {
     bk_isa isa;
     ptrdiff_t m, n, k;
     const float *a;
     ptrdiff_t lda;
-    const float *packed;
+    const void *packed;
+    /// The packed weight's number format (F32 when zero-initialized).
+    bk_format format;
     float *c;
     ptrdiff_t ldc;
     bk_epilogue epilogue;
@@ -118,7 +167,9 @@ ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows);
 /// taken in blocks with an online softmax (flash-style), so memory stays linear in the sequence length.
 void bk_attention(bk_pool *pool, int workers, const bk_attention_desc *desc);
 
-/// Scalar references (double accumulation), for tests. `w` is the unpacked `[n, k]` weight.
+/// Scalar references (double accumulation), for tests. `w` is the unpacked fp32 `[n, k]` weight; for the reduced
+/// formats the reference rounds or quantizes `w` and the activations exactly as `desc->isa`'s kernels do, then
+/// computes in double.
 void bk_ref_gemm(const bk_gemm_desc *desc, const float *w);
 void bk_ref_layernorm(float *x, ptrdiff_t rows, ptrdiff_t width, const float *gamma, const float *beta, float eps);
 void bk_ref_attention(const bk_attention_desc *desc);
