@@ -46,16 +46,17 @@ float bk_from_f16(unsigned short h) {
     return float_of(sign | ((exponent + 112) << 23) | (mantissa << 13));
 }
 
-float bk_i8_quantize_weights(const float *w, ptrdiff_t k, signed char *q) {
+float bk_i8_quantize_weights(const float *w, ptrdiff_t k, int levels, signed char *q) {
     float largest = 0;
     for (ptrdiff_t i = 0; i < k; i++) {
         const float a = w[i] < 0 ? -w[i] : w[i];
         largest = a > largest ? a : largest;
     }
-    const float scale = largest > 0 && largest <= 3.0e38f ? largest / 127.0f : 1.0f;
+    const float top = (float)levels;
+    const float scale = largest > 0 && largest <= 3.0e38f ? largest / top : 1.0f;
     for (ptrdiff_t i = 0; i < k; i++) {
         float v = __builtin_roundevenf(w[i] / scale);
-        v = v < -127 ? -127 : v > 127 ? 127 : v;
+        v = v < -top ? -top : v > top ? top : v;
         q[i] = (signed char)v;
     }
     return scale;
@@ -74,9 +75,9 @@ void bk_i8_row_params(float lo, float hi, int levels, float *scale, float *inver
     *zero_point = (int)z;
 }
 
-int bk_i8_activation_levels(bk_isa isa) {
+int bk_i8_weight_levels(bk_isa isa) {
     const bk_isa_ops *ops = bk_ops(isa);
-    return ops ? ops->i8_levels : 0;
+    return ops ? ops->i8_weight_levels : 0;
 }
 
 int bk_bf16_rounds_activations(bk_isa isa) {
@@ -116,13 +117,14 @@ static void pack_halves(const float *w, ptrdiff_t n, ptrdiff_t k, ptrdiff_t nr, 
     }
 }
 
-static void pack_i8(const float *w, ptrdiff_t n, ptrdiff_t k, ptrdiff_t nr, unsigned char *out, signed char *row) {
+static void pack_i8(const float *w, ptrdiff_t n, ptrdiff_t k, ptrdiff_t nr, int levels, unsigned char *out,
+                    signed char *row) {
     const bk_i8_layout l = bk_i8_layout_of(nr, n, k);
     float *scales = (float *)(out + l.scales);
     int *colsums = (int *)(out + l.colsums);
     memset(out, 0, (size_t)l.bytes);
     for (ptrdiff_t o = 0; o < n; o++) {
-        scales[o] = bk_i8_quantize_weights(w + o * k, k, row);
+        scales[o] = bk_i8_quantize_weights(w + o * k, k, levels, row);
         const ptrdiff_t p = o / nr, j = o % nr;
         signed char *panel = (signed char *)out + p * l.quads * nr * 4;
         int sum = 0;
@@ -144,7 +146,7 @@ void bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, p
     case BK_FORMAT_BF16: pack_halves(w, n, k, nr, 2, bk_to_bf16, out); break;
     case BK_FORMAT_I8: {
         signed char *row = bk_thread_scratch((size_t)k);
-        if (row) pack_i8(w, n, k, nr, out, row);
+        if (row) pack_i8(w, n, k, nr, bk_i8_weight_levels(isa), out, row);
         break;
     }
     }

@@ -19,9 +19,9 @@ typedef struct bk_gemm_plan {
 /// One instruction set's kernels.
 typedef struct bk_isa_ops {
     ptrdiff_t mr, nr;
-    /// The highest level of a quantized activation (255, or 127 where `vpmaddubsw` would saturate), and whether
-    /// bf16 products round the activations to bf16 (`vdpbf16ps`).
-    int i8_levels, bf16_dot;
+    /// The largest |quantized weight| (127, or 63 where `vpmaddubsw` would saturate), and whether bf16 products
+    /// round the activations to bf16 (`vdpbf16ps`).
+    int i8_weight_levels, bf16_dot;
     /// One task of a product, in any `bk_format`.
     void (*gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task);
     void (*layernorm_rows)(float *x, ptrdiff_t rows, ptrdiff_t width, const float *gamma, const float *beta, float eps);
@@ -60,9 +60,12 @@ static inline bk_i8_layout bk_i8_layout_of(ptrdiff_t nr, ptrdiff_t n, ptrdiff_t 
     return l;
 }
 
-/// The symmetric per-channel quantization of one weight row: returns its scale (max|w| / 127, 1 for a zero row)
-/// and writes `q[k]` = round-to-even(w / scale), in [-127, 127]. Shared by the packer and the reference.
-float bk_i8_quantize_weights(const float *w, ptrdiff_t k, signed char *q);
+/// Activations take the unsigned levels 0...255.
+#define BK_I8_ACTIVATION_LEVELS 255
+
+/// The symmetric per-channel quantization of one weight row: returns its scale (max|w| / levels, 1 for a zero row)
+/// and writes `q[k]` = round-to-even(w / scale), in [-levels, levels]. Shared by the packer and the reference.
+float bk_i8_quantize_weights(const float *w, ptrdiff_t k, int levels, signed char *q);
 /// The per-row activation quantization every int8 path uses, in scalar form (the kernels vectorize the same
 /// float operations, so both give identical levels): range [min(0, min x), max(0, max x)] over `levels` steps.
 void bk_i8_row_params(float lo, float hi, int levels, float *scale, float *inverse, int *zero_point);

@@ -8,6 +8,6 @@
 #define NV 2
 #define HAS_F16C
 #define I8_MADDUBS
-#define I8_LEVELS 127
+#define I8_WEIGHT_LEVELS 63
 #include "kernels_template.h"
 #endif

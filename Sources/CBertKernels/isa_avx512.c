@@ -10,6 +10,6 @@
 #define QG 8  // 8 query rows × 2 key vectors: 16 of the 32 zmm registers accumulate
 #define HAS_F16C
 #define I8_MADDUBS
-#define I8_LEVELS 127
+#define I8_WEIGHT_LEVELS 63
 #include "kernels_template.h"
 #endif

@@ -11,6 +11,6 @@
 #define HAS_F16C
 #define I8_VNNI
 #define BF16_DOT
-#define I8_LEVELS 255
+#define I8_WEIGHT_LEVELS 127
 #include "kernels_template.h"
 #endif

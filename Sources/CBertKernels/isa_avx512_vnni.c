@@ -9,6 +9,6 @@
 #define QG 8
 #define HAS_F16C
 #define I8_VNNI
-#define I8_LEVELS 255
+#define I8_WEIGHT_LEVELS 127
 #include "kernels_template.h"
 #endif

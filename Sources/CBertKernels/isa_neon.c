@@ -5,6 +5,6 @@
 #define VL 4
 #define MR 6
 #define NV 4
-#define I8_LEVELS 255
+#define I8_WEIGHT_LEVELS 127
 #include "kernels_template.h"
 #endif

@@ -5,5 +5,5 @@
 #define VL 4
 #define MR 4
 #define NV 2
-#define I8_LEVELS 255
+#define I8_WEIGHT_LEVELS 127
 #include "kernels_template.h"

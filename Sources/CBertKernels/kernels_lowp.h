@@ -3,8 +3,8 @@
 //   HAS_F16C     widen fp16 with the F16C instruction (else with integer bit operations)
 //   BF16_DOT     bf16 products on vdpbf16ps (AVX512_BF16, VL 16), activations rounded to bf16
 //   I8_VNNI      int8 products on vpdpbusd (AVX512_VNNI, VL 16)
-//   I8_MADDUBS   int8 products on vpmaddubsw + vpmaddwd (AVX2 or AVX-512BW); activations then take 127 levels
-//   I8_LEVELS    the highest activation level (255, or 127 with I8_MADDUBS)
+//   I8_MADDUBS   int8 products on vpmaddubsw + vpmaddwd (AVX2 or AVX-512BW); weights then take 7 bits
+//   I8_WEIGHT_LEVELS  the largest |quantized weight| (127, or 63 with I8_MADDUBS: 2 · 255 · 63 fits in 16 bits)
 // Without an int8 instruction the product of four bytes is written in plain vector code (VL 4 only).
 // Every tile finishes through finish_row, so the epilogues are the fp32 path's.
 
@@ -153,14 +153,14 @@ KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, un
         }
         float scale, inverse;
         int zp;
-        bk_i8_row_params(low, high, I8_LEVELS, &scale, &inverse, &zp);
+        bk_i8_row_params(low, high, BK_I8_ACTIVATION_LEVELS, &scale, &inverse, &zp);
         for (ptrdiff_t i = 0; i < body; i += VL) {
             vf q = __builtin_elementwise_roundeven(load(x + i) * inverse) + (float)zp;
-            q = vmin(vmax(q, splat(0)), splat((float)I8_LEVELS));
+            q = vmin(vmax(q, splat(0)), splat((float)BK_I8_ACTIVATION_LEVELS));
             const vu8 levels = __builtin_convertvector(__builtin_convertvector(q, vi), vu8);
             __builtin_memcpy(o + i, &levels, sizeof levels);
         }
-        for (ptrdiff_t i = body; i < k; i++) o[i] = (unsigned char)bk_i8_level(x[i], inverse, zp, I8_LEVELS);
+        for (ptrdiff_t i = body; i < k; i++) o[i] = (unsigned char)bk_i8_level(x[i], inverse, zp, BK_I8_ACTIVATION_LEVELS);
         for (ptrdiff_t i = k; i < ld; i++) o[i] = 0;
         scales[r - row0] = scale;
         zero_points[r - row0] = zp;

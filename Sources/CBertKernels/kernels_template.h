@@ -505,4 +505,4 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
 #else
 #define BF16_ROUNDS 0
 #endif
-const bk_isa_ops FN(bk_ops) = {MR, NR, I8_LEVELS, BF16_ROUNDS, FN(gemm_task), FN(layernorm_rows), FN(attention_task)};
+const bk_isa_ops FN(bk_ops) = {MR, NR, I8_WEIGHT_LEVELS, BF16_ROUNDS, FN(gemm_task), FN(layernorm_rows), FN(attention_task)};

@@ -35,13 +35,13 @@ static double stored(bk_format format, float x) {
 static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed char *qw, unsigned char *qa) {
     const ptrdiff_t k = d->k;
     if (d->format == BK_FORMAT_I8) {
-        const float sw = bk_i8_quantize_weights(w, k, qw);
+        const float sw = bk_i8_quantize_weights(w, k, bk_i8_weight_levels(d->isa), qw);
         float lo = 0, hi = 0;
         for (ptrdiff_t p = 0; p < k; p++) {
             lo = a[p] < lo ? a[p] : lo;
             hi = a[p] > hi ? a[p] : hi;
         }
-        const int levels = bk_i8_activation_levels(d->isa);
+        const int levels = BK_I8_ACTIVATION_LEVELS;
         float sa, inverse;
         int zp;
         bk_i8_row_params(lo, hi, levels, &sa, &inverse, &zp);

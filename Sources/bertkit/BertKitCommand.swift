@@ -40,10 +40,14 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
     var execution: ExecutionMode = .packed
 
+    @Option(name: .long, help: "Weight precision of the native engine: fp32, bf16, fp16, int8.")
+    var precision: Precision = .fp32
+
     @OptionGroup var engine: EngineOptions
 
     func load() throws -> BertModel {
-        try engine.load(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution, maxLength: maxLength))
+        try engine.load(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution,
+                                                         maxLength: maxLength, precision: precision))
     }
 
     func batchingStrategy() throws -> Batching {
@@ -64,6 +68,13 @@ enum BatchingKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension ExecutionMode: ExpressibleByArgument {}
+
+extension Precision: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let precision = try? Precision.parse(argument) else { return nil }
+        self = precision
+    }
+}
 
 /// Runs `body`, turning any error into one line on standard error and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {

@@ -45,6 +45,7 @@ struct EngineOptions: ParsableArguments {
     }
 
     func load(directory: String, options: BertModel.Options) throws -> BertModel {
+        try Self.check(options.precision, on: backend)
         switch backend {
         case .native:
             if files.onnx != nil { throw CLIError("--onnx needs --backend onnxruntime") }
@@ -56,6 +57,21 @@ struct EngineOptions: ParsableArguments {
         case .onnxruntime:
             return try BertModel(directory: directory, onnx: files.onnx, options: options, ortLibrary: files.ortLibrary,
                                  session: sessionOptions(threads: options.threads))
+        }
+    }
+
+    /// The graph engines run their file's own precision: asking them for another is an error that says what to do.
+    static func check(_ precision: Precision, on backend: BackendKind) throws {
+        guard precision != .fp32 else { return }
+        switch backend {
+        case .native:
+            return
+        case .onnxruntime:
+            throw CLIError("--precision \(precision.rawValue): the onnxruntime backend runs the ONNX file's own precision; "
+                + (precision == .int8 ? "write an int8 file with `bertkit export --format onnx --quantize int8` and pass it with --onnx"
+                                      : "only the native backend offers \(precision.rawValue)"))
+        case .torchscript:
+            throw CLIError("--precision \(precision.rawValue) is not available on the torchscript backend (fp32 only); use --backend native")
         }
     }
 }

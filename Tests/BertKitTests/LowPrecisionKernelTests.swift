@@ -27,7 +27,7 @@ import Testing
         case .fp32: 0
         case .fp16: 2e-3
         case .bf16: isa.roundsBF16Activations ? 4e-2 : 2e-2
-        case .int8: isa.int8ActivationLevels < 255 ? 0.15 : 0.08
+        case .int8: isa.int8WeightLevels < 127 ? 0.12 : 0.08
         }
     }
 

@@ -32,8 +32,8 @@ public enum KernelISA: String, Sendable, CaseIterable {
     /// only): tests of the fp32 paths skip these.
     public var sharesFP32Kernels: Bool { self == .avx512VNNI || self == .avx512BF16 }
 
-    /// The highest activation level of its int8 products (255; 127 where `vpmaddubsw` would saturate).
-    public var int8ActivationLevels: Int { Int(bk_i8_activation_levels(c)) }
+    /// The largest |quantized weight| of its int8 products (127; 63 where `vpmaddubsw` would saturate).
+    public var int8WeightLevels: Int { Int(bk_i8_weight_levels(c)) }
 
     /// Whether its bf16 products round activations to bf16 (`vdpbf16ps`) rather than widening the weights.
     public var roundsBF16Activations: Bool { bk_bf16_rounds_activations(c) != 0 }

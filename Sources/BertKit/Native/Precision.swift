@@ -14,7 +14,7 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     case fp16
     /// int8 weights (symmetric, per output channel) and int8 activations (asymmetric, per token, quantized as each
     /// product starts), int32 accumulation, dequantized in the fp32 epilogue. `vpdpbusd` with AVX512_VNNI;
-    /// `vpmaddubsw` with 7-bit activations (no 16-bit saturation) on AVX-512BW and AVX2; plain C elsewhere.
+    /// `vpmaddubsw` with 7-bit weights (no 16-bit saturation) on AVX-512BW and AVX2; plain C elsewhere.
     case int8
 
     var format: bk_format {

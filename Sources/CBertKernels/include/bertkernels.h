@@ -58,8 +58,8 @@ typedef enum bk_format {
     /// fp16 weights (round to nearest even), widened to fp32 inside the kernel (F16C where the set has it);
     /// activations stay fp32.
     BK_FORMAT_F16 = 2,
-    /// int8 weights, symmetric per output channel (scale = max|w| / 127). Each activation row is quantized when the
-    /// product starts, asymmetric per row to unsigned levels `0...bk_i8_activation_levels(isa)`, and the products
+    /// int8 weights, symmetric per output channel (scale = max|w| / bk_i8_weight_levels(isa)). Each activation row
+    /// is quantized when the product starts, asymmetric per row to the unsigned levels 0...255, and the products
     /// accumulate in int32; the zero-point correction and both scales are applied in the fp32 epilogue.
     BK_FORMAT_I8 = 3,
 } bk_format;
@@ -73,9 +73,10 @@ ptrdiff_t bk_packed_bytes(bk_isa isa, bk_format format, ptrdiff_t n, ptrdiff_t k
 ///   I8: panels of `ceil(k/4)` rows of `width` quads, then `n` rounded up to the width of fp32 scales and as many
 ///   int32 column sums of the quantized weights.
 void bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, ptrdiff_t k, void *out);
-/// The highest activation level of `isa`'s int8 products: 255, or 127 where they use `vpmaddubsw`, whose pairs
-/// of u8 × s8 products saturate at 16 bits (2 · 127 · 127 fits; 2 · 255 · 127 does not).
-int bk_i8_activation_levels(bk_isa isa);
+/// The largest |quantized weight| of `isa`'s int8 products: 127, or 63 where they use `vpmaddubsw`, whose pairs
+/// of u8 × s8 products saturate at 16 bits (2 · 255 · 63 fits; 2 · 255 · 127 does not). Seven-bit weights
+/// rather than seven-bit activations: per-token activation ranges are the wider and the more outlier-prone.
+int bk_i8_weight_levels(bk_isa isa);
 /// 1 when `isa`'s bf16 products round the activations to bf16 (`vdpbf16ps`); 0 when they keep them in fp32.
 int bk_bf16_rounds_activations(bk_isa isa);
 /// fp32 → bf16 and fp16 bits, round to nearest even (NaN stays NaN, overflow becomes infinity), and back.
