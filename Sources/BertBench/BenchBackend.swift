@@ -61,12 +61,15 @@ public struct BackendCatalog: Sendable {
             torchReason = "\(error)"
         }
         all = [
-            BackendInfo(name: "native-packed", available: weights, reason: nativeReason, precisions: ["fp32"]),
-            BackendInfo(name: "native-padded", available: weights, reason: nativeReason, precisions: ["fp32"]),
+            BackendInfo(name: "native-packed", available: weights, reason: nativeReason, precisions: Self.nativePrecisions),
+            BackendInfo(name: "native-padded", available: weights, reason: nativeReason, precisions: Self.nativePrecisions),
             BackendInfo(name: "onnxruntime", available: onnxReason == nil, reason: onnxReason, precisions: ["fp32"]),
             BackendInfo(name: "torchscript", available: torchReason == nil, reason: torchReason, precisions: ["fp32"]),
         ]
     }
+
+    /// Every precision of the native engine.
+    static let nativePrecisions = Precision.allCases.map(\.rawValue)
 
     /// The available backends, in catalog order.
     public var available: [BackendInfo] { all.filter(\.available) }
@@ -124,7 +127,9 @@ public struct BackendCatalog: Sendable {
             return ModelEngine(model: model)
         }
         let mode: ExecutionMode = name == "native-padded" ? .padded : .packed
-        return ModelEngine(model: try BertModel(directory: directory, options: .init(truncate: true, threads: threads, mode: mode)))
+        let format = try Precision.parse(precision)
+        return ModelEngine(model: try BertModel(directory: directory,
+                                                options: .init(truncate: true, threads: threads, mode: mode, precision: format)))
     }
 }
 

@@ -27,6 +27,8 @@ public struct BenchResults: Codable, Sendable, Equatable {
     public var tokenization: TokenizationResult?
     /// The finished cells, in run order.
     public var cells: [CellResult]
+    /// Each reduced precision against fp32 on the whole data set (runs with more than fp32 on the native engine).
+    public var accuracy: [PrecisionAccuracy]?
 
     public static let currentSchema = "bertkit-bench/1"
 

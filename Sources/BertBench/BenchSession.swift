@@ -11,6 +11,8 @@ public struct BenchConfiguration: Sendable {
     public var outputFolder: String
     /// Backend names (`native` stands for both native layouts); nil: every available backend.
     public var backends: [String]?
+    /// Precisions to measure (backends that lack one skip it); more than fp32 adds the accuracy comparison.
+    public var precisions: [Precision] = [.fp32]
     public var batchSizes = BenchGrid.defaultBatchSizes
     public var orderings = Ordering.allCases
     /// Engine threads; empty: one per core.
@@ -57,6 +59,8 @@ public struct BenchSession: Sendable {
     let tokenizer: Tokenizer
     let skeleton: BenchResults
     let others: [BenchResults]
+    /// Whether the run compares reduced precisions with fp32 on the data (native backend, more than fp32).
+    let measuresAccuracy: Bool
 
     /// Loads the model's tokenizer and configuration (weights load per backend when the run reaches it), reads and
     /// tokenizes the data, plans the grid. `makeEngine` replaces the backends (tests).
@@ -75,7 +79,18 @@ public struct BenchSession: Sendable {
         let catalog = BackendCatalog(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary,
                                      torchscriptFile: c.torchscriptFile)
         let backends = try catalog.select(c.backends)
-        let grid = try BenchGrid(backends: backends.map { .init(name: $0.name, precisions: $0.precisions) },
+        var warnings: [String] = []
+        var choices: [BenchGrid.BackendChoice] = []
+        for backend in backends {
+            let offered = c.precisions.map(\.rawValue).filter(backend.precisions.contains)
+            let missing = c.precisions.map(\.rawValue).filter { !backend.precisions.contains($0) }
+            if !missing.isEmpty {
+                warnings.append("\(backend.name) has no \(missing.joined(separator: ", ")) (it offers \(backend.precisions.joined(separator: ", "))); "
+                    + (offered.isEmpty ? "left out" : "measured at \(offered.joined(separator: ", ")) only"))
+            }
+            if !offered.isEmpty { choices.append(.init(name: backend.name, precisions: offered)) }
+        }
+        let grid = try BenchGrid(backends: choices,
                                  batchSizes: c.batchSizes, orderings: c.orderings,
                                  threads: c.threads.isEmpty ? [ProcessInfo.processInfo.activeProcessorCount] : c.threads,
                                  lengths: c.lengths, lengthBatchSizes: c.lengthBatchSizes)
@@ -86,8 +101,8 @@ public struct BenchSession: Sendable {
             try catalog.engine(cell.backend, precision: cell.precision, threads: cell.threads)
         })
         others = try c.others.map(BenchResults.load)
+        measuresAccuracy = c.precisions.contains { $0 != .fp32 } && choices.contains { $0.name.hasPrefix("native") }
 
-        var warnings: [String] = []
         if data.statistics.truncated > 0 {
             warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(maxLength) tokens and were truncated to it")
         }
@@ -138,6 +153,10 @@ public struct BenchSession: Sendable {
         var results = skeleton
         results.cells = finished
         results.tokenization = try runner.timeTokenization(tokenizer)
+        if measuresAccuracy {
+            results.accuracy = try PrecisionAccuracy.measure(modelPath: configuration.modelPath, encodings: data.encodings,
+                                                             precisions: configuration.precisions)
+        }
         let folder = configuration.outputFolder
         try ReportWriter.writeResults(results, to: folder)
         let complete = try runner.run(cells, done: finished, shouldStop: shouldStop, progress: progress) { cell in

@@ -137,6 +137,11 @@ public struct BertModel: Sendable {
         try run(encodings: encodings, batching: batching) { try backend.embed($0) }
     }
 
+    /// Classification logits of already tokenized inputs (from `tokenize`), in their order.
+    public func logits(encodings: [Encoding], batching: Batching = .default) throws -> [[Float]] {
+        try run(encodings: encodings, batching: batching) { try backend.classify($0) }
+    }
+
     private func run(_ inputs: [TextInput], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
         try batching.validate()
         for (i, input) in inputs.enumerated()

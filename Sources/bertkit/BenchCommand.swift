@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Backends, comma-separated (native = native-packed,native-padded). Default: every available one.")
     var backends: String?
 
+    @Option(name: .long, help: "Precisions of the native engine: fp32, bf16, fp16, int8 (more than fp32 adds an accuracy table against fp32).")
+    var precisions = "fp32"
+
     @Option(name: .long, help: "Batch sizes over the data set.")
     var batchSizes = "1,2,4,8,16,32,64"
 
@@ -73,6 +76,9 @@ struct BenchCommand: ParsableCommand {
             var configuration = BenchConfiguration(modelPath: model, dataPath: data, outputFolder: out)
             configuration.backends = backends.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             configuration.batchSizes = try Self.numbers(batchSizes, "--batch-sizes")
+            configuration.precisions = try precisions.split(separator: ",").map { name in
+                do { return try Precision.parse(name.trimmingCharacters(in: .whitespaces)) } catch { throw CLIError("--precisions: \(error)") }
+            }
             configuration.orderings = try orderings.split(separator: ",").map { name in
                 guard let ordering = Ordering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                     throw CLIError("--orderings: unknown ordering '\(name)' (use unsorted, sorted, tokens)")

@@ -8,7 +8,7 @@ struct BertKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
-        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ExportCommand.self, InfoCommand.self])
+        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ComparePrecisionCommand.self, ExportCommand.self, InfoCommand.self])
 }
 
 /// Options shared by the commands that read inputs and run a model.
@@ -41,13 +41,15 @@ struct ModelOptions: ParsableArguments {
     var execution: ExecutionMode = .packed
 
     @Option(name: .long, help: "Weight precision of the native engine: fp32, bf16, fp16, int8.")
-    var precision: Precision = .fp32
+    var precision = "fp32"
 
     @OptionGroup var engine: EngineOptions
 
     func load() throws -> BertModel {
-        try engine.load(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution,
-                                                         maxLength: maxLength, precision: precision))
+        let format: Precision
+        do { format = try Precision.parse(precision) } catch { throw CLIError("--precision: \(error)") }
+        return try engine.load(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution,
+                                                                maxLength: maxLength, precision: format))
     }
 
     func batchingStrategy() throws -> Batching {
@@ -69,12 +71,6 @@ enum BatchingKind: String, ExpressibleByArgument, CaseIterable {
 
 extension ExecutionMode: ExpressibleByArgument {}
 
-extension Precision: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let precision = try? Precision.parse(argument) else { return nil }
-        self = precision
-    }
-}
 
 /// Runs `body`, turning any error into one line on standard error and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {

@@ -79,6 +79,7 @@ public struct BenchReport: Sendable {
         if orderings.count > 1 { tables.append(orderingTable()); tables.append(paddingTable()) }
         if !lengths.isEmpty { tables.append(lengthTable()) }
         if series.contains(where: { $0.backend == baseline }) && series.count > 1 { tables.append(speedupTable()) }
+        if let accuracy = results.accuracy, !accuracy.isEmpty { tables.append(precisionTable(accuracy)) }
         tables.append(backendTable())
         return tables
     }
@@ -162,6 +163,41 @@ public struct BenchReport: Sendable {
         return ReportTable(title: "Speedup against \(baseline)",
                            caption: "\(baseline) time / backend time on the same cell, measured in the same run (above 1: faster).",
                            header: ["cell"] + others.map(label), rows: rows)
+    }
+
+    /// What each precision buys (speed against fp32 on the same native cell) and costs (accuracy on the data).
+    func precisionTable(_ accuracy: [PrecisionAccuracy]) -> ReportTable {
+        let embeds = accuracy.first?.task != "classify"
+        // The speed column: native-packed's sorted batch-32 cell (else the first cell of the series) at each precision.
+        func speed(_ precision: String) -> CellResult? {
+            let candidates = results.cells.filter { $0.spec.backend == "native-packed" && $0.spec.precision == precision && $0.spec.length == nil }
+            return candidates.first { $0.spec.ordering == .sorted && $0.spec.batchSize == 32 } ?? candidates.first
+        }
+        let fp32 = speed("fp32")
+        let quality = embeds ? ["cosine min", "cosine p1", "cosine mean", "top-1 neighbour agreement"]
+                             : ["argmax agreement", "max |Δ logit|", "mean |Δ logit|"]
+        var rows: [[String]] = []
+        if let fp32 {
+            rows.append(["fp32", Self.ms(fp32), "1.00x"] + quality.map { _ in "reference" } + ["1.00x"])
+        }
+        for a in accuracy {
+            let cell = speed(a.precision)
+            let gain = cell.flatMap { c in fp32.map { $0.msPerSequence.median / c.msPerSequence.median } }
+            let figures: [String] = embeds
+                ? [a.cosineMin, a.cosineP1, a.cosineMean].map { $0.map { String(format: "%.5f", $0) } ?? "–" }
+                    + [a.retrievalAgreement.map { String(format: "%.1f%%", $0 * 100) } ?? "–"]
+                : [a.argmaxAgreement.map { String(format: "%.2f%%", $0 * 100) } ?? "–"]
+                    + [a.logitMaxDrift, a.logitMeanDrift].map { $0.map { String(format: "%.4f", $0) } ?? "–" }
+            let memory = a.fp32WeightBytes > 0 ? String(format: "%.2fx", Double(a.weightBytes) / Double(a.fp32WeightBytes)) : "–"
+            rows.append([a.precision, Self.ms(cell), Self.ratio(gain)] + figures + [memory])
+        }
+        let where_ = fp32.map { "\($0.spec.ordering.rawValue) batch \($0.spec.batchSize)" } ?? "no fp32 cell"
+        return ReportTable(
+            title: "Precision: speed and accuracy against fp32",
+            caption: "native-packed, \(where_); accuracy over all \(accuracy.first?.sequences ?? 0) inputs of the data, each precision against fp32 of the same engine"
+                + (embeds ? " (cosine of each sentence's embeddings; top-1 neighbour: the most similar other sentence of the data is the same)" : "")
+                + "; weights: packed weight matrices held, against fp32.",
+            header: ["precision", "ms per sequence", "speed vs fp32"] + quality + ["weights"], rows: rows)
     }
 
     func backendTable() -> ReportTable {

@@ -10,6 +10,13 @@ struct BertGraph {
     let pooling: Pooling
     let optimize: Bool
     let task: ONNXExporter.Task
+    /// Write every linear layer as ONNX Runtime's dynamic int8 ops (`quantizedDense`).
+    let quantize: Bool
+    /// The `DynamicQuantizeLinear` outputs (levels, scale, zero point) of each input already quantized, so the
+    /// query, key and value products share one.
+    var quantizedInputs: [String: (levels: String, scale: String, zeroPoint: String)] = [:]
+    /// Linear layers written quantized.
+    private(set) var quantizedLayers = 0
     var config: BertConfig { weights.config }
 
     /// Input names, as `torch.onnx.export` and Optimum name them.
@@ -134,6 +141,7 @@ struct BertGraph {
     /// `x · Wᵀ + b` for the linear layer at `prefix`.
     mutating func dense(_ x: String, _ prefix: String, in inputs: Int, out outputs: Int) throws -> String {
         let (w, b) = try weights.linear(prefix, in: inputs, out: outputs)
+        if quantize { return quantizedDense(x, prefix, w, b, in: inputs, out: outputs) }
         return g.op("Add", g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, outputs])),
                     g.floats(prefix + ".bias", b, dims: [outputs]))
     }
@@ -151,5 +159,44 @@ struct BertGraph {
         case .geluTanh: return g.gelu(x, tanhApproximation: true)
         case .relu: return g.op("Relu", x)
         }
+    }
+}
+
+extension BertGraph {
+    /// `x · Wᵀ + b` as `onnxruntime.quantization.quantize_dynamic(per_channel=True, weight_type=QInt8)` writes a
+    /// MatMul: W symmetric per output column (scale max|w| / 127, zero point 0, round half to even), the input
+    /// quantized at run time by `DynamicQuantizeLinear` (uint8, one scale per tensor), `MatMulInteger`, then the
+    /// int32 result scaled back to float by the product of both scales. ONNX Runtime runs it on its integer kernels.
+    mutating func quantizedDense(_ x: String, _ prefix: String, _ w: [Float], _ b: [Float], in inputs: Int,
+                                 out outputs: Int) -> String {
+        quantizedLayers += 1
+        // w is [inputs, outputs] (MatMul's B): column o holds output o's weights.
+        var scales = [Float](repeating: 1, count: outputs)
+        for o in 0..<outputs {
+            var largest: Float = 0
+            for i in 0..<inputs { largest = max(largest, abs(w[i * outputs + o])) }
+            if largest > 0 { scales[o] = largest / 127 }
+        }
+        var levels = [Int8](repeating: 0, count: inputs * outputs)
+        for i in 0..<inputs {
+            for o in 0..<outputs {
+                levels[i * outputs + o] = Int8(max(-127, min(127, (w[i * outputs + o] / scales[o]).rounded(.toNearestOrEven))))
+            }
+        }
+        let weight = g.int8s(prefix + ".weight_quantized", levels, dims: [inputs, outputs])
+        let weightScale = g.floats(prefix + ".weight_scale", scales, dims: [outputs])
+        let weightZero = g.int8s(prefix + ".weight_zero_point", [Int8](repeating: 0, count: outputs), dims: [outputs])
+        let input: (levels: String, scale: String, zeroPoint: String)
+        if let known = quantizedInputs[x] {
+            input = known
+        } else {
+            let out = g.node("DynamicQuantizeLinear", [x], outputs: 3, name: "\(x)_quantize")
+            input = (out[0], out[1], out[2])
+            quantizedInputs[x] = input
+        }
+        let product = g.op("MatMulInteger", input.levels, weight, input.zeroPoint, weightZero)
+        let asFloat = g.op("Cast", product, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        let scaled = g.op("Mul", asFloat, g.op("Mul", input.scale, weightScale))
+        return g.op("Add", scaled, g.floats(prefix + ".bias", b, dims: [outputs]))
     }
 }

@@ -51,6 +51,13 @@ struct GraphBuilder {
         return name
     }
 
+    /// An int8 initializer (quantized weights, zero points).
+    mutating func int8s(_ name: String, _ values: [Int8], dims: [Int]) -> String {
+        initializers.append(sink.tensor(name: name, type: .int8, dims: dims.map(Int64.init),
+                                        bytes: values.withUnsafeBytes { Array($0) }))
+        return name
+    }
+
     /// An int64 initializer (shapes, axes, indices).
     mutating func ints(_ values: [Int64], dims: [Int]? = nil, hint: String = "const") -> String {
         let name = fresh(hint)

@@ -6,6 +6,10 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
     case missingTensor(String)
     /// `--task classification` on a checkpoint without a classification head.
     case noClassificationHead
+    /// `--quantize int8` with `--optimize`: the fused contrib ops take float weights.
+    case quantizedFusedGraph
+    /// `--quantize int8` of a graph with no linear layer (no encoder layer and no classification head).
+    case nothingToQuantize
     /// The output (or its external data file) could not be written.
     case cannotWrite(path: String, reason: String)
 
@@ -17,6 +21,10 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
             return "the checkpoint has no tensor \(name)"
         case .noClassificationHead:
             return "the checkpoint has no classification head, so the graph cannot output logits (export it with task embedding)"
+        case .quantizedFusedGraph:
+            return "an int8 export is written with standard ops only; drop --optimize (ONNX Runtime fuses the quantized graph itself)"
+        case .nothingToQuantize:
+            return "the model has no linear layer to quantize (no encoder layer, no classification head); export it without --quantize"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
         }

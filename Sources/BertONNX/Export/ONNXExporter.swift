@@ -38,14 +38,19 @@ public enum ONNXExporter {
         public var externalData: Bool?
         /// The task outputs.
         public var task: Task
+        /// Write the linear layers with int8 weights and dynamically quantized inputs (`DynamicQuantizeLinear`,
+        /// `MatMulInteger`), as `quantize_dynamic` does; standard-op graphs only.
+        public var quantizeInt8: Bool
 
         /// Opset 17 (the first with LayerNormalization), standard ops, weights inline unless over 2 GB, task outputs
-        /// chosen by the checkpoint.
-        public init(opset: Int = 17, optimize: Bool = false, externalData: Bool? = nil, task: Task = .automatic) {
+        /// chosen by the checkpoint, fp32.
+        public init(opset: Int = 17, optimize: Bool = false, externalData: Bool? = nil, task: Task = .automatic,
+                    quantizeInt8: Bool = false) {
             self.opset = opset
             self.optimize = optimize
             self.externalData = externalData
             self.task = task
+            self.quantizeInt8 = quantizeInt8
         }
     }
 
@@ -69,6 +74,7 @@ public enum ONNXExporter {
         guard supportedOpsets.contains(options.opset) else {
             throw ONNXExportError.unsupportedOpset(options.opset, supported: supportedOpsets)
         }
+        if options.quantizeInt8 && options.optimize { throw ONNXExportError.quantizedFusedGraph }
         let directory = try ModelDirectory(path: path)
         let store = try directory.weights()
         let st = directory.sentenceTransformers
@@ -81,8 +87,12 @@ public enum ONNXExporter {
             : InitializerSink()
         var graph = BertGraph(g: GraphBuilder(opset: options.opset, sink: sink),
                               weights: ExportWeights(store: store, config: directory.config), pooling: pooling, optimize: options.optimize,
-                              task: options.task)
+                              task: options.task, quantize: options.quantizeInt8)
         let proto = try graph.build()
+        if options.quantizeInt8 && graph.quantizedLayers == 0 {
+            try? sink.close()
+            throw ONNXExportError.nothingToQuantize
+        }
         try sink.close()
         var opsets: [(domain: String, version: Int64)] = [("", Int64(options.opset))]
         if graph.g.usesContribOps { opsets.append((GraphBuilder.contribDomain, 1)) }

@@ -3,7 +3,7 @@
 
 /// `TensorProto.DataType` values used here.
 public enum ONNXElementType: Int32, Sendable {
-    case float = 1, int32 = 6, int64 = 7, float16 = 10, double = 11
+    case float = 1, uint8 = 2, int8 = 3, int32 = 6, int64 = 7, float16 = 10, double = 11
 }
 
 /// `ModelProto`.
