@@ -40,7 +40,7 @@ demo: system-deps models corpus build onnx-venv
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
-test: system-deps test-deps models tokenizers onnx-venv
+test: system-deps test-deps models corpus tokenizers onnx-venv
 	scripts/kernels/check_arm64_build.sh
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
 	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript

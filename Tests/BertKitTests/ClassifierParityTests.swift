@@ -34,7 +34,7 @@ import Testing
         }
     }
 
-    static let runs: [(mode: ExecutionMode, batchSize: Int, isa: KernelISA)] = KernelISA.supported.flatMap { isa in
+    static let runs: [(mode: ExecutionMode, batchSize: Int, isa: KernelISA)] = KernelConformanceTests.fp32Paths.flatMap { isa in
         [(ExecutionMode.packed, 1), (.packed, 3), (.packed, 7), (.packed, 64), (.padded, 1), (.padded, 5), (.padded, 64)]
             .map { ($0.0, $0.1, isa) }
     }
@@ -66,7 +66,7 @@ import Testing
     /// `create_position_ids_from_input_ids`): logits of id sequences with inner pads against transformers
     /// (Tests/Fixtures/models/tiny-roberta-cls/inner-pad.json, made by tools/make_roberta_positions_fixture.py), in
     /// one batch with the pad-free case, packed and padded, on every instruction-set path.
-    @Test(arguments: ExecutionMode.allCases, KernelISA.supported)
+    @Test(arguments: ExecutionMode.allCases, KernelConformanceTests.fp32Paths)
     func robertaPositionsSkipInnerPadTokens(mode: ExecutionMode, isa: KernelISA) throws {
         let json = try Fixtures.json("models/tiny-roberta-cls/inner-pad.json")
         let ids = json["ids"] as! [[Int]]

@@ -12,7 +12,7 @@ import Testing
 
     /// Packed and padded, every batching, on every instruction-set path this CPU supports (the others only at two
     /// batchings, to keep the suite short).
-    static let runs: [(ExecutionMode, Batching, KernelISA)] = KernelISA.supported.flatMap { isa in
+    static let runs: [(ExecutionMode, Batching, KernelISA)] = KernelConformanceTests.fp32Paths.flatMap { isa in
         ExecutionMode.allCases.flatMap { mode in
             (isa == .best ? batchings : [batchings[0], batchings[2]]).map { (mode, $0, isa) }
         }

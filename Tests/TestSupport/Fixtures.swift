@@ -23,6 +23,14 @@ public enum Fixtures {
             ? nil : "MiniLM not found at \(miniLM): run `make models` (make test does it)"
     }
 
+    /// The default corpus (`data/corpus.txt`, 1,000 lines of Debian's fortunes, made by `make corpus`).
+    public static var corpus: String { root.appendingPathComponent("data/corpus.txt").path }
+
+    /// Says how to make the corpus when it is missing.
+    public static var corpusMissing: String? {
+        FileManager.default.fileExists(atPath: corpus) ? nil : "corpus not found at \(corpus): run `make corpus` (make test does it)"
+    }
+
     /// Reads a JSON Lines file as dictionaries.
     public static func jsonLines(_ relative: String) throws -> [[String: Any]] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
