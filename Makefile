@@ -31,7 +31,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines gemm-bench bench-tokenizers clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines gemm-bench precision-gemm-bench bench-tokenizers clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -160,6 +160,16 @@ gemm-bench:
 	@mkdir -p bench-out/engines
 	clang -O2 -ISources/CBertKernels/include Sources/CBertKernels/*.c tools/gemm_bench.c -o bench-out/engines/gemm_bench \
 	  -lopenblas -lpthread -lm
+
+# BertKit's GEMM in each weight format (fp32, bf16, fp16, int8) on one instruction set: make precision-gemm-bench
+# ISA=avx512_vnni THREADS=1.
+ISA ?=
+THREADS ?= 1
+precision-gemm-bench:
+	@mkdir -p bench-out/precision
+	clang -O2 -ISources/CBertKernels/include Sources/CBertKernels/*.c tools/precision_gemm_bench.c \
+	  -o bench-out/precision/precision_gemm_bench -lpthread -lm
+	bench-out/precision/precision_gemm_bench $(ISA) $(THREADS)
 
 # docs/BENCHMARKS.md: bertkit embed vs sentence-transformers, same machine, same run.
 # Tokenizer throughput next to Hugging Face tokenizers, one thread and all cores (docs/BENCHMARKS.md).

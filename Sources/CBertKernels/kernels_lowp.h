@@ -18,7 +18,6 @@ KFN vi splati(int s) {
     for (int i = 0; i < VL; i++) v[i] = s;
     return v;
 }
-KFN int load32(const void *p) { int v; __builtin_memcpy(&v, p, 4); return v; }
 
 // ---- fp16 weights ---------------------------------------------------------------------------------------------
 
@@ -121,7 +120,9 @@ KFN void gemm_tile_bf16_dot(const ptrdiff_t mr, const bk_gemm_desc *d, const uns
         vi bv[NV];
         for (int j = 0; j < NV; j++) bv[j] = loadi(b + p * NR + j * VL);
         for (ptrdiff_t i = 0; i < mr; i++) {
-            const vi av = splati(load32(pa + i * ld + 2 * p));
+            int pair;
+            __builtin_memcpy(&pair, pa + i * ld + 2 * p, 4);
+            const vi av = splati(pair);
             for (int j = 0; j < NV; j++)
                 acc[i][j] = (vf)_mm512_dpbf16_ps((__m512)acc[i][j], (__m512bh)av, (__m512bh)bv[j]);
         }
@@ -132,14 +133,17 @@ KFN void gemm_tile_bf16_dot(const ptrdiff_t mr, const bk_gemm_desc *d, const uns
 
 // ---- int8 -----------------------------------------------------------------------------------------------------
 
-// Rows [row0, row1) of A quantized per row (bk_i8_row_params, bk_i8_level): `ld` levels per row, zero-padded to
-// whole quads, and each row's scale and zero point.
-KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, unsigned char *out, ptrdiff_t ld,
+// Rows [row0, row1) of A quantized per row (bk_i8_row_params, bk_i8_level), with each row's scale and zero point,
+// laid out for the micro-kernel: per tile of MR rows, per quad of inputs, the MR rows' four levels side by side
+// (so a tile's broadcasts walk one pointer), zero-padded to whole quads.
+KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, unsigned char *out, ptrdiff_t quads,
                        float *scales, int *zero_points) {
     const ptrdiff_t k = d->k, body = k - k % VL;
+    unsigned char line[VL];
     for (ptrdiff_t r = row0; r < row1; r++) {
         const float *x = d->a + r * d->lda;
-        unsigned char *o = out + (r - row0) * ld;
+        const ptrdiff_t rr = r - row0;
+        unsigned char *o = out + (rr / MR) * quads * MR * 4 + (rr % MR) * 4;  // quad p of this row at o + p·MR·4
         vf lo = splat(0), hi = splat(0);
         for (ptrdiff_t i = 0; i < body; i += VL) {
             const vf v = load(x + i);
@@ -158,10 +162,11 @@ KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, un
             vf q = __builtin_elementwise_roundeven(load(x + i) * inverse) + (float)zp;
             q = vmin(vmax(q, splat(0)), splat((float)BK_I8_ACTIVATION_LEVELS));
             const vu8 levels = __builtin_convertvector(__builtin_convertvector(q, vi), vu8);
-            __builtin_memcpy(o + i, &levels, sizeof levels);
+            __builtin_memcpy(line, &levels, sizeof levels);
+            for (int g = 0; g < VL / 4; g++) __builtin_memcpy(o + (i / 4 + g) * MR * 4, line + 4 * g, 4);
         }
-        for (ptrdiff_t i = body; i < k; i++) o[i] = (unsigned char)bk_i8_level(x[i], inverse, zp, BK_I8_ACTIVATION_LEVELS);
-        for (ptrdiff_t i = k; i < ld; i++) o[i] = 0;
+        for (ptrdiff_t i = body; i < quads * 4; i++)
+            o[(i / 4) * MR * 4 + i % 4] = i < k ? (unsigned char)bk_i8_level(x[i], inverse, zp, BK_I8_ACTIVATION_LEVELS) : 0;
         scales[r - row0] = scale;
         zero_points[r - row0] = zp;
     }
@@ -187,11 +192,10 @@ KFN vi dot4(vi acc, vi a, vi b) {
 #endif
 }
 
-// `qa`: the tile's first quantized row (quads of levels), `sa`/`za` its rows' scales and zero points.
-KFN void gemm_tile_i8(const ptrdiff_t mr, const bk_gemm_desc *d, const unsigned char *qa, const float *sa,
-                      const int *za, ptrdiff_t row, ptrdiff_t panel) {
+// `qa`: the tile's quantized rows (quad p of row i at qa[p·MR + i]), `sa`/`za` their scales and zero points.
+KFN void gemm_tile_i8(const ptrdiff_t mr, const bk_gemm_desc *d, const int *qa, const float *sa, const int *za,
+                      ptrdiff_t row, ptrdiff_t panel) {
     const bk_i8_layout l = bk_i8_layout_of(NR, d->n, d->k);
-    const ptrdiff_t ld = l.quads * 4;
     const unsigned char *base = d->packed;
     const int *b = (const int *)base + panel * l.quads * NR;
     vi acc[MR][NV];
@@ -201,7 +205,7 @@ KFN void gemm_tile_i8(const ptrdiff_t mr, const bk_gemm_desc *d, const unsigned 
         vi bv[NV];
         for (int j = 0; j < NV; j++) bv[j] = loadi(b + p * NR + j * VL);
         for (ptrdiff_t i = 0; i < mr; i++) {
-            const vi av = splati(load32(qa + i * ld + 4 * p));
+            const vi av = splati(qa[p * MR + i]);
             for (int j = 0; j < NV; j++) acc[i][j] = dot4(acc[i][j], av, bv[j]);
         }
     }

@@ -251,13 +251,15 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
     }
     case BK_FORMAT_I8: {
         // The block's activations quantized once (levels, scale and zero point per row), then every panel reads them.
-        const ptrdiff_t rows = row1 - row0, ld = (d->k + 3) / 4 * 4;
-        unsigned char *levels = bk_thread_scratch((size_t)(rows * ld) + (size_t)rows * 8 + 64);
+        const ptrdiff_t rows = row1 - row0, quads = (d->k + 3) / 4, tiles = (rows + MR - 1) / MR;
+        const ptrdiff_t bytes = tiles * MR * quads * 4;
+        int *levels = bk_thread_scratch((size_t)bytes + (size_t)rows * 8 + 64);
         if (!levels) return;
-        float *scales = (float *)(levels + (rows * ld + 63) / 64 * 64);
+        float *scales = (float *)((unsigned char *)levels + (bytes + 63) / 64 * 64);
         int *zero_points = (int *)(scales + rows);
-        quantize_rows(d, row0, row1, levels, ld, scales, zero_points);
-        FOR_TILES(gemm_tile_i8, d, levels + (row - row0) * ld, scales + (row - row0), zero_points + (row - row0), row, p)
+        quantize_rows(d, row0, row1, (unsigned char *)levels, quads, scales, zero_points);
+        FOR_TILES(gemm_tile_i8, d, levels + (row - row0) / MR * MR * quads, scales + (row - row0),
+                  zero_points + (row - row0), row, p)
         break;
     }
     }
