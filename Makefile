@@ -31,7 +31,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines gemm-bench precision-gemm-bench bench-tokenizers clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision gemm-bench precision-gemm-bench bench-tokenizers clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -160,6 +160,13 @@ gemm-bench:
 	@mkdir -p bench-out/engines
 	clang -O2 -ISources/CBertKernels/include Sources/CBertKernels/*.c tools/gemm_bench.c -o bench-out/engines/gemm_bench \
 	  -lopenblas -lpthread -lm
+
+# docs/BENCHMARKS.md, precisions: BertKit fp32/bf16/fp16/int8 beside ONNX Runtime fp32 and int8 and PyTorch dynamic
+# int8, one run, alternated cell by cell; accuracy on the corpus and memory per precision.
+bench-precision: venv models corpus build
+	$(VENV)/bin/python scripts/bench_engines.py --out bench-out/precision --threads 2 --batch-sizes 1,8,32 --skip-gemm \
+	  --accuracy --engines bertkit:fp32,bertkit:bf16,bertkit:fp16,bertkit:int8,onnxruntime,onnxruntime-optimized,onnxruntime-int8,onnxruntime-optimized-int8,pytorch-int8
+	$(VENV)/bin/python scripts/bench_precision_report.py bench-out/precision/results.json | tee bench-out/precision/report.md
 
 # BertKit's GEMM in each weight format (fp32, bf16, fp16, int8) on one instruction set: make precision-gemm-bench
 # ISA=avx512_vnni THREADS=1.

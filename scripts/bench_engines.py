@@ -10,6 +10,12 @@ OpenBLAS as Debian builds it and with the kernel for this CPU, NumPy's) are meas
 Models: all-MiniLM-L6-v2 and a camemBERT-base-shaped model with random weights (12 x 768, 12 heads, 3072,
 vocab 32005), tokenized with MiniLM's WordPiece (speed depends on the shape, not the vocabulary).
 
+Precisions (make bench-precision): engine names take a precision after a colon (bertkit:int8, bertkit-avx2:bf16);
+the quantized peers are ONNX Runtime int8 (quantize_dynamic with QInt8 weights, on the plain export and on the
+optimized graph) and PyTorch dynamic int8 (torch.ao.quantization.quantize_dynamic on the Linear layers). With
+--accuracy, every engine's MiniLM embeddings of the whole corpus are compared with fp32 (cosine, top-1 neighbour),
+and BertKit's resident memory is measured per precision.
+
 Usage: make bench-engines (builds bertkit and tools/gemm_bench.c, then runs this with .venv's Python)
 """
 import argparse
@@ -65,14 +71,20 @@ def peer_pass(run, plan, n):
     return (time.perf_counter() - start) * 1e3 / n
 
 
-def bertkit_pass(binary, model_dir, corpus, size, ordering, threads, max_length, isa=None):
+def bertkit_engine(name):
+    """bertkit[-ISA][:PRECISION] -> (isa or None, precision)."""
+    base, _, precision = name.partition(":")
+    return (base.split("-", 1)[1] if "-" in base else None), (precision or "fp32")
+
+
+def bertkit_pass(binary, model_dir, corpus, size, ordering, threads, max_length, isa=None, precision="fp32"):
     env = dict(os.environ)
     if isa:
         env["BERTKIT_ISA"] = isa
     result = subprocess.run(
         [binary, "embed", "--model", model_dir, "--input", corpus, "--truncate", "--max-length", str(max_length),
          "--batching", "fixed" if ordering == "unsorted" else "sorted", "--batch-size", str(size),
-         "--execution", "packed", "--threads", str(threads), "--timing"],
+         "--execution", "packed", "--threads", str(threads), "--timing", "--precision", precision],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True, env=env)
     timing = json.loads(result.stderr.strip().splitlines()[-1])
     return timing["model_ms"] / timing["sequences"]
@@ -127,7 +139,7 @@ def gemm_ceilings(tool, threads, avx512):
     return ceilings, debian["openblas_config"]
 
 
-def peers(model_dir, work, thread_counts, sample):
+def peers(model_dir, work, thread_counts, sample, wanted):
     """(name, threads) -> callable(ids, mask) for each peer engine and thread count."""
     import onnxruntime as ort
     from onnxruntime.transformers.optimizer import optimize_model
@@ -141,6 +153,16 @@ def peers(model_dir, work, thread_counts, sample):
             eager(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m))
     for threads in thread_counts:
         engines[("pytorch-eager", threads)] = with_threads(run_eager, threads)
+    if "pytorch-int8" in wanted:
+        # The study's PyTorch quantization: dynamic int8 on the Linear layers (qint8 weights, per-tensor).
+        quantized = torch.ao.quantization.quantize_dynamic(
+            AutoModel.from_pretrained(model_dir, attn_implementation="eager").eval(), {torch.nn.Linear}, dtype=torch.qint8)
+
+        def run_quantized(x, m):
+            with torch.inference_mode():
+                quantized(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m))
+        for threads in thread_counts:
+            engines[("pytorch-int8", threads)] = with_threads(run_quantized, threads)
 
     # TorchScript as the study: trace on a sample batch (transformers 5 dropped the torchscript=True config flag,
     # so a wrapper returns the last hidden state as a plain tensor).
@@ -173,7 +195,15 @@ def peers(model_dir, work, thread_counts, sample):
     if not os.path.exists(optimized_path):
         optimize_model(onnx_path, model_type="bert", num_heads=config.num_attention_heads,
                        hidden_size=config.hidden_size).save_model_to_file(optimized_path)
-    for name, path in [("onnxruntime", onnx_path), ("onnxruntime-optimized", optimized_path)]:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    variants = [("onnxruntime", onnx_path), ("onnxruntime-optimized", optimized_path)]
+    for name, path in list(variants):
+        quantized_path = path.replace(".onnx", "-int8.onnx")
+        if f"{name}-int8" in wanted:
+            if not os.path.exists(quantized_path):
+                quantize_dynamic(path, quantized_path, weight_type=QuantType.QInt8)
+            variants.append((f"{name}-int8", quantized_path))
+    for name, path in variants:
         for threads in thread_counts:
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -197,6 +227,103 @@ def flops(lengths, config):
     return sum(layers * (2 * n * (4 * h * h + 2 * h * f) + 4 * n * n * h) for n in lengths)
 
 
+def bertkit_memory(binary, model_dir, data_path, max_length, precisions):
+    """Peak resident memory (KiB) of `bertkit embed` over the data at each precision, and its packed weight bytes."""
+    memory = {}
+    for precision in dict.fromkeys(precisions):
+        timed = subprocess.run(["/usr/bin/time", "-f", "%M", binary, "embed", "--model", model_dir, "--input", data_path,
+                                "--truncate", "--max-length", str(max_length), "--precision", precision],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+        memory[precision] = {"peak_rss_kib": int(timed.stderr.strip().splitlines()[-1])}
+    compared = [p for p in memory if p != "fp32"]
+    if compared:
+        out = subprocess.run([binary, "compare-precision", "--model", model_dir, "--data", data_path, "--limit", "8",
+                              "--precision", ",".join(compared), "--json"], capture_output=True, text=True, check=True)
+        for line in out.stdout.splitlines():
+            row = json.loads(line)
+            memory[row["precision"]]["weight_bytes"] = row["weightBytes"]
+            memory.setdefault("fp32", {})["weight_bytes"] = row["fp32WeightBytes"]
+    return memory
+
+
+def accuracy(args, model_dir, corpus, engines, wanted, pad):
+    """Each engine's MiniLM embeddings (mean pooling, normalized) of the whole corpus against fp32 PyTorch's."""
+    from tokenizers import Tokenizer
+    tokenizer = Tokenizer.from_file(f"{model_dir}/tokenizer.json")
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(args.max_length)
+    ids = [e.ids for e in tokenizer.encode_batch(corpus)]
+    order = batches([len(s) for s in ids], 32, "sorted")
+
+    def pooled(run):
+        out = np.zeros((len(ids), 0), dtype=np.float32)
+        rows = {}
+        for batch in order:
+            x, m = padded(ids, batch, pad)
+            hidden = np.asarray(run(x, m))
+            mask = m[:, :, None].astype(np.float32)
+            means = (hidden * mask).sum(1) / mask.sum(1)
+            for r, i in enumerate(batch):
+                rows[i] = means[r] / np.linalg.norm(means[r])
+        return np.stack([rows[i] for i in range(len(ids))])
+
+    def outputs(engine):
+        if engine.startswith("bertkit"):
+            isa, precision = bertkit_engine(engine)
+            path = f"{args.out}/accuracy-corpus.txt"
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("\n".join(corpus) + "\n")
+            env = dict(os.environ)
+            if isa:
+                env["BERTKIT_ISA"] = isa
+            out = subprocess.run([args.bertkit, "embed", "--model", model_dir, "--input", path, "--truncate",
+                                  "--max-length", str(args.max_length), "--precision", precision],
+                                 capture_output=True, text=True, check=True, env=env).stdout
+            return np.array([json.loads(line)["embedding"] for line in out.splitlines()], dtype=np.float32)
+        run = engines[(engine, max(int(t) for t in args.threads.split(",")))]
+        if engine.startswith("onnxruntime"):
+            session_run = run
+            return pooled(lambda x, m: session_run(x, m)[0])
+        model = {"pytorch-eager": "eager", "pytorch-int8": "int8"}.get(engine)
+        if model is None:
+            return None
+        from transformers import AutoModel
+        torch_model = AutoModel.from_pretrained(model_dir, attn_implementation="eager").eval()
+        if model == "int8":
+            torch_model = torch.ao.quantization.quantize_dynamic(torch_model, {torch.nn.Linear}, dtype=torch.qint8)
+
+        def forward(x, m):
+            with torch.inference_mode():
+                return torch_model(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m)).last_hidden_state.numpy()
+        return pooled(forward)
+
+    from transformers import AutoModel
+    reference_model = AutoModel.from_pretrained(model_dir, attn_implementation="eager").eval()
+
+    def reference_forward(x, m):
+        with torch.inference_mode():
+            return reference_model(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(m)).last_hidden_state.numpy()
+    reference = pooled(reference_forward)
+
+    def top1(e):
+        s = e @ e.T
+        np.fill_diagonal(s, -9)
+        return s.argmax(1)
+    neighbours = top1(reference)
+    results = {}
+    for engine in wanted:
+        got = outputs(engine)
+        if got is None:
+            continue
+        got = got / np.linalg.norm(got, axis=1, keepdims=True)
+        cos = np.sort((got * reference).sum(1))
+        results[engine] = {"cosine_min": float(cos[0]), "cosine_p1": float(cos[len(cos) // 100]),
+                           "cosine_mean": float(cos.mean()), "top1_agreement": float((top1(got) == neighbours).mean())}
+        print(f"accuracy {engine:28} cos min {cos[0]:.5f} mean {cos.mean():.6f} top-1 {results[engine]['top1_agreement']:.3f}",
+              flush=True)
+    return {"sentences": len(ids), "reference": "pytorch fp32 (transformers, mean pooling, normalized)", "engines": results}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bertkit", default=".build/release/bertkit")
@@ -212,7 +339,12 @@ def main():
     parser.add_argument("--batch-sizes", default=",".join(map(str, BATCH_SIZES)))
     parser.add_argument("--orderings", default=",".join(ORDERINGS))
     parser.add_argument("--engines", default="bertkit,onnxruntime,onnxruntime-optimized,pytorch-eager,torchscript",
-                        help="bertkit runs the kernels BertKit picks; bertkit-avx2 (or -portable, -avx512) forces a path")
+                        help="bertkit runs the kernels BertKit picks; bertkit-avx2 (or -portable, -avx512) forces a path; "
+                             "bertkit:int8 (bf16, fp16) a precision; onnxruntime-int8, onnxruntime-optimized-int8 and "
+                             "pytorch-int8 are the quantized peers")
+    parser.add_argument("--accuracy", action="store_true",
+                        help="compare each engine's MiniLM embeddings of the whole corpus with fp32; measure BertKit's memory")
+    parser.add_argument("--skip-gemm", action="store_true", help="skip the GEMM ceilings")
     args = parser.parse_args()
     from tokenizers import Tokenizer
     os.makedirs(args.out, exist_ok=True)
@@ -231,7 +363,7 @@ def main():
               "torch": torch.__version__, "max_length": args.max_length, "repeats": args.repeats, "models": {}}
     import onnxruntime
     report["onnxruntime"] = onnxruntime.__version__
-    for threads in thread_counts:
+    for threads in ([] if args.skip_gemm else thread_counts):
         ceilings, config = gemm_ceilings(args.gemm_bench, threads, "avx512" in info["kernels_supported"])
         report["machine"]["gemm"][str(threads)] = ceilings
         report["machine"]["openblas"] = config
@@ -252,7 +384,7 @@ def main():
         work = f"{args.out}/{model_name}"
         os.makedirs(work, exist_ok=True)
         sample = padded(ids, list(range(min(4, n))), pad)
-        engines = peers(model_dir, work, thread_counts, sample) if any(not e.startswith("bertkit") for e in wanted) else {}
+        engines = peers(model_dir, work, thread_counts, sample, wanted) if any(not e.startswith("bertkit") for e in wanted) else {}
         lengths = [len(s) for s in ids]
         cells = []
         for threads in thread_counts:
@@ -262,9 +394,10 @@ def main():
                     runs = {}
                     for engine in wanted:
                         if engine.startswith("bertkit"):
-                            isa = engine.split("-", 1)[1] if "-" in engine else None
-                            runs[engine] = (lambda isa: lambda: bertkit_pass(args.bertkit, model_dir, data_path, size,
-                                                                             ordering, threads, args.max_length, isa))(isa)
+                            isa, precision = bertkit_engine(engine)
+                            runs[engine] = (lambda isa, precision: lambda: bertkit_pass(
+                                args.bertkit, model_dir, data_path, size, ordering, threads, args.max_length, isa,
+                                precision))(isa, precision)
                         else:
                             run = engines[(engine, threads)]
                             run(*plan[0])  # warm-up on the first batch
@@ -280,6 +413,11 @@ def main():
                         print(f"{model_name} t={threads} {ordering:8} batch {size:2} {engine:22} {ms:8.2f} ms/seq", flush=True)
         report["models"][model_name] = {"dir": model_dir, "sentences": n, "tokens": sum(lengths), "max_tokens": max(lengths),
                                         "gflop_per_pass": flops(lengths, config) / 1e9, "cells": cells}
+        if args.accuracy:
+            report["models"][model_name]["memory"] = bertkit_memory(args.bertkit, model_dir, data_path, args.max_length,
+                                                                    [bertkit_engine(e)[1] for e in wanted if e.startswith("bertkit")])
+            if model_name == "minilm":
+                report["models"][model_name]["accuracy"] = accuracy(args, model_dir, corpus, engines, wanted, pad)
         with open(f"{args.out}/results.json", "w") as f:
             json.dump(report, f, indent=1)
     print(f"wrote {args.out}/results.json")
