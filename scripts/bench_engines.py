@@ -201,7 +201,9 @@ def peers(model_dir, work, thread_counts, sample, wanted):
         quantized_path = path.replace(".onnx", "-int8.onnx")
         if f"{name}-int8" in wanted:
             if not os.path.exists(quantized_path):
-                quantize_dynamic(path, quantized_path, weight_type=QuantType.QInt8)
+                # DefaultTensorType: the optimized graph's contrib ops defeat ONNX shape inference (ORT's advice).
+                quantize_dynamic(path, quantized_path, weight_type=QuantType.QInt8,
+                                 extra_options={"DefaultTensorType": 1})
             variants.append((f"{name}-int8", quantized_path))
     for name, path in variants:
         for threads in thread_counts:
