@@ -31,7 +31,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision gemm-bench precision-gemm-bench bench-tokenizers clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -167,6 +167,11 @@ bench-precision: venv models corpus build
 	$(VENV)/bin/python scripts/bench_engines.py --out bench-out/precision --threads 2 --batch-sizes 1,8,32 --skip-gemm \
 	  --accuracy --engines bertkit:fp32,bertkit:bf16,bertkit:fp16,bertkit:int8,onnxruntime,onnxruntime-optimized,onnxruntime-int8,onnxruntime-optimized-int8,pytorch-int8
 	$(VENV)/bin/python scripts/bench_precision_report.py bench-out/precision/results.json | tee bench-out/precision/report.md
+
+# A real fine-tuned classifier (MiniLM fine-tuned on fortunes' topics), for the int8 argmax-agreement check.
+classifier: models/fortune-topics/model.safetensors
+models/fortune-topics/model.safetensors: venv models system-deps tools/make_fortune_classifier.py
+	$(VENV)/bin/python tools/make_fortune_classifier.py models/fortune-topics data/fortune-topics-test.txt $(MINILM)
 
 # BertKit's GEMM in each weight format (fp32, bf16, fp16, int8) on one instruction set: make precision-gemm-bench
 # ISA=avx512_vnni THREADS=1.

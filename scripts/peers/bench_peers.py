@@ -9,6 +9,10 @@ BertKit's schema (bertkit-bench/1), so that
     bertkit bench ... --with OUT_PEERS                  # peers in the report and charts
 
 work on it. Run through scripts/peers/run.sh, which installs what it needs into the project's .venv.
+
+--precisions fp32,int8 adds the study's quantized peers: torch-eager at int8 is PyTorch's dynamic quantization
+(torch.ao.quantization.quantize_dynamic on the Linear layers, qint8 weights), onnxruntime-python at int8 is ONNX
+Runtime's (onnxruntime.quantization.quantize_dynamic of the exported graph, QInt8 weights). TorchScript is fp32 only.
 """
 import argparse
 import json
@@ -24,6 +28,8 @@ import numpy as np
 
 SCHEMA = "bertkit-bench/1"
 PEERS = ["torch-eager", "torchscript-python", "onnxruntime-python"]
+# The precisions each peer offers.
+PRECISIONS = {"torch-eager": ["fp32", "int8"], "torchscript-python": ["fp32"], "onnxruntime-python": ["fp32", "int8"]}
 
 
 def summary(values):
@@ -141,8 +147,18 @@ def traced_file(path):
     return run
 
 
-def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, torchscript_file=None):
-    """name -> callable(ids, type_ids, mask) for each peer."""
+def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, torchscript_file=None, precisions=("fp32",)):
+    """(name, precision) -> callable(ids, type_ids, mask) for each peer and precision it offers."""
+    made = {}
+    for precision in precisions:
+        one = peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, torchscript_file, precision)
+        made.update({(name, precision): run for name, run in one.items()})
+    return made
+
+
+def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, torchscript_file, precision):
+    """name -> callable(ids, type_ids, mask) for each peer at `precision`."""
+    names = [n for n in names if precision in PRECISIONS[n]]
     import torch
     torch.set_num_threads(threads)
     made = {}
@@ -153,6 +169,8 @@ def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, t
     from transformers import AutoModel, AutoModelForSequenceClassification
     loader = AutoModelForSequenceClassification if classify else AutoModel
     eager = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
+    if precision == "int8":
+        eager = torch.ao.quantization.quantize_dynamic(eager, {torch.nn.Linear}, dtype=torch.qint8)
 
     class Plain(torch.nn.Module):
         """The model's main output as a plain tensor (transformers 5 dropped `torchscript=True`)."""
@@ -182,10 +200,17 @@ def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, t
         import onnxruntime as ort
         path = onnx_file or os.path.join(work, "model.onnx")
         if not os.path.exists(path):
-            torch.onnx.export(Plain(eager).eval(), (sx, sm), path, input_names=["input_ids", "attention_mask"],
+            fp32 = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
+            torch.onnx.export(Plain(fp32).eval(), (sx, sm), path, input_names=["input_ids", "attention_mask"],
                               output_names=["output"], opset_version=17, dynamo=False,
                               dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
                                             "attention_mask": {0: "batch", 1: "sequence"}, "output": {0: "batch"}})
+        if precision == "int8":
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+            quantized = os.path.join(work, os.path.basename(path).replace(".onnx", "") + "-int8.onnx")
+            if not os.path.exists(quantized):
+                quantize_dynamic(path, quantized, weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": 1})
+            path = quantized
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = threads
@@ -280,6 +305,7 @@ def main():
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threads", default=str(len(os.sched_getaffinity(0))))
     p.add_argument("--limit", type=int)
+    p.add_argument("--precisions", default="fp32", help="fp32 and/or int8 (the quantized peers)")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--onnx", help="ONNX file for onnxruntime-python (default: torch.onnx.export of the model into OUT/work)")
     p.add_argument("--torchscript", help="traced file for torchscript-python (default: torch.jit.trace of the model)")
@@ -293,6 +319,10 @@ def main():
     for n in names:
         if n not in PEERS:
             sys.exit(f"unknown peer '{n}' (known: {', '.join(PEERS)})")
+    precisions = [p for p in a.precisions.split(",") if p]
+    for precision in precisions:
+        if precision not in ("fp32", "int8"):
+            sys.exit(f"unknown precision '{precision}' (the peers offer fp32 and int8)")
     config = json.load(open(os.path.join(a.model, "config.json")))
     limit, positions = max_length(a.model, config)
     raw, inputs = read_inputs(a.data, a.limit)
@@ -331,11 +361,12 @@ def main():
         "data": {"path": a.data, "sequences": len(inputs), "bytes": len(raw), "fingerprint": fingerprint(raw), "tokens": tokens,
                  "length": summary([float(l) for l in lengths]), "truncated": sum(len(e.ids) > limit for e in full),
                  "maxLength": limit, "pairs": sum(p is not None for _, p in inputs)},
-        "settings": {"grid": {"backends": [{"name": n, "precisions": ["fp32"]} for n in names],
+        "settings": {"grid": {"backends": [{"name": n, "precisions": [p for p in precisions if p in PRECISIONS[n]]}
+                                           for n in names],
                               "batchSizes": numbers(a.batch_sizes), "orderings": a.orderings.split(","), "threads": threads,
                               "lengths": lengths_sweep, "lengthBatchSizes": numbers(a.length_batch_sizes)},
                      "repeats": a.repeats, "sweepSize": a.sweep_size, "limit": a.limit, "baseline": "torch-eager"},
-        "backends": [{"name": n, "available": True, "precisions": ["fp32"]} for n in PEERS],
+        "backends": [{"name": n, "available": True, "precisions": PRECISIONS[n]} for n in PEERS],
         "skippedLengths": skipped,
         "tokenization": {"threads": len(os.sched_getaffinity(0)), "repeatsMs": tok_passes,
                          "msPerSequence": summary([t / len(inputs) for t in tok_passes]),
@@ -353,16 +384,17 @@ def main():
     specs = []
     for t in threads:
         for n in names:
-            for o in a.orderings.split(","):
-                for b in numbers(a.batch_sizes):
-                    specs.append((t, n, o, b, None))
-            for l in lengths_sweep:
-                for b in numbers(a.length_batch_sizes):
-                    specs.append((t, n, "unsorted", b, l))
+            for q in [p for p in precisions if p in PRECISIONS[n]]:
+                for o in a.orderings.split(","):
+                    for b in numbers(a.batch_sizes):
+                        specs.append((t, n, q, o, b, None))
+                for l in lengths_sweep:
+                    for b in numbers(a.length_batch_sizes):
+                        specs.append((t, n, q, "unsorted", b, l))
     made, made_threads = {}, None
-    for index, (t, n, o, b, l) in enumerate(specs, 1):
+    for index, (t, n, q, o, b, l) in enumerate(specs, 1):
         if made_threads != t:
-            made, made_threads = engines(names, a.model, work, t, sample, classify, a.onnx, a.torchscript), t
+            made, made_threads = engines(names, a.model, work, t, sample, classify, a.onnx, a.torchscript, precisions), t
         if l is None:
             groups = plan(lengths, o, b, mean_length)
             batches = [padded([encodings[i].ids for i in g], [encodings[i].type_ids for i in g], pad) for g in groups]
@@ -372,9 +404,9 @@ def main():
             batches = [padded(seqs[i:i + b], [[0] * l] * len(seqs[i:i + b]), pad) for i in range(0, len(seqs), b)]
             sequences, count = len(seqs), l * len(seqs)
         if not a.quiet:
-            print(f"[{index}/{len(specs)}] {n} {o} batch {b}" + (f" len {l}" if l else ""), file=sys.stderr, flush=True)
-        passes, latencies, cell_ms, model_ms = measure(made[n], batches, a.repeats)
-        spec = {"backend": n, "precision": "fp32", "threads": t, "ordering": o, "batchSize": b}
+            print(f"[{index}/{len(specs)}] {n} {q} {o} batch {b}" + (f" len {l}" if l else ""), file=sys.stderr, flush=True)
+        passes, latencies, cell_ms, model_ms = measure(made[(n, q)], batches, a.repeats)
+        spec = {"backend": n, "precision": q, "threads": t, "ordering": o, "batchSize": b}
         if l is not None:
             spec["length"] = l
         results["cells"].append(cell_result(spec, batches, sequences, count, passes, latencies, cell_ms, model_ms))
