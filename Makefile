@@ -130,7 +130,7 @@ fixtures: venv models corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_state_dict_fixtures.py
 	$(VENV)/bin/python scripts/peers/bench_peers.py --model Tests/Fixtures/models/tiny-bert-cls --data Tests/Fixtures/bench/data.txt \
 	  --out $(BENCH_OUT)/peers-fixture --batch-sizes 1,4 --orderings unsorted,tokens --lengths 16 --length-batch-sizes 2 \
-	  --repeats 2 --sweep-size 4 --threads 1 --quiet
+	  --repeats 2 --sweep-size 4 --threads 1 --precisions fp32,int8 --quiet
 	cp $(BENCH_OUT)/peers-fixture/results.json Tests/Fixtures/bench/peers-results.json
 	$(VENV)/bin/python tools/make_onnx_fixtures.py
 	@$(MAKE) --no-print-directory torchscript-fixtures

@@ -57,7 +57,7 @@ struct ComparePrecisionCommand: ParsableCommand {
                 for result in results { print(String(decoding: try encoder.encode(result), as: UTF8.self)) }
                 return
             }
-            print("\(results.first?.sequences ?? 0) inputs of \(data), each precision against fp32 (kernels: \(KernelISA.best.rawValue))")
+            print("\(results.first?.sequences ?? 0) inputs of \(data), each precision against fp32 (kernels: \((try? KernelISA.resolve())?.rawValue ?? "none"))")
             for r in results {
                 let memory = r.fp32WeightBytes > 0 ? String(format: "%.2fx", Double(r.weightBytes) / Double(r.fp32WeightBytes)) : "–"
                 if r.task == "classify" {
