@@ -16,7 +16,12 @@ public struct BertModel: Sendable {
     /// The engine.
     public let backend: any InferenceBackend
     /// The pooling used by `embed`: the sentence-transformers module's, else mean pooling without normalization.
+    /// With `Dense` modules, the normalization moves to `sentenceHead`, after them.
     public let pooling: Pooling
+    /// sentence-transformers' `Dense` modules and `Normalize` after pooling, when the folder has Dense modules.
+    public let sentenceHead: SentenceHead?
+    /// The text put before every input (a sentence-transformers prompt), if any.
+    public let prompt: String?
     /// Longest input in tokens, special tokens included: `max_seq_length` of sentence-transformers if set,
     /// else the model's position limit.
     public let maxLength: Int
@@ -37,6 +42,11 @@ public struct BertModel: Sendable {
         public var isa: KernelISA?
         /// The native engine's weight precision (fp32 by default).
         public var precision: Precision
+        /// A prompt of the folder's `config_sentence_transformers.json` to put before every input (nil: its
+        /// `default_prompt_name`, if any).
+        public var promptName: String?
+        /// A text to put before every input, instead of a named prompt.
+        public var prompt: String?
 
         /// Options; by default over-long inputs are an error.
         public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil,
@@ -47,6 +57,14 @@ public struct BertModel: Sendable {
             self.maxLength = maxLength
             self.isa = isa
             self.precision = precision
+        }
+
+        /// These options with a prompt, by name or text.
+        public func with(promptName: String? = nil, prompt: String? = nil) -> Options {
+            var copy = self
+            copy.promptName = promptName
+            copy.prompt = prompt
+            return copy
         }
     }
 
@@ -70,12 +88,52 @@ public struct BertModel: Sendable {
         maxLength = limit
         self.tokenizer = tokenizer
         let st = directory.sentenceTransformers
-        pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: st?.normalize ?? false)
+        let dense = !(st?.dense.isEmpty ?? true)
+        let pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: (st?.normalize ?? false) && !dense)
+        self.pooling = pooling
+        if let st, dense {
+            sentenceHead = try SentenceHead(directory: directory.path, config: st,
+                                            pooled: pooling.dimension(hidden: directory.config.hiddenSize))
+        } else {
+            sentenceHead = nil
+        }
+        prompt = try Self.prompt(st, options: options, path: directory.path)
         backend = try makeBackend(directory, pooling)
     }
 
     /// The configuration.
     public var config: BertConfig { directory.config }
+
+    /// The width of `embed`'s vectors.
+    public var embeddingDimension: Int { sentenceHead?.dimension ?? pooling.dimension(hidden: config.hiddenSize) }
+
+    /// The prompt `options` asks for: its text, else the named prompt of the folder (an unknown name is an error
+    /// listing the folder's prompts), else the folder's default prompt.
+    static func prompt(_ st: SentenceTransformersConfig?, options: Options, path: String) throws -> String? {
+        if let text = options.prompt { return text }
+        let prompts = st?.prompts ?? [:]
+        if let name = options.promptName {
+            guard let text = prompts[name] else {
+                throw BertKitError.invalidArgument(prompts.isEmpty
+                    ? "prompt '\(name)': \(path) has no prompts (config_sentence_transformers.json)"
+                    : "prompt '\(name)' is not one of \(path)'s prompts: \(prompts.keys.sorted().joined(separator: ", "))")
+            }
+            return text
+        }
+        return st?.defaultPromptName.flatMap { prompts[$0] }
+    }
+
+    /// An input as the tokenizer sees it. A sentence-transformers folder does what `SentenceTransformer.encode`
+    /// does: the prompt before the text, leading and trailing whitespace stripped (`SentenceWhitespace`), and
+    /// lowercased when `do_lower_case` is set. Other folders get the prompt (if asked for) and the text as given.
+    func prepared(_ input: TextInput) -> (text: String, pair: String?) {
+        guard let st = directory.sentenceTransformers else { return ((prompt ?? "") + input.text, input.pair) }
+        func clean(_ s: String) -> String {
+            let stripped = SentenceWhitespace.strip(s)
+            return st.doLowerCase ? stripped.lowercased() : stripped
+        }
+        return (clean((prompt ?? "") + input.text), input.pair.map(clean))
+    }
 
     /// The tokenizer of `directory` as `BertModel` sets it up for `options` (truncation to the model's length or off,
     /// no padding), and that length: `max_seq_length` of sentence-transformers if set, else the model's position
@@ -101,7 +159,8 @@ public struct BertModel: Sendable {
 
     /// Tokenizes one input as the model will see it; throws if it is too long and truncation is off.
     public func tokenize(_ input: TextInput) throws -> Encoding {
-        let encoding = try tokenizer.encode(input.text, pair: input.pair)
+        let (text, pair) = prepared(input)
+        let encoding = try tokenizer.encode(text, pair: pair)
         guard encoding.count <= maxLength else {
             throw TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength)
         }
@@ -110,7 +169,7 @@ public struct BertModel: Sendable {
 
     /// Tokenizes inputs in parallel; an error names the input (1-based) at fault.
     public func tokenize(_ inputs: [TextInput]) throws -> [Encoding] {
-        let encodings = try tokenizer.encodeBatch(inputs.map { ($0.text, $0.pair) })
+        let encodings = try tokenizer.encodeBatch(inputs.map(prepared))
         for (i, encoding) in encodings.enumerated() where encoding.count > maxLength {
             throw InputError(index: i, underlying: TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength))
         }
@@ -119,7 +178,8 @@ public struct BertModel: Sendable {
 
     /// Sentence embeddings, in input order, computed in the batches `batching` makes.
     public func embed(_ inputs: [TextInput], batching: Batching = .default) throws -> [[Float]] {
-        try run(inputs, batching: batching) { try backend.embed($0) }
+        let pooled = try run(inputs, batching: batching) { try backend.embed($0) }
+        return sentenceHead.map { head in pooled.map(head.callAsFunction) } ?? pooled
     }
 
     /// Classification logits and the winning label, in input order.
@@ -134,7 +194,8 @@ public struct BertModel: Sendable {
 
     /// Sentence embeddings of already tokenized inputs (from `tokenize`), in their order.
     public func embed(encodings: [Encoding], batching: Batching = .default) throws -> [[Float]] {
-        try run(encodings: encodings, batching: batching) { try backend.embed($0) }
+        let pooled = try run(encodings: encodings, batching: batching) { try backend.embed($0) }
+        return sentenceHead.map { head in pooled.map(head.callAsFunction) } ?? pooled
     }
 
     /// Classification logits of already tokenized inputs (from `tokenize`), in their order.

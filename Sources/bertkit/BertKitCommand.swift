@@ -43,13 +43,21 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Weight precision of the native engine: fp32, bf16, fp16, int8.")
     var precision = "fp32"
 
+    @Option(name: .long, help: "A prompt of the model's config_sentence_transformers.json to put before every input (default: its default_prompt_name).")
+    var promptName: String?
+
+    @Option(name: .long, help: "A text to put before every input (instead of a named prompt).")
+    var prompt: String?
+
     @OptionGroup var engine: EngineOptions
 
     func load() throws -> BertModel {
         let format: Precision
         do { format = try Precision.parse(precision) } catch { throw CLIError("--precision: \(error)") }
-        return try engine.load(directory: model, options: .init(truncate: truncate, threads: threads, mode: execution,
-                                                                maxLength: maxLength, precision: format))
+        if promptName != nil && prompt != nil { throw CLIError("--prompt-name and --prompt: give one") }
+        return try engine.load(directory: model, options: BertModel.Options(
+            truncate: truncate, threads: threads, mode: execution, maxLength: maxLength, precision: format
+        ).with(promptName: promptName, prompt: prompt))
     }
 
     func batchingStrategy() throws -> Batching {

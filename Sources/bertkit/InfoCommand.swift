@@ -38,7 +38,7 @@ struct InfoCommand: ParsableCommand {
                 ("tokenizer_vocab_size", "\(loaded.tokenizer.model.vocabularySize)"),
                 ("pooling", "[" + loaded.pooling.modes.map { JSONLineWriter.quote($0.rawValue) }.joined(separator: ",") + "]"),
                 ("normalize", "\(loaded.pooling.normalize)"),
-                ("embedding_dimension", "\(loaded.pooling.dimension(hidden: c.hiddenSize))"),
+                ("embedding_dimension", "\(loaded.embeddingDimension)"),
                 ("classification_head", "\(native?.hasClassificationHead ?? false)"),
                 ("labels", "[" + labels.joined(separator: ",") + "]"),
                 ("weights_file_bytes", "\(native?.weights.source.mapping.count ?? 0)"),

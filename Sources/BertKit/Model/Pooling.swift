@@ -34,6 +34,17 @@ public struct Pooling: Sendable, Equatable {
                 for t in 0..<length { for i in 0..<hidden { sum[i] += rows[t * hidden + i] } }
                 let divisor = mode == .mean ? Float(max(length, 1)) : Float(max(length, 1)).squareRoot()
                 out.append(contentsOf: sum.map { $0 / divisor })
+            case .weightedMean:
+                // Token t weighs t + 1 (sentence-transformers' positions from 1 over the real tokens).
+                var sum = [Float](repeating: 0, count: hidden)
+                for t in 0..<length {
+                    let weight = Float(t + 1)
+                    for i in 0..<hidden { sum[i] += rows[t * hidden + i] * weight }
+                }
+                let total = max(Float(length * (length + 1) / 2), 1e-9)
+                out.append(contentsOf: sum.map { $0 / total })
+            case .lastToken:
+                out.append(contentsOf: UnsafeBufferPointer(start: rows + max(length - 1, 0) * hidden, count: hidden))
             }
         }
         if normalize {

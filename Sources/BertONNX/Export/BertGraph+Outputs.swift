@@ -37,6 +37,19 @@ extension BertGraph {
                 var count = g.op("Max", g.reduce("ReduceSum", mask, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count"))
                 if mode == .meanSqrtLen { count = g.op("Sqrt", count) }
                 parts.append(g.op("Div", sum, count))
+            case .weightedMean:
+                // Weights 1, 2, 3, ... over the real tokens: the running count of the mask, masked.
+                let weights = g.op("Mul", mask, g.op("CumSum", mask, g.ints([1], dims: [], hint: "axis")))
+                let sum = g.reduce("ReduceSum", g.op("Mul", hidden, weights), axes: [1], keepDims: false)
+                let total = g.op("Max", g.reduce("ReduceSum", weights, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count"))
+                parts.append(g.op("Div", sum, total))
+            case .lastToken:
+                // The real token whose running count equals the sequence's count.
+                let running = g.op("CumSum", mask, g.ints([1], dims: [], hint: "axis"))
+                let count = g.reduce("ReduceSum", mask, axes: [1], keepDims: true)
+                let isLast = g.op("Cast", g.op("Equal", running, count),
+                                  attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+                parts.append(g.reduce("ReduceSum", g.op("Mul", hidden, g.op("Mul", isLast, mask)), axes: [1], keepDims: false))
             }
         }
         var pooled = parts.count == 1 ? parts[0] : g.node("Concat", parts, attrs: [AttributeProto(name: "axis", value: .int(1))])[0]

@@ -6,6 +6,8 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
     case missingTensor(String)
     /// `--task classification` on a checkpoint without a classification head.
     case noClassificationHead
+    /// A part of the folder the exporter does not write into graphs.
+    case unsupportedModule(String)
     /// `--quantize int8` with `--optimize`: the fused contrib ops take float weights.
     case quantizedFusedGraph
     /// `--quantize int8` of a graph with no linear layer (no encoder layer and no classification head).
@@ -21,6 +23,8 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
             return "the checkpoint has no tensor \(name)"
         case .noClassificationHead:
             return "the checkpoint has no classification head, so the graph cannot output logits (export it with task embedding)"
+        case let .unsupportedModule(what):
+            return "\(what) is not exported to ONNX yet; run this model's embeddings on the native engine"
         case .quantizedFusedGraph:
             return "an int8 export is written with standard ops only; drop --optimize (ONNX Runtime fuses the quantized graph itself)"
         case .nothingToQuantize:

@@ -78,6 +78,9 @@ public enum ONNXExporter {
         let directory = try ModelDirectory(path: path)
         let store = try directory.weights()
         let st = directory.sentenceTransformers
+        if let dense = st?.dense.first, options.task != .classification {
+            throw ONNXExportError.unsupportedModule("sentence-transformers Dense module '\(dense.path)'")
+        }
         let pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: st?.normalize ?? false)
         let weightBytes = store.names.reduce(0) { $0 + (store.shape($1)?.reduce(4, *) ?? 0) }
         let external = options.externalData ?? (weightBytes > externalDataThreshold)
