@@ -122,6 +122,7 @@ torchscript-fixtures: torch-venv
 tokenizer-fixtures: venv models tokenizers
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="fortunes"
 	$(VENV)/bin/python tools/make_tokenizer_fixtures.py
+	$(VENV)/bin/python tools/make_slow_tokenizer_fixtures.py
 
 # Regenerates every expected output under Tests/Fixtures from the Python reference.
 fixtures: venv models corpus tokenizer-fixtures

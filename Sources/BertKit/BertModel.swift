@@ -140,7 +140,14 @@ public struct BertModel: Sendable {
     /// limit, lowered by `options.maxLength`. Loads no weights.
     public static func tokenizer(for directory: ModelDirectory, options: Options) throws -> (tokenizer: Tokenizer, maxLength: Int) {
         let config = directory.config
-        var tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
+        var tokenizer: Tokenizer
+        if FileManager.default.fileExists(atPath: directory.tokenizerPath) {
+            tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
+        } else if let converted = try SlowTokenizerFiles.tokenizer(folder: directory.path) {
+            tokenizer = converted
+        } else {
+            throw ModelIOError.missingFile(directory.tokenizerPath)
+        }
         if let requested = options.maxLength, requested < 2 {
             throw BertKitError.invalidArgument("maximum length must be at least 2 tokens, got \(requested)")
         }

@@ -34,7 +34,7 @@ public struct ModelDirectory: Sendable {
     /// Sentence-transformers settings, if the folder has `modules.json`.
     public let sentenceTransformers: SentenceTransformersConfig?
 
-    /// Path of `tokenizer.json`.
+    /// Path of `tokenizer.json` (a folder may have the slow tokenizer's files instead: `SlowTokenizerFiles`).
     public var tokenizerPath: String { path + "/tokenizer.json" }
     /// Path of `config.json`.
     public var configPath: String { path + "/config.json" }
@@ -51,8 +51,10 @@ public struct ModelDirectory: Sendable {
         self.path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         config = try BertConfig(contentsOf: self.path + "/config.json")
         sentenceTransformers = try SentenceTransformersConfig.load(directory: self.path)
-        guard FileManager.default.fileExists(atPath: tokenizerPath) else {
-            throw ModelIOError.missingFile(tokenizerPath)
+        let slowFiles = ["vocab.txt", "vocab.json", "sentencepiece.bpe.model", "spiece.model"]
+        guard FileManager.default.fileExists(atPath: tokenizerPath)
+                || slowFiles.contains(where: { FileManager.default.fileExists(atPath: self.path + "/" + $0) }) else {
+            throw ModelIOError.missingFile(tokenizerPath + " (nor the slow tokenizer's vocab.txt, or vocab.json + merges.txt)")
         }
     }
 

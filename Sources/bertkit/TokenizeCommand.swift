@@ -72,10 +72,15 @@ struct TokenizeCommand: ParsableCommand {
             return (tokenizer, limit)
         }
         let file = tokenizer ?? (model.map { $0 + "/tokenizer.json" } ?? "")
-        if let model, !FileManager.default.fileExists(atPath: file) {
-            throw CLIError("\(model) holds neither config.json nor tokenizer.json")
+        var loaded: Tokenizer
+        if let model, tokenizer == nil, !FileManager.default.fileExists(atPath: file) {
+            guard let converted = try SlowTokenizerFiles.tokenizer(folder: model) else {
+                throw CLIError("\(model) holds neither config.json nor tokenizer.json (nor vocab.txt, or vocab.json + merges.txt)")
+            }
+            loaded = converted
+        } else {
+            loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
         }
-        var loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
         loaded.padding = nil
         loaded.truncation = nil
         if truncate, let maxLength {

@@ -58,6 +58,20 @@ import Testing
         #expect(spaced[0] == spaced[1])
     }
 
+    /// A folder with the slow tokenizer's files and no tokenizer.json embeds exactly as with it.
+    @Test func folderWithoutTokenizerJSONEmbedsTheSame() throws {
+        if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
+        let folder = try Fixtures.temporaryDirectory()
+        let fm = FileManager.default
+        for entry in try fm.contentsOfDirectory(atPath: Fixtures.miniLM) where entry != "tokenizer.json" {
+            try fm.createSymbolicLink(atPath: folder.appendingPathComponent(entry).path, withDestinationPath: Fixtures.miniLM + "/" + entry)
+        }
+        let inputs = ["A naïve café in Zürich.", "  The QUICK brown fox!  ", "中文 and 日本語", "x"].map { TextInput($0) }
+        let converted = try BertModel(directory: folder.path).embed(inputs)
+        let original = try BertModel(directory: Fixtures.miniLM).embed(inputs)
+        #expect(converted == original)
+    }
+
     @Test func unknownPromptNamesTheChoices() throws {
         #expect(throws: BertKitError.self) {
             try BertModel(directory: Fixtures.path("st/bert-dense"), options: BertModel.Options().with(promptName: "summary"))
