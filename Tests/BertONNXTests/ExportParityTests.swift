@@ -106,6 +106,29 @@ import Testing
                        batches: [[0], [1, 2, 3], Array(4..<texts.count)])
     }
 
+    /// The exported graph against transformers itself, not only against our engine: the tiny classifiers' logits
+    /// of tools/make_fixtures.py (transformers, fp32) on their fixture inputs, plain and `--optimize`.
+    @Test(arguments: ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls"], [false, true])
+    func exportMatchesTransformersLogits(model name: String, optimize: Bool) throws {
+        let folder = Fixtures.path("models/\(name)")
+        let json = try Fixtures.json("models/\(name)/expected.json")
+        let inputs = (json["inputs"] as! [[String: Any]]).map { TextInput($0["text"] as! String, pair: $0["text_pair"] as? String) }
+        let want = (json["logits"] as! [[Double]]).map { $0.map(Float.init) }
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("model.onnx").path
+        try ONNXExporter.export(directory: folder, to: file, options: .init(optimize: optimize, task: .classification))
+        let native = try BertModel(directory: folder)
+        let backend = try OnnxBackend(file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
+                                      options: .init(intraOpThreads: 1))
+        let encodings = try inputs.map { try native.tokenize($0) }
+        // One input per batch (no padding) and all of them in one padded batch.
+        let single = try encodings.flatMap { try backend.classify(TokenBatch([$0])) }
+        let batched = try backend.classify(TokenBatch(encodings))
+        for got in [single, batched] {
+            let worst = Fixtures.maxDifference(got, want)
+            #expect(worst <= Self.logitsTolerance, "\(name) \(optimize ? "optimized" : "plain"): \(worst) from transformers")
+        }
+    }
+
     @Test func classificationExportOfAnEncoderIsRefused() throws {
         if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
         let file = try Fixtures.temporaryDirectory().appendingPathComponent("m.onnx").path
