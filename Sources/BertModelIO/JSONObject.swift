@@ -8,10 +8,7 @@ struct JSONObject {
     /// Reads and parses `path`; a missing file, unreadable file or non-object is an error naming it.
     init(contentsOf path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw ModelIOError.missingFile(path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ModelIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        let data = try readConfigFile(path)
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "not valid JSON"

@@ -4,14 +4,31 @@ func fileExists(_ path: String) -> Bool {
     FileManager.default.fileExists(atPath: path)
 }
 
+/// The most bytes a configuration file (config.json, modules.json, a module's config) may have: the largest real
+/// ones are a few kB (config.json with thousands of labels, a few MB).
+let maxConfigFileBytes = 64 << 20
+
+/// Reads a configuration file whole, refusing one over `maxConfigFileBytes` before reading it.
+func readConfigFile(_ path: String) throws -> Data {
+    let size: Int
+    do {
+        size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    } catch {
+        throw ModelIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+    }
+    guard size <= maxConfigFileBytes else {
+        throw ModelIOError.unreadable(path: path, reason: "\(size) bytes, more than the \(maxConfigFileBytes) a configuration file may have")
+    }
+    do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw ModelIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+    }
+}
+
 /// A top-level JSON array file (`modules.json`).
 struct JSONArrayFile {
     let path: String
     func objects() throws -> [JSONObject] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ModelIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        let data = try readConfigFile(path)
         guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [Any] else {
             throw ModelIOError.malformedJSON(path: path, field: "", reason: "expected a JSON array")
         }

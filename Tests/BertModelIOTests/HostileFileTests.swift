@@ -50,3 +50,28 @@ import Testing
         }
     }
 }
+
+/// Configuration files that would exhaust memory or the parser's stack.
+@Suite struct HostileConfigFileTests {
+    @Test func deeplyNestedConfigIsAnError() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let nested = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        try Data(("{\"model_type\": \"bert\", \"x\": " + nested + "}").utf8).write(to: dir.appendingPathComponent("config.json"))
+        #expect(throws: ModelIOError.self) { try BertConfig(contentsOf: dir.path + "/config.json") }
+    }
+
+    @Test func oversizedConfigIsRefusedBeforeReading() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let path = dir.appendingPathComponent("config.json").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: UInt64(maxConfigFileBytes) + 1)  // sparse: no disk used
+        try handle.close()
+        do {
+            _ = try BertConfig(contentsOf: path)
+            Issue.record("a 64 MB config.json was read")
+        } catch {
+            #expect("\(error)".contains("more than the \(maxConfigFileBytes) a configuration file may have"), "\(error)")
+        }
+    }
+}

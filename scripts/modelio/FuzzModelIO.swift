@@ -18,7 +18,7 @@ private func scratch() -> String {
 }
 
 private func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
 }
 
 private func readAll(_ source: any TensorSource) {
@@ -43,7 +43,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         write(bytes, to: dir + "/config.json")
         _ = try? BertConfig(contentsOf: dir + "/config.json")
         write(bytes, to: dir + "/1_Pooling/config.json")
-        FileManager.default.createFile(atPath: dir + "/modules.json", contents: Data(
+        _ = FileManager.default.createFile(atPath: dir + "/modules.json", contents: Data(
             #"[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]"#.utf8))
         _ = try? SentenceTransformersConfig.load(directory: dir)
         write(bytes, to: dir + "/modules.json")

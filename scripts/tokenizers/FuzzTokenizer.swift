@@ -1,5 +1,5 @@
-// libFuzzer entry point over one tokenizer (compiled into the BertTokenizers sources by fuzz.sh): every input is
-// taken as UTF-8 bytes; invalid UTF-8 must be refused, valid text must tokenize with every offset inside it, and
+// libFuzzer entry point over one tokenizer (compiled into the BertTokenizers sources by fuzz.sh), or over the
+// tokenizer.json reader itself (BERTKIT_FUZZ_TOKENIZER=json). Over a tokenizer, every input is taken as UTF-8 bytes; invalid UTF-8 must be refused, valid text must tokenize with every offset inside it, and
 // the first half / second half must work as a pair with truncation and stride.
 import Foundation
 
@@ -21,8 +21,23 @@ private func tokenizer() -> Tokenizer {
     }
 }
 
+/// BERTKIT_FUZZ_TOKENIZER=json: the input is a tokenizer.json; loading must give a tokenizer or an error, and a
+/// loaded one must tokenize a few strings.
+private func fuzzTokenizerFile(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+    guard var t = try? Tokenizer(json: Data(bytes)) else { return 0 }
+    t.truncation = nil
+    t.padding = nil
+    for text in ["Hello world!", "naïve café 中文", "", "  x  y  "] {
+        if let e = try? t.encode(text, pair: "a pair") { _ = t.decode(e.ids) }
+    }
+    return 0
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    if ProcessInfo.processInfo.environment["BERTKIT_FUZZ_TOKENIZER"] == "json" {
+        return fuzzTokenizerFile(UnsafeBufferPointer(start: data, count: size))
+    }
     var t = tokenizer()
     let bytes = UnsafeBufferPointer(start: data, count: size)
     guard let text = String(validating: bytes, as: UTF8.self) else {

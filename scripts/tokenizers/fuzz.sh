@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # libFuzzer over each tokenizer kind: builds BertTokenizers with -sanitize=fuzzer,address and runs every tokenizer
-# for SECONDS (default 60) each. Usage: scripts/tokenizers/fuzz.sh [SECONDS]
+# for SECONDS (default 60) each, then the tokenizer.json reader itself. Usage: scripts/tokenizers/fuzz.sh [SECONDS] [json]
 set -euo pipefail
 seconds=${1:-60}
+only=${2:-}   # "json": only the tokenizer.json reader
 out=.build-fuzz
 mkdir -p "$out/corpus"
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name BertTokenizers \
   $(find Sources/BertTokenizers -name '*.swift' | sort) scripts/tokenizers/FuzzTokenizer.swift -o "$out/fuzz-tokenizer" 2>&1 \
   | { grep -v "Cannot export local symbol" || true; }
-for file in models/all-MiniLM-L6-v2/tokenizer.json models/multilingual-e5-small/tokenizer.json \
-            Tests/Fixtures/tokenizer/trained/*/tokenizer.json; do
+for file in $( [ "$only" = json ] || echo models/all-MiniLM-L6-v2/tokenizer.json models/multilingual-e5-small/tokenizer.json \
+            Tests/Fixtures/tokenizer/trained/*/tokenizer.json ); do
   echo "fuzzing $file for ${seconds}s"
   # ICU keeps caches for the regular expressions alive until exit: not leaks of ours.
   if ! ASAN_OPTIONS=detect_leaks=0 BERTKIT_FUZZ_TOKENIZER="$file" "$out/fuzz-tokenizer" -max_total_time="$seconds" \
@@ -20,3 +21,14 @@ for file in models/all-MiniLM-L6-v2/tokenizer.json models/multilingual-e5-small/
   fi
   grep -E "stat::number_of_executed_units|stat::new_units_added" "$out/log.txt" || true
 done
+# The tokenizer.json reader itself, seeded with the small trained tokenizers.
+mkdir -p "$out/corpus-json"
+for file in Tests/Fixtures/tokenizer/trained/*/tokenizer.json; do cp "$file" "$out/corpus-json/$(basename "$(dirname "$file")").json"; done
+echo "fuzzing the tokenizer.json reader for ${seconds}s"
+if ! ASAN_OPTIONS=detect_leaks=0 BERTKIT_FUZZ_TOKENIZER=json "$out/fuzz-tokenizer" -max_total_time="$seconds" \
+    -max_len=1000000 -print_final_stats=1 -artifact_prefix="$out/json-" "$out/corpus-json" > "$out/log-json.txt" 2>&1; then
+  tail -40 "$out/log-json.txt"
+  echo "fuzz.sh: the tokenizer.json reader crashed; the input is in $out (json-crash-*)" >&2
+  exit 1
+fi
+grep -E "stat::number_of_executed_units|stat::new_units_added|stat::average_exec_per_sec" "$out/log-json.txt" || true
