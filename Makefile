@@ -31,7 +31,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers clean
+.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -189,6 +189,16 @@ precision-gemm-bench:
 # Tokenizer throughput next to Hugging Face tokenizers, one thread and all cores (docs/BENCHMARKS.md).
 bench-tokenizers: venv models tokenizers corpus build
 	$(VENV)/bin/python scripts/tokenizers/bench_tokenizers.py --bertkit .build/release/bertkit --data $(CORPUS) --out docs/bench-tokenizers
+
+# Non-English corpora (Debian's translated manual pages; Arabic message catalogs) and the tokenizer benchmark on each.
+language-corpora: data/languages/fr.txt
+data/languages/fr.txt: tools/make_language_corpora.py
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="groff manpages-fr manpages-de manpages-ru manpages-zh"
+	python3 tools/make_language_corpora.py data/languages
+
+bench-tokenizers-languages: venv models tokenizers corpus language-corpora build
+	for l in fr de ru zh ar; do $(VENV)/bin/python scripts/tokenizers/bench_tokenizers.py --bertkit .build/release/bertkit \
+	  --data data/languages/$$l.txt --out bench-out/tokenizers-$$l; done
 
 bench-embed: venv models corpus build
 	scripts/bench_embed.sh .build/release/bertkit $(MINILM) $(CORPUS)
