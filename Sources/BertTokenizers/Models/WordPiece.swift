@@ -11,7 +11,9 @@ public struct WordPiece: TokenModel {
     public let continuingSubwordPrefix: String
     /// Longer words become the unknown token.
     public let maxInputCharsPerWord: Int
-    private let longestEntry: Int
+    /// The vocabulary as two tries over Unicode scalars (first pieces, and continuing pieces without their prefix),
+    /// so the longest match at a position is one walk with no string built per candidate.
+    private let tries: VocabularyTries
 
     /// Builds the model; throws if the unknown token is not in the vocabulary.
     public init(vocab: [String: Int], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
@@ -26,13 +28,9 @@ public struct WordPiece: TokenModel {
         self.maxInputCharsPerWord = maxInputCharsPerWord
         var reverse: [Int: String] = [:]
         reverse.reserveCapacity(vocab.count)
-        var longest = 1
-        for (token, id) in vocab {
-            reverse[id] = token
-            longest = max(longest, token.unicodeScalars.count)
-        }
+        for (token, id) in vocab { reverse[id] = token }
         self.reverse = reverse
-        self.longestEntry = longest
+        tries = VocabularyTries(vocab: vocab, continuingPrefix: continuingSubwordPrefix)
     }
 
     public var vocabularySize: Int { vocab.count }
@@ -48,23 +46,15 @@ public struct WordPiece: TokenModel {
         let firstOut = tokens.count
         var start = range.lowerBound
         while start < range.upperBound {
-            var end = min(range.upperBound, start + longestEntry)
-            var found: Token?
-            while start < end {
-                var candidate = String(scalars: scalars[start..<end])
-                if start > range.lowerBound { candidate = continuingSubwordPrefix + candidate }
-                if let id = vocab[candidate] {
-                    found = Token(id: id, value: candidate, range: start..<end)
-                    break
-                }
-                end -= 1
-            }
-            guard let token = found else {
+            // The longest vocabulary entry starting at `start` (with the prefix after the first piece), as HF's
+            // greedy search finds it by trying the longest candidate first.
+            guard let (end, piece) = tries.longestMatch(scalars, from: start, upTo: range.upperBound,
+                                                        continuing: start > range.lowerBound) else {
                 tokens.removeLast(tokens.count - firstOut)
                 tokens.append(Token(id: unkId, value: unkToken, range: range))
                 return
             }
-            tokens.append(token)
+            tokens.append(Token(id: piece.id, value: piece.value, range: start..<end))
             start = end
         }
     }
