@@ -76,9 +76,7 @@ struct BenchCommand: ParsableCommand {
             var configuration = BenchConfiguration(modelPath: model, dataPath: data, outputFolder: out)
             configuration.backends = backends.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             configuration.batchSizes = try Self.numbers(batchSizes, "--batch-sizes")
-            configuration.precisions = try precisions.split(separator: ",").map { name in
-                do { return try Precision.parse(name.trimmingCharacters(in: .whitespaces)) } catch { throw CLIError("--precisions: \(error)") }
-            }
+            configuration.precisions = try parsePrecisions(precisions, option: "--precisions")
             configuration.orderings = try orderings.split(separator: ",").map { name in
                 guard let ordering = Ordering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                     throw CLIError("--orderings: unknown ordering '\(name)' (use unsorted, sorted, tokens)")

@@ -52,8 +52,8 @@ struct ModelOptions: ParsableArguments {
     @OptionGroup var engine: EngineOptions
 
     func load() throws -> BertModel {
-        let format: Precision
-        do { format = try Precision.parse(precision) } catch { throw CLIError("--precision: \(error)") }
+        let parsed = try parsePrecisions(precision, option: "--precision")
+        guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precision)") }
         if promptName != nil && prompt != nil { throw CLIError("--prompt-name and --prompt: give one") }
         return try engine.load(directory: model, options: BertModel.Options(
             truncate: truncate, threads: threads, mode: execution, maxLength: maxLength, precision: format
@@ -79,6 +79,15 @@ enum BatchingKind: String, ExpressibleByArgument, CaseIterable {
 
 extension ExecutionMode: ExpressibleByArgument {}
 
+
+/// The comma-separated precisions of `option` (at least one), each parsed by `Precision.parse`; errors name the option.
+func parsePrecisions(_ list: String, option: String) throws -> [Precision] {
+    let parsed = try list.split(separator: ",").map { name in
+        do { return try Precision.parse(name.trimmingCharacters(in: .whitespaces)) } catch { throw CLIError("\(option): \(error)") }
+    }
+    guard !parsed.isEmpty else { throw CLIError("\(option): name a precision (fp32, bf16, fp16, int8)") }
+    return parsed
+}
 
 /// Runs `body`, turning any error into one line on standard error and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {

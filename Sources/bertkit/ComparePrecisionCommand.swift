@@ -35,9 +35,7 @@ struct ComparePrecisionCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let precisions = try precision.split(separator: ",").map { name in
-                do { return try Precision.parse(name.trimmingCharacters(in: .whitespaces)) } catch { throw CLIError("--precision: \(error)") }
-            }
+            let precisions = try parsePrecisions(precision, option: "--precision")
             guard precisions.contains(where: { $0 != .fp32 }) else {
                 throw CLIError("--precision: name at least one of bf16, fp16, int8 to compare with fp32")
             }

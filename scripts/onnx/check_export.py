@@ -16,6 +16,18 @@ import onnx
 import onnxruntime as ort
 
 
+def feeds(batch, inputs):
+    """The graph's `inputs` for one batch: ids right-padded with the batch's pad id, the attention mask, type ids."""
+    width = max(len(r) for r in batch["ids"])
+
+    def rect(rows, fill):
+        return np.array([r + [fill] * (width - len(r)) for r in rows], dtype=np.int64)
+    values = {"input_ids": rect(batch["ids"], batch["pad"]),
+              "attention_mask": rect([[1] * len(r) for r in batch["ids"]], 0),
+              "token_type_ids": rect(batch["type_ids"], 0)}
+    return {name: values[name] for name in inputs}
+
+
 def main():
     path, batches_path = sys.argv[1], sys.argv[2]
     onnx.checker.check_model(path, full_check=True)  # raises on any violation
@@ -28,13 +40,7 @@ def main():
     wanted = [o.name for o in session.get_outputs() if o.name in ("logits", "sentence_embedding")]
     results = []
     for batch in batches:
-        width = max(len(r) for r in batch["ids"])
-        def rect(rows, fill):
-            return np.array([r + [fill] * (width - len(r)) for r in rows], dtype=np.int64)
-        values = {"input_ids": rect(batch["ids"], batch["pad"]),
-                  "attention_mask": rect([[1] * len(r) for r in batch["ids"]], 0),
-                  "token_type_ids": rect(batch["type_ids"], 0)}
-        outputs = session.run(wanted, {name: values[name] for name in inputs})
+        outputs = session.run(wanted, feeds(batch, inputs))
         results.append({name: out.astype(np.float64).tolist() for name, out in zip(wanted, outputs)})
     json.dump({"checker": "passed", "onnxruntime": ort.__version__, "inputs": inputs,
                "outputs": [o.name for o in session.get_outputs()], "batches": results}, sys.stdout)

@@ -22,6 +22,8 @@ import onnxruntime as ort
 from onnx import numpy_helper
 from onnxruntime.quantization import QuantType, quantize_dynamic
 
+from check_export import feeds
+
 
 def run(path, batches, output, level):
     options = ort.SessionOptions()
@@ -29,18 +31,7 @@ def run(path, batches, output, level):
     options.graph_optimization_level = level
     session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     inputs = [i.name for i in session.get_inputs()]
-    results = []
-    for batch in batches:
-        width = max(len(r) for r in batch["ids"])
-
-        def rect(rows, fill):
-            return np.array([r + [fill] * (width - len(r)) for r in rows], dtype=np.int64)
-
-        values = {"input_ids": rect(batch["ids"], batch["pad"]),
-                  "attention_mask": rect([[1] * len(r) for r in batch["ids"]], 0),
-                  "token_type_ids": rect(batch["type_ids"], 0)}
-        results.append(session.run([output], {name: values[name] for name in inputs})[0].astype(np.float64).tolist())
-    return results
+    return [session.run([output], feeds(batch, inputs))[0].astype(np.float64).tolist() for batch in batches]
 
 
 def main():

@@ -10,7 +10,7 @@ public struct SentenceHead: Sendable {
         let bias: [Float]?
         let inFeatures: Int
         let outFeatures: Int
-        let activation: String
+        let activation: @Sendable (Float) -> Float
 
         func callAsFunction(_ x: [Float]) -> [Float] {
             var y = [Float](repeating: 0, count: outFeatures)
@@ -18,19 +18,20 @@ public struct SentenceHead: Sendable {
                 for o in 0..<outFeatures {
                     var sum: Float = bias?[o] ?? 0
                     for i in 0..<inFeatures { sum += w[o * inFeatures + i] * x[i] }
-                    y[o] = Self.activate(sum, activation)
+                    y[o] = activation(sum)
                 }
             }
             return y
         }
 
-        static func activate(_ x: Float, _ name: String) -> Float {
+        /// The function of a `DenseModuleConfig.activations` name, chosen once at load.
+        static func activation(named name: String) -> @Sendable (Float) -> Float {
             switch name {
-            case "Tanh": return Foundation.tanh(x)
-            case "ReLU": return max(x, 0)
-            case "GELU": return 0.5 * x * (1 + Float(Foundation.erf(Double(x) / 2.0.squareRoot())))
-            case "Sigmoid": return 1 / (1 + Foundation.exp(-x))
-            default: return x
+            case "Tanh": return { Foundation.tanh($0) }
+            case "ReLU": return { max($0, 0) }
+            case "GELU": return { 0.5 * $0 * (1 + Float(Foundation.erf(Double($0) / 2.0.squareRoot()))) }
+            case "Sigmoid": return { 1 / (1 + Foundation.exp(-$0)) }
+            default: return { $0 }
             }
         }
     }
@@ -63,7 +64,7 @@ public struct SentenceHead: Sendable {
             let weight = try store.floats("linear.weight", shape: [module.outFeatures, module.inFeatures])
             let bias = module.bias ? try store.floats("linear.bias", shape: [module.outFeatures]).values : nil
             modules.append(Dense(weight: weight.values, bias: bias, inFeatures: module.inFeatures,
-                                 outFeatures: module.outFeatures, activation: module.activation))
+                                 outFeatures: module.outFeatures, activation: Dense.activation(named: module.activation)))
             width = module.outFeatures
         }
         dense = modules
