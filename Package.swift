@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "BertBench", targets: ["BertBench"]),
         .library(name: "BertONNX", targets: ["BertONNX"]),
         .library(name: "BertTorchScript", targets: ["BertTorchScript"]),
+        .library(name: "BertServe", targets: ["BertServe"]),
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
     traits: [
@@ -18,6 +19,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `bertkit serve` only (the BertServe target): the Swift server stack.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // The native engine's kernels in C: packed-weight GEMM with fused epilogues, attention, LayerNorm, a persistent
@@ -41,9 +48,18 @@ let package = Package(
                 dependencies: ["BertKit", "BertModelIO", .target(name: "CTorchScript", condition: .when(traits: ["TorchScript"]))]),
         // `bertkit bench`: the grid, the timing harness, results, reports and charts.
         .target(name: "BertBench", dependencies: ["BertKit", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO"]),
+        // `bertkit serve`: Text Embeddings Inference's HTTP API over a BertModel, with a token-budget batch queue.
+        .target(name: "BertServe", dependencies: [
+            "BertKit", "BertTokenizers", "BertModelIO",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "bertkit",
-            dependencies: ["BertKit", "BertBench", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BertKit", "BertBench", "BertServe", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fixture paths and reference outputs shared by the test targets.
         .target(name: "TestSupport", dependencies: ["BertKit"], path: "Tests/TestSupport"),
@@ -53,6 +69,10 @@ let package = Package(
         .testTarget(name: "BertBenchTests", dependencies: ["BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertTorchScriptTests", dependencies: ["BertTorchScript", "BertBench", "BertKit", "TestSupport"]),
+        .testTarget(name: "BertServeTests", dependencies: [
+            "BertServe", "BertKit", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6],

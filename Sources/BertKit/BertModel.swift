@@ -47,6 +47,9 @@ public struct BertModel: Sendable {
         public var promptName: String?
         /// A text to put before every input, instead of a named prompt.
         public var prompt: String?
+        /// `false`: `embed` never L2-normalizes, whatever the folder's sentence-transformers modules say (a server
+        /// that normalizes per request loads the model so). `nil` (the default): as the folder says.
+        public var normalize: Bool?
 
         /// Options; by default over-long inputs are an error.
         public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil,
@@ -89,11 +92,14 @@ public struct BertModel: Sendable {
         self.tokenizer = tokenizer
         let st = directory.sentenceTransformers
         let dense = !(st?.dense.isEmpty ?? true)
-        let pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: (st?.normalize ?? false) && !dense)
+        let normalize = (st?.normalize ?? false) && options.normalize != false
+        let pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: normalize && !dense)
         self.pooling = pooling
         if let st, dense {
-            sentenceHead = try SentenceHead(directory: directory.path, config: st,
-                                            pooled: pooling.dimension(hidden: directory.config.hiddenSize))
+            var head = try SentenceHead(directory: directory.path, config: st,
+                                        pooled: pooling.dimension(hidden: directory.config.hiddenSize))
+            head.normalize = normalize
+            sentenceHead = head
         } else {
             sentenceHead = nil
         }
@@ -126,7 +132,10 @@ public struct BertModel: Sendable {
     /// An input as the tokenizer sees it. A sentence-transformers folder does what `SentenceTransformer.encode`
     /// does: the prompt before the text, leading and trailing whitespace stripped (`SentenceWhitespace`), and
     /// lowercased when `do_lower_case` is set. Other folders get the prompt (if asked for) and the text as given.
-    func prepared(_ input: TextInput) -> (text: String, pair: String?) {
+    func prepared(_ input: TextInput) -> (text: String, pair: String?) { prepared(input, prompt: prompt) }
+
+    /// `input` as the tokenizer sees it, with `prompt` (rather than the model's own) before the text.
+    public func prepared(_ input: TextInput, prompt: String?) -> (text: String, pair: String?) {
         guard let st = directory.sentenceTransformers else { return ((prompt ?? "") + input.text, input.pair) }
         func clean(_ s: String) -> String {
             let stripped = SentenceWhitespace.strip(s)
@@ -168,6 +177,23 @@ public struct BertModel: Sendable {
     public func tokenize(_ input: TextInput) throws -> Encoding {
         let (text, pair) = prepared(input)
         let encoding = try tokenizer.encode(text, pair: pair)
+        guard encoding.count <= maxLength else {
+            throw TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength)
+        }
+        return encoding
+    }
+
+    /// Tokenizes one input as the model will see it, truncated to `maxLength` from `truncation` (`nil`: an input
+    /// that is too long is an error), with or without the special tokens.
+    /// `prompt` replaces the prompt the model was loaded with, for this input.
+    public func tokenize(_ input: TextInput, truncation: Truncation.Direction?, addSpecialTokens: Bool = true,
+                         prompt: String? = nil) throws -> Encoding {
+        var tokenizer = self.tokenizer
+        tokenizer.truncation = truncation.map {
+            Truncation(maxLength: maxLength, strategy: self.tokenizer.truncation?.strategy ?? .longestFirst, direction: $0)
+        }
+        let (text, pair) = prepared(input, prompt: prompt ?? self.prompt)
+        let encoding = try tokenizer.encode(text, pair: pair, addSpecialTokens: addSpecialTokens)
         guard encoding.count <= maxLength else {
             throw TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength)
         }

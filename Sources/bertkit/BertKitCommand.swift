@@ -4,11 +4,11 @@ import BertONNX
 import Foundation
 
 @main
-struct BertKitCommand: ParsableCommand {
+struct BertKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
-        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ComparePrecisionCommand.self, ExportCommand.self, InfoCommand.self])
+        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ComparePrecisionCommand.self, ExportCommand.self, ServeCommand.self, InfoCommand.self])
 }
 
 /// Options shared by the commands that read inputs and run a model.

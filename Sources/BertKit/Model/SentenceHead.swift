@@ -38,7 +38,7 @@ public struct SentenceHead: Sendable {
 
     let dense: [Dense]
     /// L2-normalize after the Dense modules.
-    public let normalize: Bool
+    public internal(set) var normalize: Bool
 
     /// The Dense modules of `config` with their weights (`model.safetensors` or `pytorch_model.bin` in each module's
     /// folder, keys `linear.weight` / `linear.bias`), checked against the pooled width `pooled`.

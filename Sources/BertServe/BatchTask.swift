@@ -1,0 +1,9 @@
+/// What a queued sequence asks the engine for. One batch holds one kind only.
+public enum BatchTask: String, Sendable, Hashable {
+    /// The pooled sentence embedding (`/embed`, `/v1/embeddings`, `/similarity`).
+    case pooled
+    /// Every token's last hidden state (`/embed_all`).
+    case tokens
+    /// Classification logits (`/predict`, `/rerank`, `/v1/classify`).
+    case logits
+}

@@ -1,0 +1,39 @@
+import BertKit
+import BertTokenizers
+
+/// What the batch queue hands its batches to: one output row per sequence, in batch order. Runs on the queue's own
+/// thread, never on Swift's cooperative pool, so an engine may block for as long as a batch takes.
+public protocol ServeEngine: Sendable {
+    /// Runs `task` on `sequences` as one batch: a pooled embedding, the logits, or every token's hidden state
+    /// (`length × hidden` values, row after row) per sequence.
+    func run(_ task: BatchTask, _ sequences: [Encoding]) throws -> [[Float]]
+}
+
+/// A `BertModel` as a `ServeEngine`: the batch goes to its backend as it is, in one call.
+public struct ModelEngine: ServeEngine {
+    /// The model.
+    public let model: BertModel
+
+    /// An engine over `model`.
+    public init(model: BertModel) { self.model = model }
+
+    public func run(_ task: BatchTask, _ sequences: [Encoding]) throws -> [[Float]] {
+        let whole = Batching.fixed(size: max(sequences.count, 1))
+        switch task {
+        case .pooled:
+            return try model.embed(encodings: sequences, batching: whole)
+        case .logits:
+            return try model.logits(encodings: sequences, batching: whole)
+        case .tokens:
+            guard let native = model.backend as? NativeBackend else {
+                throw ServeError.backend("embed_all needs the native backend (this server runs \(model.backend.name))")
+            }
+            let batch = TokenBatch(sequences)
+            let states = try native.lastHiddenState(batch)
+            let hidden = model.config.hiddenSize
+            return (0..<batch.count).map { i in
+                Array(states[batch.cuSeqLens[i] * hidden ..< batch.cuSeqLens[i + 1] * hidden])
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import BertKit
+import BertModelIO
+import BertServe
+import Foundation
+import Logging
+
+/// `bertkit serve`: Text Embeddings Inference's API on a BertKit model. Every flag also reads the environment
+/// variable TEI reads for it (flags win).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a model over HTTP with Text Embeddings Inference's API (embed, predict, rerank, OpenAI embeddings, ...).",
+        discussion: """
+            Flags fall back to environment variables, as TEI's do: MODEL_ID, HOSTNAME (an IP address), PORT, \
+            MAX_CONCURRENT_REQUESTS, MAX_BATCH_TOKENS, MAX_BATCH_REQUESTS, MAX_CLIENT_BATCH_SIZE, MAX_BATCH_WAIT, \
+            AUTO_TRUNCATE, PAYLOAD_LIMIT, DEFAULT_PROMPT_NAME, API_KEY, SERVED_MODEL_NAME, and BERTKIT_BACKEND, \
+            BERTKIT_THREADS, BERTKIT_PRECISION for the engine.
+            """)
+
+    @Option(name: .long, help: "Model folder (env MODEL_ID).")
+    var model: String?
+
+    @Option(name: .long, help: "Name of the model in /info and OpenAI responses (env SERVED_MODEL_NAME; default: the folder's name).")
+    var servedModelName: String?
+
+    @Option(name: .long, help: "Address to listen on (env HOSTNAME when it is an IP address; default 0.0.0.0).")
+    var hostname: String?
+
+    @Option(name: .shortAndLong, help: "Port (env PORT; default 8080).")
+    var port: Int?
+
+    @Option(name: .long, help: "Inputs in flight at once before 429 (env MAX_CONCURRENT_REQUESTS; default 512).")
+    var maxConcurrentRequests: Int?
+
+    @Option(name: .long, help: "Token budget of one batch, padding-free (env MAX_BATCH_TOKENS; default 16384).")
+    var maxBatchTokens: Int?
+
+    @Option(name: .long, help: "Sequences per batch at most (env MAX_BATCH_REQUESTS; default: no limit).")
+    var maxBatchRequests: Int?
+
+    @Option(name: .long, help: "Inputs per client request at most (env MAX_CLIENT_BATCH_SIZE; default 32).")
+    var maxClientBatchSize: Int?
+
+    @Option(name: .long, help: "Longest wait in microseconds for requests being tokenized before a batch that is not full runs (env MAX_BATCH_WAIT; default 2000).")
+    var maxBatchWait: Int?
+
+    @Option(name: .long, help: "Truncate over-long inputs when a request does not say (env AUTO_TRUNCATE: true/false; default false).")
+    var autoTruncate: Bool?
+
+    @Option(name: .long, help: "Largest request body in bytes (env PAYLOAD_LIMIT; default 2000000).")
+    var payloadLimit: Int?
+
+    @Option(name: .long, help: "Prompt of config_sentence_transformers.json for requests that name none (env DEFAULT_PROMPT_NAME).")
+    var defaultPromptName: String?
+
+    @Option(name: .long, help: "Require `Authorization: Bearer KEY` (env API_KEY).")
+    var apiKey: String?
+
+    @Option(name: .long, help: "Engine threads, 0 for one per core (env BERTKIT_THREADS).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Weight precision of the native engine: fp32, bf16, fp16, int8 (env BERTKIT_PRECISION).")
+    var precision: String?
+
+    @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
+    var execution: ExecutionMode = .packed
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() async throws {
+        let environment = Environment()
+        guard let folder = model ?? environment["MODEL_ID"] else { throw ValidationError("give --model or MODEL_ID") }
+        var options = ServeOptions()
+        if let hostname { options.hostname = hostname } else if let host = environment["HOSTNAME"], host.isIPAddress { options.hostname = host }
+        options.port = try port ?? environment.int("PORT") ?? options.port
+        options.maxConcurrentRequests = try maxConcurrentRequests ?? environment.int("MAX_CONCURRENT_REQUESTS") ?? options.maxConcurrentRequests
+        options.maxBatchTokens = try maxBatchTokens ?? environment.int("MAX_BATCH_TOKENS") ?? options.maxBatchTokens
+        options.maxBatchRequests = try maxBatchRequests ?? environment.int("MAX_BATCH_REQUESTS")
+        options.maxClientBatchSize = try maxClientBatchSize ?? environment.int("MAX_CLIENT_BATCH_SIZE") ?? options.maxClientBatchSize
+        options.maxBatchWaitMicroseconds = try maxBatchWait ?? environment.int("MAX_BATCH_WAIT") ?? options.maxBatchWaitMicroseconds
+        options.autoTruncate = try autoTruncate ?? environment.bool("AUTO_TRUNCATE") ?? options.autoTruncate
+        options.payloadLimit = try payloadLimit ?? environment.int("PAYLOAD_LIMIT") ?? options.payloadLimit
+        options.defaultPromptName = defaultPromptName ?? environment["DEFAULT_PROMPT_NAME"]
+        options.apiKey = apiKey ?? environment["API_KEY"]
+        if let name = environment["BERTKIT_BACKEND"], !CommandLine.arguments.contains("--backend") {
+            guard let kind = BackendKind(rawValue: name) else { throw CLIError("BERTKIT_BACKEND: unknown backend '\(name)' (native, onnxruntime, torchscript)") }
+            var engine = self.engine
+            engine.backend = kind
+            return try await serve(folder: folder, options: options, engine: engine, environment: environment)
+        }
+        try await serve(folder: folder, options: options, engine: engine, environment: environment)
+    }
+
+    private func serve(folder: String, options: ServeOptions, engine: EngineOptions, environment: Environment) async throws {
+        let precisionName = precision ?? environment["BERTKIT_PRECISION"] ?? "fp32"
+        let parsed = try parsePrecisions(precisionName, option: "--precision")
+        guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
+        // The server normalizes per request (TEI's `normalize`), so the model never does.
+        var modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? 0,
+                                             mode: execution, precision: format)
+        modelOptions.normalize = false
+        try EngineOptions.check(format, on: engine.backend)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        // The folder is checked before listening: configuration, tokenizer, limits.
+        try reportingErrors {
+            let directory = try ModelDirectory(path: folder)
+            let (_, maxLength) = try BertModel.tokenizer(for: directory, options: modelOptions)
+            try options.validate(maxInputLength: maxLength)
+        }
+        let name = servedModelName ?? environment["SERVED_MODEL_NAME"] ?? URL(fileURLWithPath: folder).lastPathComponent
+        let loadOptions = modelOptions
+        let server = EmbeddingServer(options: options, modelID: name) {
+            try engine.load(directory: folder, options: loadOptions)
+        }
+        do {
+            try await server.run { port in
+                FileHandle.standardError.write(Data("bertkit: serving \(name) on http://\(options.hostname):\(port)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("bertkit: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The process environment, with typed reads whose errors name the variable.
+struct Environment {
+    let values = ProcessInfo.processInfo.environment
+
+    subscript(name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
+
+    func int(_ name: String) throws -> Int? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int(text) else { throw CLIError("\(name)=\(text): not a whole number") }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = self[name]?.lowercased() else { return nil }
+        switch text {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw CLIError("\(name)=\(text): expected true or false")
+        }
+    }
+}
+
+extension String {
+    /// An IPv4 or IPv6 literal (Docker sets HOSTNAME to a container id, which is not an address to bind).
+    var isIPAddress: Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, self, &v4) == 1 || inet_pton(AF_INET6, self, &v6) == 1
+    }
+}
