@@ -70,7 +70,8 @@ let package = Package(
         .testTarget(name: "BertONNXTests", dependencies: ["BertONNX", "BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertTorchScriptTests", dependencies: ["BertTorchScript", "BertBench", "BertKit", "TestSupport"]),
         .testTarget(name: "BertServeTests", dependencies: [
-            "BertServe", "BertKit", "TestSupport",
+            "BertServe", "BertKit", "BertTokenizers", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -158,7 +158,6 @@ public final class InferenceService: Sendable {
             }
         } catch {
             queue.abandon(ticket)
-            metrics.failure(error)
             throw error
         }
         timing.tokenization = clock.now - started
@@ -173,12 +172,9 @@ public final class InferenceService: Sendable {
                             queue: timing.queue, inference: timing.inference)
             return (result.outputs, timing)
         } catch let error as ServeError {
-            metrics.failure(error)
             throw error
         } catch {
-            let failure = ServeError.unhealthy("the request was cancelled: its client went away")
-            metrics.failure(failure)
-            throw failure
+            throw ServeError.unhealthy("the request was cancelled: its client went away")
         }
     }
 }

@@ -162,6 +162,7 @@ public struct Routes: Sendable {
         do {
             return Self.response(try await handler(decoded, service, connection), started: started)
         } catch let error as ServeError {
+            state.metrics.failure(error)
             return Self.failure(error, openAI: openAI)
         } catch {
             return Self.failure(.backend("Backend error: \(error)"), openAI: openAI)

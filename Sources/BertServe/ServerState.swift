@@ -27,6 +27,9 @@ public final class ServerState: Sendable {
         }
     }
 
+    /// The service once the model is ready (nil while loading or stopping).
+    public var current: InferenceService? { try? service() }
+
     /// The service, or TEI's 503 while loading or stopping.
     func service() throws(ServeError) -> InferenceService {
         let current = phase.withLock { phase -> InferenceService? in
