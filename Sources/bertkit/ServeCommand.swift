@@ -68,9 +68,42 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    /// What `run` starts: the checked settings and the engine's options.
+    struct Plan {
+        let folder: String
+        let name: String
+        let options: ServeOptions
+        let engine: EngineOptions
+        let modelOptions: BertModel.Options
+    }
+
     func run() async throws {
+        var plan: Plan?
+        // Flags, variables and the folder are checked before listening; errors are one line and exit status 1.
+        try reportingErrors { plan = try makePlan() }
+        guard let plan else { throw ExitCode(1) }
         let environment = Environment()
-        guard let folder = model ?? environment["MODEL_ID"] else { throw ValidationError("give --model or MODEL_ID") }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let server = EmbeddingServer(options: plan.options, modelID: plan.name) {
+            try plan.engine.load(directory: plan.folder, options: plan.modelOptions)
+        }
+        do {
+            try await server.run { port in
+                FileHandle.standardError.write(Data("bertkit: serving \(plan.name) on http://\(plan.options.hostname):\(port)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("bertkit: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func makePlan() throws -> Plan {
+        let environment = Environment()
+        guard let folder = model ?? environment["MODEL_ID"] else { throw CLIError("give --model or MODEL_ID") }
         var options = ServeOptions()
         if let hostname { options.hostname = hostname } else if let host = environment["HOSTNAME"], host.isIPAddress { options.hostname = host }
         options.port = try port ?? environment.int("PORT") ?? options.port
@@ -83,49 +116,27 @@ struct ServeCommand: AsyncParsableCommand {
         options.payloadLimit = try payloadLimit ?? environment.int("PAYLOAD_LIMIT") ?? options.payloadLimit
         options.defaultPromptName = defaultPromptName ?? environment["DEFAULT_PROMPT_NAME"]
         options.apiKey = apiKey ?? environment["API_KEY"]
-        if let name = environment["BERTKIT_BACKEND"], !CommandLine.arguments.contains("--backend") {
-            guard let kind = BackendKind(rawValue: name) else { throw CLIError("BERTKIT_BACKEND: unknown backend '\(name)' (native, onnxruntime, torchscript)") }
-            var engine = self.engine
-            engine.backend = kind
-            return try await serve(folder: folder, options: options, engine: engine, environment: environment)
-        }
-        try await serve(folder: folder, options: options, engine: engine, environment: environment)
-    }
 
-    private func serve(folder: String, options: ServeOptions, engine: EngineOptions, environment: Environment) async throws {
+        var engine = self.engine
+        if let name = environment["BERTKIT_BACKEND"], !CommandLine.arguments.contains("--backend") {
+            guard let kind = BackendKind(rawValue: name) else { throw CLIError("BERTKIT_BACKEND=\(name): unknown backend (native, onnxruntime, torchscript)") }
+            engine.backend = kind
+        }
         let precisionName = precision ?? environment["BERTKIT_PRECISION"] ?? "fp32"
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
+        try EngineOptions.check(format, on: engine.backend)
         // The server normalizes per request (TEI's `normalize`), so the model never does.
         var modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? 0,
                                              mode: execution, precision: format)
         modelOptions.normalize = false
-        try EngineOptions.check(format, on: engine.backend)
+        modelOptions.promptName = nil
 
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
-        // The folder is checked before listening: configuration, tokenizer, limits.
-        try reportingErrors {
-            let directory = try ModelDirectory(path: folder)
-            let (_, maxLength) = try BertModel.tokenizer(for: directory, options: modelOptions)
-            try options.validate(maxInputLength: maxLength)
-        }
+        let directory = try ModelDirectory(path: folder)
+        let (_, maxLength) = try BertModel.tokenizer(for: directory, options: modelOptions)
+        try options.validate(maxInputLength: maxLength)
         let name = servedModelName ?? environment["SERVED_MODEL_NAME"] ?? URL(fileURLWithPath: folder).lastPathComponent
-        let loadOptions = modelOptions
-        let server = EmbeddingServer(options: options, modelID: name) {
-            try engine.load(directory: folder, options: loadOptions)
-        }
-        do {
-            try await server.run { port in
-                FileHandle.standardError.write(Data("bertkit: serving \(name) on http://\(options.hostname):\(port)\n".utf8))
-            }
-        } catch {
-            FileHandle.standardError.write(Data("bertkit: error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        return Plan(folder: folder, name: name, options: options, engine: engine, modelOptions: modelOptions)
     }
 }
 

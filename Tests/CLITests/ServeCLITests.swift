@@ -1,0 +1,122 @@
+import Foundation
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bertkit serve` as a process: it refuses a bad folder before listening, reads TEI's environment variables, and
+/// on SIGTERM answers every request it has accepted before exiting 0.
+@Suite(.serialized) struct ServeCLITests {
+    /// A free TCP port on 127.0.0.1 (bound, read, released).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length); return getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// One HTTP/1.1 exchange on a new connection: sends, then reads until the peer closes or the body is complete.
+    final class Exchange: @unchecked Sendable {
+        let fd: Int32
+        init?(port: Int) {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let ok = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if ok != 0 { close(fd); return nil }
+        }
+        func send(_ method: String, _ path: String, json: String? = nil) {
+            let body = json ?? ""
+            let head = "\(method) \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + (json == nil ? "" : "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n")
+            _ = (head + "\r\n" + body).withCString { write(fd, $0, strlen($0)) }
+        }
+        func response() -> String {
+            var data = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+            }
+            close(fd)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// Starts `bertkit serve` and waits for its "serving" line; returns the process and its standard error pipe.
+    static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["serve"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        return (process, errors)
+    }
+
+    static func waitHealthy(port: Int) async throws {
+        for _ in 0..<1000 {
+            if let exchange = Exchange(port: port) {
+                exchange.send("GET", "/health")
+                if exchange.response().hasPrefix("HTTP/1.1 200") { return }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("bertkit serve did not become healthy")
+    }
+
+    @Test func refusesABadFolderBeforeListening() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try "{\"model_type\": \"bert\", \"hidden_size\": 48, \"num_attention_heads\": 5}".write(
+            to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let run = try CLITests.run(["serve", "--model", folder.path, "--port", String(Self.freePort())])
+        CLITests.expectFailure(run, "num_attention_heads")
+        let small = try CLITests.run(["serve", "--model", CLITests.tiny, "--max-batch-tokens", "16"])
+        CLITests.expectFailure(small, "max-batch-tokens (16) must be at least the model's longest input (40 tokens)")
+        let env = try CLITests.run(["serve", "--model", CLITests.tiny], environment: ["MAX_BATCH_TOKENS": "lots"])
+        CLITests.expectFailure(env, "MAX_BATCH_TOKENS=lots: not a whole number")
+    }
+
+    @Test func readsEnvironmentAndDrainsOnSigterm() async throws {
+        try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
+        let port = Self.freePort()
+        let (process, errors) = try Self.start([], environment: [
+            "MODEL_ID": Fixtures.miniLM, "PORT": String(port), "HOSTNAME": "127.0.0.1", "MAX_CLIENT_BATCH_SIZE": "64",
+            "BERTKIT_THREADS": "2", "LOG_LEVEL": "warning",
+        ])
+        defer { if process.isRunning { process.terminate() } }
+        try await Self.waitHealthy(port: port)
+        let info = try #require(Exchange(port: port))
+        info.send("GET", "/info")
+        #expect(info.response().contains("\"max_client_batch_size\":64"))
+
+        // Requests in flight when SIGTERM arrives are all answered; then the process exits 0.
+        let sentence = "The quick brown fox jumps over the lazy dog while the cat watches from the warm windowsill again"
+        let body = "{\"inputs\":[" + Array(repeating: "\"\(sentence)\"", count: 64).joined(separator: ",") + "]}"
+        let exchanges = (0..<6).compactMap { _ in Exchange(port: port) }
+        #expect(exchanges.count == 6)
+        for exchange in exchanges { exchange.send("POST", "/embed", json: body) }
+        try await Task.sleep(for: .milliseconds(100))
+        kill(process.processIdentifier, SIGTERM)
+        let responses = await withTaskGroup(of: String.self) { group in
+            for exchange in exchanges { group.addTask { exchange.response() } }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        for response in responses { #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(200))") }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
+        #expect(Exchange(port: port) == nil, "no longer listening")
+    }
+}
