@@ -11,6 +11,8 @@ CORPUS := data/corpus.txt
 VENV := .venv
 # A small environment for the ONNX tests: ONNX Runtime's library (loaded by BertKit at run time), onnx's checker, numpy.
 ONNX_VENV := .venv-onnx
+# The HTTP clients of the serve tests (huggingface_hub, openai, tei-client).
+CLIENTS_VENV := .venv-clients
 APT_PACKAGES := fortunes
 # Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch.
 TEST_APT_PACKAGES := chromium libtorch-dev
@@ -31,7 +33,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: demo test build clients-venv bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -40,7 +42,7 @@ demo: system-deps models corpus build onnx-venv
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
-test: system-deps test-deps models corpus tokenizers onnx-venv
+test: system-deps test-deps models corpus tokenizers onnx-venv clients-venv
 	scripts/kernels/check_arm64_build.sh
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
 	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript
@@ -94,6 +96,14 @@ onnx-venv: $(ONNX_VENV)/.ready
 $(ONNX_VENV)/.ready: tools/requirements-onnx.txt
 	$(PYTHON) -m venv $(ONNX_VENV)
 	$(ONNX_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-onnx.txt
+	touch $@
+
+# The HTTP clients `bertkit serve` is tested with: huggingface_hub, openai, tei-client (small; no torch).
+clients-venv: $(CLIENTS_VENV)/.ready
+
+$(CLIENTS_VENV)/.ready: tools/requirements-clients.txt
+	$(PYTHON) -m venv $(CLIENTS_VENV)
+	$(CLIENTS_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-clients.txt
 	touch $@
 
 # Reference tooling (torch, transformers, sentence-transformers, tokenizers) for fixtures and peer benchmarks.
