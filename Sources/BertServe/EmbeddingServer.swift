@@ -78,6 +78,9 @@ struct ModelService: Service {
         try? await gracefulShutdown()
         _ = server.state.stopping()
         await service.shutdown()
-        server.logger.info("queue drained; engine stopped")
+        let metrics = server.state.metrics
+        server.logger.notice("stopped: queue drained, engine stopped", metadata: [
+            "accepted": .stringConvertible(metrics.accepted), "answered": .stringConvertible(metrics.answered),
+        ])
     }
 }

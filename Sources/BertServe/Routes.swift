@@ -134,6 +134,8 @@ public struct Routes: Sendable {
     private func post<Body: Decodable>(_ request: Request, _ context: ServeContext, openAI: Bool = false,
                                        _ handler: (Body, InferenceService, ClientConnection?) async throws -> Answer) async throws -> Response {
         let started = ContinuousClock.now
+        state.metrics.accept()
+        defer { state.metrics.answer() }
         if let refused = authorize(request) { return refused }
         let service: InferenceService
         do { service = try state.service() } catch { return Self.failure(error, openAI: openAI) }

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, named as Text Embeddings Inference names them (`te_*`), so its dashboards
 /// work unchanged. Each server has its own registry (no process-wide bootstrap), made through swift-metrics'
@@ -22,6 +23,18 @@ public final class ServerMetrics: Sendable {
     private let inferenceDuration: CoreMetrics.Timer
     private let batchInferenceDuration: CoreMetrics.Timer
     private let droppedSequences: CoreMetrics.Counter
+
+    private let acceptedCount = Atomic<Int>(0)
+    private let answeredCount = Atomic<Int>(0)
+
+    /// Requests a route handler has taken in, and those it has answered (any status): equal once the server has
+    /// drained, which is what "no accepted request lost" means at shutdown.
+    public var accepted: Int { acceptedCount.load(ordering: .relaxed) }
+    /// See `accepted`.
+    public var answered: Int { answeredCount.load(ordering: .relaxed) }
+
+    func accept() { acceptedCount.add(1, ordering: .relaxed) }
+    func answer() { answeredCount.add(1, ordering: .relaxed) }
 
     /// Metrics in a new registry.
     public init() {
