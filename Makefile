@@ -33,7 +33,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build clients-venv bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: demo test build clients-venv infinity-venv bench-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -105,6 +105,28 @@ $(CLIENTS_VENV)/.ready: tools/requirements-clients.txt
 	$(PYTHON) -m venv $(CLIENTS_VENV)
 	$(CLIENTS_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-clients.txt
 	touch $@
+
+# Infinity (torch and optimum engines) and the plain FastAPI server: the peers of `make bench-serve` (~6 GB: PyPI's torch).
+INFINITY_VENV := .venv-infinity
+infinity-venv: $(INFINITY_VENV)/.ready
+
+$(INFINITY_VENV)/.ready: tools/requirements-infinity.txt
+	$(PYTHON) -m venv $(INFINITY_VENV)
+	$(INFINITY_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-infinity.txt
+	touch $@
+
+# MiniLM as ONNX for Infinity's optimum engine (optimum-cli's export; its tokenizer capped at MiniLM's 256 tokens, as
+# sentence-transformers and bertkit truncate).
+$(MINILM)-onnx/model.onnx: $(INFINITY_VENV)/.ready $(MINILM)/model.safetensors
+	HF_HUB_OFFLINE=1 $(INFINITY_VENV)/bin/optimum-cli export onnx -m $(MINILM) --task feature-extraction --library-name transformers $(MINILM)-onnx
+	$(INFINITY_VENV)/bin/python -c "import json;p='$(MINILM)-onnx/config.json';c=json.load(open(p));c['max_position_embeddings']=256;json.dump(c,open(p,'w'),indent=2)"
+
+# `bertkit serve` under load (wrk) beside Infinity and FastAPI + sentence-transformers, cells alternated; then memory over
+# 100,000 requests and SIGTERM under load. Results in $(BENCH_OUT)/serve (docs/bench-serve holds the committed run).
+bench-serve: build models corpus clients-venv $(MINILM)-onnx/model.onnx
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
+	$(CLIENTS_VENV)/bin/python scripts/serve/load_test.py --bin .build/release/bertkit --model $(MINILM) --corpus $(CORPUS) \
+	  --infinity-python $(INFINITY_VENV)/bin/python --onnx-model $(MINILM)-onnx --out $(BENCH_OUT)/serve
 
 # Reference tooling (torch, transformers, sentence-transformers, tokenizers) for fixtures and peer benchmarks.
 venv: $(VENV)/.ready

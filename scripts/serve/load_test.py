@@ -66,9 +66,9 @@ def tree_rss_kib(pid):
 
 
 class Peer:
-    def __init__(self, name, command, ready, route, body_format, env=None, model_name="model"):
+    def __init__(self, name, command, ready, route, body_format, env=None, model_name="model", cwd=None):
         self.name, self.command, self.ready_path, self.route, self.format = name, command, ready, route, body_format
-        self.env, self.model_name = env or {}, model_name
+        self.env, self.model_name, self.cwd = env or {}, model_name, cwd
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -77,7 +77,8 @@ class Peer:
     def start(self, out):
         command = [part.replace("{port}", str(self.port)) for part in self.command]
         self.log = open(os.path.join(out, f"{self.name}.log"), "w")
-        self.process = subprocess.Popen(command, env=dict(os.environ, **self.env), stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, env=dict(os.environ, **self.env), stdout=self.log, stderr=subprocess.STDOUT,
+                                        cwd=self.cwd)
         wait_ready(self.url + self.ready_path, self.process)
 
     def stop(self):
@@ -177,6 +178,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--infinity-python", default=".venv-infinity/bin/python")
     parser.add_argument("--infinity-engines", default="torch,optimum")
+    parser.add_argument("--onnx-model", default="models/all-MiniLM-L6-v2-onnx", help="optimum-cli export of --model (for Infinity's optimum engine)")
     parser.add_argument("--memory-requests", type=int, default=100000)
     parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
@@ -191,15 +193,23 @@ def main():
     peers = [Peer("bertkit", [args.bin, "serve", "--model", model, "--hostname", "127.0.0.1", "--port", "{port}",
                               "--threads", str(args.threads)], "/health", "/embed", "tei", env={"LOG_LEVEL": "notice"})]
     if not args.skip_peers:
-        bin_dir = os.path.dirname(args.infinity_python)
+        # Infinity as its README runs it (see tools/requirements-infinity.txt): torch engine on the folder; optimum
+        # (ONNX Runtime) on an optimum-cli export of it, started from inside that folder (Infinity 0.0.78 with
+        # optimum 2.x finds the file only by a bare name), with mean pooling (its default there is CLS).
+        infinity = os.path.join(os.path.dirname(args.infinity_python), "infinity_emb")
+        env = {"HF_HUB_OFFLINE": "1", "DO_NOT_TRACK": "1", "INFINITY_HOME": os.path.join(os.path.abspath(args.out), "infinity-home")}
+        common = ["--served-model-name", "model", "--device", "cpu", "--batch-size", "32", "--host", "127.0.0.1", "--port", "{port}",
+                  "--no-vector-disk-cache", "--log-level", "warning"]
         for engine in args.infinity_engines.split(","):
-            peers.append(Peer(f"infinity-{engine}", [os.path.join(bin_dir, "infinity_emb"), "v2", "--model-id", model,
-                                                     "--engine", engine, "--device", "cpu", "--port", "{port}", "--host", "127.0.0.1",
-                                                     "--batch-size", "32", "--served-model-name", "model", "--no-model-warmup"],
-                              "/health", "/embeddings", "openai", env={"HF_HUB_OFFLINE": "1", "INFINITY_ANONYMOUS_USAGE_STATS": "0",
-                                                                        "OMP_NUM_THREADS": str(args.threads)}))
+            if engine == "optimum":
+                peers.append(Peer("infinity-optimum", [infinity, "v2", "--model-id", ".", "--engine", "optimum", "--pooling-method", "mean",
+                                                       "--onnx-disable-optimize"] + common, "/health", "/embeddings", "openai", env=env,
+                                  cwd=os.path.abspath(args.onnx_model)))
+            else:
+                peers.append(Peer(f"infinity-{engine}", [infinity, "v2", "--model-id", model, "--engine", engine, "--no-compile",
+                                                         "--no-bettertransformer"] + common, "/health", "/embeddings", "openai", env=env))
         peers.append(Peer("fastapi", [args.infinity_python, os.path.join(HERE, "fastapi_server.py"), "--model", model,
-                                      "--port", "{port}", "--threads", str(args.threads)], "/health", "/embed", "tei",
+                                      "--port", "{port}", "--threads", str(args.threads), "--log-level", "warning"], "/health", "/embed", "tei",
                           env={"HF_HUB_OFFLINE": "1"}))
     try:
         for peer in peers:
