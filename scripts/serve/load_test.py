@@ -92,6 +92,31 @@ class Peer:
             self.log.close()
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process and its children so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return total + sum(cpu_seconds(int(c)) for c in children)
+
+
+def wait_idle(peers, limit=120):
+    """Waits until no server uses CPU: when wrk stops, a server without cancellation still computes the requests its
+    connections left in flight, and that work would land in the next cell."""
+    deadline = time.time() + limit
+    before = sum(cpu_seconds(p.process.pid) for p in peers if p.process)
+    while time.time() < deadline:
+        time.sleep(0.5)
+        now = sum(cpu_seconds(p.process.pid) for p in peers if p.process)
+        if now - before < 0.05:
+            return
+        before = now
+
+
 def wrk(peer, connections, seconds, corpus):
     args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", LUA, peer.url, "--",
             peer.format, peer.route, corpus, peer.model_name]
@@ -196,7 +221,7 @@ def main():
         # Infinity as its README runs it (see tools/requirements-infinity.txt): torch engine on the folder; optimum
         # (ONNX Runtime) on an optimum-cli export of it, started from inside that folder (Infinity 0.0.78 with
         # optimum 2.x finds the file only by a bare name), with mean pooling (its default there is CLS).
-        infinity = os.path.join(os.path.dirname(args.infinity_python), "infinity_emb")
+        infinity = os.path.join(os.path.dirname(os.path.abspath(args.infinity_python)), "infinity_emb")
         env = {"HF_HUB_OFFLINE": "1", "DO_NOT_TRACK": "1", "INFINITY_HOME": os.path.join(os.path.abspath(args.out), "infinity-home")}
         common = ["--served-model-name", "model", "--device", "cpu", "--batch-size", "32", "--host", "127.0.0.1", "--port", "{port}",
                   "--no-vector-disk-cache", "--log-level", "warning"]
@@ -216,11 +241,13 @@ def main():
             print(f"starting {peer.name} ...", flush=True)
             peer.start(args.out)
             wrk(peer, 4, 3, corpus)  # warm-up
+            wait_idle([peer])
         cells = []
         connections = [int(c) for c in args.connections.split(",")]
         for round_index, c in enumerate(connections):
             order = peers[round_index % len(peers):] + peers[:round_index % len(peers)]
             for peer in order:
+                wait_idle(peers)
                 before = batch_counters(peer.url) if peer.name == "bertkit" else None
                 result = wrk(peer, c, args.duration, corpus)
                 result.update({"server": peer.name, "connections": c, "rss_kib": tree_rss_kib(peer.process.pid)})
@@ -233,6 +260,7 @@ def main():
                 print(f"  c={c:<4} {peer.name:<18} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:8.2f} ms  p99 {result['p99_ms']:8.2f} ms"
                       f"  non-200 {result['other'] + result['socket_errors']}" + (f"  batch {result['mean_batch_size']:.1f}" if before else ""), flush=True)
         results["cells"] = cells
+        wait_idle(peers)
         print("memory over requests ...", flush=True)
         results["memory"] = memory_run(peers[0], corpus, args.memory_requests)
     finally:
