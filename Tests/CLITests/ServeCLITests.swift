@@ -119,4 +119,56 @@ import Glibc
         #expect(process.terminationStatus == 0, "\(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
         #expect(Exchange(port: port) == nil, "no longer listening")
     }
+
+    /// The server runs the other backends too: on ONNX Runtime, /predict gives `bertkit classify --backend
+    /// onnxruntime`'s logits and /embed `bertkit embed --backend onnxruntime`'s vector; /embed_all is native-only (424).
+    @Test func servesOnOnnxRuntime() async throws {
+        let library = try #require(Fixtures.onnxRuntimeLibrary, Comment(rawValue: Fixtures.onnxRuntimeMissing))
+        let environment = ["ORT_DYLIB_PATH": library, "LOG_LEVEL": "warning"]
+        let classifierONNX = Fixtures.path("onnx/torch-tiny-bert-cls.onnx")
+        let encoder = Fixtures.path("onnx/optimum-tiny-bert")
+        func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+        func body(_ response: String) -> String { response.range(of: "\r\n\r\n").map { String(response[$0.upperBound...]) } ?? "" }
+
+        let classified = try CLITests.run(["classify", "--model", CLITests.tiny, "--backend", "onnxruntime", "--onnx", classifierONNX],
+                                          stdin: Data("the cat sat on the mat\n".utf8), environment: environment)
+        let logits = try #require((try json(classified.stdout) as? [String: Any])?["logits"] as? [Double])
+        let embedded = try CLITests.run(["embed", "--model", encoder, "--backend", "onnxruntime"], stdin: Data("the cat sat\n".utf8),
+                                        environment: environment)
+        let vector = try #require((try json(embedded.stdout) as? [String: Any])?["embedding"] as? [Double])
+
+        for (folder, extra) in [(CLITests.tiny, ["--onnx", classifierONNX]), (encoder, [])] {
+            let port = Self.freePort()
+            let (process, _) = try Self.start(["--model", folder, "--backend", "onnxruntime", "--port", String(port), "--hostname", "127.0.0.1"] + extra,
+                                              environment: environment)
+            defer { if process.isRunning { process.terminate() } }
+            try await Self.waitHealthy(port: port)
+            let info = try #require(Exchange(port: port))
+            info.send("GET", "/info")
+            #expect(info.response().contains("\"backend\":\"onnxruntime"))
+            if folder == CLITests.tiny {
+                let predict = try #require(Exchange(port: port))
+                predict.send("POST", "/predict", json: "{\"inputs\":\"the cat sat on the mat\",\"raw_scores\":true}")
+                let scores = try #require(try json(body(predict.response())) as? [[String: Any]])
+                let labels = ["negative", "neutral", "positive"]
+                #expect(scores.count == 3)
+                for item in scores {
+                    let index = try #require(labels.firstIndex(of: item["label"] as? String ?? ""))
+                    #expect(abs((item["score"] as? Double ?? .nan) - logits[index]) <= 1e-6)
+                }
+            } else {
+                let embed = try #require(Exchange(port: port))
+                embed.send("POST", "/embed", json: "{\"inputs\":\"the cat sat\",\"normalize\":false}")
+                let got = try #require((try json(body(embed.response())) as? [[Double]])?.first)
+                #expect(got.count == vector.count && zip(got, vector).allSatisfy { abs($0 - $1) <= 1e-6 })
+                let all = try #require(Exchange(port: port))
+                all.send("POST", "/embed_all", json: "{\"inputs\":\"the cat\"}")
+                let refused = all.response()
+                #expect(refused.hasPrefix("HTTP/1.1 424") && refused.contains("needs the native backend"), "\(refused)")
+            }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
 }
