@@ -36,6 +36,25 @@ public struct BenchData: Sendable {
             pairs: inputs.filter { $0.pair != nil }.count)
     }
 
+    /// The first `count` inputs (all of them if there are fewer), with their statistics.
+    public func prefix(_ count: Int) -> BenchData {
+        let n = min(max(count, 1), inputs.count)
+        guard n < inputs.count else { return self }
+        let encodings = Array(self.encodings.prefix(n))
+        var statistics = self.statistics
+        statistics.sequences = n
+        statistics.tokens = encodings.reduce(0) { $0 + $1.count }
+        statistics.length = Summary(encodings.map { Double($0.count) })
+        statistics.pairs = inputs.prefix(n).filter { $0.pair != nil }.count
+        return BenchData(inputs: Array(inputs.prefix(n)), encodings: encodings, statistics: statistics)
+    }
+
+    private init(inputs: [TextInput], encodings: [Encoding], statistics: DataStatistics) {
+        self.inputs = inputs
+        self.encodings = encodings
+        self.statistics = statistics
+    }
+
     /// `count` sequences of exactly `length` tokens, made of the data's own tokens: the special tokens the model adds
     /// around one text, with the texts' non-special tokens laid back to back in between.
     public func sweep(length: Int, count: Int) -> [[Int]] {

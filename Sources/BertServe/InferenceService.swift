@@ -45,11 +45,17 @@ public final class InferenceService: Sendable {
 
     /// Where a request's time went, and its size, for TEI's `x-*` headers and the metrics.
     public struct Timing: Sendable {
+        /// Inputs in the request.
         public var inputs = 0
+        /// Unicode scalars of its texts (ids for token-id inputs).
         public var characters = 0
+        /// Tokens after tokenization, special tokens included.
         public var tokens = 0
+        /// Time tokenizing.
         public var tokenization: Duration = .zero
+        /// Time queued before its first sequence ran.
         public var queue: Duration = .zero
+        /// Engine time of the batches that held its sequences.
         public var inference: Duration = .zero
     }
 

@@ -1,6 +1,8 @@
 /// One input of TEI's `Input`: a text, or token ids taken as they are (no special tokens added).
 public enum InputItem: Sendable, Equatable, Decodable {
+    /// A text, tokenized by the server.
     case text(String)
+    /// Token ids, used as they are.
     case ids([UInt32])
 
     public init(from decoder: any Decoder) throws {

@@ -17,7 +17,9 @@ public enum ModelKind: Sendable, Equatable {
             self = .embedding(pooling: modes.count == 1 ? modes[0] : modes.joined(separator: "+"))
             return
         }
-        let count = (model.backend as? NativeBackend)?.labelCount ?? max(model.config.id2label.count, 2)
+        // The native engine knows its head's width; for a graph, config.json's labels (transformers' default is 2).
+        let configured = model.config.id2label.isEmpty ? 2 : model.config.id2label.count
+        let count = (model.backend as? NativeBackend)?.labelCount ?? configured
         let labels = (0..<count).map { model.config.id2label[$0] ?? "LABEL_\($0)" }
         self = count == 1 ? .reranker(labels: labels) : .classifier(labels: labels)
     }

@@ -6,24 +6,34 @@ import Foundation
 extension InferenceService {
     /// One label's score.
     public struct LabelScore: Sendable, Equatable {
+        /// The label's name (`id2label`).
         public var label: String
+        /// Its probability, or its logit with `raw_scores`.
         public var score: Float
     }
 
     /// One text's rerank score.
     public struct RankedText: Sendable, Equatable {
+        /// The text's position in the request.
         public var index: Int
+        /// The text, when asked for.
         public var text: String?
+        /// Its sigmoid score, or its logit with `raw_scores`.
         public var score: Float
     }
 
     /// One token of `/tokenize`: offsets are UTF-8 byte offsets into the text as tokenized (prompt included), nil for
     /// special tokens the post-processor added.
     public struct SimpleToken: Sendable, Equatable {
+        /// Vocabulary id.
         public var id: Int
+        /// The text it covers (the token itself for added special tokens).
         public var text: String
+        /// Whether it is a special token.
         public var special: Bool
+        /// First byte.
         public var start: Int?
+        /// Byte after the last.
         public var stop: Int?
     }
 

@@ -26,11 +26,17 @@ private func required<K: CodingKey, T: Decodable>(_ c: KeyedDecodingContainer<K>
 
 /// `POST /embed` and `POST /embed_all` (which ignores `normalize` and `dimensions`).
 public struct EmbedRequest: Sendable, Decodable {
+    /// The texts (or token ids).
     public var inputs: Inputs
+    /// Cut over-long inputs (nil: the server's `--auto-truncate`).
     public var truncate: Bool?
+    /// Which end truncation cuts.
     public var truncationDirection: TruncationSide
+    /// A prompt of the folder's `config_sentence_transformers.json` to put before each text.
     public var promptName: String?
+    /// L2-normalize the vectors (default true).
     public var normalize: Bool
+    /// Keep only the first `dimensions` values (Matryoshka), before normalizing.
     public var dimensions: UInt?
 
     enum CodingKeys: String, CodingKey {
@@ -61,9 +67,13 @@ public struct EmbedRequest: Sendable, Decodable {
 
 /// `POST /predict` (and `POST /v1/classify`).
 public struct PredictRequest: Sendable, Decodable {
+    /// A text, a pair, or a batch of texts and pairs.
     public var inputs: PredictInputs
+    /// Cut over-long inputs (nil: the server's `--auto-truncate`).
     public var truncate: Bool?
+    /// Which end truncation cuts.
     public var truncationDirection: TruncationSide
+    /// Return the logits instead of probabilities.
     public var rawScores: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -81,11 +91,17 @@ public struct PredictRequest: Sendable, Decodable {
 
 /// `POST /rerank`.
 public struct RerankRequest: Sendable, Decodable {
+    /// The query, first of each pair.
     public var query: String
+    /// The texts to score against it.
     public var texts: [String]
+    /// Cut over-long pairs (nil: the server's `--auto-truncate`).
     public var truncate: Bool?
+    /// Which end truncation cuts.
     public var truncationDirection: TruncationSide
+    /// Return the logit instead of its sigmoid.
     public var rawScores: Bool
+    /// Include each text in the answer.
     public var returnText: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -105,15 +121,22 @@ public struct RerankRequest: Sendable, Decodable {
 
 /// `POST /similarity`: `{"inputs": {"source_sentence", "sentences"}, "parameters": {...}}`.
 public struct SimilarityRequest: Sendable, Decodable {
+    /// The sentence and those to compare it with.
     public struct Pair: Sendable, Decodable {
+        /// The sentence compared with the others.
         public var sourceSentence: String
+        /// The others.
         public var sentences: [String]
         enum CodingKeys: String, CodingKey { case sourceSentence = "source_sentence", sentences }
     }
 
+    /// Tokenization settings, as `/embed`'s.
     public struct Parameters: Sendable, Decodable {
+        /// Cut over-long inputs (nil: the server's `--auto-truncate`).
         public var truncate: Bool?
+        /// Which end truncation cuts.
         public var truncationDirection: TruncationSide
+        /// A prompt of the folder's sentence-transformers configuration.
         public var promptName: String?
         enum CodingKeys: String, CodingKey { case truncate, truncationDirection = "truncation_direction", promptName = "prompt_name" }
 
@@ -125,7 +148,9 @@ public struct SimilarityRequest: Sendable, Decodable {
         }
     }
 
+    /// The sentences.
     public var inputs: Pair
+    /// Optional settings.
     public var parameters: Parameters?
 }
 
@@ -133,8 +158,11 @@ public struct SimilarityRequest: Sendable, Decodable {
 public struct TokenizeRequest: Sendable, Decodable {
     /// Texts (a single string is a batch of one; responses are always nested).
     public var inputs: [String]
+    /// Whether a list was sent.
     public var isBatch: Bool
+    /// Add `[CLS]`/`[SEP]` (or the model's own) as the model sees them (default true).
     public var addSpecialTokens: Bool
+    /// A prompt of the folder's sentence-transformers configuration.
     public var promptName: String?
 
     enum CodingKeys: String, CodingKey { case inputs, addSpecialTokens = "add_special_tokens", promptName = "prompt_name" }
@@ -155,7 +183,9 @@ public struct TokenizeRequest: Sendable, Decodable {
 
 /// `POST /decode`: `ids` a list of ids or a list of such lists.
 public struct DecodeRequest: Sendable, Decodable {
+    /// One list of ids per text.
     public var ids: [[UInt32]]
+    /// Leave special tokens out of the text (default true).
     public var skipSpecialTokens: Bool
 
     enum CodingKeys: String, CodingKey { case ids, skipSpecialTokens = "skip_special_tokens" }
@@ -173,11 +203,17 @@ public struct DecodeRequest: Sendable, Decodable {
 
 /// OpenAI's `POST /v1/embeddings` (and `/embeddings`).
 public struct OpenAIEmbeddingsRequest: Sendable, Decodable {
+    /// How vectors are written: JSON numbers, or base64 of little-endian float32.
     public enum EncodingFormat: String, Sendable, Decodable { case float, base64 }
+    /// The texts (or token ids).
     public var input: Inputs
+    /// The model's name (ignored: the server serves one).
     public var model: String?
+    /// The caller's name (ignored).
     public var user: String?
+    /// `float` (default) or `base64`.
     public var encodingFormat: EncodingFormat
+    /// Keep only the first `dimensions` values.
     public var dimensions: UInt?
 
     enum CodingKeys: String, CodingKey { case input, model, user, encodingFormat = "encoding_format", dimensions }

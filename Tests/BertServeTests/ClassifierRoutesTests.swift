@@ -50,7 +50,7 @@ import Testing
             // A batch of singles and pairs: nested, in input order; raw_scores gives the logits.
             let batch = "[" + cases.map { c in c.pair.map { "[\(ServeHarness.quoted(c.text)),\(ServeHarness.quoted($0))]" } ?? "[\(ServeHarness.quoted(c.text))]" }
                 .joined(separator: ",") + "]"
-            for path in ["/predict", "/v1/classify", "/"] {
+            for path in ["/predict", "/v1/classify", "/", "/invocations"] {
                 let nested = try ServeHarness.json(try await ServeHarness.post(client, path, "{\"inputs\":\(batch),\"raw_scores\":true}")) as? [Any]
                 #expect(nested?.count == cases.count, "\(path)")
                 for (answer, c) in zip(nested ?? [], cases) {

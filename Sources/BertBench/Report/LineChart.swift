@@ -26,6 +26,8 @@ public struct LineChart: Sendable {
     public var series: [Series]
     public var logX = true
     public var logY = true
+    /// Draw each series as a line (false: markers only, a scatter plot).
+    public var connectPoints = true
     public var width = 760.0
     public var height = 440.0
 
@@ -83,7 +85,9 @@ public struct LineChart: Sendable {
             let dash = Self.dashes[s.dash % Self.dashes.count]
             let pixels = s.points.sorted { $0.x < $1.x }.map { (x: f(xAxis.map($0.x)), y: f(yAxis.map($0.y))) }
             out += "<g class=\"series\" data-label=\"\(escape(s.label))\">\n"
-            out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(pixels.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>\n"
+            if connectPoints {
+                out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(pixels.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>\n"
+            }
             for p in pixels { out += "<circle cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"3\" fill=\"\(color)\"/>\n" }
             out += "</g>\n"
             let ly = plot.top + 8 + Double(i) * 18

@@ -1,0 +1,172 @@
+import Foundation
+
+/// The setup `bertkit tune` chose for a model, data and machine: engine, precision, threads, layout and batching.
+/// Read from `tune.json` (its `setup`) and turned into what `BertModel` and `embed`/`classify` take.
+///
+/// ```swift
+/// let setup = try TunedSetup(contentsOf: URL(fileURLWithPath: "tune-out/tune.json"))
+/// if let warning = setup.machineWarning() { print(warning) }
+/// let model = try BertModel(directory: "models/all-MiniLM-L6-v2", options: setup.options)
+/// let vectors = try model.embed(inputs, batching: setup.batching)
+/// ```
+public struct TunedSetup: Codable, Sendable, Equatable {
+    /// The backend: `native-packed`, `native-padded`, `onnxruntime`, `torchscript`.
+    public var backend: String
+    /// Weight precision of the native engine (`fp32` for the others).
+    public var precision: String
+    /// Engine threads.
+    public var threads: Int
+    /// How inputs are grouped: `fixed` (input order), `sorted` (by length), `tokens` (token budget).
+    public var batching: BatchingChoice
+    /// Where it was measured.
+    public var machine: Machine
+    /// What it was measured to do on the tuning sample.
+    public var sequencesPerSecond: Double
+    /// 95th percentile of a batch's time, in milliseconds.
+    public var p95BatchMs: Double
+
+    /// The batching part of a setup.
+    public struct BatchingChoice: Codable, Sendable, Equatable {
+        /// `fixed`, `sorted` or `tokens`.
+        public var kind: String
+        /// Sequences per batch (the cap, for `tokens`).
+        public var batchSize: Int
+        /// Token budget of a batch (for `tokens`).
+        public var maxTokens: Int?
+
+        /// A batching choice.
+        public init(kind: String, batchSize: Int, maxTokens: Int? = nil) {
+            self.kind = kind
+            self.batchSize = batchSize
+            self.maxTokens = maxTokens
+        }
+    }
+
+    /// The machine a setup was measured on: what decides whether it carries over.
+    public struct Machine: Codable, Sendable, Equatable {
+        /// CPU model name.
+        public var cpu: String
+        /// Cores the process could use.
+        public var cores: Int
+        /// The native engine's best instruction set there (`avx512_bf16`, `avx2`, ...).
+        public var kernels: String
+        /// CPU flags that matter to the kernels.
+        public var cpuFlags: [String]
+
+        /// A machine description.
+        public init(cpu: String, cores: Int, kernels: String, cpuFlags: [String]) {
+            self.cpu = cpu
+            self.cores = cores
+            self.kernels = kernels
+            self.cpuFlags = cpuFlags
+        }
+
+        /// This machine (the CPU name and flags are the caller's: `bertkit tune` reads /proc/cpuinfo).
+        public static func current(cpu: String = "", cpuFlags: [String] = []) -> Machine {
+            Machine(cpu: cpu, cores: ProcessInfo.processInfo.activeProcessorCount, kernels: KernelISA.best.rawValue, cpuFlags: cpuFlags)
+        }
+    }
+
+    /// A setup.
+    public init(backend: String, precision: String, threads: Int, batching: BatchingChoice, machine: Machine,
+                sequencesPerSecond: Double, p95BatchMs: Double) {
+        self.backend = backend
+        self.precision = precision
+        self.threads = threads
+        self.batching = batching
+        self.machine = machine
+        self.sequencesPerSecond = sequencesPerSecond
+        self.p95BatchMs = p95BatchMs
+    }
+
+    /// Reads a setup from `tune.json` (its `setup` object) or from a file holding only a setup; errors name the file
+    /// and the field at fault.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw BertKitError.invalidArgument("\(url.path): cannot read the tune file (\(error.localizedDescription))")
+        }
+        struct Wrapper: Decodable { let setup: TunedSetup }
+        do {
+            if let wrapped = try? JSONDecoder().decode(Wrapper.self, from: data) {
+                self = wrapped.setup
+            } else {
+                self = try JSONDecoder().decode(TunedSetup.self, from: data)
+            }
+        } catch let error as DecodingError {
+            throw BertKitError.invalidArgument("\(url.path): not a tune file: \(Self.describe(error))")
+        }
+        try validate(path: url.path)
+    }
+
+    /// The model options of this setup (the native engine's layout, precision and threads). `truncate` as asked.
+    public func options(truncate: Bool = false) throws -> BertModel.Options {
+        BertModel.Options(truncate: truncate, threads: threads, mode: backend == "native-padded" ? .padded : .packed,
+                          precision: try Precision.parse(precision))
+    }
+
+    /// The model options, with over-long inputs an error.
+    public var options: BertModel.Options {
+        get throws { try options(truncate: false) }
+    }
+
+    /// The batching strategy of this setup.
+    public var strategy: Batching {
+        switch batching.kind {
+        case "fixed": return .fixed(size: batching.batchSize)
+        case "tokens": return .tokens(maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.batchSize)
+        default: return .sorted(size: batching.batchSize)
+        }
+    }
+
+    /// A warning when this machine differs from the one the setup was measured on (cores or instruction set): the
+    /// choice may not be the best here. nil when they match.
+    public func machineWarning(current: Machine = .current()) -> String? {
+        var differences: [String] = []
+        if current.cores != machine.cores { differences.append("\(machine.cores) cores there, \(current.cores) here") }
+        if current.kernels != machine.kernels { differences.append("kernels \(machine.kernels) there, \(current.kernels) here") }
+        if !machine.cpuFlags.isEmpty, !current.cpuFlags.isEmpty, Set(machine.cpuFlags) != Set(current.cpuFlags) {
+            let missing = Set(machine.cpuFlags).subtracting(current.cpuFlags).sorted()
+            let extra = Set(current.cpuFlags).subtracting(machine.cpuFlags).sorted()
+            differences.append("CPU flags differ" + (missing.isEmpty ? "" : " (missing here: \(missing.joined(separator: " ")))")
+                + (extra.isEmpty ? "" : " (only here: \(extra.joined(separator: " ")))"))
+        }
+        guard !differences.isEmpty else { return nil }
+        return "the tune file was measured on another machine (\(machine.cpu.isEmpty ? "unknown CPU" : machine.cpu)): "
+            + differences.joined(separator: "; ") + "; its choice may not be the fastest here (run `bertkit tune` again)"
+    }
+
+    private func validate(path: String) throws {
+        let backends = ["native-packed", "native-padded", "onnxruntime", "torchscript"]
+        guard backends.contains(backend) else {
+            throw BertKitError.invalidArgument("\(path): setup.backend '\(backend)' is not one of \(backends.joined(separator: ", "))")
+        }
+        do { _ = try Precision.parse(precision) } catch {
+            throw BertKitError.invalidArgument("\(path): setup.precision: \(error)")
+        }
+        guard threads >= 0 else { throw BertKitError.invalidArgument("\(path): setup.threads must be 0 or more, got \(threads)") }
+        guard ["fixed", "sorted", "tokens"].contains(batching.kind) else {
+            throw BertKitError.invalidArgument("\(path): setup.batching.kind '\(batching.kind)' is not fixed, sorted or tokens")
+        }
+        guard batching.batchSize > 0, (batching.maxTokens ?? 1) > 0 else {
+            throw BertKitError.invalidArgument("\(path): setup.batching sizes must be positive")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String { keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing field \((context.codingPath.map { path([$0]) } + [key.stringValue]).joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+extension BertModel.Options {
+    /// The options of the setup in a `tune.json` (see `TunedSetup`).
+    public init(contentsOf url: URL) throws {
+        self = try TunedSetup(contentsOf: url).options
+    }
+}
