@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "BertBench"]),
     ],
     swiftLanguageModes: [.v6],
     // libtorch 1.x headers (Debian's) need C++17; torch 2.x headers need C++20 (`make bertkit-torch LIBTORCH=pip`

@@ -29,16 +29,18 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     public struct BatchingChoice: Codable, Sendable, Equatable {
         /// `fixed`, `sorted` or `tokens`.
         public var kind: String
-        /// Sequences per batch (the cap, for `tokens`).
+        /// Sequences per batch: the bench grid's batch size (for `tokens`, the unit of its budget).
         public var batchSize: Int
-        /// Token budget of a batch (for `tokens`).
+        /// For `tokens`: the token budget of a batch (padded tokens, `count × longest`) and the most sequences in one.
         public var maxTokens: Int?
+        public var maxSequences: Int?
 
         /// A batching choice.
-        public init(kind: String, batchSize: Int, maxTokens: Int? = nil) {
+        public init(kind: String, batchSize: Int, maxTokens: Int? = nil, maxSequences: Int? = nil) {
             self.kind = kind
             self.batchSize = batchSize
             self.maxTokens = maxTokens
+            self.maxSequences = maxSequences
         }
     }
 
@@ -114,7 +116,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     public var strategy: Batching {
         switch batching.kind {
         case "fixed": return .fixed(size: batching.batchSize)
-        case "tokens": return .tokens(maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.batchSize)
+        case "tokens": return .tokens(maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.maxSequences ?? 4 * batching.batchSize)
         default: return .sorted(size: batching.batchSize)
         }
     }
@@ -148,7 +150,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         guard ["fixed", "sorted", "tokens"].contains(batching.kind) else {
             throw BertKitError.invalidArgument("\(path): setup.batching.kind '\(batching.kind)' is not fixed, sorted or tokens")
         }
-        guard batching.batchSize > 0, (batching.maxTokens ?? 1) > 0 else {
+        guard batching.batchSize > 0, (batching.maxTokens ?? 1) > 0, (batching.maxSequences ?? 1) > 0 else {
             throw BertKitError.invalidArgument("\(path): setup.batching sizes must be positive")
         }
     }

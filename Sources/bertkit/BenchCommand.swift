@@ -57,6 +57,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("with"), help: "Another results folder (e.g. from scripts/peers) to show beside this run.")
     var others: [String] = []
 
+    @Option(name: .long, help: "A tune.json from `bertkit tune`: measure its setup (one cell; options given here win).")
+    var config: String?
+
     @OptionGroup var files: EngineFiles
 
     @Flag(name: .long, help: "Keep the finished cells of an interrupted run in --out and run the rest.")
@@ -96,6 +99,17 @@ struct BenchCommand: ParsableCommand {
             configuration.ortLibrary = files.ortLibrary
             configuration.torchscriptFile = files.torchscript
             configuration.command = CommandLine.arguments
+            if let config {
+                let setup = try loadTunedSetup(config)
+                let cell = TuneCandidate(setup: setup)
+                if !given("--backends") { configuration.backends = [setup.backend] }
+                if !given("--precisions") { configuration.precisions = [try Precision.parse(setup.precision)] }
+                if !given("--threads") { configuration.threads = [setup.threads] }
+                if !given("--orderings") { configuration.orderings = [cell.ordering] }
+                if !given("--batch-sizes") { configuration.batchSizes = [cell.batchSize] }
+                if !given("--lengths") { configuration.lengths = [] }
+                if !given("--baseline") { configuration.baseline = setup.backend }
+            }
             try measure(configuration)
         }
     }

@@ -8,7 +8,7 @@ struct BertKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
-        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ComparePrecisionCommand.self, ExportCommand.self, ServeCommand.self, InfoCommand.self])
+        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ComparePrecisionCommand.self, ExportCommand.self, TuneCommand.self, ServeCommand.self, InfoCommand.self])
 }
 
 /// Options shared by the commands that read inputs and run a model.
@@ -49,11 +49,22 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "A text to put before every input (instead of a named prompt).")
     var prompt: String?
 
+    @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads, layout and batching (options given here win).")
+    var config: String?
+
     @OptionGroup var engine: EngineOptions
 
     func load() throws -> BertModel {
-        let parsed = try parsePrecisions(precision, option: "--precision")
-        guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precision)") }
+        var precisionName = precision, threads = threads, execution = execution, engine = engine
+        if let config {
+            let setup = try loadTunedSetup(config)
+            if !given("--precision") { precisionName = setup.precision }
+            if !given("--threads") { threads = setup.threads }
+            if !given("--execution") { execution = setup.backend == "native-padded" ? .padded : .packed }
+            if !given("--backend") { engine.backend = setup.backend.hasPrefix("native") ? .native : BackendKind(rawValue: setup.backend) ?? .native }
+        }
+        let parsed = try parsePrecisions(precisionName, option: "--precision")
+        guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
         if promptName != nil && prompt != nil { throw CLIError("--prompt-name and --prompt: give one") }
         return try engine.load(directory: model, options: BertModel.Options(
             truncate: truncate, threads: threads, mode: execution, maxLength: maxLength, precision: format
@@ -61,6 +72,9 @@ struct ModelOptions: ParsableArguments {
     }
 
     func batchingStrategy() throws -> Batching {
+        if let config, !given("--batching"), !given("--batch-size"), !given("--max-batch-tokens") {
+            return try TunedSetup(contentsOf: URL(fileURLWithPath: config)).strategy
+        }
         let strategy: Batching
         switch batching {
         case .fixed: strategy = .fixed(size: batchSize)

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
             Flags fall back to environment variables, as TEI's do: MODEL_ID, HOSTNAME (an IP address), PORT, \
             MAX_CONCURRENT_REQUESTS, MAX_BATCH_TOKENS, MAX_BATCH_REQUESTS, MAX_CLIENT_BATCH_SIZE, MAX_BATCH_WAIT, \
             AUTO_TRUNCATE, PAYLOAD_LIMIT, DEFAULT_PROMPT_NAME, API_KEY, SERVED_MODEL_NAME, and BERTKIT_BACKEND, \
-            BERTKIT_THREADS, BERTKIT_PRECISION for the engine.
+            BERTKIT_THREADS, BERTKIT_PRECISION, BERTKIT_CONFIG (a tune.json) for the engine.
             """)
 
     @Option(name: .long, help: "Model folder (env MODEL_ID).")
@@ -65,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
     var execution: ExecutionMode = .packed
+
+    @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads and layout (options given here win; env BERTKIT_CONFIG).")
+    var config: String?
 
     @OptionGroup var engine: EngineOptions
 
@@ -118,16 +121,24 @@ struct ServeCommand: AsyncParsableCommand {
         options.apiKey = apiKey ?? environment["API_KEY"]
 
         var engine = self.engine
-        if let name = environment["BERTKIT_BACKEND"], !CommandLine.arguments.contains("--backend") {
+        var execution = self.execution, tunedThreads: Int?, tunedPrecision: String?
+        if let path = config ?? environment["BERTKIT_CONFIG"] {
+            let setup = try loadTunedSetup(path)
+            if !given("--backend") { engine.backend = setup.backend.hasPrefix("native") ? .native : BackendKind(rawValue: setup.backend) ?? .native }
+            if !given("--execution") { execution = setup.backend == "native-padded" ? .padded : .packed }
+            tunedThreads = setup.threads
+            tunedPrecision = setup.precision
+        }
+        if let name = environment["BERTKIT_BACKEND"], !given("--backend") {
             guard let kind = BackendKind(rawValue: name) else { throw CLIError("BERTKIT_BACKEND=\(name): unknown backend (native, onnxruntime, torchscript)") }
             engine.backend = kind
         }
-        let precisionName = precision ?? environment["BERTKIT_PRECISION"] ?? "fp32"
+        let precisionName = precision ?? environment["BERTKIT_PRECISION"] ?? tunedPrecision ?? "fp32"
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
         try EngineOptions.check(format, on: engine.backend)
         // The server normalizes per request (TEI's `normalize`), so the model never does.
-        var modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? 0,
+        var modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
                                              mode: execution, precision: format)
         modelOptions.normalize = false
         modelOptions.promptName = nil

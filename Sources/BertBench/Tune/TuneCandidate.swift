@@ -33,6 +33,13 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
 
     public var description: String { cell.description }
 
+    /// The candidate a setup file describes (its ordering and bench batch size).
+    public init(setup: TunedSetup) {
+        let ordering: Ordering = setup.batching.kind == "fixed" ? .unsorted : setup.batching.kind == "tokens" ? .tokens : .sorted
+        self.init(backend: setup.backend, precision: setup.precision, threads: setup.threads, ordering: ordering,
+                  batchSize: setup.batching.batchSize)
+    }
+
     public static func < (a: TuneCandidate, b: TuneCandidate) -> Bool { a.key < b.key }
 
     /// The setup file's form of this candidate, for data whose mean length is `meanLength`.
@@ -41,7 +48,7 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
         switch ordering.batching(batchSize: batchSize, meanLength: meanLength) {
         case .fixed(let size): batching = .init(kind: "fixed", batchSize: size)
         case .sorted(let size): batching = .init(kind: "sorted", batchSize: size)
-        case .tokens(let maxTokens, let maxSize): batching = .init(kind: "tokens", batchSize: maxSize, maxTokens: maxTokens)
+        case .tokens(let maxTokens, let maxSize): batching = .init(kind: "tokens", batchSize: batchSize, maxTokens: maxTokens, maxSequences: maxSize)
         }
         return TunedSetup(backend: backend, precision: precision, threads: threads, batching: batching, machine: machine,
                           sequencesPerSecond: figures.sequencesPerSecond, p95BatchMs: figures.p95BatchMs)

@@ -58,7 +58,7 @@ public struct TuneReport: Sendable {
         var lines: [String] = []
         if let setup = r.setup, let chosen = r.chosen {
             lines.append("Chosen: `\(chosen.candidate.description)` — \(String(format: "%.1f", setup.sequencesPerSecond)) sequences/s, p95 batch \(String(format: "%.2f", setup.p95BatchMs)) ms on \(chosen.figures?.sequences ?? 0) inputs × \(chosen.figures?.repeats ?? 0) passes (rung \(chosen.rung + 1) of \(r.rungs.count))")
-            lines.append("Use it: `bertkit embed --config \(r.command.isEmpty ? "tune.json" : "OUT/tune.json")` (also classify, bench, serve)")
+            lines.append("Use it: `--config tune.json` (this folder's) with `bertkit embed`, `classify`, `bench` or `serve`")
         } else {
             lines.append("Nothing chosen: no candidate was measured within the budget and targets")
         }
