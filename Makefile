@@ -33,7 +33,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build clients-venv infinity-venv bench-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: demo test build clients-venv infinity-venv bench-serve bench-tune bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -127,6 +127,10 @@ bench-serve: build models corpus clients-venv $(MINILM)-onnx/model.onnx
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
 	$(CLIENTS_VENV)/bin/python scripts/serve/load_test.py --bin .build/release/bertkit --model $(MINILM) --corpus $(CORPUS) \
 	  --infinity-python $(INFINITY_VENV)/bin/python --onnx-model $(MINILM)-onnx --out $(BENCH_OUT)/serve
+
+# `bertkit tune` (5-minute budget) against the full bench grid over the same space, then both picks side by side.
+bench-tune: build models corpus
+	$(PYTHON) scripts/tune/tune_vs_grid.py --bin .build/release/bertkit --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/tune
 
 # Reference tooling (torch, transformers, sentence-transformers, tokenizers) for fixtures and peer benchmarks.
 venv: $(VENV)/.ready

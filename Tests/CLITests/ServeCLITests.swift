@@ -171,4 +171,24 @@ import Glibc
             #expect(process.terminationStatus == 0)
         }
     }
+
+    /// `--config tune.json` (or BERTKIT_CONFIG) gives the server the tuned engine: precision, threads, layout.
+    @Test func servesATunedSetup() async throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let file = folder.appendingPathComponent("tune.json").path
+        let machine = "\"machine\": {\"cpu\": \"\", \"cores\": \(ProcessInfo.processInfo.activeProcessorCount), \"kernels\": \"x\", \"cpuFlags\": []}"
+        try "{\"setup\": {\"backend\": \"native-padded\", \"precision\": \"bf16\", \"threads\": 1, \"batching\": {\"kind\": \"sorted\", \"batchSize\": 8}, \(machine), \"sequencesPerSecond\": 1, \"p95BatchMs\": 1}}"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let port = Self.freePort()
+        let (process, _) = try Self.start(["--model", CLITests.tiny, "--port", String(port), "--hostname", "127.0.0.1"],
+                                          environment: ["BERTKIT_CONFIG": file, "LOG_LEVEL": "warning"])
+        defer { if process.isRunning { process.terminate() } }
+        try await Self.waitHealthy(port: port)
+        let info = try #require(Exchange(port: port))
+        info.send("GET", "/info")
+        let text = info.response()
+        #expect(text.contains("\"model_dtype\":\"bfloat16\"") && text.contains("\"backend\":\"native-padded\""), "\(text)")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
 }
