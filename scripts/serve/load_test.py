@@ -206,6 +206,9 @@ def main():
     parser.add_argument("--onnx-model", default="models/all-MiniLM-L6-v2-onnx", help="optimum-cli export of --model (for Infinity's optimum engine)")
     parser.add_argument("--memory-requests", type=int, default=100000)
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--config", help="a tune.json: bertkit serve runs its setup, and the report sets the throughput it promised beside the measured one")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-shutdown", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     model = os.path.abspath(args.model)
@@ -215,8 +218,12 @@ def main():
     print("offline bertkit bench ...", flush=True)
     results["offline"] = offline_bench(args.bin, model, corpus, args.threads, args.out)
 
-    peers = [Peer("bertkit", [args.bin, "serve", "--model", model, "--hostname", "127.0.0.1", "--port", "{port}",
-                              "--threads", str(args.threads)], "/health", "/embed", "tei", env={"LOG_LEVEL": "notice"})]
+    engine = ["--config", os.path.abspath(args.config)] if args.config else ["--threads", str(args.threads)]
+    peers = [Peer("bertkit", [args.bin, "serve", "--model", model, "--hostname", "127.0.0.1", "--port", "{port}"] + engine,
+                  "/health", "/embed", "tei", env={"LOG_LEVEL": "notice"})]
+    if args.config:
+        with open(args.config) as f:
+            results["config"] = {"file": args.config, "setup": json.load(f)["setup"]}
     if not args.skip_peers:
         # Infinity as its README runs it (see tools/requirements-infinity.txt): torch engine on the folder; optimum
         # (ONNX Runtime) on an optimum-cli export of it, started from inside that folder (Infinity 0.0.78 with
@@ -261,13 +268,15 @@ def main():
                       f"  non-200 {result['other'] + result['socket_errors']}" + (f"  batch {result['mean_batch_size']:.1f}" if before else ""), flush=True)
         results["cells"] = cells
         wait_idle(peers)
-        print("memory over requests ...", flush=True)
-        results["memory"] = memory_run(peers[0], corpus, args.memory_requests)
+        if not args.skip_memory:
+            print("memory over requests ...", flush=True)
+            results["memory"] = memory_run(peers[0], corpus, args.memory_requests)
     finally:
         for peer in peers:
             peer.stop()
-    print("graceful shutdown under load ...", flush=True)
-    results["shutdown"] = shutdown_under_load(args.bin, model, args.threads, corpus, args.out)
+    if not args.skip_shutdown:
+        print("graceful shutdown under load ...", flush=True)
+        results["shutdown"] = shutdown_under_load(args.bin, model, args.threads, corpus, args.out)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     report = render(results)
@@ -299,6 +308,14 @@ def render(r):
         ratios = [f"{ours['rps'] / by[(c, s)]['rps']:.2f}x {s}" for (cc, s) in by if cc == c and s != "bertkit" and by[(cc, s)]["rps"] > 0]
         lines.append(f"- {c} connections: bertkit {ours['rps']:.1f} req/s = {ours['rps'] / off['best_sequences_per_second'] * 100:.0f}% of the "
                      f"best offline cell" + (f"; {', '.join(ratios)}" if ratios else ""))
+    config = r.get("config")
+    if config:
+        promised = config["setup"]["sequencesPerSecond"]
+        for c in sorted({c["connections"] for c in r["cells"]}):
+            ours = by.get((c, "bertkit"))
+            if ours:
+                lines.append(f"- --config {config['file']}: {c} connections, {ours['rps']:.1f} req/s against the {promised:.1f} sequences/s "
+                             f"tune.json promised ({ours['rps'] / promised * 100:.0f}%)")
     one = by.get((1, "bertkit"))
     if one:
         lines.append(f"- 1 connection: p50 {one['p50_ms']:.2f} ms vs offline batch-1 median {off['batch1_median_ms']:.2f} ms "
