@@ -1,0 +1,57 @@
+import BertTokenizers
+import Foundation
+import Testing
+@testable import BertServe
+
+/// `--max-batch-wait`: a batch that is not full waits for requests being tokenized at that moment, and only then.
+@Suite struct BatchWaitTests {
+    static func encoding(_ length: Int) -> Encoding {
+        var e = Encoding()
+        for i in 0..<length { e.append(id: i, token: "t", typeId: 0, special: false, offsets: 0..<0, sequence: 0) }
+        return e
+    }
+
+    /// Takes the next batch on a plain thread (the queue's engine side blocks).
+    static func nextBatch(_ queue: BatchQueue) async -> (sequences: Int, waited: Duration) {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let clock = ContinuousClock(), start = clock.now
+                let batch = queue.next()
+                continuation.resume(returning: (batch?.sequences.count ?? 0, clock.now - start))
+            }.start()
+        }
+    }
+
+    @Test func waitsForArrivingRequestsOnly() async throws {
+        let queue = BatchQueue(maxTokens: 1000, maxRequests: 100, maxWait: .milliseconds(400))
+        // Nothing arriving: the lone request leaves at once.
+        let alone = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
+        while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        let first = await Self.nextBatch(queue)
+        #expect(first.sequences == 1 && first.waited < .milliseconds(100), "no wait without arriving requests: \(first.waited)")
+        alone.cancel()
+
+        // A request being tokenized: the batch waits for it and takes both.
+        let a = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
+        while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        let arriving = queue.ticket(count: 1)
+        async let batch = Self.nextBatch(queue)
+        try await Task.sleep(for: .milliseconds(50))
+        let b = Task { try await queue.submit(arriving, task: .pooled, [Self.encoding(7)]) }
+        let second = await batch
+        #expect(second.sequences == 2, "the arriving request joined the batch")
+        #expect(second.waited >= .milliseconds(40) && second.waited < .milliseconds(400))
+        a.cancel()
+        b.cancel()
+
+        // An arriving request that never comes: the wait ends at max-batch-wait.
+        let c = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
+        while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        let never = queue.ticket(count: 1)
+        let third = await Self.nextBatch(queue)
+        #expect(third.sequences == 1 && third.waited >= .milliseconds(350), "bounded by max-batch-wait: \(third.waited)")
+        queue.abandon(never)
+        c.cancel()
+        queue.close()
+    }
+}
