@@ -152,6 +152,16 @@ def offline_bench(binary, model, corpus, threads, out):
             "machine": json.load(open(os.path.join(folder, "results.json")))["machine"]}
 
 
+def config_bench(binary, model, corpus, config, out, index):
+    """`bertkit bench --config`: the tuned setup's offline throughput now (the machine drifts, so it is measured in the
+    same run as the serving cells, before and after them)."""
+    folder = os.path.join(out, f"config-bench-{index}")
+    subprocess.run([binary, "bench", "--model", model, "--data", corpus, "--out", folder, "--config", config, "--limit", "512",
+                    "--repeats", "3", "--quiet"], check=True, capture_output=True)
+    with open(os.path.join(folder, "results.json")) as f:
+        return json.load(f)["cells"][0]["sequencesPerSecond"]
+
+
 def memory_run(peer, corpus, requests, slices=10):
     """RSS after each tenth of `requests` requests at 64 connections."""
     samples, done = [], 0
@@ -224,6 +234,8 @@ def main():
     if args.config:
         with open(args.config) as f:
             results["config"] = {"file": args.config, "setup": json.load(f)["setup"]}
+        print("offline bench of the tuned setup ...", flush=True)
+        results["config"]["offline_before"] = config_bench(args.bin, model, corpus, os.path.abspath(args.config), args.out, 0)
     if not args.skip_peers:
         # Infinity as its README runs it (see tools/requirements-infinity.txt): torch engine on the folder; optimum
         # (ONNX Runtime) on an optimum-cli export of it, started from inside that folder (Infinity 0.0.78 with
@@ -268,6 +280,9 @@ def main():
                       f"  non-200 {result['other'] + result['socket_errors']}" + (f"  batch {result['mean_batch_size']:.1f}" if before else ""), flush=True)
         results["cells"] = cells
         wait_idle(peers)
+        if args.config:
+            peers[0].stop()
+            results["config"]["offline_after"] = config_bench(args.bin, model, corpus, os.path.abspath(args.config), args.out, 1)
         if not args.skip_memory:
             print("memory over requests ...", flush=True)
             results["memory"] = memory_run(peers[0], corpus, args.memory_requests)
@@ -311,11 +326,15 @@ def render(r):
     config = r.get("config")
     if config:
         promised = config["setup"]["sequencesPerSecond"]
+        now = [v for v in (config.get("offline_before"), config.get("offline_after")) if v]
+        offline = sum(now) / len(now) if now else None
         for c in sorted({c["connections"] for c in r["cells"]}):
             ours = by.get((c, "bertkit"))
             if ours:
                 lines.append(f"- --config {config['file']}: {c} connections, {ours['rps']:.1f} req/s against the {promised:.1f} sequences/s "
-                             f"tune.json promised ({ours['rps'] / promised * 100:.0f}%)")
+                             f"tune.json promised ({ours['rps'] / promised * 100:.0f}%)"
+                             + (f" and the {offline:.1f} `bench --config` measured in this run before and after ({', '.join(f'{v:.1f}' for v in now)}): "
+                                f"{ours['rps'] / offline * 100:.0f}%" if offline else ""))
     one = by.get((1, "bertkit"))
     if one:
         lines.append(f"- 1 connection: p50 {one['p50_ms']:.2f} ms vs offline batch-1 median {off['batch1_median_ms']:.2f} ms "
