@@ -70,8 +70,18 @@ enum AlignedNormalization {
         text = NormalizedString(rebuilding: scalars, alignments: alignments)
     }
 
+    /// Scalars that take part in no canonical composition, first or second: the CJK unified ideographs (their
+    /// compatibility twins decompose to them as singletons, which composition excludes). Chinese and Japanese text
+    /// is mostly these, and asking Foundation about each new pair of them dominated NFC/NFKC on such text.
+    @inline(__always)
+    static func neverComposes(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x3FFFF).contains(v)
+    }
+
     /// The primary composite of `a` followed by `b`, if any.
     private static func pair(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ cache: inout [UInt64: Unicode.Scalar?]) -> Unicode.Scalar? {
+        if neverComposes(a) || neverComposes(b) { return nil }
         // Hangul LV and LVT syllables.
         let sBase: UInt32 = 0xAC00, lBase: UInt32 = 0x1100, vBase: UInt32 = 0x1161, tBase: UInt32 = 0x11A7
         if (lBase..<(lBase + 19)).contains(a.value) && (vBase..<(vBase + 21)).contains(b.value) {
