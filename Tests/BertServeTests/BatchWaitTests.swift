@@ -22,16 +22,17 @@ import Testing
         }
     }
 
+    /// Timing margins are wide: the suites run in parallel on few cores, so a task may start late.
     @Test func waitsForArrivingRequestsOnly() async throws {
-        let queue = BatchQueue(maxTokens: 1000, maxRequests: 100, maxWait: .milliseconds(400))
-        // Nothing arriving: the lone request leaves at once.
+        let queue = BatchQueue(maxTokens: 1000, maxRequests: 100, maxWait: .seconds(20))
+        // Nothing arriving: the lone request leaves at once, long before the 20 s limit.
         let alone = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
         while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let first = await Self.nextBatch(queue)
-        #expect(first.sequences == 1 && first.waited < .milliseconds(100), "no wait without arriving requests: \(first.waited)")
+        #expect(first.sequences == 1 && first.waited < .seconds(5), "no wait without arriving requests: \(first.waited)")
         alone.cancel()
 
-        // A request being tokenized: the batch waits for it and takes both.
+        // A request being tokenized: the batch waits for it and takes both, as soon as it arrives.
         let a = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
         while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let arriving = queue.ticket(count: 1)
@@ -40,16 +41,19 @@ import Testing
         let b = Task { try await queue.submit(arriving, task: .pooled, [Self.encoding(7)]) }
         let second = await batch
         #expect(second.sequences == 2, "the arriving request joined the batch")
-        #expect(second.waited >= .milliseconds(40) && second.waited < .milliseconds(400))
+        #expect(second.waited >= .milliseconds(40) && second.waited < .seconds(15), "\(second.waited)")
         a.cancel()
         b.cancel()
+        queue.close()
+    }
 
-        // An arriving request that never comes: the wait ends at max-batch-wait.
+    @Test func waitIsBoundedByMaxBatchWait() async throws {
+        let queue = BatchQueue(maxTokens: 1000, maxRequests: 100, maxWait: .milliseconds(300))
         let c = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
         while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
-        let never = queue.ticket(count: 1)
+        let never = queue.ticket(count: 1)   // being tokenized, never submitted
         let third = await Self.nextBatch(queue)
-        #expect(third.sequences == 1 && third.waited >= .milliseconds(350), "bounded by max-batch-wait: \(third.waited)")
+        #expect(third.sequences == 1 && third.waited >= .milliseconds(280), "bounded by max-batch-wait: \(third.waited)")
         queue.abandon(never)
         c.cancel()
         queue.close()

@@ -80,7 +80,7 @@ import Glibc
         staying.send(post: "/predict", json: "{\"inputs\":\"the dog\"}")
         while service.queue.depth.sequences < 2 { try await Task.sleep(for: .milliseconds(2)) }
         leaving.close()
-        for _ in 0..<500 where service.queue.depth.sequences > 1 { try await Task.sleep(for: .milliseconds(2)) }
+        for _ in 0..<10_000 where service.queue.depth.sequences > 1 { try await Task.sleep(for: .milliseconds(2)) }
         #expect(service.queue.depth.sequences == 1, "the hung-up request left the queue")
         engine.resume()
         #expect(first.response().hasPrefix("HTTP/1.1 200"))

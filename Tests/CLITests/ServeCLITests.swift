@@ -108,7 +108,13 @@ import Glibc
         let exchanges = (0..<6).compactMap { _ in Exchange(port: port) }
         #expect(exchanges.count == 6)
         for exchange in exchanges { exchange.send("POST", "/embed", json: body) }
-        try await Task.sleep(for: .milliseconds(100))
+        // SIGTERM once the server has taken all six in (its own count), whatever the load on the machine.
+        for _ in 0..<2000 {
+            let metrics = try #require(Exchange(port: port))
+            metrics.send("GET", "/metrics")
+            if metrics.response().contains("te_request_count{method=\"batch\"} 6") { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         kill(process.processIdentifier, SIGTERM)
         let responses = await withTaskGroup(of: String.self) { group in
             for exchange in exchanges { group.addTask { exchange.response() } }
