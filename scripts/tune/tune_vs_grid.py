@@ -45,6 +45,8 @@ def main():
     parser.add_argument("--sample", type=int, default=512)
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per grid cell (tune's last rung uses 3)")
     parser.add_argument("--rounds", type=int, default=5)
+    for key, value in SPACE.items():
+        parser.add_argument("--" + key.replace("_", "-"), default=value, help=f"the space searched and gridded (default {value})")
     parser.add_argument("--report-only", action="store_true", help="render report.md again from --out's results.json")
     args = parser.parse_args()
     if args.report_only:
@@ -53,8 +55,9 @@ def main():
         print(report)
         return
     os.makedirs(args.out, exist_ok=True)
-    space = ["--backends", SPACE["backends"], "--precisions", SPACE["precisions"], "--threads", SPACE["threads"],
-             "--orderings", SPACE["orderings"], "--batch-sizes", SPACE["batch_sizes"]]
+    chosen_space = {key: getattr(args, key) for key in SPACE}
+    space = ["--backends", args.backends, "--precisions", args.precisions, "--threads", args.threads,
+             "--orderings", args.orderings, "--batch-sizes", args.batch_sizes]
     tune_out = os.path.join(args.out, "tune")
     print("tune ...", flush=True)
     tune_wall = run([args.bin, "tune", "--model", args.model, "--data", args.data, "--out", tune_out, "--budget", args.budget,
@@ -80,7 +83,7 @@ def main():
             side[key].append(json.load(open(os.path.join(folder, "results.json")))["cells"][0]["sequencesPerSecond"])
     tune_speed, best_speed = statistics.median(side[chosen_key]), statistics.median(side[best["key"]])
     results = {
-        "command": " ".join(sys.argv), "space": SPACE, "sample": args.sample, "machine": grid["machine"],
+        "command": " ".join(sys.argv), "space": chosen_space, "sample": args.sample, "machine": grid["machine"],
         "tune": {"budget": args.budget, "spent_seconds": tune["spentSeconds"], "wall_seconds": tune_wall, "chosen": chosen_key,
                  "promised_sequences_per_second": tune["setup"]["sequencesPerSecond"], "candidates": tune["candidates"],
                  "complete": tune["complete"], "dropped_precisions": sorted(dropped),
