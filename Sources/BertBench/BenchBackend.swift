@@ -86,6 +86,12 @@ public struct BackendCatalog: Sendable {
         return versions
     }
 
+    /// BertKit's version, Swift's and the kernels' instruction set, with the engine libraries' (`versions`): what a
+    /// results file records.
+    public var toolVersions: [String: String] {
+        ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "kernels": BertKitInfo.kernelISA].merging(versions) { a, _ in a }
+    }
+
     /// The backends named in a `--backends` list (`native` stands for both native layouts); nil selects every
     /// available one. Errors name an unknown or unavailable backend.
     public func select(_ names: [String]?) throws -> [BackendInfo] {

@@ -34,16 +34,7 @@ public struct BenchResults: Codable, Sendable, Equatable {
 
     /// Reads a `results.json`, or the one inside a results folder.
     public static func load(_ path: String) throws -> BenchResults {
-        var isFolder: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
-            ? (path as NSString).appendingPathComponent("results.json") : path
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw BenchError.unreadableResults(path: file, reason: "no such file")
-        }
-        let results: BenchResults
-        do { results = try JSONDecoder().decode(BenchResults.self, from: data) } catch let error as DecodingError {
-            throw BenchError.unreadableResults(path: file, reason: Self.describe(error))
-        }
+        let (results, file) = try ResultsFile.read(BenchResults.self, path, name: "results.json")
         guard results.schema == currentSchema else {
             throw BenchError.unreadableResults(path: file, reason: "schema '\(results.schema)', expected '\(currentSchema)'")
         }
@@ -51,22 +42,27 @@ public struct BenchResults: Codable, Sendable, Equatable {
     }
 
     /// The JSON text, pretty-printed with sorted keys.
-    public func encoded() throws -> Data {
+    public func encoded() throws -> Data { try ResultsFile.encode(self) }
+}
+
+/// JSON result files (results.json, tune.json): pretty-printed with sorted keys; read from the file or from the one of
+/// that name inside a folder, errors naming the file and the field.
+enum ResultsFile {
+    static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        return try encoder.encode(value)
     }
 
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    static func read<T: Decodable>(_ type: T.Type, _ path: String, name: String) throws -> (T, file: String) {
+        var isFolder: ObjCBool = false
+        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+            ? (path as NSString).appendingPathComponent(name) : path
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw BenchError.unreadableResults(path: file, reason: "no such file")
         }
-        switch error {
-        case let .keyNotFound(key, context): return "missing field '\(path(context)).\(key.stringValue)'"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "field '\(path(context))': \(context.debugDescription)"
-        case let .dataCorrupted(context): return context.codingPath.isEmpty ? "not valid JSON" : "field '\(path(context))': \(context.debugDescription)"
-        @unknown default: return "\(error)"
+        do { return (try JSONDecoder().decode(T.self, from: data), file) } catch let error as DecodingError {
+            throw BenchError.unreadableResults(path: file, reason: error.fieldDescription)
         }
     }
 }

@@ -109,21 +109,15 @@ public struct BenchSession: Sendable {
         if !planned.skippedLengths.isEmpty {
             warnings.append("lengths \(planned.skippedLengths.map(String.init).joined(separator: ", ")) are above the model's maximum of \(directory.config.maxSequenceLength) tokens and are left out of the sweep")
         }
-        // Parameters and task from the weights; a folder with only an ONNX graph asks the graph for its task.
-        let weights = try? directory.weights()
-        let parameters = weights.map { w in w.names.reduce(0) { $0 + (w.shape($1)?.reduce(1, *) ?? 0) } } ?? 0
-        let classifies = try weights.map(Self.hasHead)
-            ?? BertModel(directory: c.modelPath, onnx: c.onnxFile, ortLibrary: c.ortLibrary,
-                         session: .init(graphOptimization: .disabled)).backend.hasClassificationHead
-        let model = ModelSummary(path: c.modelPath, architecture: directory.config.architecture.rawValue,
-                                 hiddenSize: directory.config.hiddenSize, layers: directory.config.numHiddenLayers,
-                                 heads: directory.config.numAttentionHeads, parameters: parameters,
-                                 task: classifies ? "classify" : "embed")
+        // A folder with only an ONNX graph asks the graph for its task.
+        let model = try ModelSummary(path: c.modelPath, directory: directory, classifiesWithoutWeights: {
+            try BertModel(directory: c.modelPath, onnx: c.onnxFile, ortLibrary: c.ortLibrary,
+                          session: .init(graphOptimization: .disabled)).backend.hasClassificationHead
+        })
         let formatter = ISO8601DateFormatter()
         skeleton = BenchResults(
             tool: "bertkit \(BertKitInfo.version)", createdAt: formatter.string(from: Date()), command: c.command, complete: false,
-            machine: .current(), versions: ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "kernels": BertKitInfo.kernelISA]
-                .merging(catalog.versions) { a, _ in a },
+            machine: .current(), versions: catalog.toolVersions,
             model: model, data: data.statistics, settings: settings, backends: catalog.all,
             skippedLengths: planned.skippedLengths, tokenization: nil, cells: [])
 
@@ -144,9 +138,6 @@ public struct BenchSession: Sendable {
         self.warnings = warnings
     }
 
-    static func hasHead(_ weights: WeightStore) -> Bool {
-        weights.contains("classifier.weight") || weights.contains("classifier.out_proj.weight")
-    }
 
     /// Measures tokenization, then every cell not yet finished. Returns the results, `complete` unless stopped.
     public func run(shouldStop: () -> Bool = { false }, progress: (BenchRunner.Progress) -> Void = { _ in }) throws -> BenchResults {
@@ -169,5 +160,19 @@ public struct BenchSession: Sendable {
         results.cells.sort { (order[$0.key] ?? .max) < (order[$1.key] ?? .max) }
         try ReportWriter.write(BenchReport(results: results, others: others, baseline: configuration.baseline), to: folder)
         return results
+    }
+}
+
+extension ModelSummary {
+    /// The summary of the model in `directory`: parameters and task from its weights (a classification head makes it
+    /// a classifier); `classifiesWithoutWeights` decides the task when the folder has no weights (only a graph).
+    init(path: String, directory: ModelDirectory, classifiesWithoutWeights: () throws -> Bool) throws {
+        let weights = try? directory.weights()
+        let parameters = weights.map { w in w.names.reduce(0) { $0 + (w.shape($1)?.reduce(1, *) ?? 0) } } ?? 0
+        let classifies = try weights.map { $0.contains("classifier.weight") || $0.contains("classifier.out_proj.weight") }
+            ?? classifiesWithoutWeights()
+        self.init(path: path, architecture: directory.config.architecture.rawValue, hiddenSize: directory.config.hiddenSize,
+                  layers: directory.config.numHiddenLayers, heads: directory.config.numAttentionHeads, parameters: parameters,
+                  task: classifies ? "classify" : "embed")
     }
 }

@@ -96,7 +96,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
                 self = try JSONDecoder().decode(TunedSetup.self, from: data)
             }
         } catch let error as DecodingError {
-            throw BertKitError.invalidArgument("\(url.path): not a tune file: \(Self.describe(error))")
+            throw BertKitError.invalidArgument("\(url.path): not a tune file: \(error.fieldDescription)")
         }
         try validate(path: url.path)
     }
@@ -152,16 +152,6 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         }
         guard batching.batchSize > 0, (batching.maxTokens ?? 1) > 0, (batching.maxSequences ?? 1) > 0 else {
             throw BertKitError.invalidArgument("\(path): setup.batching sizes must be positive")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String { keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing field \((context.codingPath.map { path([$0]) } + [key.stringValue]).joined(separator: "."))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
         }
     }
 }

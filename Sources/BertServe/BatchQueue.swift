@@ -204,7 +204,6 @@ public final class BatchQueue: @unchecked Sendable {
     /// its waiter, to call after unlocking.
     private func finish(_ request: PendingRequest, with result: Result<QueueResult, any Error>) -> (() -> Void)? {
         guard !request.finished else { return nil }
-        request.finished = true
         request.result = result
         let before = waiting.count
         waiting.removeAll { sequence in

@@ -76,7 +76,7 @@ struct ModelService: Service {
             "load_ms": .stringConvertible((clock.now - started).milliseconds),
         ])
         try? await gracefulShutdown()
-        _ = server.state.stopping()
+        server.state.stopping()
         await service.shutdown()
         let metrics = server.state.metrics
         server.logger.notice("stopped: queue drained, engine stopped", metadata: [

@@ -69,26 +69,16 @@ public final class InferenceService: Sendable {
         }
     }
 
-    /// Takes one permit per input, or refuses with 429 when `max-concurrent-requests` are in flight.
-    func admit(_ count: Int) throws(ServeError) -> Permit {
-        let after = inFlight.add(count, ordering: .relaxed).newValue
-        guard after <= options.maxConcurrentRequests else {
-            inFlight.subtract(count, ordering: .relaxed)
+    /// Takes one permit per input, or refuses with 429 when `max-concurrent-requests` are in flight; `release` gives
+    /// them back.
+    func admit(_ count: Int) throws(ServeError) {
+        guard inFlight.add(count, ordering: .relaxed).newValue <= options.maxConcurrentRequests else {
+            release(count)
             throw .overloaded("Model is overloaded")
         }
-        return Permit(service: self, count: count)
     }
 
-    /// Permits held by a request; returned when it ends.
-    final class Permit: Sendable {
-        let service: InferenceService
-        let count: Int
-        init(service: InferenceService, count: Int) {
-            self.service = service
-            self.count = count
-        }
-        deinit { service.inFlight.subtract(count, ordering: .relaxed) }
-    }
+    func release(_ count: Int) { inFlight.subtract(count, ordering: .relaxed) }
 
     // MARK: - Tokenization
 
@@ -148,8 +138,8 @@ public final class InferenceService: Sendable {
     func run(_ task: BatchTask, _ items: [(item: InputItem, pair: String?)], truncate: Bool?, side: TruncationSide,
              prompt: String?, connection: ClientConnection?) async throws(ServeError) -> (outputs: [[Float]], timing: Timing) {
         metrics.request(count: items.count)
-        let permit = try admit(items.count)
-        defer { withExtendedLifetime(permit) {} }
+        try admit(items.count)
+        defer { release(items.count) }
         let clock = ContinuousClock()
         let ticket = queue.ticket(count: items.count)
         var timing = Timing()

@@ -123,17 +123,16 @@ extension InferenceService {
     public func tokenize(_ request: TokenizeRequest) throws(ServeError) -> [[SimpleToken]] {
         try checkBatch(request.inputs.count, empty: "`inputs` cannot be empty")
         let prompt = try prompt(named: request.promptName)
+        var tokenizer = model.tokenizer
+        tokenizer.truncation = nil
         return try request.inputs.map { text throws(ServeError) in
+            let prepared = model.prepared(TextInput(text), prompt: prompt ?? model.prompt).text
             let encoding: Encoding
             do {
-                var tokenizer = model.tokenizer
-                tokenizer.truncation = nil
-                encoding = try tokenizer.encode(model.prepared(TextInput(text), prompt: prompt ?? model.prompt).text,
-                                                addSpecialTokens: request.addSpecialTokens)
+                encoding = try tokenizer.encode(prepared, addSpecialTokens: request.addSpecialTokens)
             } catch {
                 throw .tokenizer("tokenizer error \(error)")
             }
-            let prepared = model.prepared(TextInput(text), prompt: prompt ?? model.prompt).text
             // Scalar offsets to UTF-8 byte offsets.
             var byteOffset: [Int] = [0]
             for scalar in prepared.unicodeScalars { byteOffset.append(byteOffset[byteOffset.count - 1] + UTF8.width(scalar)) }

@@ -6,11 +6,12 @@ final class PendingRequest: @unchecked Sendable {
     var outputs: [[Float]]
     var remaining: Int
     var continuation: CheckedContinuation<QueueResult, any Error>?
-    /// Set when the client went away or the request failed: its sequences leave the queue and outputs are dropped.
-    var finished = false
     /// Counted in the queue's `arriving` until submitted or abandoned.
     var arriving = true
+    /// Set once: its outputs, or why it ended (the client went away, or it failed). A finished request's sequences
+    /// leave the queue, and outputs that arrive later are dropped.
     var result: Result<QueueResult, any Error>?
+    var finished: Bool { result != nil }
     let enqueued: ContinuousClock.Instant
     var started: ContinuousClock.Instant?
     var inference: Duration = .zero

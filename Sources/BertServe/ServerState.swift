@@ -5,7 +5,7 @@ public final class ServerState: Sendable {
     enum Phase {
         case loading
         case ready(InferenceService)
-        case stopping(InferenceService)
+        case stopping
     }
 
     private let phase = Mutex(Phase.loading)
@@ -19,13 +19,7 @@ public final class ServerState: Sendable {
     public func ready(_ service: InferenceService) { phase.withLock { $0 = .ready(service) } }
 
     /// The server is stopping: new requests are refused with 503 while the queued ones finish.
-    func stopping() -> InferenceService? {
-        phase.withLock { phase in
-            guard case .ready(let service) = phase else { return nil }
-            phase = .stopping(service)
-            return service
-        }
-    }
+    func stopping() { phase.withLock { $0 = .stopping } }
 
     /// The service once the model is ready (nil while loading or stopping).
     public var current: InferenceService? { try? service() }

@@ -80,12 +80,7 @@ struct BenchCommand: ParsableCommand {
             configuration.backends = backends.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             configuration.batchSizes = try Self.numbers(batchSizes, "--batch-sizes")
             configuration.precisions = try parsePrecisions(precisions, option: "--precisions")
-            configuration.orderings = try orderings.split(separator: ",").map { name in
-                guard let ordering = Ordering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw CLIError("--orderings: unknown ordering '\(name)' (use unsorted, sorted, tokens)")
-                }
-                return ordering
-            }
+            configuration.orderings = try Self.orderings(orderings)
             configuration.lengths = lengths == "none" ? [] : try Self.numbers(lengths, "--lengths")
             configuration.lengthBatchSizes = try Self.numbers(lengthBatchSizes, "--length-batch-sizes")
             configuration.threads = try threads.map { try Self.numbers($0, "--threads") } ?? []
@@ -135,6 +130,16 @@ struct BenchCommand: ParsableCommand {
         guard compare.count == 2 else { throw CLIError("--compare takes two results folders, got \(compare.count)") }
         let a = try BenchResults.load(compare[0]), b = try BenchResults.load(compare[1])
         print(BenchComparison(a, b).markdown(nameA: compare[0], nameB: compare[1]), terminator: "")
+    }
+
+    /// A comma-separated list of orderings (`--orderings`).
+    static func orderings(_ text: String) throws -> [Ordering] {
+        try text.split(separator: ",").map { name in
+            guard let ordering = Ordering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw CLIError("--orderings: unknown ordering '\(name)' (use unsorted, sorted, tokens)")
+            }
+            return ordering
+        }
     }
 
     /// A comma-separated list of positive integers.

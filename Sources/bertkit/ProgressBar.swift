@@ -7,13 +7,18 @@ struct ProgressBar {
     let enabled: Bool
 
     func update(_ progress: BenchRunner.Progress) {
+        let left = progress.remaining.map { "~" + Self.clock($0) } ?? "…"
+        show(fraction: progress.fraction,
+             "cell \(progress.cellIndex)/\(progress.cellCount) \(progress.cell)  \(Self.clock(progress.elapsed)) elapsed, \(left) left")
+    }
+
+    /// The bar at `fraction` (0...1) followed by `text`, over the previous line.
+    func show(fraction: Double, _ text: String) {
         guard enabled else { return }
         let width = 24
-        let filled = min(width, Int(progress.fraction * Double(width)))
+        let filled = max(0, min(width, Int(fraction * Double(width))))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let left = progress.remaining.map { "~" + Self.clock($0) } ?? "…"
-        let line = "[\(bar)] cell \(progress.cellIndex)/\(progress.cellCount) \(progress.cell)  \(Self.clock(progress.elapsed)) elapsed, \(left) left"
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(text)".utf8))
     }
 
     func finish() {

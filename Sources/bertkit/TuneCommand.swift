@@ -76,12 +76,7 @@ struct TuneCommand: ParsableCommand {
             c.precisions = try parsePrecisions(precisions, option: "--precisions")
             c.threads = try threads.map { try BenchCommand.numbers($0, "--threads") } ?? []
             c.batchSizes = try BenchCommand.numbers(batchSizes, "--batch-sizes")
-            c.orderings = try orderings.split(separator: ",").map { name in
-                guard let ordering = Ordering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw CLIError("--orderings: unknown ordering '\(name)' (use unsorted, sorted, tokens)")
-                }
-                return ordering
-            }
+            c.orderings = try BenchCommand.orderings(orderings)
             c.onnxFile = files.onnx
             c.ortLibrary = files.ortLibrary
             c.torchscriptFile = files.torchscript
@@ -90,16 +85,12 @@ struct TuneCommand: ParsableCommand {
             for warning in session.warnings { standardError("bertkit: warning: \(warning)") }
             let stop = StopSignal()
             stop.install()
-            let live = !quiet && isatty(STDERR_FILENO) == 1
+            let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
             let clock = ContinuousClock(), start = clock.now
             let results = try session.run(shouldStop: { stop.requested }) { what, fraction in
-                guard live else { return }
-                let width = 24, filled = min(width, Int(fraction * Double(width)))
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                let elapsed = ProgressBar.clock((clock.now - start).milliseconds / 1000)
-                FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(what)  \(elapsed) of \(ProgressBar.clock(c.budget))".utf8))
+                bar.show(fraction: fraction, "\(what)  \(ProgressBar.clock((clock.now - start).milliseconds / 1000)) of \(ProgressBar.clock(c.budget))")
             }
-            if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            bar.finish()
             guard let setup = results.setup, let chosen = results.chosen else {
                 throw CLIError("no setup found: nothing could be measured within the budget and targets (see \(out)/report.md)")
             }

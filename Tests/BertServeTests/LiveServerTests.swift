@@ -4,56 +4,10 @@ import Foundation
 import Hummingbird
 import TestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The server on a real socket: a client that hangs up while its request is queued has it taken out of the queue
 /// (never computed), and the others are answered.
 @Suite struct LiveServerTests {
-    /// A blocking HTTP/1.1 client on a raw socket, so a test can hang up mid-request.
-    final class RawClient {
-        let fd: Int32
-
-        init(port: Int) throws {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
-        }
-
-        func send(post path: String, json: String) {
-            let request = "POST \(path) HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)"
-            _ = request.withCString { write(fd, $0, strlen($0)) }
-        }
-
-        /// Reads until the peer closes or the response's headers and body have arrived (Content-Length).
-        func response() -> String {
-            var data = [UInt8]()
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = read(fd, &buffer, buffer.count)
-                if n <= 0 { break }
-                data.append(contentsOf: buffer[0..<n])
-                let text = String(decoding: data, as: UTF8.self)
-                if let split = text.range(of: "\r\n\r\n"),
-                   let lengthLine = text[..<split.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
-                   let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
-                   text.utf8.count - text.utf8.distance(from: text.startIndex, to: split.upperBound) >= length {
-                    break
-                }
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
-
-        func close() { _ = Glibc.close(fd) }
-    }
-
     @Test func hungUpClientIsNotComputed() async throws {
         var options = ServeOptions()
         options.hostname = "127.0.0.1"
@@ -71,13 +25,13 @@ import Glibc
         let engine = try #require(box.value)
 
         engine.holdNext()
-        let first = try RawClient(port: port)
-        first.send(post: "/predict", json: "{\"inputs\":\"tea\"}")
+        let first = try #require(HTTPTestConnection(port: port))
+        first.send("POST", "/predict", json: "{\"inputs\":\"tea\"}", keepAlive: true)
         await engine.waitUntilHeld()
-        let leaving = try RawClient(port: port)
-        leaving.send(post: "/predict", json: "{\"inputs\":\"paris france tokyo\"}")
-        let staying = try RawClient(port: port)
-        staying.send(post: "/predict", json: "{\"inputs\":\"the dog\"}")
+        let leaving = try #require(HTTPTestConnection(port: port))
+        leaving.send("POST", "/predict", json: "{\"inputs\":\"paris france tokyo\"}", keepAlive: true)
+        let staying = try #require(HTTPTestConnection(port: port))
+        staying.send("POST", "/predict", json: "{\"inputs\":\"the dog\"}", keepAlive: true)
         while service.queue.depth.sequences < 2 { try await Task.sleep(for: .milliseconds(2)) }
         leaving.close()
         for _ in 0..<10_000 where service.queue.depth.sequences > 1 { try await Task.sleep(for: .milliseconds(2)) }

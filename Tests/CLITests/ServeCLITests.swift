@@ -22,37 +22,6 @@ import Glibc
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// One HTTP/1.1 exchange on a new connection: sends, then reads until the peer closes or the body is complete.
-    final class Exchange: @unchecked Sendable {
-        let fd: Int32
-        init?(port: Int) {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let ok = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            if ok != 0 { close(fd); return nil }
-        }
-        func send(_ method: String, _ path: String, json: String? = nil) {
-            let body = json ?? ""
-            let head = "\(method) \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + (json == nil ? "" : "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n")
-            _ = (head + "\r\n" + body).withCString { write(fd, $0, strlen($0)) }
-        }
-        func response() -> String {
-            var data = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = read(fd, &buffer, buffer.count)
-                if n <= 0 { break }
-                data.append(contentsOf: buffer[0..<n])
-            }
-            close(fd)
-            return String(decoding: data, as: UTF8.self)
-        }
-    }
-
     /// Starts `bertkit serve` and waits for its "serving" line; returns the process and its standard error pipe.
     static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
         let process = Process()
@@ -68,7 +37,7 @@ import Glibc
 
     static func waitHealthy(port: Int) async throws {
         for _ in 0..<1000 {
-            if let exchange = Exchange(port: port) {
+            if let exchange = HTTPTestConnection(port: port) {
                 exchange.send("GET", "/health")
                 if exchange.response().hasPrefix("HTTP/1.1 200") { return }
             }
@@ -98,19 +67,19 @@ import Glibc
         ])
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitHealthy(port: port)
-        let info = try #require(Exchange(port: port))
+        let info = try #require(HTTPTestConnection(port: port))
         info.send("GET", "/info")
         #expect(info.response().contains("\"max_client_batch_size\":64"))
 
         // Requests in flight when SIGTERM arrives are all answered; then the process exits 0.
         let sentence = "The quick brown fox jumps over the lazy dog while the cat watches from the warm windowsill again"
         let body = "{\"inputs\":[" + Array(repeating: "\"\(sentence)\"", count: 64).joined(separator: ",") + "]}"
-        let exchanges = (0..<6).compactMap { _ in Exchange(port: port) }
+        let exchanges = (0..<6).compactMap { _ in HTTPTestConnection(port: port) }
         #expect(exchanges.count == 6)
         for exchange in exchanges { exchange.send("POST", "/embed", json: body) }
         // SIGTERM once the server has taken all six in (its own count), whatever the load on the machine.
         for _ in 0..<2000 {
-            let metrics = try #require(Exchange(port: port))
+            let metrics = try #require(HTTPTestConnection(port: port))
             metrics.send("GET", "/metrics")
             if metrics.response().contains("te_request_count{method=\"batch\"} 6") { break }
             try await Task.sleep(for: .milliseconds(10))
@@ -123,7 +92,7 @@ import Glibc
         for response in responses { #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(200))") }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
-        #expect(Exchange(port: port) == nil, "no longer listening")
+        #expect(HTTPTestConnection(port: port) == nil, "no longer listening")
     }
 
     /// The server runs the other backends too: on ONNX Runtime, /predict gives `bertkit classify --backend
@@ -149,11 +118,11 @@ import Glibc
                                               environment: environment)
             defer { if process.isRunning { process.terminate() } }
             try await Self.waitHealthy(port: port)
-            let info = try #require(Exchange(port: port))
+            let info = try #require(HTTPTestConnection(port: port))
             info.send("GET", "/info")
             #expect(info.response().contains("\"backend\":\"onnxruntime"))
             if folder == CLITests.tiny {
-                let predict = try #require(Exchange(port: port))
+                let predict = try #require(HTTPTestConnection(port: port))
                 predict.send("POST", "/predict", json: "{\"inputs\":\"the cat sat on the mat\",\"raw_scores\":true}")
                 let scores = try #require(try json(body(predict.response())) as? [[String: Any]])
                 let labels = ["negative", "neutral", "positive"]
@@ -163,11 +132,11 @@ import Glibc
                     #expect(abs((item["score"] as? Double ?? .nan) - logits[index]) <= 1e-6)
                 }
             } else {
-                let embed = try #require(Exchange(port: port))
+                let embed = try #require(HTTPTestConnection(port: port))
                 embed.send("POST", "/embed", json: "{\"inputs\":\"the cat sat\",\"normalize\":false}")
                 let got = try #require((try json(body(embed.response())) as? [[Double]])?.first)
                 #expect(got.count == vector.count && zip(got, vector).allSatisfy { abs($0 - $1) <= 1e-6 })
-                let all = try #require(Exchange(port: port))
+                let all = try #require(HTTPTestConnection(port: port))
                 all.send("POST", "/embed_all", json: "{\"inputs\":\"the cat\"}")
                 let refused = all.response()
                 #expect(refused.hasPrefix("HTTP/1.1 424") && refused.contains("needs the native backend"), "\(refused)")
@@ -190,7 +159,7 @@ import Glibc
                                           environment: ["BERTKIT_CONFIG": file, "LOG_LEVEL": "warning"])
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitHealthy(port: port)
-        let info = try #require(Exchange(port: port))
+        let info = try #require(HTTPTestConnection(port: port))
         info.send("GET", "/info")
         let text = info.response()
         #expect(text.contains("\"model_dtype\":\"bfloat16\"") && text.contains("\"backend\":\"native-padded\""), "\(text)")

@@ -40,19 +40,14 @@ public struct TuneResults: Codable, Sendable, Equatable {
     public static let currentSchema = "bertkit-tune/1"
 
     /// The JSON text, pretty-printed with sorted keys.
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
+    public func encoded() throws -> Data { try ResultsFile.encode(self) }
 
     /// Reads a `tune.json` (or the one in a folder).
     public static func load(_ path: String) throws -> TuneResults {
-        var isFolder: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue ? path + "/tune.json" : path
-        guard let data = FileManager.default.contents(atPath: file) else { throw BenchError.unreadableResults(path: file, reason: "no such file") }
-        do { return try JSONDecoder().decode(TuneResults.self, from: data) } catch let error as DecodingError {
-            throw BenchError.unreadableResults(path: file, reason: BenchResults.describe(error))
+        let (results, file) = try ResultsFile.read(TuneResults.self, path, name: "tune.json")
+        guard results.schema == currentSchema else {
+            throw BenchError.unreadableResults(path: file, reason: "schema '\(results.schema)', expected '\(currentSchema)'")
         }
+        return results
     }
 }

@@ -84,17 +84,8 @@ public struct TuneSession: Sendable {
             warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) sample inputs are longer than the model's \(maxLength) tokens and were truncated to it")
         }
         self.warnings = warnings
-        let weights = try? directory.weights()
-        let parameters = weights.map { w in w.names.reduce(0) { $0 + (w.shape($1)?.reduce(1, *) ?? 0) } } ?? 0
-        let classifies = weights.map(BenchSession.hasHead) ?? false
-        model = ModelSummary(path: c.modelPath, architecture: directory.config.architecture.rawValue, hiddenSize: directory.config.hiddenSize,
-                             layers: directory.config.numHiddenLayers, heads: directory.config.numAttentionHeads, parameters: parameters,
-                             task: classifies ? "classify" : "embed")
-        var versions: [String: String] = catalog.versions
-        versions["bertkit"] = BertKitInfo.version
-        versions["swift"] = BertKitInfo.swiftVersion
-        versions["kernels"] = BertKitInfo.kernelISA
-        self.versions = versions
+        model = try ModelSummary(path: c.modelPath, directory: directory, classifiesWithoutWeights: { false })
+        versions = catalog.toolVersions
     }
 
     /// Accuracy of the reduced precisions (native engine, on the sample), then the search; `measurer` replaces the
