@@ -6,12 +6,13 @@ import Foundation
 ///   (lowercasing, accent stripping and Chinese characters from the config), `BertPreTokenizer`, `[CLS] A [SEP]` /
 ///   `[CLS] A [SEP] B [SEP]` with type ids 0 and 1, the WordPiece decoder;
 /// - `vocab.json` + `merges.txt`: RoBERTa's byte-level BPE — `ByteLevel` (with `add_prefix_space` from the config),
-///   `<s> A </s>` / `<s> A </s></s> B </s>`, `<mask>` taking the space before it.
+///   `<s> A </s>` / `<s> A </s></s> B </s>`, `<mask>` taking the space before it;
+/// - `sentencepiece.bpe.model`: XLM-R's and CamemBERT's Unigram (`SentencePieceConversion.swift`).
 /// Tokens of `added_tokens.json` are added after the vocabulary. The result is the tokenizer.json transformers would
 /// write for the folder, parsed by `Tokenizer(json:)`, so every check of that path applies.
 public enum SlowTokenizerFiles {
-    /// The tokenizer of `folder`'s slow-tokenizer files; nil when it has none. A SentencePiece model
-    /// (`sentencepiece.bpe.model`, `spiece.model`) is an error that says to add a `tokenizer.json`.
+    /// The tokenizer of `folder`'s slow-tokenizer files; nil when it has none. A SentencePiece model of another
+    /// family (`spiece.model`) is an error that says to add a `tokenizer.json`.
     public static func tokenizer(folder: String) throws(TokenizerError) -> Tokenizer? {
         let vocabText = folder + "/vocab.txt", vocabJSON = folder + "/vocab.json", merges = folder + "/merges.txt"
         let json: [String: Any]
@@ -19,10 +20,12 @@ public enum SlowTokenizerFiles {
             json = try wordPiece(vocab: vocabText, config: try options(folder))
         } else if exists(vocabJSON), exists(merges) {
             json = try byteLevelBPE(vocab: vocabJSON, merges: merges, config: try options(folder))
+        } else if exists(folder + "/sentencepiece.bpe.model") {
+            json = try sentencePiece(model: folder + "/sentencepiece.bpe.model", folder: folder, config: try options(folder))
         } else {
-            for name in ["sentencepiece.bpe.model", "spiece.model", "sentencepiece.model"] where exists(folder + "/" + name) {
+            for name in ["spiece.model", "sentencepiece.model"] where exists(folder + "/" + name) {
                 throw .fileUnreadable(path: folder + "/" + name,
-                                      reason: "SentencePiece model files are not read yet; add the model's tokenizer.json (transformers writes it with save_pretrained)")
+                                      reason: "SentencePiece models other than XLM-R's and CamemBERT's sentencepiece.bpe.model are not converted; add the model's tokenizer.json (transformers writes it with save_pretrained)")
             }
             return nil
         }

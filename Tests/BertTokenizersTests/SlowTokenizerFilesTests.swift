@@ -20,11 +20,29 @@ import Testing
 
     @Test func byteLevelBPEFromVocabJSONAndMergesMatchesTransformers() throws {
         let tokenizer = try #require(try SlowTokenizerFiles.tokenizer(folder: Fixtures.path("tokenizer/slow/roberta")))
+        try Self.expectTransformers(tokenizer, "tokenizer/slow/roberta-expected.jsonl.gz")
+    }
+
+    /// A SentencePiece Unigram model with nmt_nfkc's precompiled charsmap, on the 5,000 multilingual `xlmr-unigram`
+    /// strings, in XLM-R's id layout (+1) and CamemBERT's (+4, `<mask>` taking the space before it).
+    @Test(arguments: ["xlmr", "camembert"])
+    func unigramFromSentencePieceModelMatchesTransformers(_ layout: String) throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.path("tokenizer/slow/xlmr/sentencepiece.bpe.model"),
+                                         toPath: folder.appendingPathComponent("sentencepiece.bpe.model").path)
+        try FileManager.default.copyItem(atPath: Fixtures.path("tokenizer/slow/\(layout)/tokenizer_config.json"),
+                                         toPath: folder.appendingPathComponent("tokenizer_config.json").path)
+        let tokenizer = try #require(try SlowTokenizerFiles.tokenizer(folder: folder.path))
+        try Self.expectTransformers(tokenizer, "tokenizer/slow/\(layout)-expected.jsonl.gz")
+    }
+
+    /// Every case of `fixture` (transformers' ids, tokens and type ids, single and paired) encoded alike.
+    static func expectTransformers(_ tokenizer: Tokenizer, _ fixture: String) throws {
         // Parsed with the tokenizers' own JSON reader: Foundation's drops a U+FEFF inside strings.
-        let cases = try Fixtures.gzipLines("tokenizer/slow/roberta-expected.jsonl.gz").map {
+        let cases = try Fixtures.gzipLines(fixture).map {
             try TokenizerParityTests.plain(JSONValue.parse($0)) as! [String: Any]
         }
-        #expect(cases.count >= 5000)
+        #expect(cases.count >= 4900)
         var mismatches: [String] = []
         for (index, c) in cases.enumerated() {
             let text = c["text"] as! String, pair = c["pair"] as? String
@@ -33,10 +51,15 @@ import Testing
             let encoding = try tokenizer.encode(text, pair: pair)
             if encoding.ids != c["ids"] as! [Int] || encoding.tokens != c["tokens"] as! [String]
                 || encoding.typeIds != c["type_ids"] as! [Int] {
-                mismatches.append("case \(index) \(text.prefix(60).debugDescription): \(encoding.tokens) vs \(c["tokens"]!)")
+                let ids = c["ids"] as! [Int]
+                let at = zip(encoding.ids, ids).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(encoding.ids.count, ids.count)
+                mismatches.append("case \(index) \(text.prefix(60).debugDescription), from token \(at): "
+                    + "\(encoding.tokens.dropFirst(at).prefix(6)) \(encoding.ids.dropFirst(at).prefix(6)) "
+                    + "vs \((c["tokens"] as! [String]).dropFirst(at).prefix(6)) \(ids.dropFirst(at).prefix(6))")
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.count) mismatches:\n\(mismatches.prefix(5).joined(separator: "\n"))")
+        let count = mismatches.count
+        #expect(count == 0, "\(count) mismatches:\n\(mismatches.prefix(5).joined(separator: "\n"))")
     }
 
     @Test func badSlowFilesAreNamed() throws {
@@ -56,12 +79,43 @@ import Testing
         try Data("a b\n".utf8).write(to: bpe.appendingPathComponent("merges.txt"))
         #expect(throws: TokenizerError.self) { try SlowTokenizerFiles.tokenizer(folder: bpe.path) }
         let piece = try Fixtures.temporaryDirectory()
-        try Data().write(to: piece.appendingPathComponent("sentencepiece.bpe.model"))
+        try Data().write(to: piece.appendingPathComponent("spiece.model"))
         do {
             _ = try SlowTokenizerFiles.tokenizer(folder: piece.path)
-            Issue.record("a SentencePiece folder loaded")
+            Issue.record("an ALBERT/T5 SentencePiece folder loaded")
         } catch {
-            #expect("\(error)".contains("sentencepiece.bpe.model") && "\(error)".contains("tokenizer.json"), "\(error)")
+            #expect("\(error)".contains("spiece.model") && "\(error)".contains("tokenizer.json"), "\(error)")
         }
+    }
+
+    /// Hostile or foreign SentencePiece files: each a one-line error naming the file and what is wrong.
+    @Test func badSentencePieceModelsAreNamed() throws {
+        let model = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tokenizer/slow/xlmr/sentencepiece.bpe.model"))))
+        func attempt(_ bytes: [UInt8], config: String? = #"{"tokenizer_class": "XLMRobertaTokenizer"}"#) throws -> String {
+            let folder = try Fixtures.temporaryDirectory()
+            try Data(bytes).write(to: folder.appendingPathComponent("sentencepiece.bpe.model"))
+            if let config { try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json")) }
+            do {
+                _ = try SlowTokenizerFiles.tokenizer(folder: folder.path)
+                return "loaded"
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains("sentencepiece.bpe.model") || message.contains("tokenizer_config.json"), "\(message)")
+                #expect(!message.contains("\n"), "\(message)")
+                return message
+            }
+        }
+        #expect(try attempt(model, config: nil).contains("tokenizer_class"))
+        #expect(try attempt(model, config: #"{"tokenizer_class": "AlbertTokenizer"}"#).contains("AlbertTokenizer"))
+        #expect(try attempt(Array(model.prefix(model.count / 2))).contains("runs past the end"))
+        #expect(try attempt([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]).contains("runs past the end"))
+        #expect(try attempt([0x0B]).contains("wire type"))
+        #expect(try attempt([0x0A, 0x02, 0x0A, 0x00]).contains("pieces[0] has no text"))
+        #expect(try attempt([0x0A, 0x03, 0x0A, 0x01, 0xFF]).contains("UTF-8"))
+        // trainer_spec { model_type: BPE }
+        #expect(try attempt([0x12, 0x02, 0x18, 0x02]).contains("model_type"))
+        #expect(try attempt([]).contains("too few"))
+        // Every prefix of a real model file: an error or a tokenizer, never a trap.
+        for cut in stride(from: 0, to: model.count, by: 997) { _ = try attempt(Array(model.prefix(cut))) }
     }
 }

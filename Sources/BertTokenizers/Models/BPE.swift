@@ -87,7 +87,8 @@ public struct BPE: TokenModel {
     public func tokenize(_ text: NormalizedString, _ range: Range<Int>, into tokens: inout [Token]) throws(TokenizerError) {
         guard !range.isEmpty else { return }
         let scalars = text.scalars
-        if ignoreMerges, let id = vocab[String(scalars: scalars[range])] {
+        if ignoreMerges, let word = Optional(String(scalars: scalars[range])), let id = vocab[word],
+           reverse[id]?.isIdentical(to: word) == true {
             tokens.append(Token(id: id, value: reverse[id] ?? "", range: range))
             return
         }
@@ -110,7 +111,7 @@ public struct BPE: TokenModel {
                 if !isFirst, let prefix = continuingSubwordPrefix { s = prefix + s }
                 if isLast, let suffix = endOfWordSuffix { s += suffix }
                 key = s
-                id = vocab[s].map { Int32($0) }
+                id = vocab[s].flatMap { reverse[$0]?.isIdentical(to: s) == true ? Int32($0) : nil }
             }
             if let id {
                 if let u = pendingUnk { add(u.id, u.range); pendingUnk = nil }

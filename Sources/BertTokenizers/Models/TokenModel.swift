@@ -56,3 +56,24 @@ enum ByteFallback {
         return ids
     }
 }
+
+/// A string compared and hashed by its UTF-8 bytes, as HF's vocabularies (Rust `String` keys) compare tokens.
+/// Swift's `String` equality is canonical equivalence: a decomposed "각" (U+1100 U+1161 U+11A8) would find the
+/// composed piece U+AC01, where HF finds nothing and answers the unknown token.
+struct ExactText: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (a: ExactText, b: ExactText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension String {
+    /// Whether the two strings have the same scalars (not merely canonically equivalent ones).
+    func isIdentical(to other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+}

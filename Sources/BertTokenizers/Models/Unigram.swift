@@ -4,7 +4,8 @@
 public struct Unigram: TokenModel {
     private let pieces: [String]
     private let scores: [Double]
-    private let ids: [String: Int]
+    /// Exact (byte) lookup, as HF: canonically equivalent spellings are different pieces.
+    private let ids: [ExactText: Int]
     private let trie: PieceTrie
     private let unkId: Int?
     private let unkScore: Double
@@ -16,9 +17,9 @@ public struct Unigram: TokenModel {
     public init(vocab: [(String, Double)], unkId: Int?, byteFallback: Bool) throws(TokenizerError) {
         pieces = vocab.map(\.0)
         scores = vocab.map(\.1)
-        var ids: [String: Int] = [:]
+        var ids: [ExactText: Int] = [:]
         ids.reserveCapacity(vocab.count)
-        for (id, piece) in pieces.enumerated() { ids[piece] = id }  // HF: a repeated piece keeps its last id
+        for (id, piece) in pieces.enumerated() { ids[ExactText(piece)] = id }  // HF: a repeated piece keeps its last id
         self.ids = ids
         if let unkId, !(0..<vocab.count).contains(unkId) {
             throw .malformed(path: "", jsonPath: "model.unk_id", reason: "unk_id \(unkId) is outside the vocabulary of \(vocab.count) pieces")
@@ -27,11 +28,11 @@ public struct Unigram: TokenModel {
         unkScore = (scores.min() ?? 0) - 10
         trie = PieceTrie(pieces, ids: ids)
         self.byteFallback = byteFallback
-        byteIds = byteFallback ? ByteFallback.ids { ids[$0] } : nil
+        byteIds = byteFallback ? ByteFallback.ids { ids[ExactText($0)] } : nil
     }
 
     public var vocabularySize: Int { pieces.count }
-    public func id(of token: String) -> Int? { ids[token] }
+    public func id(of token: String) -> Int? { ids[ExactText(token)] }
     public func token(of id: Int) -> String? { pieces.indices.contains(id) ? pieces[id] : nil }
 
     private struct Node {
@@ -95,7 +96,7 @@ public struct Unigram: TokenModel {
             }
             let value = String(scalars: scalars[absolute])
             // HF looks the piece's text up again: an unknown piece keeps its text and the unknown id.
-            if let known = ids[value] {
+            if let known = ids[ExactText(value)] {
                 tokens.append(Token(id: known, value: value, range: absolute))
             } else if let byteIds {
                 for b in value.utf8 { tokens.append(Token(id: byteIds[Int(b)], value: ByteFallback.token(b), range: absolute)) }
@@ -115,7 +116,7 @@ struct PieceTrie: Sendable {
     /// The root's children for BMP scalars, directly indexed (0: none).
     private var rootChildren = [Int32](repeating: 0, count: 0x10000)
 
-    init(_ pieces: [String], ids: [String: Int]) {
+    init(_ pieces: [String], ids: [ExactText: Int]) {
         edges = IntegerMap(capacity: pieces.count * 4)
         for (id, piece) in pieces.enumerated() where !piece.isEmpty {
             var node: Int32 = 0
@@ -131,7 +132,7 @@ struct PieceTrie: Sendable {
                     node = child
                 }
             }
-            pieceAt[Int(node)] = Int32(ids[piece] ?? id)
+            pieceAt[Int(node)] = Int32(ids[ExactText(piece)] ?? id)
         }
     }
 

@@ -22,7 +22,8 @@ public struct WordLevel: TokenModel {
 
     public func tokenize(_ text: NormalizedString, _ range: Range<Int>, into tokens: inout [Token]) throws(TokenizerError) {
         let word = String(scalars: text.scalars[range])
-        if let id = vocab[word] {
+        // Exact spelling only (Swift's dictionary would also match a canonically equivalent one; HF's does not).
+        if let id = vocab[word], reverse[id]?.isIdentical(to: word) == true {
             tokens.append(Token(id: id, value: word, range: range))
         } else if let unk {
             tokens.append(Token(id: unk.id, value: unk.token, range: range))
