@@ -165,6 +165,7 @@ fixtures: venv models corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
 	$(VENV)/bin/python tools/make_roberta_positions_fixture.py
 	$(VENV)/bin/python tools/make_st_fixtures.py
+	$(VENV)/bin/python tools/make_sharp_fixtures.py
 	$(VENV)/bin/python tools/make_state_dict_fixtures.py
 	$(VENV)/bin/python scripts/peers/bench_peers.py --model Tests/Fixtures/models/tiny-bert-cls --data Tests/Fixtures/bench/data.txt \
 	  --out $(BENCH_OUT)/peers-fixture --batch-sizes 1,4 --orderings unsorted,tokens --lengths 16 --length-batch-sizes 2 \

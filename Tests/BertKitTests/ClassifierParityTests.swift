@@ -4,13 +4,20 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Random-weight classifiers (BERT, RoBERTa, DistilBERT; F32, F16, BF16 weights) against transformers' logits
-/// (Tests/Fixtures/models/*/expected.json, made by tools/make_fixtures.py).
+/// Random-weight classifiers (BERT, RoBERTa, DistilBERT, XLM-R; F32, F16, BF16 weights) against transformers' logits
+/// (Tests/Fixtures/models/*/expected.json, made by tools/make_fixtures.py and, for the `-sharp` and `-spm` ones with
+/// logits of a few units, tools/make_sharp_fixtures.py). `tiny-xlmr-spm` has no tokenizer.json: its tokenizer is
+/// converted from sentencepiece.bpe.model, and its ids and logits are transformers' for that folder.
 @Suite struct ClassifierParityTests {
     /// Max absolute difference of logits.
     static let tolerance: Float = 1e-4
 
-    static let models = ["tiny-bert-cls", "tiny-bert-cls-f16", "tiny-bert-cls-bf16", "tiny-roberta-cls", "tiny-distilbert-cls"]
+    static let models = ["tiny-bert-cls", "tiny-bert-cls-f16", "tiny-bert-cls-bf16", "tiny-roberta-cls", "tiny-distilbert-cls",
+                         "tiny-bert-cls-sharp", "tiny-xlmr-spm"]
+
+    /// Fixtures whose logits reach a few units: transformers moves them by over 1e-3 under another LayerNorm epsilon
+    /// or the tanh GELU (expected.json's `sensitivity`).
+    static let sharp = ["tiny-bert-cls-sharp", "tiny-xlmr-spm"]
 
     struct Expected {
         let inputs: [TextInput]
@@ -79,6 +86,31 @@ import Testing
             let worst = zip(got, want).map { abs($0 - $1) }.max() ?? .infinity
             #expect(worst <= 1e-5, "sequence \(index) \(ids[index]): \(worst)")
         }
+    }
+
+    /// The tolerance can fail: the same weights under a config with the other usual LayerNorm epsilon (1e-12 and
+    /// 1e-5 swapped) or with `gelu_new` miss transformers' logits by more than ten times the tolerance.
+    @Test(arguments: sharp, ["layer_norm_eps", "hidden_act"])
+    func wrongEpsilonOrGELUFailsTheFixture(name: String, field: String) throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let source = Fixtures.path("models/\(name)")
+        for file in try FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(atPath: source + "/" + file, toPath: folder.appendingPathComponent(file).path)
+        }
+        let configURL = folder.appendingPathComponent("config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
+        if field == "hidden_act" {
+            config[field] = "gelu_new"
+        } else {
+            config[field] = (config[field] as! Double) < 1e-6 ? 1e-5 : 1e-12
+        }
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        let expected = try Expected(name)
+        let model = try BertModel(directory: folder.path)
+        let native = try #require(model.backend as? NativeBackend)
+        let logits = try native.classify(TokenBatch(try expected.inputs.map { try model.tokenize($0) }))
+        let worst = zip(logits, expected.logits).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 0
+        #expect(worst > 10 * Self.tolerance, "\(name) with another \(field): max abs difference only \(worst)")
     }
 
     @Test func classifyReturnsLabelsFromConfig() throws {
