@@ -10,12 +10,15 @@ let package = Package(
         .library(name: "BertBench", targets: ["BertBench"]),
         .library(name: "BertONNX", targets: ["BertONNX"]),
         .library(name: "BertTorchScript", targets: ["BertTorchScript"]),
+        // The torchscript backend's libtorch plug-in (libBertKitTorch.so), loaded at run time by BertTorchScript when
+        // that backend is used; it links libtorch only with the TorchScript trait.
+        .library(name: "BertKitTorch", type: .dynamic, targets: ["CTorchScript"]),
         .library(name: "BertServe", targets: ["BertServe"]),
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
     traits: [
         .trait(name: "TorchScript",
-               description: "The torchscript backend, through libtorch: Debian's libtorch-dev, or a pip torch's (CPATH/LIBRARY_PATH)"),
+               description: "Builds the torchscript backend's plug-in against libtorch: Debian's libtorch-dev, or a pip torch's (CPATH/LIBRARY_PATH)"),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,14 +41,16 @@ let package = Package(
         .target(name: "BertKit", dependencies: ["BertTokenizers", "BertModelIO", "CBertKernels"]),
         // ONNX: export (own protobuf encoding) and the ONNX Runtime backend (its C API, loaded at run time).
         .target(name: "BertONNX", dependencies: ["BertKit", "BertModelIO", "BertTokenizers"]),
-        // libtorch's TorchScript runtime behind a C interface (C++); linked only with the TorchScript trait.
+        // libtorch's TorchScript runtime behind a C interface (C++): the plug-in. Without the TorchScript trait it is
+        // built as stubs that say so.
         .target(name: "CTorchScript",
+                cxxSettings: [.define("BERTKIT_WITH_LIBTORCH", .when(traits: ["TorchScript"]))],
                 linkerSettings: [.linkedLibrary("torch", .when(traits: ["TorchScript"])),
                                  .linkedLibrary("torch_cpu", .when(traits: ["TorchScript"])),
                                  .linkedLibrary("c10", .when(traits: ["TorchScript"]))]),
-        // The torchscript backend: traced models (torch.jit.trace + torch.jit.save) run through CTorchScript.
-        .target(name: "BertTorchScript",
-                dependencies: ["BertKit", "BertModelIO", .target(name: "CTorchScript", condition: .when(traits: ["TorchScript"]))]),
+        // The torchscript backend: traced models (torch.jit.trace + torch.jit.save) run through the plug-in, which it
+        // loads (dlopen) only when used, so no front end pays for libtorch unless it runs it.
+        .target(name: "BertTorchScript", dependencies: ["BertKit", "BertModelIO"]),
         // `bertkit bench`: the grid, the timing harness, results, reports and charts.
         .target(name: "BertBench", dependencies: ["BertKit", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO"]),
         // `bertkit serve`: Text Embeddings Inference's HTTP API over a BertModel, with a token-budget batch queue.

@@ -53,12 +53,9 @@ public struct BackendCatalog: Sendable {
         } catch {
             onnxReason = "\(error)"
         }
-        var torchReason: String?
-        do {
-            guard TorchScriptModule.isAvailable else { throw TorchScriptError.notBuilt }
-            _ = try TorchScriptFile.locate(in: directory, explicit: torchscriptFile)
-        } catch {
-            torchReason = "\(error)"
+        var torchReason = TorchScriptModule.unavailableReason
+        if torchReason == nil {
+            do { _ = try TorchScriptFile.locate(in: directory, explicit: torchscriptFile) } catch { torchReason = "\(error)" }
         }
         all = [
             BackendInfo(name: "native-packed", available: weights, reason: nativeReason, precisions: Self.nativePrecisions),

@@ -7,6 +7,7 @@ extension BertModel {
     public init(directory: String, torchscript: String?, options: Options = Options(),
                 settings: TorchScriptBackend.Options? = nil) throws {
         try self.init(directory: directory, options: options) { folder, pooling in
+            _ = try TorchPlugin.usable()  // first: a missing libtorch is the first thing to fix
             let file = try TorchScriptFile.locate(in: folder.path, explicit: torchscript)
             return try TorchScriptBackend(file: file, config: folder.config, pooling: pooling,
                                           options: settings ?? .init(threads: options.threads))

@@ -1,7 +1,11 @@
 /// Errors of the TorchScript backend.
 public enum TorchScriptError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// This build has no libtorch (built without the TorchScript trait).
-    case notBuilt
+    /// The libtorch plug-in was found but built without libtorch (without the TorchScript trait).
+    case notBuilt(plugin: String)
+    /// No libtorch plug-in (`libBertKitTorch.so`) where it was looked for.
+    case pluginMissing(tried: [String])
+    /// The plug-in exists but `dlopen` failed (libtorch's libraries missing, another architecture, ...).
+    case pluginUnloadable(path: String, reason: String)
     /// libtorch failed: what BertKit was doing, and libtorch's message.
     case torch(action: String, message: String)
     /// No TorchScript file was given or found.
@@ -15,9 +19,15 @@ public enum TorchScriptError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .notBuilt:
-            return "this build of BertKit has no TorchScript backend: build with `swift build --traits TorchScript` "
+        case let .notBuilt(plugin):
+            return "the torchscript backend's plug-in \(plugin) was built without libtorch: build with `swift build --traits TorchScript` "
                 + "where libtorch is installed (Debian: apt install libtorch-dev; `make test` does both)"
+        case let .pluginMissing(tried):
+            return "the torchscript backend needs its libtorch plug-in, \(TorchPlugin.fileName), which was not found (looked for "
+                + "\(tried.joined(separator: ", "))): build it with `swift build -c release --traits TorchScript` where libtorch is "
+                + "installed (Debian: apt install libtorch-dev), or set BERTKIT_TORCH_PLUGIN to its path"
+        case let .pluginUnloadable(path, reason):
+            return "the torchscript backend's plug-in \(path) could not be loaded: \(reason)"
         case let .torch(action, message):
             // libtorch's messages carry a C++ backtrace after the first lines; keep what a user reads.
             let lines = message.split(separator: "\n", omittingEmptySubsequences: true)

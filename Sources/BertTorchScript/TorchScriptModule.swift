@@ -1,9 +1,7 @@
-#if TorchScript
-import CTorchScript
-#endif
 import Foundation
 
-/// A TorchScript module (`torch.jit.save` output) loaded through libtorch. `forward` may be called from several threads.
+/// A TorchScript module (`torch.jit.save` output) loaded through libtorch, by way of the plug-in (`TorchPlugin`).
+/// `forward` may be called from several threads.
 public final class TorchScriptModule: @unchecked Sendable {
     /// The file.
     public let path: String
@@ -11,101 +9,80 @@ public final class TorchScriptModule: @unchecked Sendable {
     public let inputNames: [String]
     /// Whether `torch.jit.freeze` + `optimize_for_inference` applied (asked for, and the module allowed it).
     public let frozen: Bool
-    #if TorchScript
+    private let plugin: TorchPlugin
     private let handle: OpaquePointer
-    #endif
 
-    /// Whether this build has libtorch.
-    public static var isAvailable: Bool {
-        #if TorchScript
-        return bk_torch_available() == 1
-        #else
-        return false
-        #endif
+    /// Whether the libtorch plug-in is found, loads, and was built with libtorch (loads it on first use).
+    public static var isAvailable: Bool { (try? TorchPlugin.usable()) != nil }
+
+    /// Why the torchscript backend cannot run here (nil when it can): the plug-in's absence or load error.
+    public static var unavailableReason: String? {
+        do {
+            _ = try TorchPlugin.usable()
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
-    /// The libtorch version built against (`nil` without libtorch).
+    /// The libtorch version the plug-in was built against (`nil` without a usable plug-in).
     public static var libtorchVersion: String? {
-        #if TorchScript
-        return String(cString: bk_torch_version())
-        #else
-        return nil
-        #endif
+        guard let plugin = try? TorchPlugin.usable(), let version = plugin.version() else { return nil }
+        return String(cString: version)
     }
 
     /// Sets libtorch's intra-op and inter-op threads for the process (0 leaves a count as it is).
     public static func setThreads(intraOp: Int, interOp: Int = 0) throws {
-        #if TorchScript
+        let plugin = try TorchPlugin.usable()
         var error: UnsafeMutablePointer<CChar>?
-        if bk_torch_set_threads(Int32(clamping: intraOp), Int32(clamping: interOp), &error) != 0 {
-            throw TorchScriptError.torch(action: "set its thread counts", message: take(error))
+        if plugin.setThreads(Int32(clamping: intraOp), Int32(clamping: interOp), &error) != 0 {
+            throw TorchScriptError.torch(action: "set its thread counts", message: plugin.take(error))
         }
-        #else
-        throw TorchScriptError.notBuilt
-        #endif
     }
 
     /// Loads `path` on the CPU (`device` nil) or CUDA device `device`, in eval mode; `freeze` asks for
     /// `torch.jit.freeze` and `optimize_for_inference` where the module allows them.
     public init(path: String, device: Int? = nil, freeze: Bool = true) throws {
         self.path = path
-        #if TorchScript
+        let plugin = try TorchPlugin.usable()
+        self.plugin = plugin
         guard FileManager.default.fileExists(atPath: path) else {
             throw TorchScriptError.torch(action: "load \(path)", message: "no such file")
         }
         var error: UnsafeMutablePointer<CChar>?
         var frozen: Int32 = 0
-        guard let handle = bk_torch_load(path, Int32(clamping: device ?? -1), freeze ? 1 : 0, &frozen, &error) else {
-            throw TorchScriptError.torch(action: "load \(path)", message: take(error))
+        guard let handle = plugin.load(path, Int32(clamping: device ?? -1), freeze ? 1 : 0, &frozen, &error) else {
+            throw TorchScriptError.torch(action: "load \(path)", message: plugin.take(error))
         }
         self.handle = handle
         self.frozen = frozen == 1
-        guard let names = bk_torch_input_names(handle, &error) else {
-            bk_torch_release(handle)
-            throw TorchScriptError.torch(action: "read the forward signature of \(path)", message: take(error))
+        guard let names = plugin.inputNames(handle, &error) else {
+            plugin.release(handle)
+            throw TorchScriptError.torch(action: "read the forward signature of \(path)", message: plugin.take(error))
         }
-        inputNames = take(names).split(separator: ",").map(String.init)
-        #else
-        throw TorchScriptError.notBuilt
-        #endif
+        inputNames = plugin.take(names).split(separator: ",").map(String.init)
     }
 
-    deinit {
-        #if TorchScript
-        bk_torch_release(handle)
-        #endif
-    }
+    deinit { plugin.release(handle) }
 
     /// Runs forward on `inputs` (one `[batch, sequence]` int64 array per forward argument, in order), passed as int64
     /// or, with `int32`, as int32. Returns the first output tensor as float32 and its shape.
     public func forward(_ inputs: [[Int64]], batch: Int, sequence: Int, int32: Bool = false) throws -> (values: [Float], shape: [Int]) {
-        #if TorchScript
         var error: UnsafeMutablePointer<CChar>?
         var out: UnsafeMutablePointer<Float>?
         var shape = [Int64](repeating: 0, count: 4)
         var rank: Int32 = 0
         let status = withPointers(inputs) { pointers in
-            bk_torch_forward(handle, pointers, Int32(inputs.count), Int64(batch), Int64(sequence), int32 ? 1 : 0,
-                             &out, &shape, &rank, &error)
+            plugin.forward(handle, pointers, Int32(inputs.count), Int64(batch), Int64(sequence), int32 ? 1 : 0,
+                           &out, &shape, &rank, &error)
         }
         guard status == 0, let out else {
-            throw TorchScriptError.torch(action: "run \(URL(fileURLWithPath: path).lastPathComponent)", message: take(error))
+            throw TorchScriptError.torch(action: "run \(URL(fileURLWithPath: path).lastPathComponent)", message: plugin.take(error))
         }
-        defer { bk_torch_free(out) }
+        defer { plugin.free(out) }
         let dims = shape.prefix(Int(rank)).map { Int($0) }
         return (Array(UnsafeBufferPointer(start: out, count: dims.reduce(1, *))), dims)
-        #else
-        throw TorchScriptError.notBuilt
-        #endif
     }
-}
-
-#if TorchScript
-/// Takes ownership of a message from the C interface.
-private func take(_ message: UnsafeMutablePointer<CChar>?) -> String {
-    guard let message else { return "unknown error" }
-    defer { bk_torch_free(message) }
-    return String(cString: message)
 }
 
 /// Calls `body` with a C array of pointers to each input's data, valid for the call.
@@ -116,4 +93,3 @@ private func withPointers<R>(_ arrays: [[Int64]], _ body: (UnsafePointer<UnsafeP
     }
     return nest(0, [])
 }
-#endif

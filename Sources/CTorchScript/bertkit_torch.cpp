@@ -1,5 +1,5 @@
-// libtorch behind BertKit's C interface (include/bertkit_torch.h). Without libtorch's headers this file compiles to
-// stubs that say so, so a build without the TorchScript trait (which nothing links) still compiles the target.
+// libtorch behind BertKit's C interface (include/bertkit_torch.h), built as the plug-in libBertKitTorch.so. Without the
+// TorchScript trait (BERTKIT_WITH_LIBTORCH) or libtorch's headers this file compiles to stubs that say so.
 #include "bertkit_torch.h"
 
 #include <cstdlib>
@@ -18,7 +18,7 @@ static void set_error(char **error, const std::string &message) {
 
 extern "C" void bk_torch_free(void *pointer) { std::free(pointer); }
 
-#if __has_include(<torch/script.h>)
+#if defined(BERTKIT_WITH_LIBTORCH) && __has_include(<torch/script.h>)
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
@@ -160,7 +160,8 @@ extern "C" int bk_torch_forward(bk_torch_module *module, const int64_t *const *v
 
 #else
 
-static const char *missing = "BertKit was built without libtorch's headers (install libtorch-dev, or point CPATH at a pip torch)";
+static const char *missing = "this plug-in was built without libtorch: build with `swift build --traits TorchScript` where "
+                             "libtorch is installed (Debian: apt install libtorch-dev; `make test` does both)";
 
 extern "C" int bk_torch_available(void) { return 0; }
 extern "C" const char *bk_torch_version(void) { return "none"; }

@@ -1,5 +1,6 @@
-// BertKit's C interface to libtorch's TorchScript runtime (torch::jit). Swift calls these; the implementation
-// (bertkit_torch.cpp) is compiled only where libtorch's headers are found, and linked only with the TorchScript trait.
+// BertKit's C interface to libtorch's TorchScript runtime (torch::jit), exported by the plug-in libBertKitTorch.so.
+// BertTorchScript loads the plug-in at run time and resolves these symbols by name (TorchPlugin.swift mirrors their
+// types); the implementation (bertkit_torch.cpp) is real only with the TorchScript trait, stubs otherwise.
 // Every function that can fail returns NULL or a non-zero status and sets *error to a message the caller frees with
 // bk_torch_free. No C++ exception crosses this boundary.
 #ifndef BERTKIT_TORCH_H
