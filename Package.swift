@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "BertBench", targets: ["BertBench"]),
         .library(name: "BertONNX", targets: ["BertONNX"]),
         .library(name: "BertTorchScript", targets: ["BertTorchScript"]),
+        .library(name: "BertBackends", targets: ["BertBackends"]),
         // The torchscript backend's libtorch plug-in (libBertKitTorch.so), loaded at run time by BertTorchScript when
         // that backend is used; it links libtorch only with the TorchScript trait.
         .library(name: "BertKitTorch", type: .dynamic, targets: ["CTorchScript"]),
@@ -52,7 +53,9 @@ let package = Package(
         // loads (dlopen) only when used, so no front end pays for libtorch unless it runs it.
         .target(name: "BertTorchScript", dependencies: ["BertKit", "BertModelIO"]),
         // `bertkit bench`: the grid, the timing harness, results, reports and charts.
-        .target(name: "BertBench", dependencies: ["BertKit", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO"]),
+        // The catalog of every backend (BackendCatalog.standard) that the CLI, bench, tune and serve read.
+        .target(name: "BertBackends", dependencies: ["BertKit", "BertONNX", "BertTorchScript"]),
+        .target(name: "BertBench", dependencies: ["BertKit", "BertBackends", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO"]),
         // `bertkit serve`: Text Embeddings Inference's HTTP API over a BertModel, with a token-budget batch queue.
         .target(name: "BertServe", dependencies: [
             "BertKit", "BertTokenizers", "BertModelIO",
@@ -64,7 +67,7 @@ let package = Package(
         ]),
         .executableTarget(
             name: "bertkit",
-            dependencies: ["BertKit", "BertBench", "BertServe", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BertKit", "BertBackends", "BertBench", "BertServe", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fixture paths and reference outputs shared by the test targets.
         .target(name: "TestSupport", dependencies: ["BertKit"], path: "Tests/TestSupport"),
@@ -79,6 +82,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "BackendConformanceTests", dependencies: ["BertBackends", "BertONNX", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "BertBench"]),
     ],
     swiftLanguageModes: [.v6],

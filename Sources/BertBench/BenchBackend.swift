@@ -1,3 +1,4 @@
+import BertBackends
 import BertKit
 import BertModelIO
 import BertONNX
@@ -23,50 +24,44 @@ public struct BackendInfo: Codable, Sendable, Equatable {
     public var precisions: [String]
 }
 
-/// The backends of BertKit for one model folder: which can run it here (native needs the weights; onnxruntime needs
-/// ONNX Runtime's library and an ONNX file; torchscript needs a build with libtorch and a traced file), and how to
-/// make an engine of one.
-public struct BackendCatalog: Sendable {
+/// The backends of `BackendCatalog.standard` as the bench sees one model folder: each backend's variants (a backend
+/// with several execution layouts is one variant per layout: `native-packed`, `native-padded`), which can run here
+/// and why not, and how to make an engine of one. Nothing here names a backend: a backend registered in the catalog
+/// is benchmarked and tuned like the others.
+public struct BenchBackends: Sendable {
     /// The model folder.
     public var directory: String
-    /// The ONNX file for onnxruntime (nil: `model.onnx` or `onnx/model.onnx` in the folder).
-    public var onnxFile: String?
+    /// Model files for the graph backends, by file kind (`onnx`, `torchscript`; absent: the backend's place in the
+    /// folder).
+    public var files: [String: String]
     /// ONNX Runtime's library (nil: the usual search, see `ORTRuntime.shared`).
     public var ortLibrary: String?
-    /// The traced TorchScript file for torchscript (nil: `torchscript/model.pt` or `traced_model.pt` in the folder).
-    public var torchscriptFile: String?
-    /// Every backend of BertKit, available or not.
+    /// The catalog the variants come from.
+    public let catalog: BackendCatalog
+    /// Every variant of every backend, available or not.
     public let all: [BackendInfo]
 
     /// Looks at what the folder, the machine and this build offer.
-    public init(directory: String, onnxFile: String? = nil, ortLibrary: String? = nil, torchscriptFile: String? = nil) {
+    public init(directory: String, onnxFile: String? = nil, ortLibrary: String? = nil, torchscriptFile: String? = nil,
+                catalog: BackendCatalog = .standard) {
         self.directory = directory
-        self.onnxFile = onnxFile
+        self.files = ["onnx": onnxFile, "torchscript": torchscriptFile].compactMapValues { $0 }
         self.ortLibrary = ortLibrary
-        self.torchscriptFile = torchscriptFile
-        let weights = (try? ModelDirectory(path: directory)).map { fileExists($0.weightsPath) } ?? true
-        let nativeReason = weights ? nil : "the model folder has no weights (model.safetensors, pytorch_model.bin or model.pt)"
-        var onnxReason: String?
-        do {
-            _ = try OnnxModelFile.locate(in: directory, explicit: onnxFile)
-            _ = try ORTRuntime.shared(libraryPath: ortLibrary)
-        } catch {
-            onnxReason = "\(error)"
+        self.catalog = catalog
+        var all: [BackendInfo] = []
+        for provider in catalog.providers {
+            let reason = provider.unavailableReason(Self.request(provider, directory: directory, files: files, library: ortLibrary))
+            for variant in provider.variants {
+                all.append(BackendInfo(name: variant, available: reason == nil, reason: reason, precisions: provider.precisions.map(\.rawValue)))
+            }
         }
-        var torchReason = TorchScriptModule.unavailableReason
-        if torchReason == nil {
-            do { _ = try TorchScriptFile.locate(in: directory, explicit: torchscriptFile) } catch { torchReason = "\(error)" }
-        }
-        all = [
-            BackendInfo(name: "native-packed", available: weights, reason: nativeReason, precisions: Self.nativePrecisions),
-            BackendInfo(name: "native-padded", available: weights, reason: nativeReason, precisions: Self.nativePrecisions),
-            BackendInfo(name: "onnxruntime", available: onnxReason == nil, reason: onnxReason, precisions: ["fp32"]),
-            BackendInfo(name: "torchscript", available: torchReason == nil, reason: torchReason, precisions: ["fp32"]),
-        ]
+        self.all = all
     }
 
-    /// Every precision of the native engine.
-    static let nativePrecisions = Precision.allCases.map(\.rawValue)
+    static func request(_ provider: any BackendProvider, directory: String, files: [String: String], library: String?,
+                        options: BertModel.Options = .init()) -> BackendRequest {
+        BackendRequest(directory: directory, options: options, modelFile: provider.fileKind.flatMap { files[$0] }, library: library)
+    }
 
     /// The available backends, in catalog order.
     public var available: [BackendInfo] { all.filter(\.available) }
@@ -74,11 +69,10 @@ public struct BackendCatalog: Sendable {
     /// The version of each available engine library beside BertKit's own (ONNX Runtime's, libtorch's).
     public var versions: [String: String] {
         var versions: [String: String] = [:]
-        if available.contains(where: { $0.name == "onnxruntime" }), let runtime = try? ORTRuntime.shared(libraryPath: ortLibrary) {
-            versions["onnxruntime"] = runtime.version
-        }
-        if available.contains(where: { $0.name == "torchscript" }), let version = TorchScriptModule.libtorchVersion {
-            versions["libtorch"] = version
+        for provider in catalog.providers where available.contains(where: { provider.variants.contains($0.name) }) {
+            if let library = provider.libraryVersion(Self.request(provider, directory: directory, files: files, library: ortLibrary)) {
+                versions[library.name] = library.version
+            }
         }
         return versions
     }
@@ -89,8 +83,8 @@ public struct BackendCatalog: Sendable {
         ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "kernels": BertKitInfo.kernelISA].merging(versions) { a, _ in a }
     }
 
-    /// The backends named in a `--backends` list (`native` stands for both native layouts); nil selects every
-    /// available one. Errors name an unknown or unavailable backend.
+    /// The variants named in a `--backends` list (a backend's name stands for all its variants: `native` for both
+    /// layouts); nil selects every available one. Errors name an unknown or unavailable backend.
     public func select(_ names: [String]?) throws -> [BackendInfo] {
         guard let names else {
             guard !available.isEmpty else { throw BenchError.invalidGrid("no backend can run \(directory)") }
@@ -98,10 +92,10 @@ public struct BackendCatalog: Sendable {
         }
         var chosen: [BackendInfo] = []
         for name in names {
-            let expanded = name == "native" ? ["native-packed", "native-padded"] : [name]
+            let expanded = catalog.providers.first { $0.name == name }?.variants ?? [name]
             for one in expanded {
                 guard let info = all.first(where: { $0.name == one }) else {
-                    throw BenchError.unknownBackend(one, known: all.map(\.name) + ["native"])
+                    throw BenchError.unknownBackend(one, known: all.map(\.name) + catalog.providers.filter { $0.variants.count > 1 }.map(\.name))
                 }
                 guard info.available else { throw BenchError.backendUnavailable(name: one, reason: info.reason ?? "") }
                 if !chosen.contains(info) { chosen.append(info) }
@@ -111,7 +105,7 @@ public struct BackendCatalog: Sendable {
         return chosen
     }
 
-    /// An engine of backend `name` for the model, running on `threads` threads.
+    /// An engine of variant `name` for the model, running on `threads` threads.
     public func engine(_ name: String, precision: String, threads: Int) throws -> any BenchEngine {
         guard let info = all.first(where: { $0.name == name }) else {
             throw BenchError.unknownBackend(name, known: all.map(\.name))
@@ -120,19 +114,10 @@ public struct BackendCatalog: Sendable {
         guard info.precisions.contains(precision) else {
             throw BenchError.invalidGrid("backend \(name) has no precision \(precision) (it has \(info.precisions.joined(separator: ", ")))")
         }
-        if name == "torchscript" {
-            let model = try BertModel(directory: directory, torchscript: torchscriptFile, options: .init(truncate: true, threads: threads))
-            return ModelEngine(model: model)
-        }
-        if name == "onnxruntime" {
-            let model = try BertModel(directory: directory, onnx: onnxFile, options: .init(truncate: true, threads: threads),
-                                      ortLibrary: ortLibrary, session: ORTSessionOptions(intraOpThreads: threads))
-            return ModelEngine(model: model)
-        }
-        let mode: ExecutionMode = name == "native-padded" ? .padded : .packed
-        let format = try Precision.parse(precision)
-        return ModelEngine(model: try BertModel(directory: directory,
-                                                options: .init(truncate: true, threads: threads, mode: mode, precision: format)))
+        let variant = try catalog.variant(named: name)
+        let options = BertModel.Options(truncate: true, threads: threads, mode: variant.layout ?? .packed, precision: try Precision.parse(precision))
+        let request = Self.request(variant.provider, directory: directory, files: files, library: ortLibrary, options: options)
+        return ModelEngine(model: try variant.provider.load(request))
     }
 }
 

@@ -76,7 +76,7 @@ public struct BenchSession: Sendable {
         let data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength,
                                  limit: c.limit)
         self.data = data
-        let catalog = BackendCatalog(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary,
+        let catalog = BenchBackends(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary,
                                      torchscriptFile: c.torchscriptFile)
         let backends = try catalog.select(c.backends)
         var warnings: [String] = []
@@ -101,7 +101,7 @@ public struct BenchSession: Sendable {
             try catalog.engine(cell.backend, precision: cell.precision, threads: cell.threads)
         })
         others = try c.others.map(BenchResults.load)
-        measuresAccuracy = c.precisions.contains { $0 != .fp32 } && choices.contains { $0.name.hasPrefix("native") }
+        measuresAccuracy = choices.contains { info in c.precisions.contains { $0 != .fp32 && info.precisions.contains($0.rawValue) } }
 
         if data.statistics.truncated > 0 {
             warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(maxLength) tokens and were truncated to it")

@@ -11,4 +11,12 @@ public protocol InferenceBackend: Sendable {
     func embed(_ batch: TokenBatch) throws -> [[Float]]
     /// One row of logits per sequence; throws `noClassificationHead` when the model has none.
     func classify(_ batch: TokenBatch) throws -> [[Float]]
+    /// The error a front end reports when `hasClassificationHead` is false: what this engine's model lacks.
+    func missingClassificationHead(model: ModelDirectory) -> any Error
+}
+
+extension InferenceBackend {
+    public func missingClassificationHead(model: ModelDirectory) -> any Error {
+        BertKitError.noClassificationHead(path: model.weightsPath)
+    }
 }

@@ -83,7 +83,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
 
     /// Reads a setup from `tune.json` (its `setup` object) or from a file holding only a setup; errors name the file
     /// and the field at fault.
-    public init(contentsOf url: URL) throws {
+    /// Reads a tune file; its backend must be a variant of `catalog` (`BackendCatalog.standard` of the
+    /// BertBackends module knows every engine; BertKit's own `.native` only the native layouts).
+    public init(contentsOf url: URL, catalog: BackendCatalog = .native) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw BertKitError.invalidArgument("\(url.path): cannot read the tune file (\(error.localizedDescription))")
@@ -98,12 +100,12 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         } catch let error as DecodingError {
             throw BertKitError.invalidArgument("\(url.path): not a tune file: \(error.fieldDescription)")
         }
-        try validate(path: url.path)
+        try validate(path: url.path, catalog: catalog)
     }
 
     /// The model options of this setup (the native engine's layout, precision and threads). `truncate` as asked.
     public func options(truncate: Bool = false) throws -> BertModel.Options {
-        BertModel.Options(truncate: truncate, threads: threads, mode: backend == "native-padded" ? .padded : .packed,
+        BertModel.Options(truncate: truncate, threads: threads, mode: (try? BackendCatalog.native.variant(named: backend))?.layout ?? .packed,
                           precision: try Precision.parse(precision))
     }
 
@@ -138,9 +140,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
             + differences.joined(separator: "; ") + "; its choice may not be the fastest here (run `bertkit tune` again)"
     }
 
-    private func validate(path: String) throws {
-        let backends = ["native-packed", "native-padded", "onnxruntime", "torchscript"]
-        guard backends.contains(backend) else {
+    private func validate(path: String, catalog: BackendCatalog) throws {
+        do { _ = try catalog.variant(named: backend) } catch {
+            let backends = catalog.providers.flatMap(\.variants)
             throw BertKitError.invalidArgument("\(path): setup.backend '\(backend)' is not one of \(backends.joined(separator: ", "))")
         }
         do { _ = try Precision.parse(precision) } catch {
@@ -158,7 +160,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
 
 extension BertModel.Options {
     /// The options of the setup in a `tune.json` (see `TunedSetup`).
-    public init(contentsOf url: URL) throws {
-        self = try TunedSetup(contentsOf: url).options
+    public init(contentsOf url: URL, catalog: BackendCatalog = .native) throws {
+        self = try TunedSetup(contentsOf: url, catalog: catalog).options
     }
 }

@@ -42,6 +42,10 @@ public struct TorchScriptBackend: InferenceBackend {
         }
     }
 
+    public func missingClassificationHead(model: ModelDirectory) -> any Error {
+        TorchScriptError.unexpectedOutput(path: module.path, detail: "outputs hidden states, not logits; use embed for encoder models")
+    }
+
     /// Loads `file` for a model with configuration `config`.
     public init(file: String, config: BertConfig, pooling: Pooling, options: Options = Options()) throws {
         if options.threads > 0 || options.interOpThreads > 0 {
@@ -71,6 +75,7 @@ public struct TorchScriptBackend: InferenceBackend {
     public var hasClassificationHead: Bool { outputRank == 2 }
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
+        guard batch.count > 0 else { return [] }
         let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, batch)
         guard shape.count == 2, shape[0] == batch.count else { throw TorchScriptError.noLogits(path: module.path, shape: shape) }
         let n = shape[1]
@@ -78,6 +83,7 @@ public struct TorchScriptBackend: InferenceBackend {
     }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
+        guard batch.count > 0 else { return [] }
         let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, batch)
         guard shape.count == 3, shape[0] == batch.count, shape[1] >= batch.maxLength else {
             throw TorchScriptError.unexpectedOutput(path: module.path, detail: "output shape \(shape) is not [\(batch.count), "

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BertBackends
 import BertKit
 import BertONNX
 import Foundation
@@ -60,8 +61,7 @@ struct ModelOptions: ParsableArguments {
             let setup = try loadTunedSetup(config)
             if !given("--precision") { precisionName = setup.precision }
             if !given("--threads") { threads = setup.threads }
-            if !given("--execution") { execution = setup.backend == "native-padded" ? .padded : .packed }
-            if !given("--backend") { engine.backend = setup.backend.hasPrefix("native") ? .native : BackendKind(rawValue: setup.backend) ?? .native }
+            try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: given("--backend"), executionGiven: given("--execution"))
         }
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
@@ -73,7 +73,7 @@ struct ModelOptions: ParsableArguments {
 
     func batchingStrategy() throws -> Batching {
         if let config, !given("--batching"), !given("--batch-size"), !given("--max-batch-tokens") {
-            return try TunedSetup(contentsOf: URL(fileURLWithPath: config)).strategy
+            return try TunedSetup(contentsOf: URL(fileURLWithPath: config), catalog: .standard).strategy
         }
         let strategy: Batching
         switch batching {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import BertKit
-import BertONNX
-import BertTorchScript
 import Foundation
 
 struct ClassifyCommand: ParsableCommand {
@@ -12,14 +10,7 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         try streamInputs(options, check: { model in
-            guard model.backend.hasClassificationHead else {
-                if let onnx = model.backend as? OnnxBackend { throw onnx.missing("classification (an output named logits)") }
-                if let torch = model.backend as? TorchScriptBackend {
-                    throw TorchScriptError.unexpectedOutput(path: torch.module.path,
-                                                            detail: "outputs hidden states, not logits; use embed for encoder models")
-                }
-                throw BertKitError.noClassificationHead(path: model.directory.weightsPath)
-            }
+            guard model.backend.hasClassificationHead else { throw model.backend.missingClassificationHead(model: model.directory) }
         }) { model, chunk in
             try model.classify(chunk, batching: options.batchingStrategy()).map { r in
                 "{\"label\":\(JSONLineWriter.quote(r.label)),\"score\":\(r.score),\"logits\":\(JSONLineWriter.array(r.logits))}"

@@ -1,12 +1,6 @@
 import ArgumentParser
-import BertKit
+import BertBackends
 import BertONNX
-import BertTorchScript
-
-/// The `--backend` values of embed and classify.
-enum BackendKind: String, ExpressibleByArgument, CaseIterable {
-    case native, onnxruntime, torchscript
-}
 
 extension ORTSessionOptions.GraphOptimization: ExpressibleByArgument {}
 
@@ -20,12 +14,15 @@ struct EngineFiles: ParsableArguments {
 
     @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
     var ortLibrary: String?
+
+    /// The model files given, by the backend file kind they are for (`BackendProvider.fileKind`).
+    var byKind: [String: String] { ["onnx": onnx, "torchscript": torchscript].compactMapValues { $0 } }
 }
 
-/// Which engine runs the model, and the ONNX Runtime settings.
+/// Which engine runs the model (a name of `BackendCatalog.standard`), and the engines' settings.
 struct EngineOptions: ParsableArguments {
-    @Option(name: .long, help: "Engine: native (BertKit's CPU engine), onnxruntime, or torchscript (builds with the TorchScript trait).")
-    var backend: BackendKind = .native
+    @Option(name: .long, help: ArgumentHelp("Engine: \(BackendCatalog.standard.providers.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).", valueName: "name"))
+    var backend: String = "native"
 
     @OptionGroup var files: EngineFiles
 
@@ -38,40 +35,50 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "Run on this CUDA device (onnxruntime: the onnxruntime-gpu library; torchscript: a CUDA libtorch).")
     var cudaDevice: Int?
 
-    /// ONNX Runtime session settings for `threads` intra-op threads (0: its default).
-    func sessionOptions(threads: Int) -> ORTSessionOptions {
-        ORTSessionOptions(graphOptimization: ortOptimization, intraOpThreads: threads, memoryArena: !ortNoArena,
-                          provider: cudaDevice.map { .cuda(device: $0) } ?? .cpu)
+    /// The chosen backend; the error lists the catalog's names.
+    func provider() throws -> any BackendProvider {
+        do { return try BackendCatalog.standard.provider(named: backend) } catch { throw CLIError("--backend: \(error)") }
+    }
+
+    /// The request for the chosen backend: a model file only of its kind (a file for another backend is an error
+    /// that names the backend it is for), the ONNX Runtime library and settings, the CUDA device.
+    func request(directory: String, options: BertModel.Options) throws -> BackendRequest {
+        let provider = try provider()
+        for (kind, _) in files.byKind where kind != provider.fileKind {
+            let owner = BackendCatalog.standard.providers.first { $0.fileKind == kind }?.name ?? kind
+            throw CLIError("--\(kind) needs --backend \(owner)")
+        }
+        let settings = ["graph-optimization": ortOptimization.rawValue, "memory-arena": String(!ortNoArena)]
+        return BackendRequest(directory: directory, options: options, modelFile: provider.fileKind.flatMap { files.byKind[$0] },
+                              library: files.ortLibrary, cudaDevice: cudaDevice,
+                              settings: provider.settings.keys.reduce(into: [:]) { $0[$1] = settings[$1] })
+    }
+
+    /// Checks the backend and precision (before a server listens, say), without loading anything.
+    func check(_ precision: Precision) throws {
+        let provider = try provider()
+        do {
+            try BackendCatalog.standard.check(provider, BackendRequest(directory: "", options: .init(precision: precision)))
+        } catch {
+            var message = "--precision \(precision.rawValue): \(error)"
+            if provider.fileKind == "onnx" && precision == .int8 {
+                message += "; an int8 ONNX file runs as int8: write one with `bertkit export --format onnx --quantize int8` and pass it with --onnx"
+            }
+            throw CLIError(message)
+        }
     }
 
     func load(directory: String, options: BertModel.Options) throws -> BertModel {
-        try Self.check(options.precision, on: backend)
-        switch backend {
-        case .native:
-            if files.onnx != nil { throw CLIError("--onnx needs --backend onnxruntime") }
-            if files.torchscript != nil { throw CLIError("--torchscript needs --backend torchscript") }
-            return try BertModel(directory: directory, options: options)
-        case .torchscript:
-            return try BertModel(directory: directory, torchscript: files.torchscript, options: options,
-                                 settings: .init(threads: options.threads, cudaDevice: cudaDevice))
-        case .onnxruntime:
-            return try BertModel(directory: directory, onnx: files.onnx, options: options, ortLibrary: files.ortLibrary,
-                                 session: sessionOptions(threads: options.threads))
-        }
+        try check(options.precision)
+        let request = try request(directory: directory, options: options)
+        return try BackendCatalog.standard.load(backend, request)
     }
 
-    /// The graph engines run their file's own precision: asking them for another is an error that says what to do.
-    static func check(_ precision: Precision, on backend: BackendKind) throws {
-        guard precision != .fp32 else { return }
-        switch backend {
-        case .native:
-            return
-        case .onnxruntime:
-            throw CLIError("--precision \(precision.rawValue): the onnxruntime backend runs the ONNX file's own precision; "
-                + (precision == .int8 ? "write an int8 file with `bertkit export --format onnx --quantize int8` and pass it with --onnx"
-                                      : "only the native backend offers \(precision.rawValue)"))
-        case .torchscript:
-            throw CLIError("--precision \(precision.rawValue) is not available on the torchscript backend (fp32 only); use --backend native")
-        }
+    /// Takes the backend and layout of a tuned setup's variant (`native-padded`, `onnxruntime`).
+    mutating func adopt(variant name: String, execution: inout ExecutionMode, backendGiven: Bool, executionGiven: Bool) throws {
+        let variant: (provider: any BackendProvider, layout: ExecutionMode?)
+        do { variant = try BackendCatalog.standard.variant(named: name) } catch { throw CLIError("the tuned setup's backend: \(error)") }
+        if !backendGiven { backend = variant.provider.name }
+        if !executionGiven, let layout = variant.layout { execution = layout }
     }
 }

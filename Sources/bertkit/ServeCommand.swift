@@ -124,19 +124,18 @@ struct ServeCommand: AsyncParsableCommand {
         var execution = self.execution, tunedThreads: Int?, tunedPrecision: String?
         if let path = config ?? environment["BERTKIT_CONFIG"] {
             let setup = try loadTunedSetup(path)
-            if !given("--backend") { engine.backend = setup.backend.hasPrefix("native") ? .native : BackendKind(rawValue: setup.backend) ?? .native }
-            if !given("--execution") { execution = setup.backend == "native-padded" ? .padded : .packed }
+            try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: given("--backend"), executionGiven: given("--execution"))
             tunedThreads = setup.threads
             tunedPrecision = setup.precision
         }
         if let name = environment["BERTKIT_BACKEND"], !given("--backend") {
-            guard let kind = BackendKind(rawValue: name) else { throw CLIError("BERTKIT_BACKEND=\(name): unknown backend (native, onnxruntime, torchscript)") }
-            engine.backend = kind
+            engine.backend = name
+            do { _ = try engine.provider() } catch { throw CLIError("BERTKIT_BACKEND=\(name): \(error)") }
         }
         let precisionName = precision ?? environment["BERTKIT_PRECISION"] ?? tunedPrecision ?? "fp32"
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
-        try EngineOptions.check(format, on: engine.backend)
+        try engine.check(format)
         // The server normalizes per request (TEI's `normalize`), so the model never does.
         var modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
                                              mode: execution, precision: format)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BertBench
+import BertBackends
 import BertKit
 import Foundation
 
@@ -119,7 +120,7 @@ func given(_ flag: String) -> Bool {
 
 /// Reads a tune file for `--config`, warning on standard error when it was measured on another machine.
 func loadTunedSetup(_ path: String) throws -> TunedSetup {
-    let setup = try TunedSetup(contentsOf: URL(fileURLWithPath: path))
+    let setup = try TunedSetup(contentsOf: URL(fileURLWithPath: path), catalog: .standard)
     let machine = MachineInfo.current()
     if let warning = setup.machineWarning(current: .current(cpu: machine.cpu, cpuFlags: machine.cpuFlags)) {
         standardError("bertkit: warning: \(warning)")

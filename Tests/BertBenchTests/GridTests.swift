@@ -41,7 +41,7 @@ import Testing
 
     @Test func backendSelection() throws {
         // The tiny classifier's folder has weights but no ONNX file.
-        let catalog = BackendCatalog(directory: Fixtures.path("models/tiny-bert-cls"))
+        let catalog = BenchBackends(directory: Fixtures.path("models/tiny-bert-cls"))
         #expect(try catalog.select(nil).map(\.name) == ["native-packed", "native-padded"])
         #expect(try catalog.select(["native"]).map(\.name) == ["native-packed", "native-padded"])
         #expect(try catalog.select(["native-padded", "native-padded"]).map(\.name) == ["native-padded"])

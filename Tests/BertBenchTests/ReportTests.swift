@@ -21,7 +21,7 @@ import Testing
             data: DataStatistics(path: "d.txt", sequences: 10, bytes: 100, fingerprint: "abc", tokens: 100, length: Summary([10]),
                                  truncated: 0, maxLength: 512, pairs: 0),
             settings: BenchSettings(grid: grid, repeats: 3, sweepSize: 10, limit: nil, baseline: "native-padded"),
-            backends: BackendCatalog(directory: Fixtures.path("models/tiny-bert-cls")).all, skippedLengths: [], tokenization: nil, cells: cells)
+            backends: BenchBackends(directory: Fixtures.path("models/tiny-bert-cls")).all, skippedLengths: [], tokenization: nil, cells: cells)
     }
 
     static let sample: [CellResult] = [

@@ -1,3 +1,4 @@
+import BertKit
 import Foundation
 
 /// The study's tables and charts, made from one run's results and, beside them, the cells of other runs (peers
@@ -168,9 +169,11 @@ public struct BenchReport: Sendable {
     /// What each precision buys (speed against fp32 on the same native cell) and costs (accuracy on the data).
     func precisionTable(_ accuracy: [PrecisionAccuracy]) -> ReportTable {
         let embeds = accuracy.first?.task != "classify"
-        // The speed column: native-packed's sorted batch-32 cell (else the first cell of the series) at each precision.
+        // The speed column: the native engine's first variant (packed), its sorted batch-32 cell (else the first cell of
+        // the series) at each precision.
+        let native = NativeBackendProvider().variants[0]
         func speed(_ precision: String) -> CellResult? {
-            let candidates = results.cells.filter { $0.spec.backend == "native-packed" && $0.spec.precision == precision && $0.spec.length == nil }
+            let candidates = results.cells.filter { $0.spec.backend == native && $0.spec.precision == precision && $0.spec.length == nil }
             return candidates.first { $0.spec.ordering == .sorted && $0.spec.batchSize == 32 } ?? candidates.first
         }
         let fp32 = speed("fp32")

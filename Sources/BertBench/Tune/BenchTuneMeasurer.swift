@@ -7,11 +7,11 @@ import Foundation
 public struct BenchTuneMeasurer: TuneMeasurer {
     let modelPath: String
     let data: BenchData
-    let catalog: BackendCatalog
+    let catalog: BenchBackends
     private var engine: (key: String, engine: any BenchEngine)?
 
     /// A measurer over `data` with the backends of `catalog`.
-    public init(modelPath: String, data: BenchData, catalog: BackendCatalog) {
+    public init(modelPath: String, data: BenchData, catalog: BenchBackends) {
         self.modelPath = modelPath
         self.data = data
         self.catalog = catalog

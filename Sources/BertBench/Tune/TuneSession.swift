@@ -49,7 +49,7 @@ public struct TuneSession: Sendable {
     public let data: BenchData
     public let candidates: [TuneCandidate]
     public let warnings: [String]
-    let catalog: BackendCatalog
+    let catalog: BenchBackends
     let model: ModelSummary
     let versions: [String: String]
 
@@ -62,7 +62,7 @@ public struct TuneSession: Sendable {
         let (tokenizer, maxLength) = try BertModel.tokenizer(for: directory, options: .init(truncate: true))
         let (untruncated, _) = try BertModel.tokenizer(for: directory, options: .init(truncate: false))
         data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength, limit: c.sample)
-        catalog = BackendCatalog(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary, torchscriptFile: c.torchscriptFile)
+        catalog = BenchBackends(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary, torchscriptFile: c.torchscriptFile)
         let backends = try c.backends.map(catalog.select) ?? catalog.available
         let threads = c.threads.isEmpty ? TuneConfiguration.defaultThreads() : c.threads
         if let bad = (threads + c.batchSizes).first(where: { $0 < 1 }) { throw BenchError.invalidGrid("thread counts and batch sizes must be positive, got \(bad)") }
@@ -102,7 +102,8 @@ public struct TuneSession: Sendable {
         var excluded: [TuneCandidate: String] = [:]
         for entry in accuracy {
             guard let reason = floorViolation(entry) else { continue }
-            for candidate in candidates where candidate.precision == entry.precision && candidate.backend.hasPrefix("native") {
+            // Reduced precisions are the native engine's (the graph backends run their file's own).
+            for candidate in candidates where candidate.precision == entry.precision {
                 excluded[candidate] = reason
             }
         }

@@ -24,6 +24,8 @@ public enum ORTError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingOutput(path: String, task: String, outputs: [String])
     /// The requested execution provider is not in this build of ONNX Runtime.
     case providerUnavailable(name: String, available: [String], path: String)
+    /// A backend setting with a value it does not take.
+    case invalidSetting(name: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,8 @@ public enum ORTError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .providerUnavailable(name, available, path):
             return "the ONNX Runtime at \(path) has no \(name) (it has \(available.joined(separator: ", "))); "
                 + "install the onnxruntime-gpu package for CUDA"
+        case let .invalidSetting(name, value, expected):
+            return "onnxruntime setting \(name)=\(value): expected one of \(expected)"
         }
     }
 }

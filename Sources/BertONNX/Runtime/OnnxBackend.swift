@@ -67,11 +67,13 @@ public struct OnnxBackend: InferenceBackend {
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         guard let logits else { throw missing("classification (an output named logits)") }
+        guard batch.count > 0 else { return [] }  // ONNX Runtime refuses a [0, 0] input (Gather out of bounds)
         return try run(batch, fetch: logits) { try rows($0, count: batch.count) }
     }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
         guard let embedding else { throw missing("embeddings (sentence_embedding or last_hidden_state)") }
+        guard batch.count > 0 else { return [] }
         return try run(batch, fetch: embedding.name) { output in
             if embedding.pooled { return try rows(output, count: batch.count) }
             guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength,
@@ -84,6 +86,8 @@ public struct OnnxBackend: InferenceBackend {
             return (0..<batch.count).map { b in pooling(base + b * width * hidden, length: batch.length(b), hidden: hidden) }
         }
     }
+
+    public func missingClassificationHead(model: ModelDirectory) -> any Error { missing("classification (an output named logits)") }
 
     /// The error for a graph without the output a task needs.
     public func missing(_ task: String) -> ORTError {
