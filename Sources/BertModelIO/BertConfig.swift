@@ -69,6 +69,9 @@ public struct BertConfig: Sendable, Equatable {
     public var headDim: Int { hiddenSize / numAttentionHeads }
 
     /// The first position id (RoBERTa family: `pad_token_id + 1`).
+    /// Whether token type ids change the model's output: BERT's segment embeddings (DistilBERT has none, RoBERTa one).
+    public var usesSegments: Bool { architecture != .distilbert && typeVocabSize > 1 }
+
     public var positionOffset: Int { architecture.isRobertaFamily ? padTokenId + 1 : 0 }
 
     /// Longest sequence the position table allows, special tokens included.

@@ -15,6 +15,8 @@ public struct TorchScriptBackend: InferenceBackend {
     public let options: Options
     let pooling: Pooling
     let padId: Int64
+    /// Whether the model reads token type ids (BERT's segments): pairs need a file that takes them.
+    public let segmentsMatter: Bool
     let inputs: [PaddedBatch.Input]
     /// Rank of the module's output, probed at load: 2 for logits, 3 for hidden states.
     let outputRank: Int
@@ -55,6 +57,7 @@ public struct TorchScriptBackend: InferenceBackend {
         self.options = options
         self.pooling = pooling
         padId = Int64(config.padTokenId)
+        segmentsMatter = config.usesSegments
         inputs = try module.inputNames.map { name in
             guard let input = PaddedBatch.Input(rawValue: name) else { throw TorchScriptError.unexpectedInput(path: file, name: name) }
             return input
@@ -63,7 +66,7 @@ public struct TorchScriptBackend: InferenceBackend {
             throw TorchScriptError.unexpectedInput(path: file, name: module.inputNames.first ?? "(none)")
         }
         // One short sequence tells logits from hidden states.
-        let probe = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs,
+        let probe = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: false,
                                      TokenBatch(sequences: [[config.padTokenId, config.padTokenId]]))
         outputRank = probe.shape.count
         guard outputRank == 2 || outputRank == 3 else {
@@ -74,9 +77,12 @@ public struct TorchScriptBackend: InferenceBackend {
 
     public var hasClassificationHead: Bool { outputRank == 2 }
 
+    /// Whether the traced file takes token_type_ids (without, a pair's second segment is refused for BERT).
+    public var takesTokenTypeIds: Bool { inputs.contains(.tokenTypeIds) }
+
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         guard batch.count > 0 else { return [] }
-        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, batch)
+        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: segmentsMatter, batch)
         guard shape.count == 2, shape[0] == batch.count else { throw TorchScriptError.noLogits(path: module.path, shape: shape) }
         let n = shape[1]
         return (0..<batch.count).map { Array(values[$0 * n ..< ($0 + 1) * n]) }
@@ -84,7 +90,7 @@ public struct TorchScriptBackend: InferenceBackend {
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
         guard batch.count > 0 else { return [] }
-        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, batch)
+        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: segmentsMatter, batch)
         guard shape.count == 3, shape[0] == batch.count, shape[1] >= batch.maxLength else {
             throw TorchScriptError.unexpectedOutput(path: module.path, detail: "output shape \(shape) is not [\(batch.count), "
                                                     + "\(batch.maxLength), hidden] hidden states, so it cannot be pooled into embeddings")
@@ -98,7 +104,11 @@ public struct TorchScriptBackend: InferenceBackend {
 
     /// Pads `batch` on the right and runs forward.
     static func forward(_ module: TorchScriptModule, inputs: [PaddedBatch.Input], padId: Int64, int32: Bool,
-                        _ batch: TokenBatch) throws -> (values: [Float], shape: [Int]) {
+                        segmentsMatter: Bool, _ batch: TokenBatch) throws -> (values: [Float], shape: [Int]) {
+        // A file without token_type_ids would read a pair's second text as the first's segment: refused, not guessed.
+        if segmentsMatter && batch.hasSecondSegment && !inputs.contains(.tokenTypeIds) {
+            throw TorchScriptError.segmentsNotTaken(path: module.path)
+        }
         let padded = PaddedBatch(batch, padId: padId)
         return try module.forward(inputs.map { padded[$0] }, batch: padded.rows, sequence: padded.width, int32: int32)
     }

@@ -12,6 +12,8 @@ public enum TorchScriptError: Error, Sendable, Equatable, CustomStringConvertibl
     case fileNotFound(tried: [String])
     /// A forward argument BertKit cannot feed.
     case unexpectedInput(path: String, name: String)
+    /// A pair (second segment) for a model with segment embeddings, on a file that takes no token_type_ids.
+    case segmentsNotTaken(path: String)
     /// The module's output does not fit the task.
     case unexpectedOutput(path: String, detail: String)
     /// `classify` on a module whose output is not logits.
@@ -36,6 +38,9 @@ public enum TorchScriptError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .fileNotFound(tried):
             return "no TorchScript file found (looked for \(tried.joined(separator: ", "))); pass --torchscript FILE "
                 + "(a model traced with torch.jit.trace and saved with torch.jit.save)"
+        case let .segmentsNotTaken(path):
+            return "\(path) takes no token_type_ids, so the second text of a pair would be read as part of the first; "
+                + "trace the model with token_type_ids to run pairs"
         case let .unexpectedInput(path, name):
             return "\(path): forward takes '\(name)'; BertKit feeds input_ids, attention_mask and token_type_ids"
         case let .unexpectedOutput(path, detail):

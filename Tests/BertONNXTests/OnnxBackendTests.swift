@@ -25,8 +25,12 @@ import Testing
         #expect(backend.hasClassificationHead)
         #expect(fixture.batches.map(\.ids.count) == [1, 3, 5, 1])
         for batch in fixture.batches {
-            let logits = try backend.classify(batch.tokenBatch)
+            let logits = try backend.classify(batch.tokenBatch(segments: backend.takesTokenTypeIds))
             #expect(Fixtures.maxDifference(logits, batch.output) <= Self.samePeerTolerance, "\(file) \(batch.ids)")
+            // A pair's second segment on a graph without token_type_ids: refused, never silently read as segment A.
+            if batch.hasSecondSegment && backend.segmentsMatter && !backend.takesTokenTypeIds {
+                #expect(throws: ORTError.segmentsNotTaken(path: fixture.path)) { try backend.classify(batch.tokenBatch) }
+            }
         }
     }
 
@@ -81,7 +85,7 @@ import Testing
             for i in 0..<8 {
                 group.addTask {
                     var last: [[Float]] = []
-                    for _ in 0..<25 { last = try backend.classify(fixture.batches[i % fixture.batches.count].tokenBatch) }
+                    for _ in 0..<25 { last = try backend.classify(fixture.batches[i % fixture.batches.count].tokenBatch(segments: backend.takesTokenTypeIds)) }
                     return last
                 }
             }
@@ -100,7 +104,7 @@ import Testing
             let options = ORTSessionOptions(graphOptimization: level, intraOpThreads: 2, interOpThreads: 2,
                                             parallelExecution: true, memoryArena: false)
             let backend = try Self.backend(fixture, options: options)
-            let logits = try backend.classify(fixture.batches[2].tokenBatch)
+            let logits = try backend.classify(fixture.batches[2].tokenBatch(segments: backend.takesTokenTypeIds))
             // Graph rewrites reorder floating-point work: same result to 1e-5, not bit for bit.
             #expect(Fixtures.maxDifference(logits, fixture.batches[2].output) <= 1e-5, "\(level)")
         }

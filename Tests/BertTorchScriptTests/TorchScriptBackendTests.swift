@@ -32,8 +32,12 @@ import Testing
         #expect(backend.module.inputNames == ["input_ids", "attention_mask"])
         #expect(fixture.batches.map(\.ids.count) == [1, 3, 5, 1])
         for batch in fixture.batches {
-            let difference = Fixtures.maxDifference(try backend.classify(batch.tokenBatch), batch.output)
+            let difference = Fixtures.maxDifference(try backend.classify(batch.tokenBatch(segments: backend.takesTokenTypeIds)), batch.output)
             #expect(difference <= Self.samePeerTolerance, "\(key): \(difference)")
+            // BERT's second segment on a trace without token_type_ids: refused, never silently read as segment A.
+            if batch.hasSecondSegment && backend.segmentsMatter {
+                #expect(throws: TorchScriptError.segmentsNotTaken(path: fixture.path)) { try backend.classify(batch.tokenBatch) }
+            }
         }
     }
 
@@ -96,7 +100,7 @@ import Testing
             for i in 0..<8 {
                 group.addTask {
                     var last: [[Float]] = []
-                    for _ in 0..<10 { last = try backend.classify(fixture.batches[i % 4].tokenBatch) }
+                    for _ in 0..<10 { last = try backend.classify(fixture.batches[i % 4].tokenBatch(segments: backend.takesTokenTypeIds)) }
                     return (i % 4, last)
                 }
             }

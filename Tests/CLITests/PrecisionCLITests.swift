@@ -24,7 +24,7 @@ import Testing
                                "int4")
         CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--precision", "int8", "--backend", "torchscript"],
                                                 stdin: input),
-                               "--precision int8 is not available on the torchscript backend")
+                               "--precision int8: the torchscript backend runs fp32, not int8")
         CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--precision", "int8", "--backend", "onnxruntime"],
                                                 stdin: input),
                                "bertkit export --format onnx --quantize int8")

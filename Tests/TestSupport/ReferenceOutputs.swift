@@ -11,6 +11,11 @@ public struct ReferenceOutputs: Sendable {
         public let output: [[Float]]
         /// The batch as backends take it.
         public var tokenBatch: TokenBatch { TokenBatch(sequences: ids, typeIds: typeIds) }
+        /// The batch as the Python engine saw it: with its type ids when the file takes token_type_ids, else without
+        /// (a backend refuses a second segment it cannot feed; the reference ran the ids alone).
+        public func tokenBatch(segments: Bool) -> TokenBatch { segments ? tokenBatch : TokenBatch(sequences: ids) }
+        /// Whether a row has a second segment (type id 1).
+        public var hasSecondSegment: Bool { typeIds.joined().contains { $0 != 0 } }
     }
 
     /// The entry's key in the fixture.

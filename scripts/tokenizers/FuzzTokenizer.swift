@@ -1,5 +1,6 @@
-// libFuzzer entry point over one tokenizer (compiled into the BertTokenizers sources by fuzz.sh), or over the
-// tokenizer.json reader itself (BERTKIT_FUZZ_TOKENIZER=json). Over a tokenizer, every input is taken as UTF-8 bytes; invalid UTF-8 must be refused, valid text must tokenize with every offset inside it, and
+// libFuzzer entry point over one tokenizer (compiled into the BertTokenizers sources by fuzz.sh), over the
+// tokenizer.json reader itself (BERTKIT_FUZZ_TOKENIZER=json), or over the SentencePiece model reader and converter
+// (BERTKIT_FUZZ_TOKENIZER=sentencepiece). Over a tokenizer, every input is taken as UTF-8 bytes; invalid UTF-8 must be refused, valid text must tokenize with every offset inside it, and
 // the first half / second half must work as a pair with truncation and stride.
 import Foundation
 
@@ -33,10 +34,35 @@ private func fuzzTokenizerFile(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
     return 0
 }
 
+/// BERTKIT_FUZZ_TOKENIZER=sentencepiece: the input is a sentencepiece.bpe.model, put in a folder with XLM-R's
+/// tokenizer_config.json and converted as a user's folder is; a tokenizer or an error, and a tokenizer must tokenize.
+nonisolated(unsafe) private var pieceFolder: URL?
+
+private func fuzzSentencePiece(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+    if pieceFolder == nil {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-fuzz-spm-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? Data(#"{"tokenizer_class": "XLMRobertaTokenizer"}"#.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        pieceFolder = folder
+    }
+    guard let folder = pieceFolder else { return 0 }
+    guard (try? Data(bytes).write(to: folder.appendingPathComponent("sentencepiece.bpe.model"))) != nil else { return 0 }
+    guard let loaded = try? SlowTokenizerFiles.tokenizer(folder: folder.path), var t = loaded else { return 0 }
+    t.truncation = nil
+    t.padding = nil
+    for text in ["Hello world!", "naïve café 中文", "", "  x  y  "] {
+        if let e = try? t.encode(text, pair: "a pair") { _ = t.decode(e.ids) }
+    }
+    return 0
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if ProcessInfo.processInfo.environment["BERTKIT_FUZZ_TOKENIZER"] == "json" {
         return fuzzTokenizerFile(UnsafeBufferPointer(start: data, count: size))
+    }
+    if ProcessInfo.processInfo.environment["BERTKIT_FUZZ_TOKENIZER"] == "sentencepiece" {
+        return fuzzSentencePiece(UnsafeBufferPointer(start: data, count: size))
     }
     var t = tokenizer()
     let bytes = UnsafeBufferPointer(start: data, count: size)

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # libFuzzer over each tokenizer kind: builds BertTokenizers with -sanitize=fuzzer,address and runs every tokenizer
-# for SECONDS (default 60) each, then the tokenizer.json reader itself. Usage: scripts/tokenizers/fuzz.sh [SECONDS] [json]
+# for SECONDS (default 60) each, then the tokenizer.json reader itself, then the SentencePiece model reader.
+# Usage: scripts/tokenizers/fuzz.sh [SECONDS] [json|sentencepiece]
 set -euo pipefail
 seconds=${1:-60}
-only=${2:-}   # "json": only the tokenizer.json reader
+only=${2:-}   # "json": only the tokenizer.json reader; "sentencepiece": only the sentencepiece.bpe.model reader
 out=.build-fuzz
 mkdir -p "$out/corpus"
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name BertTokenizers \
   $(find Sources/BertTokenizers -name '*.swift' | sort) scripts/tokenizers/FuzzTokenizer.swift -o "$out/fuzz-tokenizer" 2>&1 \
   | { grep -v "Cannot export local symbol" || true; }
-for file in $( [ "$only" = json ] || echo models/all-MiniLM-L6-v2/tokenizer.json models/multilingual-e5-small/tokenizer.json \
+for file in $( [ -n "$only" ] || echo models/all-MiniLM-L6-v2/tokenizer.json models/multilingual-e5-small/tokenizer.json \
             Tests/Fixtures/tokenizer/trained/*/tokenizer.json ); do
   echo "fuzzing $file for ${seconds}s"
   # ICU keeps caches for the regular expressions alive until exit: not leaks of ours.
@@ -21,6 +22,20 @@ for file in $( [ "$only" = json ] || echo models/all-MiniLM-L6-v2/tokenizer.json
   fi
   grep -E "stat::number_of_executed_units|stat::new_units_added" "$out/log.txt" || true
 done
+# The SentencePiece model reader and XLM-R conversion, seeded with the fixture model.
+if [ "$only" != json ]; then
+  mkdir -p "$out/corpus-spm"
+  cp Tests/Fixtures/tokenizer/slow/xlmr/sentencepiece.bpe.model "$out/corpus-spm/xlmr.model"
+  echo "fuzzing the sentencepiece.bpe.model reader for ${seconds}s"
+  if ! ASAN_OPTIONS=detect_leaks=0 BERTKIT_FUZZ_TOKENIZER=sentencepiece "$out/fuzz-tokenizer" -max_total_time="$seconds" \
+      -max_len=400000 -print_final_stats=1 -artifact_prefix="$out/spm-" "$out/corpus-spm" > "$out/log-spm.txt" 2>&1; then
+    tail -40 "$out/log-spm.txt"
+    echo "fuzz.sh: the SentencePiece reader crashed; the input is in $out (spm-crash-*)" >&2
+    exit 1
+  fi
+  grep -E "stat::number_of_executed_units|stat::new_units_added|stat::average_exec_per_sec" "$out/log-spm.txt" || true
+  [ "$only" = sentencepiece ] && exit 0
+fi
 # The tokenizer.json reader itself, seeded with the small trained tokenizers.
 mkdir -p "$out/corpus-json"
 for file in Tests/Fixtures/tokenizer/trained/*/tokenizer.json; do cp "$file" "$out/corpus-json/$(basename "$(dirname "$file")").json"; done

@@ -19,6 +19,9 @@ public struct TokenBatch: Sendable, Equatable {
     /// Longest sequence.
     public var maxLength: Int { (0..<count).map(length).max() ?? 0 }
 
+    /// Whether any token is in a second segment (type id other than 0: the second text of a pair, for BERT).
+    public var hasSecondSegment: Bool { typeIds.contains { $0 != 0 } }
+
     /// A batch of the real tokens of `encodings` (those with attention mask 1, so padding is dropped).
     public init(_ encodings: some Collection<Encoding>) {
         ids = []

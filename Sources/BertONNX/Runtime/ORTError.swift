@@ -24,6 +24,8 @@ public enum ORTError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingOutput(path: String, task: String, outputs: [String])
     /// The requested execution provider is not in this build of ONNX Runtime.
     case providerUnavailable(name: String, available: [String], path: String)
+    /// A pair (second segment) for a model with segment embeddings, on a graph that takes no token_type_ids.
+    case segmentsNotTaken(path: String)
     /// A backend setting with a value it does not take.
     case invalidSetting(name: String, value: String, expected: String)
 
@@ -56,6 +58,9 @@ public enum ORTError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .providerUnavailable(name, available, path):
             return "the ONNX Runtime at \(path) has no \(name) (it has \(available.joined(separator: ", "))); "
                 + "install the onnxruntime-gpu package for CUDA"
+        case let .segmentsNotTaken(path):
+            return "\(path) takes no token_type_ids, so the second text of a pair would be read as part of the first; "
+                + "export the model with token_type_ids (`bertkit export --format onnx` does) to run pairs"
         case let .invalidSetting(name, value, expected):
             return "onnxruntime setting \(name)=\(value): expected one of \(expected)"
         }

@@ -14,6 +14,8 @@ public struct OnnxBackend: InferenceBackend {
     public let session: ORTSession
     let pooling: Pooling
     let padId: Int64
+    /// Whether the model reads token type ids (BERT's segments): pairs need a graph that takes them.
+    public let segmentsMatter: Bool
     let feeds: [Feed]
     let logits: String?
     let embedding: (name: String, pooled: Bool)?
@@ -35,6 +37,7 @@ public struct OnnxBackend: InferenceBackend {
         self.session = session
         self.pooling = pooling
         padId = Int64(config.padTokenId)
+        segmentsMatter = config.usesSegments
         let path = session.path
         feeds = try session.inputs.map { input in
             guard let type = ONNXElementType(rawValue: input.elementType), type == .int64 || type == .int32 else {
@@ -64,6 +67,9 @@ public struct OnnxBackend: InferenceBackend {
     }
 
     public var hasClassificationHead: Bool { logits != nil }
+
+    /// Whether the graph takes token_type_ids (without, a pair's second segment is refused for BERT).
+    public var takesTokenTypeIds: Bool { feeds.contains { $0.input == .tokenTypeIds } }
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         guard let logits else { throw missing("classification (an output named logits)") }
@@ -105,6 +111,10 @@ public struct OnnxBackend: InferenceBackend {
 
     /// Pads `batch` to a rectangle, runs the graph and hands `body` the output `fetch`.
     private func run<R>(_ batch: TokenBatch, fetch: String, _ body: (ORTOutputView) throws -> R) throws -> R {
+        // A graph without token_type_ids would read a pair's second text as the first's segment: refused, not guessed.
+        if segmentsMatter && batch.hasSecondSegment && !takesTokenTypeIds {
+            throw ORTError.segmentsNotTaken(path: session.path)
+        }
         let padded = PaddedBatch(batch, padId: padId)
         let shape = [padded.rows, padded.width]
         let inputs = feeds.map { ORTInput(name: $0.input.rawValue, elementType: $0.type, values: padded[$0.input], shape: shape) }
