@@ -46,7 +46,7 @@ import Testing
         #expect(try catalog.select(["native"]).map(\.name) == ["native-packed", "native-padded"])
         #expect(try catalog.select(["native-padded", "native-padded"]).map(\.name) == ["native-padded"])
         #expect(throws: BenchError.self) { try catalog.select(["tensorflow"]) }
-        for (name, reason) in [("onnxruntime", "no ONNX model found"), ("torchscript", "no TorchScript")] {
+        for (name, reason) in [("onnxruntime", "no ONNX model found"), ("torchscript", "TorchScript")] {
             do {
                 _ = try catalog.select([name])
                 Issue.record("an unavailable backend was selected")
