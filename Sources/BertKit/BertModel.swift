@@ -263,5 +263,11 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public let underlying: any Error
 
+    /// The error of input `index` (from 0) of a call.
+    public init(index: Int, underlying: any Error) {
+        self.index = index
+        self.underlying = underlying
+    }
+
     public var description: String { "input \(index + 1): \(underlying)" }
 }

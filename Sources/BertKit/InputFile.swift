@@ -40,7 +40,7 @@ public struct InputFile: Sendable {
             guard let line = String(validating: bytes, as: UTF8.self) else {
                 throw InputFileError("\(source) line \(lineNumber): invalid UTF-8")
             }
-            result.append(try parse(line, lineNumber: lineNumber))
+            result.append(try Self.parse(line, lineNumber: lineNumber, source: source).input)
         }
         return result
     }
@@ -49,16 +49,38 @@ public struct InputFile: Sendable {
     private struct Line: Decodable {
         var text: String
         var textPair: String?
-        enum CodingKeys: String, CodingKey { case text, textPair = "text_pair" }
+        var id: LineID?
+        enum CodingKeys: String, CodingKey { case text, textPair = "text_pair", id }
     }
 
-    private func parse(_ line: String, lineNumber: Int) throws -> TextInput {
-        guard line.first == "{" else { return TextInput(line) }
+    /// An input line's `id`: a string or a number, kept as the JSON text it will be written back as.
+    private struct LineID: Decodable {
+        let json: String
+        init(from decoder: any Decoder) throws {
+            let value = try decoder.singleValueContainer()
+            if let string = try? value.decode(String.self) {
+                json = String(decoding: try JSONEncoder().encode(string), as: UTF8.self)
+            } else if let integer = try? value.decode(Int64.self) {
+                json = String(integer)
+            } else if let number = try? value.decode(Double.self), number.isFinite {
+                json = "\(number)"
+            } else {
+                throw DecodingError.typeMismatch(LineID.self, .init(codingPath: decoder.codingPath, debugDescription: "not a string or a number"))
+            }
+        }
+    }
+
+    /// One line as an input and its `id` (JSON text, nil when absent): a line starting with `{` is JSON, any other
+    /// is raw text.
+    static func parse(_ line: String, lineNumber: Int, source: String) throws -> (input: TextInput, id: String?) {
+        guard line.first == "{" else { return (TextInput(line), nil) }
         do {
             let parsed = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
-            return TextInput(parsed.text, pair: parsed.textPair)
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw InputFileError("\(source) line \(lineNumber): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' must be a string")
+            return (TextInput(parsed.text, pair: parsed.textPair), parsed.id?.json)
+        } catch let DecodingError.typeMismatch(type, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            if type == LineID.self || field == "id" { throw InputFileError("\(source) line \(lineNumber): field 'id' must be a string or a number") }
+            throw InputFileError("\(source) line \(lineNumber): field '\(field)' must be a string")
         } catch DecodingError.keyNotFound(_, _) {
             throw InputFileError("\(source) line \(lineNumber): a JSON input needs a 'text' field")
         } catch {
@@ -66,7 +88,7 @@ public struct InputFile: Sendable {
         }
     }
 
-    private func jsonReason(_ error: any Error) -> String {
+    private static func jsonReason(_ error: any Error) -> String {
         if case let DecodingError.dataCorrupted(context) = error {
             return (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
         }

@@ -17,8 +17,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Model folder (config.json, tokenizer.json, model.safetensors).")
     var model: String
 
-    @Option(name: .long, help: "Read inputs from this file instead of standard input (text or JSON Lines).")
-    var input: String?
+    @OptionGroup var stream: StreamOptions
 
     @Flag(name: .long, help: "Cut inputs longer than the model's maximum length instead of failing.")
     var truncate = false
@@ -115,26 +114,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Inputs are processed in chunks so output streams and memory stays bounded.
-let chunkSize = 1024
-
-/// Loads the model, reads the inputs, and writes the JSON lines that `body` makes for each chunk of them, in input
-/// order. `check` runs once after loading, before any input is read.
+/// Loads the model and streams the inputs through `body` (`streamLines`): the JSON lines it makes for each window of
+/// inputs are written in input order. `check` runs once after loading, before any input is read.
 func streamInputs(_ options: ModelOptions, check: (BertModel) throws -> Void = { _ in },
                   _ body: (BertModel, [TextInput]) throws -> [String]) throws {
     try reportingErrors {
         let model = try options.load()
         try check(model)
-        let reader = try InputFile(path: options.input)
-        let inputs = try reader.inputs()
-        var out = JSONLineWriter()
-        for start in stride(from: 0, to: inputs.count, by: chunkSize) {
-            let chunk = Array(inputs[start..<min(start + chunkSize, inputs.count)])
-            let lines: [String]
-            do { lines = try body(model, chunk) } catch { throw lineError(error, offset: start, source: reader.source) }
-            for line in lines { out.line(line) }
-        }
-        out.flush()
+        try streamLines(options.stream) { try body(model, $0) }
     }
 }
 

@@ -30,8 +30,10 @@ struct EmbedCommand: ParsableCommand {
             return vectors.map(Self.line)
         }
         if timing {
-            FileHandle.standardError.write(Data(
-                "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(tokenizing.milliseconds),\"model_ms\":\(modelTime.milliseconds)}\n".utf8))
+            let peak = ResidentMemory.peakKilobytes.map(String.init) ?? "null"
+            let line = "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(tokenizing.milliseconds),"
+                + "\"model_ms\":\(modelTime.milliseconds),\"peak_rss_kb\":\(peak)}\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 

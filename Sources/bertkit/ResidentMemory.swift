@@ -16,6 +16,13 @@ struct ResidentMemory {
         return ResidentMemory(total: field("VmRSS"), anonymous: field("RssAnon"), file: field("RssFile"))
     }
 
+    /// The process's peak resident set so far (VmHWM), in kilobytes.
+    static var peakKilobytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
     var json: String {
         func value(_ v: Int?) -> String { v.map(String.init) ?? "null" }
         return "{\"total\":\(value(total)),\"anonymous\":\(value(anonymous)),\"file\":\(value(file))}"

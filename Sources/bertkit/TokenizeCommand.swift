@@ -20,8 +20,7 @@ struct TokenizeCommand: ParsableCommand {
     @Option(name: .long, help: "A tokenizer.json file (instead of --model).")
     var tokenizer: String?
 
-    @Option(name: .long, help: "Read inputs from this file instead of standard input (text or JSON Lines).")
-    var input: String?
+    @OptionGroup var stream: StreamOptions
 
     @Option(name: .long, help: "Second sequence paired with every input (overrides text_pair of JSON Lines).")
     var pair: String?
@@ -46,20 +45,13 @@ struct TokenizeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (tokenizer, limit) = try load()
-            let reader = try InputFile(path: input)
-            let inputs = try reader.inputs()
-            var out = JSONLineWriter()
-            for start in stride(from: 0, to: inputs.count, by: chunkSize) {
-                let chunk = inputs[start..<min(start + chunkSize, inputs.count)]
+            try streamLines(stream) { chunk in
                 let encodings = try tokenizer.encodeBatch(chunk.map { ($0.text, pair ?? $0.pair) }, addSpecialTokens: !noSpecialTokens)
-                for (k, e) in encodings.enumerated() {
-                    if let limit, e.count > limit {
-                        throw CLIError("\(reader.source) line \(start + k + 1): \(TokenizerError.tooLong(tokens: e.count, maxLength: limit))")
-                    }
-                    out.line(Self.line(e, offsets: offsets))
+                return try encodings.enumerated().map { k, e in
+                    if let limit, e.count > limit { throw InputError(index: k, underlying: TokenizerError.tooLong(tokens: e.count, maxLength: limit)) }
+                    return Self.line(e, offsets: offsets)
                 }
             }
-            out.flush()
         }
     }
 

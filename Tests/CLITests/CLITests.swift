@@ -30,8 +30,13 @@ import Testing
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
+        // Written beside the reads: a streaming command answers before it has read all of its input.
+        let writer = input.fileHandleForWriting
+        let feeding = Thread {
+            writer.write(stdin)
+            try? writer.close()
+        }
+        feeding.start()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

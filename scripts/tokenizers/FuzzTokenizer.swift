@@ -47,7 +47,8 @@ private func fuzzSentencePiece(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
     }
     guard let folder = pieceFolder else { return 0 }
     guard (try? Data(bytes).write(to: folder.appendingPathComponent("sentencepiece.bpe.model"))) != nil else { return 0 }
-    guard let loaded = try? SlowTokenizerFiles.tokenizer(folder: folder.path), var t = loaded else { return 0 }
+    guard let loaded = try? SlowTokenizerFiles.tokenizer(folder: folder.path) else { return 0 }
+    var t = loaded
     t.truncation = nil
     t.padding = nil
     for text in ["Hello world!", "naïve café 中文", "", "  x  y  "] {

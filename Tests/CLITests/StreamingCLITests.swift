@@ -1,0 +1,144 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// embed, classify and tokenize stream: a window of inputs at a time, written as each completes, ids carried, an
+/// output file resumed after an interruption, a closed pipe ending quietly, memory bounded by the window.
+@Suite struct StreamingCLITests {
+    /// `count` distinct inputs of different lengths (within the tiny model's 40 tokens).
+    static func inputFile(_ count: Int) throws -> String {
+        let words = "the cat sat on a mat while one quick brown fox runs over the lazy dog".split(separator: " ")
+        let lines = (0..<count).map { "line \($0): " + words.prefix(1 + $0 % 8).joined(separator: " ") }
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("inputs.txt")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    static func vectors(_ jsonLines: String) throws -> [[Double]] {
+        try jsonLines.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["embedding"] as! [Double]
+        }
+    }
+
+    static func maxDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+        guard a.count == b.count else { return .infinity }
+        return zip(a, b).map { zip($0, $1).map { abs($0 - $1) }.max() ?? (($0.count == $1.count) ? 0 : .infinity) }.max() ?? 0
+    }
+
+    @Test func smallWindowsGiveTheWholeRunsOutput() throws {
+        let input = try Self.inputFile(300)
+        let whole = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input])
+        let windowed = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--window", "7", "--batching", "tokens"])
+        #expect(whole.status == 0 && windowed.status == 0, "\(whole.stderr) \(windowed.stderr)")
+        let a = try Self.vectors(whole.stdout), b = try Self.vectors(windowed.stdout)
+        #expect(a.count == 300)
+        #expect(Self.maxDifference(a, b) <= 1e-6)
+    }
+
+    @Test func idsAreCarriedToEveryCommand() throws {
+        let input = Data(#"""
+            {"text": "a cat", "id": 7}
+            {"text": "b", "text_pair": "c", "id": "x\"y"}
+            plain text
+            {"text": "z", "id": 1.5}
+
+            """#.utf8)
+        for command in ["embed", "classify", "tokenize"] {
+            let run = try CLITests.run([command, "--model", CLITests.tiny, "--window", "2"], stdin: input)
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 4)
+            #expect(lines[0].hasPrefix(#"{"id":7,""#), "\(command): \(lines[0].prefix(40))")
+            #expect(lines[1].hasPrefix(#"{"id":"x\"y","#), "\(command): \(lines[1].prefix(40))")
+            #expect(!lines[2].contains(#""id""#))
+            #expect(lines[3].hasPrefix(#"{"id":1.5,"#))
+        }
+        CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny], stdin: Data(#"{"text": "a", "id": [1]}"#.utf8)),
+                               "stdin line 1: field 'id' must be a string or a number")
+    }
+
+    /// A file cut after some lines and in the middle of the next (as a killed run leaves it) is completed by
+    /// `--resume` into the output of one uninterrupted run.
+    @Test func resumeCompletesACutFile() throws {
+        let input = try Self.inputFile(250)
+        let dir = try Fixtures.temporaryDirectory()
+        let full = dir.appendingPathComponent("full.jsonl").path, cut = dir.appendingPathComponent("cut.jsonl").path
+        #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", full]).status == 0)
+        let text = try String(contentsOfFile: full, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        try (lines.prefix(90).joined(separator: "\n") + "\n" + lines[90].prefix(25)).write(toFile: cut, atomically: true, encoding: .utf8)
+        let resumed = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", cut, "--resume", "--window", "64"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let after = try String(contentsOfFile: cut, encoding: .utf8)
+        #expect(Self.maxDifference(try Self.vectors(after), try Self.vectors(text)) <= 1e-6)
+        #expect(after.hasSuffix("\n"))
+        CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--resume"], stdin: Data("a\n".utf8)), "--resume needs --output")
+        // An output with more lines than the input is not this input's.
+        let short = try Self.inputFile(10)
+        CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", short, "--output", cut, "--resume"]),
+                               "it is not this input's output")
+    }
+
+    /// Ctrl-C finishes the window in hand, writes it, exits 130; every line of the file is complete, and resuming
+    /// gives the uninterrupted run's output.
+    @Test func interruptedRunResumesToTheSameOutput() throws {
+        let input = try Self.inputFile(40_000)
+        let dir = try Fixtures.temporaryDirectory()
+        let full = dir.appendingPathComponent("full.jsonl").path, part = dir.appendingPathComponent("part.jsonl").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--window", "256"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int) ?? 0) < 100_000 {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        let partial = try String(contentsOfFile: part, encoding: .utf8)
+        let written = partial.split(separator: "\n").count
+        if process.terminationStatus == 130 {
+            #expect(partial.hasSuffix("\n") && written < 40_000 && written % 256 == 0, "\(written) lines")
+        } else {
+            #expect(process.terminationStatus == 0 && written == 40_000, "status \(process.terminationStatus)")  // finished first
+        }
+        #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--resume"]).status == 0)
+        #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", full]).status == 0)
+        let a = try Self.vectors(try String(contentsOfFile: part, encoding: .utf8))
+        let b = try Self.vectors(try String(contentsOfFile: full, encoding: .utf8))
+        #expect(a.count == 40_000 && Self.maxDifference(a, b) <= 1e-6)
+    }
+
+    /// `bertkit embed | head -1`: the reader goes away; bertkit stops quietly with status 0.
+    @Test func aClosedPipeEndsQuietly() throws {
+        let input = try Self.inputFile(20_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["embed", "--model", CLITests.tiny, "--input", input, "--window", "64"]
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let first = output.fileHandleForReading.readData(ofLength: 200)
+        try output.fileHandleForReading.close()
+        let message = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(String(decoding: first, as: UTF8.self).hasPrefix(#"{"embedding":["#))
+        #expect(process.terminationStatus == 0 && message.isEmpty, "status \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
+    }
+
+    /// Peak memory follows the window, not the input: 100,000 lines take no more than 10,000 do (+10%).
+    @Test func memoryIsBoundedByTheWindow() throws {
+        var peaks: [Int] = []
+        for count in [10_000, 100_000] {
+            let run = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", try Self.inputFile(count), "--timing",
+                                        "--output", "/dev/null"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let timing = try #require(try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as? [String: Any])
+            #expect(timing["sequences"] as? Int == count)
+            peaks.append(try #require(timing["peak_rss_kb"] as? Int))
+        }
+        #expect(Double(peaks[1]) <= Double(peaks[0]) * 1.1, "peak RSS \(peaks[0]) kB at 10k lines, \(peaks[1]) kB at 100k")
+    }
+}
