@@ -13,9 +13,11 @@ VENV := .venv
 ONNX_VENV := .venv-onnx
 # The HTTP clients of the serve tests (huggingface_hub, openai, tei-client).
 CLIENTS_VENV := .venv-clients
+# PySpark (with pandas and pyarrow for mapInPandas) and kubernetes-validate: the Spark test and the manifest check.
+SPARK_VENV := .venv-spark
 APT_PACKAGES := fortunes
 # Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch.
-TEST_APT_PACKAGES := chromium libtorch-dev
+TEST_APT_PACKAGES := chromium libtorch-dev default-jre-headless
 # libtorch for builds with the TorchScript trait: debian (libtorch-dev, found on the default paths; what tests use),
 # pip (the torch inside .venv), or the folder of any torch package (its include/ and lib/). Unset: debian when
 # libtorch-dev is installed or no .venv torch exists, else pip. For example:
@@ -33,7 +35,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build clients-venv infinity-venv bench-serve bench-tune bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: demo test build spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -42,7 +44,7 @@ demo: system-deps models corpus build onnx-venv
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
-test: system-deps test-deps models corpus tokenizers onnx-venv clients-venv
+test: system-deps test-deps models corpus tokenizers onnx-venv clients-venv spark-venv
 	scripts/kernels/check_arm64_build.sh
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
 	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript
@@ -99,6 +101,18 @@ $(ONNX_VENV)/.ready: tools/requirements-onnx.txt
 	touch $@
 
 # The HTTP clients `bertkit serve` is tested with: huggingface_hub, openai, tei-client (small; no torch).
+spark-venv: $(SPARK_VENV)/.ready
+
+$(SPARK_VENV)/.ready: tools/requirements-spark.txt
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements-spark.txt
+	touch $@
+
+# Spark local[1] and local[2] against one bertkit process on the same sentences (docs/BENCHMARKS.md).
+bench-spark: build models corpus spark-venv
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="default-jre-headless"
+	$(SPARK_VENV)/bin/python scripts/spark/bench_spark.py --bin .build/release/bertkit --model $(MINILM) --corpus $(CORPUS) --out $(BENCH_OUT)/spark
+
 clients-venv: $(CLIENTS_VENV)/.ready
 
 $(CLIENTS_VENV)/.ready: tools/requirements-clients.txt

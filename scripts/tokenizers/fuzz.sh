@@ -22,28 +22,26 @@ for file in $( [ -n "$only" ] || echo models/all-MiniLM-L6-v2/tokenizer.json mod
   fi
   grep -E "stat::number_of_executed_units|stat::new_units_added" "$out/log.txt" || true
 done
+# A reader harness: MODE (BERTKIT_FUZZ_TOKENIZER), what it reads (for messages), its corpus folder, the longest input.
+fuzz_reader() {
+  local mode=$1 what=$2 corpus=$3 max_len=$4
+  echo "fuzzing the $what for ${seconds}s"
+  if ! ASAN_OPTIONS=detect_leaks=0 BERTKIT_FUZZ_TOKENIZER="$mode" "$out/fuzz-tokenizer" -max_total_time="$seconds" \
+      -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$out/$mode-" "$corpus" > "$out/log-$mode.txt" 2>&1; then
+    tail -40 "$out/log-$mode.txt"
+    echo "fuzz.sh: the $what crashed; the input is in $out ($mode-crash-*)" >&2
+    exit 1
+  fi
+  grep -E "stat::number_of_executed_units|stat::new_units_added|stat::average_exec_per_sec" "$out/log-$mode.txt" || true
+}
 # The SentencePiece model reader and XLM-R conversion, seeded with the fixture model.
 if [ "$only" != json ]; then
   mkdir -p "$out/corpus-spm"
   cp Tests/Fixtures/tokenizer/slow/xlmr/sentencepiece.bpe.model "$out/corpus-spm/xlmr.model"
-  echo "fuzzing the sentencepiece.bpe.model reader for ${seconds}s"
-  if ! ASAN_OPTIONS=detect_leaks=0 BERTKIT_FUZZ_TOKENIZER=sentencepiece "$out/fuzz-tokenizer" -max_total_time="$seconds" \
-      -max_len=400000 -print_final_stats=1 -artifact_prefix="$out/spm-" "$out/corpus-spm" > "$out/log-spm.txt" 2>&1; then
-    tail -40 "$out/log-spm.txt"
-    echo "fuzz.sh: the SentencePiece reader crashed; the input is in $out (spm-crash-*)" >&2
-    exit 1
-  fi
-  grep -E "stat::number_of_executed_units|stat::new_units_added|stat::average_exec_per_sec" "$out/log-spm.txt" || true
-  [ "$only" = sentencepiece ] && exit 0
+  fuzz_reader sentencepiece "sentencepiece.bpe.model reader" "$out/corpus-spm" 400000
+  if [ "$only" = sentencepiece ]; then exit 0; fi
 fi
 # The tokenizer.json reader itself, seeded with the small trained tokenizers.
 mkdir -p "$out/corpus-json"
 for file in Tests/Fixtures/tokenizer/trained/*/tokenizer.json; do cp "$file" "$out/corpus-json/$(basename "$(dirname "$file")").json"; done
-echo "fuzzing the tokenizer.json reader for ${seconds}s"
-if ! ASAN_OPTIONS=detect_leaks=0 BERTKIT_FUZZ_TOKENIZER=json "$out/fuzz-tokenizer" -max_total_time="$seconds" \
-    -max_len=1000000 -print_final_stats=1 -artifact_prefix="$out/json-" "$out/corpus-json" > "$out/log-json.txt" 2>&1; then
-  tail -40 "$out/log-json.txt"
-  echo "fuzz.sh: the tokenizer.json reader crashed; the input is in $out (json-crash-*)" >&2
-  exit 1
-fi
-grep -E "stat::number_of_executed_units|stat::new_units_added|stat::average_exec_per_sec" "$out/log-json.txt" || true
+fuzz_reader json "tokenizer.json reader" "$out/corpus-json" 1000000
