@@ -97,7 +97,9 @@ def main():
     for name in names:
         report.append(f"| {name} | {min(times[name]):.2f} | {statistics.median(times[name]):.2f} | {rates[name]:.1f} | "
                       f"{rates[name] / one:.2f} |")
-    report += ["", f"Spark session start-up (not in the job times): {statistics.median(sum(startup.values(), [])):.1f} s median.", "",
+    starts = sum(startup.values(), [])
+    report += ["", f"Spark session start-up (not in the job times): {max(starts):.1f} s for the first (the JVM), "
+               f"{statistics.median(starts):.2f} s median for later ones (the JVM is kept).", "",
                "100 million sentences on N executors of this machine's size (2 cores each), at Spark local[2]'s rate "
                f"({two:.0f}/s per executor), assuming linear scaling and no shuffle:", "",
                "| executors | hours |", "| ---: | ---: |"]
