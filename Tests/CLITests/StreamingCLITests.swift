@@ -32,7 +32,7 @@ import Testing
         #expect(whole.status == 0 && windowed.status == 0, "\(whole.stderr) \(windowed.stderr)")
         let a = try Self.vectors(whole.stdout), b = try Self.vectors(windowed.stdout)
         #expect(a.count == 300)
-        #expect(Self.maxDifference(a, b) <= 1e-6)
+        #expect(whole.stdout == windowed.stdout, "\(Self.maxDifference(a, b))")
     }
 
     @Test func idsAreCarriedToEveryCommand() throws {
@@ -69,9 +69,10 @@ import Testing
         try (lines.prefix(90).joined(separator: "\n") + "\n" + lines[90].prefix(25)).write(toFile: cut, atomically: true, encoding: .utf8)
         let resumed = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", cut, "--resume", "--window", "64"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
+        // The same file, byte for byte: a sequence's embedding does not depend on the window or batch it lands in.
         let after = try String(contentsOfFile: cut, encoding: .utf8)
-        #expect(Self.maxDifference(try Self.vectors(after), try Self.vectors(text)) <= 1e-6)
-        #expect(after.hasSuffix("\n"))
+        let drift = Self.maxDifference(try Self.vectors(after), try Self.vectors(text))
+        #expect(after == text, "\(drift)")
         CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--resume"], stdin: Data("a\n".utf8)), "--resume needs --output")
         // An output with more lines than the input is not this input's.
         let short = try Self.inputFile(10)
@@ -105,9 +106,9 @@ import Testing
         }
         #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--resume"]).status == 0)
         #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", full]).status == 0)
-        let a = try Self.vectors(try String(contentsOfFile: part, encoding: .utf8))
-        let b = try Self.vectors(try String(contentsOfFile: full, encoding: .utf8))
-        #expect(a.count == 40_000 && Self.maxDifference(a, b) <= 1e-6)
+        let resumed = try String(contentsOfFile: part, encoding: .utf8), uninterrupted = try String(contentsOfFile: full, encoding: .utf8)
+        #expect(resumed.split(separator: "\n").count == 40_000)
+        #expect(resumed == uninterrupted, "the resumed file differs from the uninterrupted run's")
     }
 
     /// `bertkit embed | head -1`: the reader goes away; bertkit stops quietly with status 0.
@@ -128,10 +129,10 @@ import Testing
         #expect(process.terminationStatus == 0 && message.isEmpty, "status \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
     }
 
-    /// Peak memory follows the window, not the input: 100,000 lines take no more than 10,000 do (+10%).
+    /// Peak memory follows the window, not the input: 100,000 and 1,000,000 lines take no more than 10,000 do (+10%).
     @Test func memoryIsBoundedByTheWindow() throws {
         var peaks: [Int] = []
-        for count in [10_000, 100_000] {
+        for count in [10_000, 100_000, 1_000_000] {
             let run = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", try Self.inputFile(count), "--timing",
                                         "--output", "/dev/null"])
             #expect(run.status == 0, "\(run.stderr)")
@@ -139,6 +140,8 @@ import Testing
             #expect(timing["sequences"] as? Int == count)
             peaks.append(try #require(timing["peak_rss_kb"] as? Int))
         }
-        #expect(Double(peaks[1]) <= Double(peaks[0]) * 1.1, "peak RSS \(peaks[0]) kB at 10k lines, \(peaks[1]) kB at 100k")
+        for peak in peaks.dropFirst() {
+            #expect(Double(peak) <= Double(peaks[0]) * 1.1, "peak RSS \(peaks) kB at 10k, 100k and 1M lines")
+        }
     }
 }
