@@ -12,10 +12,19 @@ import Testing
     }
 
     /// Takes the next batch on a plain thread (the queue's engine side blocks).
-    static func nextBatch(_ queue: BatchQueue) async -> (sequences: Int, waited: Duration) {
+    /// Set by the consumer thread just before it asks for a batch.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
+
+    static func nextBatch(_ queue: BatchQueue, started: Flag? = nil) async -> (sequences: Int, waited: Duration) {
         await withCheckedContinuation { continuation in
             Thread {
                 let clock = ContinuousClock(), start = clock.now
+                started?.set()
                 let batch = queue.next()
                 continuation.resume(returning: (batch?.sequences.count ?? 0, clock.now - start))
             }.start()
@@ -36,7 +45,10 @@ import Testing
         let a = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
         while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let arriving = queue.ticket(count: 1)
-        async let batch = Self.nextBatch(queue)
+        let started = Flag()
+        async let batch = Self.nextBatch(queue, started: started)
+        // The consumer thread may start late on a loaded machine: the 50 ms count from when it asks.
+        while !started.isSet { try await Task.sleep(for: .milliseconds(1)) }
         try await Task.sleep(for: .milliseconds(50))
         let b = Task { try await queue.submit(arriving, task: .pooled, [Self.encoding(7)]) }
         let second = await batch
