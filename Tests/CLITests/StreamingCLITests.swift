@@ -82,30 +82,34 @@ import Testing
 
     /// Ctrl-C finishes the window in hand, writes it, exits 130; every line of the file is complete, and resuming
     /// gives the uninterrupted run's output.
-    @Test func interruptedRunResumesToTheSameOutput() throws {
+    @Test func interruptedRunResumesToTheSameOutput() async throws {
         let input = try Self.inputFile(40_000)
         let dir = try Fixtures.temporaryDirectory()
         let full = dir.appendingPathComponent("full.jsonl").path, part = dir.appendingPathComponent("part.jsonl").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = ["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--window", "256"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int) ?? 0) < 100_000 {
-            Thread.sleep(forTimeInterval: 0.02)
+        let status = try await offPool { () throws -> Int32 in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = ["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--window", "256"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int) ?? 0) < 100_000 {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            process.interrupt()
+            process.waitUntilExit()
+            return process.terminationStatus
         }
-        process.interrupt()
-        process.waitUntilExit()
         let partial = try String(contentsOfFile: part, encoding: .utf8)
         let written = partial.split(separator: "\n").count
-        if process.terminationStatus == 130 {
+        if status == 130 {
             #expect(partial.hasSuffix("\n") && written < 40_000 && written % 256 == 0, "\(written) lines")
         } else {
-            #expect(process.terminationStatus == 0 && written == 40_000, "status \(process.terminationStatus)")  // finished first
+            #expect(status == 0 && written == 40_000, "status \(status)")  // finished first
         }
-        #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--resume"]).status == 0)
-        #expect(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", full]).status == 0)
+        let resume = try await offPool { try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--resume"]) }
+        let whole = try await offPool { try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", full]) }
+        #expect(resume.status == 0 && whole.status == 0, "\(resume.stderr) \(whole.stderr)")
         let resumed = try String(contentsOfFile: part, encoding: .utf8), uninterrupted = try String(contentsOfFile: full, encoding: .utf8)
         #expect(resumed.split(separator: "\n").count == 40_000)
         #expect(resumed == uninterrupted, "the resumed file differs from the uninterrupted run's")
@@ -130,11 +134,13 @@ import Testing
     }
 
     /// Peak memory follows the window, not the input: 100,000 and 1,000,000 lines take no more than 10,000 do (+10%).
-    @Test func memoryIsBoundedByTheWindow() throws {
+    @Test func memoryIsBoundedByTheWindow() async throws {
         var peaks: [Int] = []
         for count in [10_000, 100_000, 1_000_000] {
-            let run = try CLITests.run(["embed", "--model", CLITests.tiny, "--input", try Self.inputFile(count), "--timing",
-                                        "--output", "/dev/null"])
+            let input = try Self.inputFile(count)
+            let run = try await offPool {
+                try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--timing", "--output", "/dev/null"])
+            }
             #expect(run.status == 0, "\(run.stderr)")
             let timing = try #require(try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as? [String: Any])
             #expect(timing["sequences"] as? Int == count)
