@@ -1,9 +1,7 @@
 import Foundation
 
-/// Writes JSON Lines to standard output, buffered.
-struct JSONLineWriter {
-    private var buffer = ""
-
+/// The JSON pieces of the commands' output lines (`OutputLines` writes them).
+enum JSONLineWriter {
     /// Appends a JSON string literal.
     static func quote(_ s: String) -> String {
         var out = "\""
@@ -33,18 +31,5 @@ struct JSONLineWriter {
     /// A JSON array of integers.
     static func array(_ values: [Int]) -> String {
         "[" + values.map(String.init).joined(separator: ",") + "]"
-    }
-
-    /// Adds one line.
-    mutating func line(_ json: String) {
-        buffer += json
-        buffer += "\n"
-        if buffer.utf8.count > 1 << 16 { flush() }
-    }
-
-    /// Writes what is buffered.
-    mutating func flush() {
-        FileHandle.standardOutput.write(Data(buffer.utf8))
-        buffer = ""
     }
 }

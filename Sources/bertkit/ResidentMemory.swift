@@ -8,19 +8,20 @@ struct ResidentMemory {
     var file: Int?
 
     static func current() -> ResidentMemory {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return ResidentMemory() }
-        func field(_ name: String) -> Int? {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        }
-        return ResidentMemory(total: field("VmRSS"), anonymous: field("RssAnon"), file: field("RssFile"))
+        let fields = statusFields(["VmRSS", "RssAnon", "RssFile"])
+        return ResidentMemory(total: fields[0], anonymous: fields[1], file: fields[2])
     }
 
     /// The process's peak resident set so far (VmHWM), in kilobytes.
-    static var peakKilobytes: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    static var peakKilobytes: Int? { statusFields(["VmHWM"])[0] }
+
+    /// The kilobyte values of `names` in /proc/self/status (nil where absent, or off Linux).
+    private static func statusFields(_ names: [String]) -> [Int?] {
+        let lines = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8))?.split(separator: "\n") ?? []
+        return names.map { name in
+            guard let line = lines.first(where: { $0.hasPrefix(name + ":") }) else { return nil }
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        }
     }
 
     var json: String {

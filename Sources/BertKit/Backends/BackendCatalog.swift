@@ -23,12 +23,9 @@ public struct BackendCatalog: Sendable {
     /// backend's plain name stands for its first layout.
     public func variant(named name: String) throws(BackendCatalogError) -> (provider: any BackendProvider, layout: ExecutionMode?) {
         for provider in providers {
-            if provider.layouts.isEmpty {
-                if provider.name == name { return (provider, nil) }
-            } else if provider.name == name {
-                return (provider, provider.layouts[0])
-            } else if let layout = provider.layouts.first(where: { "\(provider.name)-\($0.rawValue)" == name }) {
-                return (provider, layout)
+            if provider.name == name { return (provider, provider.layouts.first) }  // also every layout-less variant
+            if let index = provider.variants.firstIndex(of: name) {
+                return (provider, provider.layouts[index])  // a match here means the layouts name the variants
             }
         }
         throw .unknown(name, known: providers.flatMap(\.variants))

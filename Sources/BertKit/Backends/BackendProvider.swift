@@ -1,7 +1,7 @@
 /// One engine BertKit runs models on, as every front end sees it: `bertkit embed/classify/serve --backend`, the
 /// cells of `bertkit bench` and `bertkit tune`, and the library (`BackendCatalog.load`). A new engine is added by
 /// conforming to this, registering it in a catalog, and passing the backend conformance suite
-/// (Tests/BertKitTests/BackendConformanceTests.swift and its per-catalog runs).
+/// (Tests/BackendConformanceTests).
 public protocol BackendProvider: Sendable {
     /// The name front ends use (`native`, `onnxruntime`, `torchscript`).
     var name: String { get }
