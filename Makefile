@@ -35,7 +35,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: demo test build spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -145,6 +145,12 @@ bench-serve: build models corpus clients-venv $(MINILM)-onnx/model.onnx
 # `bertkit tune` (5-minute budget) against the full bench grid over the same space, then both picks side by side.
 bench-tune: build models corpus
 	$(PYTHON) scripts/tune/tune_vs_grid.py --bin .build/release/bertkit --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/tune
+
+# The user's flow, 3 rounds: `bertkit tune --budget 5m`, then `bertkit serve --config tune.json` under wrk's 64-connection
+# load; what was served against what tune.json promised (docs/bench-tune/tune-then-serve.md holds the committed run).
+bench-tune-serve: build models corpus
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
+	$(PYTHON) scripts/tune/tune_then_serve.py --bin .build/release/bertkit --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/tune-serve
 
 # Reference tooling (torch, transformers, sentence-transformers, tokenizers) for fixtures and peer benchmarks.
 venv: $(VENV)/.ready

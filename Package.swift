@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // Already resolved through Hummingbird; named for the in-process load client of `bertkit tune`'s serve check.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // The native engine's kernels in C: packed-weight GEMM with fused epilogues, attention, LayerNorm, a persistent
@@ -64,6 +66,8 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(
             name: "bertkit",
@@ -81,6 +85,7 @@ let package = Package(
             "BertServe", "BertKit", "BertTokenizers", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "BackendConformanceTests", dependencies: ["BertBackends", "BertONNX", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "BertBench"]),

@@ -24,6 +24,8 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     public var sequencesPerSecond: Double
     /// 95th percentile of a batch's time, in milliseconds.
     public var p95BatchMs: Double
+    /// What the setup did when `bertkit tune` served it over HTTP on the same machine (nil: not checked).
+    public var served: Served?
 
     /// The batching part of a setup.
     public struct BatchingChoice: Codable, Sendable, Equatable {
@@ -69,9 +71,41 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         }
     }
 
+    /// A setup served over HTTP under a closed-loop load: `connections` clients, each sending its next request when its
+    /// last is answered. This is the figure `bertkit serve --config` is held to: unlike `sequencesPerSecond` (the
+    /// engine alone) it pays for HTTP, JSON, tokenization and the load's own client on the same cores.
+    public struct Served: Codable, Sendable, Equatable {
+        /// Connections of the load.
+        public var connections: Int
+        /// Answered requests (one input each) per second in the measured window.
+        public var requestsPerSecond: Double
+        /// Latency percentiles of those requests, in milliseconds.
+        public var p50Ms: Double
+        public var p99Ms: Double
+        /// Length of the measured window, in seconds (after a warm-up).
+        public var seconds: Double
+
+        /// Served figures.
+        public init(connections: Int, requestsPerSecond: Double, p50Ms: Double, p99Ms: Double, seconds: Double) {
+            self.connections = connections
+            self.requestsPerSecond = requestsPerSecond
+            self.p50Ms = p50Ms
+            self.p99Ms = p99Ms
+            self.seconds = seconds
+        }
+    }
+
+    /// The most sequences in one batch of this setup's batching: the batch size (for `tokens`, its sequence cap).
+    public var largestBatch: Int {
+        switch strategy {
+        case .fixed(let size), .sorted(let size): size
+        case .tokens(_, let maxSize): maxSize
+        }
+    }
+
     /// A setup.
     public init(backend: String, precision: String, threads: Int, batching: BatchingChoice, machine: Machine,
-                sequencesPerSecond: Double, p95BatchMs: Double) {
+                sequencesPerSecond: Double, p95BatchMs: Double, served: Served? = nil) {
         self.backend = backend
         self.precision = precision
         self.threads = threads
@@ -79,6 +113,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         self.machine = machine
         self.sequencesPerSecond = sequencesPerSecond
         self.p95BatchMs = p95BatchMs
+        self.served = served
     }
 
     /// Reads a setup from `tune.json` (its `setup` object) or from a file holding only a setup; errors name the file
@@ -154,6 +189,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         }
         guard batching.batchSize > 0, (batching.maxTokens ?? 1) > 0, (batching.maxSequences ?? 1) > 0 else {
             throw BertKitError.invalidArgument("\(path): setup.batching sizes must be positive")
+        }
+        if let served, served.connections <= 0 || !(served.requestsPerSecond >= 0) || !served.requestsPerSecond.isFinite {
+            throw BertKitError.invalidArgument("\(path): setup.served needs positive connections and a finite requestsPerSecond")
         }
     }
 }

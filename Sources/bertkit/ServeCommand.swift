@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Token budget of one batch, padding-free (env MAX_BATCH_TOKENS; default 16384).")
     var maxBatchTokens: Int?
 
-    @Option(name: .long, help: "Sequences per batch at most (env MAX_BATCH_REQUESTS; default: no limit).")
+    @Option(name: .long, help: "Sequences per batch at most (env MAX_BATCH_REQUESTS; default: a tune file's largest batch, else no limit).")
     var maxBatchRequests: Int?
 
     @Option(name: .long, help: "Inputs per client request at most (env MAX_CLIENT_BATCH_SIZE; default 32).")
@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
     var execution: ExecutionMode = .packed
 
-    @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads and layout (options given here win; env BERTKIT_CONFIG).")
+    @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads, layout and largest batch (options given here win; env BERTKIT_CONFIG).")
     var config: String?
 
     @OptionGroup var engine: EngineOptions
@@ -78,6 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
         let options: ServeOptions
         let engine: EngineOptions
         let modelOptions: BertModel.Options
+        /// What the tune file promised, to say at start.
+        let promise: String?
     }
 
     func run() async throws {
@@ -97,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await server.run { port in
                 FileHandle.standardError.write(Data("bertkit: serving \(plan.name) on http://\(plan.options.hostname):\(port)\n".utf8))
+                if let promise = plan.promise { FileHandle.standardError.write(Data("bertkit: \(promise)\n".utf8)) }
             }
         } catch {
             FileHandle.standardError.write(Data("bertkit: error: \(error)\n".utf8))
@@ -121,9 +124,14 @@ struct ServeCommand: AsyncParsableCommand {
         options.apiKey = apiKey ?? environment["API_KEY"]
 
         var engine = self.engine
-        var execution = self.execution, tunedThreads: Int?, tunedPrecision: String?
+        var execution = self.execution, tunedThreads: Int?, tunedPrecision: String?, promise: String?
         if let path = config ?? environment["BERTKIT_CONFIG"] {
             let setup = try loadTunedSetup(path)
+            options.adopt(setup)
+            let machine = setup.machine.cpu.isEmpty ? "its machine" : setup.machine.cpu
+            promise = String(format: "the tuned setup measured %.1f sequences/s in the engine alone", setup.sequencesPerSecond)
+                + (setup.served.map { String(format: " and %.1f requests/s served at %d connections (p99 %.1f ms)", $0.requestsPerSecond, $0.connections, $0.p99Ms) } ?? "")
+                + " on \(machine)"
             try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: given("--backend"), executionGiven: given("--execution"))
             tunedThreads = setup.threads
             tunedPrecision = setup.precision
@@ -146,7 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
         let (_, maxLength) = try BertModel.tokenizer(for: directory, options: modelOptions)
         try options.validate(maxInputLength: maxLength)
         let name = servedModelName ?? environment["SERVED_MODEL_NAME"] ?? URL(fileURLWithPath: folder).lastPathComponent
-        return Plan(folder: folder, name: name, options: options, engine: engine, modelOptions: modelOptions)
+        return Plan(folder: folder, name: name, options: options, engine: engine, modelOptions: modelOptions, promise: promise)
     }
 }
 

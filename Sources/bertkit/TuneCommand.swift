@@ -2,6 +2,7 @@ import ArgumentParser
 import BertBench
 import BertBackends
 import BertKit
+import BertServe
 import Foundation
 
 /// `bertkit tune`: the fastest setup for this model, data and machine, written to tune.json for `--config`.
@@ -13,7 +14,9 @@ struct TuneCommand: ParsableCommand {
         Successive halving over backend × precision × threads × ordering × batch size on a sample of --data, within \
         --budget: every candidate on an eighth of the sample, the best quarter on a quarter of it, the best of those on \
         all of it. Precisions under the accuracy floors (against fp32 on the sample) and candidates over --p95-ms are \
-        dropped with the reason. Writes tune.json (the chosen setup, the runner-up, every candidate), report.md, charts \
+        dropped with the reason. Then the chosen setup is served over HTTP on this machine for --serve-check seconds \
+        under a --serve-connections load (kept from the budget): tune.json promises that figure to \
+        `bertkit serve --config`. Writes tune.json (the chosen setup, the runner-up, every candidate), report.md, charts \
         and index.html to --out. Then: bertkit embed|classify|bench|serve --config OUT/tune.json. Ctrl-C keeps what was \
         measured.
         """)
@@ -60,6 +63,12 @@ struct TuneCommand: ParsableCommand {
     @Option(name: .long, help: "Batch sizes.")
     var batchSizes = "1,4,8,16,32,64"
 
+    @Option(name: .long, help: "Seconds the chosen setup is served over HTTP under load at the end (kept from the budget; 0: no serve check).")
+    var serveCheck: Double = 8
+
+    @Option(name: .long, help: "Connections of the serve check's load.")
+    var serveConnections = 64
+
     @OptionGroup var files: EngineFiles
 
     @Flag(name: .long, help: "No progress line.")
@@ -82,13 +91,25 @@ struct TuneCommand: ParsableCommand {
             c.ortLibrary = files.ortLibrary
             c.torchscriptFile = files.torchscript
             c.command = CommandLine.arguments
+            guard serveCheck >= 0, serveCheck.isFinite else { throw CLIError("--serve-check: give 0 or more seconds, got \(serveCheck)") }
+            guard serveConnections > 0 else { throw CLIError("--serve-connections must be positive, got \(serveConnections)") }
+            // The check's load plus loading the model and starting the server; taken only from a budget four times that.
+            let reserve = serveCheck + 3
+            let fits = serveCheck > 0 && c.budget >= 4 * reserve
+            if fits { c.serveReserve = reserve }
             let session = try TuneSession(c)
             for warning in session.warnings { standardError("bertkit: warning: \(warning)") }
             let stop = StopSignal()
             stop.install()
             let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
             let clock = ContinuousClock(), start = clock.now
-            let results = try session.run(shouldStop: { stop.requested }) { what, fraction in
+            let serve: ((TunedSetup, BenchData) throws -> TunedSetup.Served)? = serveCheck == 0 ? nil : { setup, data in
+                guard fits else {
+                    throw CLIError(String(format: "the budget (%.0f s) is under four times the serve check's %.0f s", c.budget, reserve))
+                }
+                return try served(setup, inputs: data.inputs)
+            }
+            let results = try session.run(serve: serve, shouldStop: { stop.requested }) { what, fraction in
                 bar.show(fraction: fraction, "\(what)  \(ProgressBar.clock((clock.now - start).milliseconds / 1000)) of \(ProgressBar.clock(c.budget))")
             }
             bar.finish()
@@ -97,8 +118,37 @@ struct TuneCommand: ParsableCommand {
             }
             print("chosen: \(chosen.candidate) — \(String(format: "%.1f", setup.sequencesPerSecond)) sequences/s, p95 batch \(String(format: "%.2f", setup.p95BatchMs)) ms"
                 + (results.complete ? "" : " (search cut short: \(stop.requested ? "stopped" : "budget"))"))
+            if let served = setup.served {
+                print("served over HTTP: \(String(format: "%.1f", served.requestsPerSecond)) requests/s at \(served.connections) connections, p99 \(String(format: "%.1f", served.p99Ms)) ms")
+            } else if let note = results.servedNote {
+                print("serve check: \(note)")
+            }
             print("\(results.candidates) candidates, \(String(format: "%.0f", results.spentSeconds)) s; report: \(out)/index.html; use it: --config \(out)/tune.json")
         }
+    }
+
+    /// The serve check: `setup` loaded as `bertkit serve --config` loads it and served under load.
+    private func served(_ setup: TunedSetup, inputs: [TextInput]) throws -> TunedSetup.Served {
+        var arguments: [String] = []
+        if let onnx = files.onnx { arguments += ["--onnx", onnx] }
+        if let torchscript = files.torchscript { arguments += ["--torchscript", torchscript] }
+        if let library = files.ortLibrary { arguments += ["--ort-library", library] }
+        var engine = try EngineOptions.parse(arguments)
+        var execution = ExecutionMode.packed
+        try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: false, executionGiven: false)
+        var modelOptions = try setup.options(truncate: false)
+        modelOptions.mode = execution
+        modelOptions.normalize = false
+        modelOptions.promptName = nil
+        let model = try engine.load(directory: self.model, options: modelOptions)
+        var options = ServeOptions()
+        options.adopt(setup)
+        var check = ServeCheck()
+        check.connections = serveConnections
+        let warmUp = min(2, serveCheck / 4)
+        check.warmUp = .milliseconds(Int(warmUp * 1000))
+        check.window = .milliseconds(Int((serveCheck - warmUp) * 1000))
+        return try blocking { [check, options] in try await check.run(model: model, options: options, inputs: inputs) }
     }
 
     /// `300`, `300s`, `5m`, `1h` in seconds.

@@ -17,13 +17,20 @@ import Testing
         let data = try Self.dataFile()
         let out = try Fixtures.temporaryDirectory().appendingPathComponent("tune").path
         let run = try CLITests.run(["tune", "--model", CLITests.tiny, "--data", data, "--out", out, "--budget", "60s", "--sample", "32",
-                                    "--threads", "1", "--batch-sizes", "4,16", "--precisions", "fp32,bf16", "--backends", "native", "--quiet"])
+                                    "--threads", "1", "--batch-sizes", "4,16", "--precisions", "fp32,bf16", "--backends", "native", "--quiet",
+                                    "--serve-check", "2", "--serve-connections", "8"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("chosen: native-"))
+        #expect(run.stdout.contains("served over HTTP: "), "\(run.stdout)")
         let results = try TuneResults.load(out)
         #expect(results.candidates == 2 * 2 * 3 * 2)
         #expect(results.complete && results.spentSeconds <= 60)
         let setup = try #require(results.setup)
+        // The serve check served the chosen setup over HTTP: answers within its 1.5 s window, latencies in order.
+        let served = try #require(setup.served, "\(results.servedNote ?? "")")
+        #expect(served.connections == 8 && served.seconds == 1.5)
+        #expect(served.requestsPerSecond > 0 && served.p50Ms > 0 && served.p50Ms <= served.p99Ms)
+        #expect(try String(contentsOfFile: out + "/report.md", encoding: .utf8).contains("Served over HTTP on this machine"))
         let chosen = try #require(results.chosen)
         // What was chosen was measured, at the last rung, and is the best there.
         let lastRung = results.trials.filter { $0.rung == results.rungs.count - 1 && $0.figures != nil }
@@ -53,6 +60,23 @@ import Testing
         #expect(bench.status == 0, "\(bench.stderr)")
         let cells = try BenchResults.load(benchOut).cells
         #expect(cells.map(\.key) == [chosen.candidate.key])
+    }
+
+    /// A budget too small for the serve check says so in tune.json instead of overrunning; `--serve-check 0` has none.
+    @Test func serveCheckNeedsItsBudget() throws {
+        let data = try Self.dataFile()
+        let space = ["--sample", "16", "--threads", "1", "--batch-sizes", "4", "--precisions", "fp32", "--orderings", "unsorted", "--backends", "native", "--quiet"]
+        let small = try Fixtures.temporaryDirectory().appendingPathComponent("small").path
+        let run = try CLITests.run(["tune", "--model", CLITests.tiny, "--data", data, "--out", small, "--budget", "20s"] + space)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("serve check: not served: the budget (20 s) is under four times the serve check's 11 s"), "\(run.stdout)")
+        let results = try TuneResults.load(small)
+        #expect(results.setup != nil && results.setup?.served == nil)
+        let none = try Fixtures.temporaryDirectory().appendingPathComponent("none").path
+        let off = try CLITests.run(["tune", "--model", CLITests.tiny, "--data", data, "--out", none, "--budget", "20s", "--serve-check", "0"] + space)
+        #expect(off.status == 0 && !off.stdout.contains("serve check") && !off.stdout.contains("served over HTTP"), "\(off.stdout)")
+        #expect(try TuneResults.load(none).servedNote == nil)
+        CLITests.expectFailure(try CLITests.run(["tune", "--model", CLITests.tiny, "--data", data, "--serve-check=-1"] + space), "--serve-check: give 0 or more seconds")
     }
 
     @Test func configFromAnotherMachineWarns() throws {

@@ -58,6 +58,11 @@ public struct TuneReport: Sendable {
         var lines: [String] = []
         if let setup = r.setup, let chosen = r.chosen {
             lines.append("Chosen: `\(chosen.candidate.description)` — \(String(format: "%.1f", setup.sequencesPerSecond)) sequences/s, p95 batch \(String(format: "%.2f", setup.p95BatchMs)) ms on \(chosen.figures?.sequences ?? 0) inputs × \(chosen.figures?.repeats ?? 0) passes (rung \(chosen.rung + 1) of \(r.rungs.count))")
+            if let served = setup.served {
+                lines.append("Served over HTTP on this machine (the serve check: \(served.connections) connections, one input per request, \(String(format: "%.0f", served.seconds)) s): \(String(format: "%.1f", served.requestsPerSecond)) requests/s, p50 \(String(format: "%.1f", served.p50Ms)) ms, p99 \(String(format: "%.1f", served.p99Ms)) ms — what `bertkit serve --config tune.json` should give under such a load")
+            } else if let note = r.servedNote {
+                lines.append("Serve check: \(note)")
+            }
             lines.append("Use it: `--config tune.json` (this folder's) with `bertkit embed`, `classify`, `bench` or `serve`")
         } else {
             lines.append("Nothing chosen: no candidate was measured within the budget and targets")

@@ -22,7 +22,7 @@ public struct TuneResults: Codable, Sendable, Equatable {
     /// Accuracy floors against fp32 on the sample.
     public var minCosine: Double?
     public var minAgreement: Double?
-    /// Seconds the search could spend, and spent (accuracy checks and measurements).
+    /// Seconds the search could spend, and spent (accuracy checks, measurements and the serve check).
     public var budgetSeconds: Double
     public var spentSeconds: Double
     public var rungs: [TuneSearch.Rung]
@@ -30,6 +30,8 @@ public struct TuneResults: Codable, Sendable, Equatable {
     public var candidates: Int
     /// What `embed`, `classify`, `bench` and `serve` take with `--config`: the best of the last rung.
     public var setup: TunedSetup?
+    /// Why the setup has no served figure (the serve check failed, was stopped, or had no budget), if so.
+    public var servedNote: String?
     public var chosen: TuneTrial?
     public var runnerUp: TuneTrial?
     /// Each reduced precision against fp32 on the sample.

@@ -13,6 +13,8 @@ public struct TuneConfiguration: Sendable {
     public var minAgreement: Double = 0.99
     /// Seconds the search may spend.
     public var budget: Double = 300
+    /// Seconds of the budget kept for the serve check after the search (0 when there is none).
+    public var serveReserve: Double = 0
     /// Inputs of the data file the search runs on (the first ones).
     public var sample = 512
     /// The space (nil: every available backend; the native engine's four precisions; 1 to the core count in powers of
@@ -89,8 +91,11 @@ public struct TuneSession: Sendable {
     }
 
     /// Accuracy of the reduced precisions (native engine, on the sample), then the search; `measurer` replaces the
-    /// engines (tests). Writes tune.json and the report to the output folder.
+    /// engines (tests). `serve`, when given, serves the chosen setup over HTTP (the CLI's serve check) and its figure
+    /// goes into the setup; it runs within `serveReserve`, kept from the search's budget. Writes tune.json and the
+    /// report to the output folder.
     public func run(measurer custom: (any TuneMeasurer)? = nil, accuracy precomputed: [PrecisionAccuracy]? = nil,
+                    serve: ((TunedSetup, BenchData) throws -> TunedSetup.Served)? = nil,
                     shouldStop: () -> Bool = { false }, progress: (String, Double) -> Void = { _, _ in }) throws -> TuneResults {
         let c = configuration
         let clock = ContinuousClock()
@@ -108,7 +113,8 @@ public struct TuneSession: Sendable {
             }
         }
         let accuracySeconds = (clock.now - start).milliseconds / 1000
-        let search = TuneSearch(rungs: TuneSearch.rungs(sampleSize: data.statistics.sequences), budget: c.budget, goal: c.goal)
+        let reserve = serve == nil ? 0 : min(max(c.serveReserve, 0), c.budget)
+        let search = TuneSearch(rungs: TuneSearch.rungs(sampleSize: data.statistics.sequences), budget: c.budget - reserve, goal: c.goal)
         var measurer = custom ?? BenchTuneMeasurer(modelPath: c.modelPath, data: data, catalog: catalog)
         let outcome = try search.run(candidates, excluded: excluded, spentBefore: accuracySeconds, measurer: &measurer, shouldStop: shouldStop) {
             rung, done, count, spent in
@@ -119,12 +125,24 @@ public struct TuneSession: Sendable {
         func trial(_ entry: (candidate: TuneCandidate, figures: TuneFigures)?) -> TuneTrial? {
             entry.map { TuneTrial(candidate: $0.candidate, rung: outcome.lastRung, figures: $0.figures, dropped: nil) }
         }
+        var setup = outcome.chosen.map { $0.candidate.setup(machine: tuned, figures: $0.figures, meanLength: data.statistics.length.mean) }
+        var servedNote: String?
+        var serveSeconds = 0.0
+        if let chosen = setup, let serve {
+            let served = clock.now
+            defer { serveSeconds = (clock.now - served).milliseconds / 1000 }
+            if shouldStop() {
+                servedNote = "not served: stopped"
+            } else {
+                progress("serving the chosen setup over HTTP", min(1, (clock.now - start).milliseconds / 1000 / c.budget))
+                do { setup?.served = try serve(chosen, data) } catch { servedNote = "not served: \(error)" }
+            }
+        }
         let results = TuneResults(
             tool: "bertkit \(BertKitInfo.version)", createdAt: ISO8601DateFormatter().string(from: Date()), command: c.command,
             complete: outcome.complete, machine: machine, versions: versions, model: model, data: data.statistics, goal: c.goal,
-            minCosine: c.minCosine, minAgreement: c.minAgreement, budgetSeconds: c.budget, spentSeconds: outcome.spent,
-            rungs: search.rungs, candidates: candidates.count,
-            setup: outcome.chosen.map { $0.candidate.setup(machine: tuned, figures: $0.figures, meanLength: data.statistics.length.mean) },
+            minCosine: c.minCosine, minAgreement: c.minAgreement, budgetSeconds: c.budget, spentSeconds: outcome.spent + serveSeconds,
+            rungs: search.rungs, candidates: candidates.count, setup: setup, servedNote: servedNote,
             chosen: trial(outcome.chosen), runnerUp: trial(outcome.runnerUp), accuracy: accuracy, trials: outcome.trials)
         try TuneReport(results: results).write(to: c.outputFolder)
         return results

@@ -1,0 +1,185 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A closed-loop HTTP load from inside the process, the load `wrk` gives from outside: `connections` keep-alive
+/// connections, each POSTing the next body as soon as its previous answer has arrived. It runs on one event-loop
+/// thread of its own, so it costs the machine about what one `wrk -t1` does.
+public struct LoadGenerator: Sendable {
+    /// Where to send: an IP address, a port and a path (`/embed`).
+    public var host: String
+    public var port: Int
+    public var path: String
+    /// JSON bodies: each connection starts at its own place among them and sends them in turn.
+    public var bodies: [String]
+    /// Connections open at once.
+    public var connections: Int
+
+    /// What a load measured in its window.
+    public struct Result: Sendable, Equatable {
+        /// Requests answered 200 within the window.
+        public var answered: Int
+        /// Other statuses, and connections that failed, over the whole run.
+        public var failed: Int
+        /// The window, in seconds.
+        public var seconds: Double
+        /// `answered / seconds`.
+        public var requestsPerSecond: Double
+        /// Latency percentiles of the answered requests, in milliseconds (0 when none).
+        public var p50Ms: Double
+        public var p90Ms: Double
+        public var p99Ms: Double
+    }
+
+    /// A load on `http://host:port/path`.
+    public init(host: String, port: Int, path: String, bodies: [String], connections: Int) {
+        self.host = host
+        self.port = port
+        self.path = path
+        self.bodies = bodies
+        self.connections = connections
+    }
+
+    /// Opens the connections, loads the server for `warmUp` then `window`, and counts the answers that arrive within
+    /// the window. The connections are closed at the end (requests still queued are abandoned, as a client hanging up).
+    public func run(warmUp: Duration, window: Duration) async throws -> Result {
+        guard connections > 0, !bodies.isEmpty else { throw ServeError.validation("a load needs at least one connection and one body") }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let start = NIODeadline.now()
+        let opens = start + .nanoseconds(warmUp.nanoseconds)
+        let closes = opens + .nanoseconds(window.nanoseconds)
+        let tally = LoadTally(opens: opens, closes: closes)
+        let requests = bodies.map { ByteBuffer(string: $0) }
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path,
+                                   headers: ["Host": "\(host):\(port)", "Content-Type": "application/json"])
+        var channels: [any Channel] = []
+        do {
+            for index in 0..<connections {
+                let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(
+                            LoadConnection(head: head, bodies: requests, first: index * requests.count / connections, tally: tally))
+                    }
+                }
+                channels.append(try await bootstrap.connect(host: host, port: port).get())
+            }
+            try await Task.sleep(for: warmUp + window)
+        } catch {
+            for channel in channels { channel.close(promise: nil) }
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        tally.stop()
+        for channel in channels { try? await channel.close() }
+        try? await group.shutdownGracefully()
+        return tally.result(window: window)
+    }
+}
+
+extension Duration {
+    /// The duration in nanoseconds (saturating at Int64's range).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? (seconds < 0 ? .min : .max) : scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    }
+}
+
+/// The answers of a load, shared by its connections.
+final class LoadTally: Sendable {
+    let opens: NIODeadline
+    let closes: NIODeadline
+    private struct Counts {
+        var latencies: [Double] = []
+        var failed = 0
+        var stopped = false
+    }
+    private let counts = Mutex(Counts())
+
+    init(opens: NIODeadline, closes: NIODeadline) {
+        self.opens = opens
+        self.closes = closes
+    }
+
+    /// Counts an answer that arrived at `now` for a request sent at `sent`; false once the load is over.
+    func answer(sent: NIODeadline, now: NIODeadline, ok: Bool) -> Bool {
+        counts.withLock {
+            if !ok { $0.failed += 1 } else if now >= opens && now <= closes {
+                $0.latencies.append(Double((now - sent).nanoseconds) / 1e6)
+            }
+            return !$0.stopped && now <= closes
+        }
+    }
+
+    func failure() { counts.withLock { $0.failed += 1 } }
+
+    func stop() { counts.withLock { $0.stopped = true } }
+
+    func result(window: Duration) -> LoadGenerator.Result {
+        counts.withLock { counts in
+            let sorted = counts.latencies.sorted()
+            // Nearest rank: the smallest value with at least p of the values at or below it.
+            func percentile(_ p: Double) -> Double {
+                guard !sorted.isEmpty else { return 0 }
+                let rank = Int((p * Double(sorted.count)).rounded(.up))
+                return sorted[min(sorted.count, max(rank, 1)) - 1]
+            }
+            let seconds = Double(window.nanoseconds) / 1e9
+            return LoadGenerator.Result(answered: sorted.count, failed: counts.failed, seconds: seconds,
+                                        requestsPerSecond: seconds > 0 ? Double(sorted.count) / seconds : 0,
+                                        p50Ms: percentile(0.5), p90Ms: percentile(0.9), p99Ms: percentile(0.99))
+        }
+    }
+}
+
+/// One connection of a load: sends a request, reads its answer, sends the next.
+final class LoadConnection: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private var head: HTTPRequestHead
+    private let bodies: [ByteBuffer]
+    private var next: Int
+    private let tally: LoadTally
+    private var sent = NIODeadline.now()
+    private var status: HTTPResponseStatus = .ok
+
+    init(head: HTTPRequestHead, bodies: [ByteBuffer], first: Int, tally: LoadTally) {
+        self.head = head
+        self.bodies = bodies
+        self.next = first
+        self.tally = tally
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        send(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let response): status = response.status
+        case .body: break
+        case .end:
+            if tally.answer(sent: sent, now: .now(), ok: status == .ok) { send(context) } else { context.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        tally.failure()
+        context.close(promise: nil)
+    }
+
+    private func send(_ context: ChannelHandlerContext) {
+        let body = bodies[next % bodies.count]
+        next += 1
+        head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+        sent = .now()
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
