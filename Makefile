@@ -147,7 +147,7 @@ bench-tune: build models corpus
 	$(PYTHON) scripts/tune/tune_vs_grid.py --bin .build/release/bertkit --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/tune
 
 # The user's flow, 3 rounds: `bertkit tune --budget 5m`, then `bertkit serve --config tune.json` under wrk's 64-connection
-# load; what was served against what tune.json promised (docs/bench-tune/tune-then-serve.md holds the committed run).
+# load; what was served against what tune.json promised (docs/bench-tune/tune-then-serve*.md hold the committed runs).
 bench-tune-serve: build models corpus
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
 	$(PYTHON) scripts/tune/tune_then_serve.py --bin .build/release/bertkit --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/tune-serve

@@ -63,8 +63,8 @@ struct TuneCommand: ParsableCommand {
     @Option(name: .long, help: "Batch sizes.")
     var batchSizes = "1,4,8,16,32,64"
 
-    @Option(name: .long, help: "Seconds the chosen setup is served over HTTP under load at the end (kept from the budget; 0: no serve check).")
-    var serveCheck: Double = 8
+    @Option(name: .long, help: "Seconds the chosen setup is served over HTTP under load at the end: 2 s of warm-up, then the measured window (kept from the budget; 0: no serve check).")
+    var serveCheck: Double = 12
 
     @Option(name: .long, help: "Connections of the serve check's load.")
     var serveConnections = 64
