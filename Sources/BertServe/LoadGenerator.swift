@@ -42,19 +42,20 @@ public struct LoadGenerator: Sendable {
         self.connections = connections
     }
 
-    /// Opens the connections, loads the server for `warmUp` then `window`, and counts the answers that arrive within
-    /// the window. The connections are closed at the end (requests still queued are abandoned, as a client hanging up).
+    /// Opens the connections and loads the server: the window opens after `warmUp`, once as many answers as there are
+    /// connections have come (a server still warming up, or starved of CPU, does not shorten it), and lasts `window`. Only the
+    /// answers within it count. The connections are closed at the end (requests still queued are abandoned, as by a
+    /// client hanging up). No answer a minute past the warm-up is an error.
     public func run(warmUp: Duration, window: Duration) async throws -> Result {
         guard connections > 0, !bodies.isEmpty else { throw ServeError.validation("a load needs at least one connection and one body") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let start = NIODeadline.now()
-        let opens = start + .nanoseconds(warmUp.nanoseconds)
-        let closes = opens + .nanoseconds(window.nanoseconds)
-        let tally = LoadTally(opens: opens, closes: closes)
+        let tally = LoadTally(earliest: start + .nanoseconds(warmUp.nanoseconds), needed: connections, window: .nanoseconds(window.nanoseconds))
         let requests = bodies.map { ByteBuffer(string: $0) }
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path,
                                    headers: ["Host": "\(host):\(port)", "Content-Type": "application/json"])
         var channels: [any Channel] = []
+        var opened = true
         do {
             for index in 0..<connections {
                 let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
@@ -66,7 +67,13 @@ public struct LoadGenerator: Sendable {
                 }
                 channels.append(try await bootstrap.connect(host: host, port: port).get())
             }
-            try await Task.sleep(for: warmUp + window)
+            let giveUp = start + .nanoseconds(warmUp.nanoseconds) + .seconds(60)
+            while true {
+                try await Task.sleep(for: .milliseconds(20))
+                let now = NIODeadline.now()
+                if let closes = tally.closes, now > closes { break }
+                if tally.closes == nil, now > giveUp { opened = false; break }
+            }
         } catch {
             for channel in channels { channel.close(promise: nil) }
             try? await group.shutdownGracefully()
@@ -75,7 +82,11 @@ public struct LoadGenerator: Sendable {
         tally.stop()
         for channel in channels { try? await channel.close() }
         try? await group.shutdownGracefully()
-        return tally.result(window: window)
+        let result = tally.result(window: window)
+        guard opened else {
+            throw ServeError.validation("the server answered too few requests to start the load's window within a minute of its warm-up")
+        }
+        return result
     }
 }
 
@@ -88,29 +99,41 @@ extension Duration {
     }
 }
 
-/// The answers of a load, shared by its connections.
+/// The answers of a load, shared by its connections, and its window.
 final class LoadTally: Sendable {
-    let opens: NIODeadline
-    let closes: NIODeadline
+    let earliest: NIODeadline
+    let needed: Int
+    let window: TimeAmount
     private struct Counts {
         var latencies: [Double] = []
+        var answers = 0
         var failed = 0
+        var opens: NIODeadline?
         var stopped = false
     }
     private let counts = Mutex(Counts())
 
-    init(opens: NIODeadline, closes: NIODeadline) {
-        self.opens = opens
-        self.closes = closes
+    /// A window that opens at `earliest` or later, once `needed` answers have come, and lasts `window`.
+    init(earliest: NIODeadline, needed: Int, window: TimeAmount) {
+        self.earliest = earliest
+        self.needed = needed
+        self.window = window
     }
 
-    /// Counts an answer that arrived at `now` for a request sent at `sent`; false once the load is over.
+    /// When the window closes (nil until it has opened).
+    var closes: NIODeadline? { counts.withLock { $0.opens.map { $0 + window } } }
+
+    /// Counts an answer (200 or not) that arrived at `now` for a request sent at `sent`; false once the load is over.
     func answer(sent: NIODeadline, now: NIODeadline, ok: Bool) -> Bool {
         counts.withLock {
-            if !ok { $0.failed += 1 } else if now >= opens && now <= closes {
-                $0.latencies.append(Double((now - sent).nanoseconds) / 1e6)
+            $0.answers += 1
+            if !ok { $0.failed += 1 }
+            if let opens = $0.opens {
+                if ok && now > opens && now <= opens + window { $0.latencies.append(Double((now - sent).nanoseconds) / 1e6) }
+            } else if now >= earliest && $0.answers >= needed {
+                $0.opens = now
             }
-            return !$0.stopped && now <= closes
+            return !$0.stopped
         }
     }
 
