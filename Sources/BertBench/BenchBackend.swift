@@ -10,6 +10,12 @@ import Foundation
 public protocol BenchEngine: Sendable {
     /// Runs one batch; the outputs are dropped.
     func run(_ batch: TokenBatch) throws
+    /// The precision the engine's weights compute in, when known (an int8 ONNX file benchmarked as `fp32`).
+    var weights: Precision? { get }
+}
+
+extension BenchEngine {
+    public var weights: Precision? { nil }
 }
 
 /// A backend as the bench lists it: available in this build, or not, and why.
@@ -134,6 +140,8 @@ struct ModelEngine: BenchEngine {
     func run(_ batch: TokenBatch) throws {
         _ = classifies ? try model.backend.classify(batch) : try model.backend.embed(batch)
     }
+
+    var weights: Precision? { model.weightPrecision }
 }
 
 private func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }

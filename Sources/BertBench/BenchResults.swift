@@ -132,6 +132,9 @@ public struct CellResult: Codable, Sendable, Equatable {
     public var modelMs: Double
     /// The harness's own share of the cell's time: `(cellMs − modelMs) / cellMs`.
     public var overhead: Double
+    /// The precision the engine computed in when it differs from `spec.precision`: a graph backend's file decides
+    /// its own (an int8 ONNX export runs as int8 in the cell `onnxruntime/fp32/...`). nil when they agree.
+    public var weights: String?
 
     /// A cell from its raw timings.
     public init(spec: CellSpec, sequences: Int, tokens: Int, paddedTokens: Int, batches: Int, repeatsMs: [Double],

@@ -125,11 +125,13 @@ public struct BenchRunner: Sendable {
             passDone(pass + 2)
         }
         let cellTime = clock.now - cellStart
-        return CellResult(spec: cell, sequences: batches.reduce(0) { $0 + $1.count },
-                          tokens: batches.reduce(0) { $0 + $1.tokenCount },
-                          paddedTokens: batches.reduce(0) { $0 + $1.count * $1.maxLength }, batches: batches.count,
-                          repeatsMs: repeats, batchMs: latencies, cellMs: cellTime.milliseconds,
-                          modelMs: model.milliseconds)
+        var result = CellResult(spec: cell, sequences: batches.reduce(0) { $0 + $1.count },
+                                tokens: batches.reduce(0) { $0 + $1.tokenCount },
+                                paddedTokens: batches.reduce(0) { $0 + $1.count * $1.maxLength }, batches: batches.count,
+                                repeatsMs: repeats, batchMs: latencies, cellMs: cellTime.milliseconds,
+                                modelMs: model.milliseconds)
+        if let weights = engine.weights?.rawValue, weights != cell.precision { result.weights = weights }
+        return result
     }
 
     /// Times `repeats` passes of `tokenizer` over the data set's inputs (all cores, as the model's tokenize does).

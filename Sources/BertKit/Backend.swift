@@ -13,9 +13,14 @@ public protocol InferenceBackend: Sendable {
     func classify(_ batch: TokenBatch) throws -> [[Float]]
     /// The error a front end reports when `hasClassificationHead` is false: what this engine's model lacks.
     func missingClassificationHead(model: ModelDirectory) -> any Error
+    /// The precision the weights compute in when the engine knows it from its file (an int8 ONNX export), else nil:
+    /// then it is the options' precision.
+    var weightPrecision: Precision? { get }
 }
 
 extension InferenceBackend {
+    public var weightPrecision: Precision? { nil }
+
     public func missingClassificationHead(model: ModelDirectory) -> any Error {
         BertKitError.noClassificationHead(path: model.weightsPath)
     }

@@ -28,6 +28,10 @@ public struct BertModel: Sendable {
     /// Options it was loaded with.
     public let options: Options
 
+    /// The precision the model computes in: what the backend read from its file (an int8 ONNX export), else the
+    /// options' precision.
+    public var weightPrecision: Precision { backend.weightPrecision ?? options.precision }
+
     /// How to load and run.
     public struct Options: Sendable {
         /// Cut over-long inputs to `maxLength` (true), or reject them with an error (false).

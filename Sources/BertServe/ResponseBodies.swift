@@ -98,7 +98,7 @@ enum ResponseBodies {
         var w = JSONWriter()
         let o = service.options
         w.raw("{\"model_id\":"); w.string(modelID)
-        w.raw(",\"model_sha\":null,\"model_dtype\":"); w.string(service.model.options.precision.teiDType)
+        w.raw(",\"model_sha\":null,\"model_dtype\":"); w.string(service.model.weightPrecision.teiDType)
         w.raw(",\"served_model_name\":"); w.string(modelID)
         w.raw(",\"model_type\":")
         switch service.kind {

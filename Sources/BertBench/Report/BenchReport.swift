@@ -43,6 +43,8 @@ public struct BenchReport: Sendable {
         var label = s.backend
         if Set(all.map(\.precision)).count > 1 { label += " \(s.precision)" }
         if Set(all.map(\.threads)).count > 1 { label += " \(s.threads)t" }
+        let weights = cells.first { $0.spec.backend == s.backend && $0.spec.precision == s.precision && $0.spec.threads == s.threads }?.weights
+        if let weights { label += " (\(weights) file)" }
         return label
     }
 

@@ -16,6 +16,8 @@ public struct OnnxBackend: InferenceBackend {
     let padId: Int64
     /// Whether the model reads token type ids (BERT's segments): pairs need a graph that takes them.
     public let segmentsMatter: Bool
+    /// The precision the file computes in (`OnnxWeightPrecision`; nil when the backend was given a session only).
+    public let weightPrecision: Precision?
     let feeds: [Feed]
     let logits: String?
     let embedding: (name: String, pooled: Bool)?
@@ -29,12 +31,14 @@ public struct OnnxBackend: InferenceBackend {
     /// Opens `file` in a session on `runtime` for a model whose configuration is `config`.
     public init(file: String, config: BertConfig, pooling: Pooling, runtime: ORTRuntime,
                 options: ORTSessionOptions = ORTSessionOptions()) throws {
-        try self.init(session: ORTSession(path: file, runtime: runtime, options: options), config: config, pooling: pooling)
+        try self.init(session: ORTSession(path: file, runtime: runtime, options: options), config: config, pooling: pooling,
+                      weightPrecision: try OnnxWeightPrecision.read(path: file))
     }
 
-    /// A backend over an open session.
-    public init(session: ORTSession, config: BertConfig, pooling: Pooling) throws {
+    /// A backend over an open session; `weightPrecision` is the file's, if known.
+    public init(session: ORTSession, config: BertConfig, pooling: Pooling, weightPrecision: Precision? = nil) throws {
         self.session = session
+        self.weightPrecision = weightPrecision
         self.pooling = pooling
         padId = Int64(config.padTokenId)
         segmentsMatter = config.usesSegments

@@ -1,32 +1,34 @@
 /// A reader of Protocol Buffers' wire format over bytes from an untrusted file: every length is checked against the
-/// bytes that remain before it is used, varints longer than ten bytes and the deprecated groups are errors.
-struct ProtobufReader {
+/// bytes that remain before it is used, varints longer than ten bytes and the deprecated groups are errors. It reads
+/// memory it does not own (an array's storage, a mapped file) and must not outlive it. Shared within the package
+/// (SentencePiece models here, ONNX graphs in BertONNX).
+package struct ProtobufReader {
     /// Why a message could not be read, with the byte offset.
-    struct Failure: Error {
-        let reason: String
+    package struct Failure: Error {
+        package let reason: String
     }
 
     /// The wire type of a field (the low three bits of its key).
-    enum WireType: UInt64 {
+    package enum WireType: UInt64 {
         case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
     }
 
-    private let bytes: [UInt8]
-    private(set) var offset: Int
+    private let bytes: UnsafeRawBufferPointer
+    package private(set) var offset: Int
     private let end: Int
 
-    /// A reader of `bytes[range]`; the range must lie within `bytes`.
-    init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+    /// A reader of `bytes[range]`; the range must lie within `bytes`, which must stay valid while the reader is used.
+    package init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>? = nil) {
         self.bytes = bytes
         let range = range ?? 0..<bytes.count
         offset = range.lowerBound
         end = range.upperBound
     }
 
-    var isAtEnd: Bool { offset >= end }
+    package var isAtEnd: Bool { offset >= end }
 
     /// The next field's number and wire type; nil at the end of the message.
-    mutating func nextField() throws(Failure) -> (number: Int, wire: WireType)? {
+    package mutating func nextField() throws(Failure) -> (number: Int, wire: WireType)? {
         guard !isAtEnd else { return nil }
         let key = try varint()
         guard let wire = WireType(rawValue: key & 7) else { throw Failure(reason: "wire type \(key & 7) at byte \(offset)") }
@@ -35,7 +37,7 @@ struct ProtobufReader {
         return (Int(number), wire)
     }
 
-    mutating func varint() throws(Failure) -> UInt64 {
+    package mutating func varint() throws(Failure) -> UInt64 {
         var value: UInt64 = 0
         for shift in stride(from: UInt64(0), to: 70, by: 7) {
             guard offset < end else { throw Failure(reason: "a varint runs past the end at byte \(offset)") }
@@ -49,16 +51,16 @@ struct ProtobufReader {
     }
 
     /// An `int32` field: protobuf writes negative values as ten-byte varints of their 64-bit sign extension.
-    mutating func int32() throws(Failure) -> Int32 {
+    package mutating func int32() throws(Failure) -> Int32 {
         let raw = try varint()
         let value = Int64(bitPattern: raw)
         guard let narrow = Int32(exactly: value) else { throw Failure(reason: "\(value) is not an int32, at byte \(offset)") }
         return narrow
     }
 
-    mutating func bool() throws(Failure) -> Bool { try varint() != 0 }
+    package mutating func bool() throws(Failure) -> Bool { try varint() != 0 }
 
-    mutating func fixed32() throws(Failure) -> UInt32 {
+    package mutating func fixed32() throws(Failure) -> UInt32 {
         guard end - offset >= 4 else { throw Failure(reason: "a fixed32 runs past the end at byte \(offset)") }
         var value: UInt32 = 0
         for i in 0..<4 { value |= UInt32(bytes[offset + i]) << (8 * UInt32(i)) }
@@ -66,10 +68,10 @@ struct ProtobufReader {
         return value
     }
 
-    mutating func float() throws(Failure) -> Float { Float(bitPattern: try fixed32()) }
+    package mutating func float() throws(Failure) -> Float { Float(bitPattern: try fixed32()) }
 
     /// The byte range of a length-delimited field (a string, bytes or an embedded message).
-    mutating func lengthDelimited() throws(Failure) -> Range<Int> {
+    package mutating func lengthDelimited() throws(Failure) -> Range<Int> {
         let length = try varint()
         guard length <= UInt64(end - offset) else {
             throw Failure(reason: "a field of \(length) bytes at byte \(offset) runs past the end (\(end - offset) left)")
@@ -80,10 +82,10 @@ struct ProtobufReader {
     }
 
     /// A reader of the embedded message in the next length-delimited field.
-    mutating func message() throws(Failure) -> ProtobufReader { ProtobufReader(bytes, range: try lengthDelimited()) }
+    package mutating func message() throws(Failure) -> ProtobufReader { ProtobufReader(bytes, range: try lengthDelimited()) }
 
     /// The next length-delimited field as UTF-8 text.
-    mutating func string() throws(Failure) -> String {
+    package mutating func string() throws(Failure) -> String {
         let range = try lengthDelimited()
         guard let text = String(validating: bytes[range], as: UTF8.self) else {
             throw Failure(reason: "a string at byte \(range.lowerBound) is not valid UTF-8")
@@ -91,10 +93,10 @@ struct ProtobufReader {
         return text
     }
 
-    mutating func data() throws(Failure) -> [UInt8] { Array(bytes[try lengthDelimited()]) }
+    package mutating func data() throws(Failure) -> [UInt8] { Array(UnsafeRawBufferPointer(rebasing: bytes[try lengthDelimited()])) }
 
     /// Skips a field of a type this reader does not keep.
-    mutating func skip(_ wire: WireType) throws(Failure) {
+    package mutating func skip(_ wire: WireType) throws(Failure) {
         switch wire {
         case .varint: _ = try varint()
         case .fixed64:
@@ -107,7 +109,7 @@ struct ProtobufReader {
     }
 
     /// Fails unless the field has the wire type its schema gives.
-    static func expect(_ wire: WireType, _ wanted: WireType, field: String) throws(Failure) {
+    package static func expect(_ wire: WireType, _ wanted: WireType, field: String) throws(Failure) {
         guard wire == wanted else { throw Failure(reason: "\(field) has wire type \(wire.rawValue), expected \(wanted.rawValue)") }
     }
 }

@@ -27,7 +27,19 @@ struct SentencePieceModel {
 
     /// Parses `bytes`; errors name the field (`pieces[12].piece`) and the byte offset.
     init(bytes: [UInt8]) throws(ProtobufReader.Failure) {
-        var reader = ProtobufReader(bytes)
+        var model = SentencePieceModel()
+        let outcome = bytes.withUnsafeBytes { raw -> Result<Void, ProtobufReader.Failure> in
+            var reader = ProtobufReader(raw)
+            do throws(ProtobufReader.Failure) { try model.read(&reader) } catch { return .failure(error) }
+            return .success(())
+        }
+        try outcome.get()
+        self = model
+    }
+
+    private init() {}
+
+    private mutating func read(_ reader: inout ProtobufReader) throws(ProtobufReader.Failure) {
         while let (number, wire) = try reader.nextField() {
             switch number {
             case 1:
