@@ -120,10 +120,14 @@ public struct BenchBackends: Sendable {
         guard info.precisions.contains(precision) else {
             throw BenchError.invalidGrid("backend \(name) has no precision \(precision) (it has \(info.precisions.joined(separator: ", ")))")
         }
+        return ModelEngine(model: try model(name, precision: try Precision.parse(precision), threads: threads))
+    }
+
+    /// The model of variant `name`, loaded as its engine runs it (over-long inputs truncated).
+    public func model(_ name: String, precision: Precision = .fp32, threads: Int) throws -> BertModel {
         let variant = try catalog.variant(named: name)
-        let options = BertModel.Options(truncate: true, threads: threads, mode: variant.layout ?? .packed, precision: try Precision.parse(precision))
-        let request = Self.request(variant.provider, directory: directory, files: files, library: ortLibrary, options: options)
-        return ModelEngine(model: try variant.provider.load(request))
+        let options = BertModel.Options(truncate: true, threads: threads, mode: variant.layout ?? .packed, precision: precision)
+        return try variant.provider.load(Self.request(variant.provider, directory: directory, files: files, library: ortLibrary, options: options))
     }
 }
 

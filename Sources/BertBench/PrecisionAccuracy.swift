@@ -8,6 +8,9 @@ import Foundation
 public struct PrecisionAccuracy: Codable, Sendable, Equatable {
     /// `bf16`, `fp16` or `int8`.
     public var precision: String
+    /// The backend variant whose own file computes in `precision` (an int8 ONNX export on `onnxruntime`); nil for
+    /// the native engine, which takes the precision as an option.
+    public var backend: String?
     /// `embed` or `classify`.
     public var task: String
     /// Inputs compared.
@@ -94,18 +97,23 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
 
     static func argmax(_ v: [Float]) -> Int { v.indices.max { v[$0] < v[$1] } ?? 0 }
 
+    /// A model's outputs on `encodings` (sorted batches of 32): logits when it classifies, else embeddings; with the
+    /// bytes of its packed weights (0 for a graph backend).
+    public static func outputs(of model: BertModel, encodings: [Encoding]) throws -> (task: String, rows: [[Float]], bytes: Int) {
+        let bytes = (model.backend as? NativeBackend)?.packedWeightBytes ?? 0
+        if model.backend.hasClassificationHead {
+            return ("classify", try model.logits(encodings: encodings, batching: .sorted(size: 32)), bytes)
+        }
+        return ("embed", try model.embed(encodings: encodings, batching: .sorted(size: 32)), bytes)
+    }
+
     /// Runs the model folder's native engine at fp32 and at each of `precisions` over `encodings` (sorted batches
     /// of 32), and compares. Classifies when the checkpoint has a head, else embeds.
     public static func measure(modelPath: String, encodings: [Encoding], precisions: [Precision], threads: Int = 0,
                                isa: KernelISA? = nil) throws -> [PrecisionAccuracy] {
         func outputs(_ precision: Precision) throws -> (task: String, rows: [[Float]], bytes: Int) {
-            let model = try BertModel(directory: modelPath,
-                                      options: .init(truncate: true, threads: threads, isa: isa, precision: precision))
-            let bytes = (model.backend as? NativeBackend)?.packedWeightBytes ?? 0
-            if model.backend.hasClassificationHead {
-                return ("classify", try model.logits(encodings: encodings, batching: .sorted(size: 32)), bytes)
-            }
-            return ("embed", try model.embed(encodings: encodings, batching: .sorted(size: 32)), bytes)
+            try Self.outputs(of: BertModel(directory: modelPath, options: .init(truncate: true, threads: threads, isa: isa, precision: precision)),
+                             encodings: encodings)
         }
         let reference = try outputs(.fp32)
         return try precisions.filter { $0 != .fp32 }.map { precision in

@@ -74,6 +74,7 @@ public struct TuneReport: Sendable {
                      + String(format: "; floors: lowest cosine ≥ %.4f (embeddings), arg-max agreement ≥ %.4f (classifiers)", r.minCosine ?? 0, r.minAgreement ?? 0))
         lines.append("Searched \(r.candidates) candidates by successive halving (\(r.rungs.map { "\($0.sequences) inputs × \($0.repeats)" }.joined(separator: ", "))) in \(String(format: "%.0f", r.spentSeconds)) s of a \(String(format: "%.0f", r.budgetSeconds)) s budget" + (r.complete ? "" : " (stopped before the last rung)"))
         lines.append("Machine: \(r.machine.cpu), \(r.machine.cores) cores; flags: \(r.machine.cpuFlags.joined(separator: " ")); kernels \(r.versions["kernels"] ?? "?")")
+        for note in r.accuracyNotes ?? [] { lines.append("Accuracy: \(note)") }
         lines.append("Data: \(r.data.sequences) inputs of \(r.data.path), \(r.data.tokens) tokens (mean \(String(format: "%.1f", r.data.length.mean)))")
         return lines
     }
@@ -84,8 +85,10 @@ public struct TuneReport: Sendable {
             tables.append(ReportTable(title: "Accuracy against fp32 on the sample", caption: "A precision under a floor is dropped before any speed is measured.",
                 header: ["precision", "task", "lowest cosine", "mean cosine", "arg-max agreement", "kept"],
                 rows: results.accuracy.map { a in
-                    let dropped = results.trials.contains { $0.rung == -1 && $0.candidate.precision == a.precision }
-                    return [a.precision, a.task, a.cosineMin.map { String(format: "%.5f", $0) } ?? "–", a.cosineMean.map { String(format: "%.5f", $0) } ?? "–",
+                    let dropped = results.trials.contains { trial in
+                        trial.rung == -1 && (a.backend.map { trial.candidate.backend == $0 } ?? (trial.candidate.precision == a.precision))
+                    }
+                    return [a.backend.map { "\(a.precision) (\($0)'s file)" } ?? a.precision, a.task, a.cosineMin.map { String(format: "%.5f", $0) } ?? "–", a.cosineMean.map { String(format: "%.5f", $0) } ?? "–",
                             a.argmaxAgreement.map { String(format: "%.4f", $0) } ?? "–", dropped ? "no" : "yes"]
                 }))
         }

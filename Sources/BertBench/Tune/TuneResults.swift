@@ -34,8 +34,11 @@ public struct TuneResults: Codable, Sendable, Equatable {
     public var servedNote: String?
     public var chosen: TuneTrial?
     public var runnerUp: TuneTrial?
-    /// Each reduced precision against fp32 on the sample.
+    /// Each reduced precision against fp32 on the sample (the native engine's, and a graph backend's file that
+    /// computes in one).
     public var accuracy: [PrecisionAccuracy]
+    /// Reduced-precision files whose accuracy could not be checked, and why.
+    public var accuracyNotes: [String]?
     /// Every candidate at every rung it reached.
     public var trials: [TuneTrial]
 

@@ -102,13 +102,19 @@ public struct TuneSession: Sendable {
         let start = clock.now
         let reduced = Set(candidates.map(\.precision)).compactMap(Precision.init(rawValue:)).filter { $0 != .fp32 }
         progress("accuracy of \(reduced.map(\.rawValue).sorted().joined(separator: ", ")) against fp32", 0)
-        let accuracy = try precomputed ?? (reduced.isEmpty ? [] : PrecisionAccuracy.measure(
+        var accuracy = try precomputed ?? (reduced.isEmpty ? [] : PrecisionAccuracy.measure(
             modelPath: c.modelPath, encodings: data.encodings, precisions: reduced, threads: TuneConfiguration.defaultThreads().last ?? 0))
+        var accuracyNotes: [String] = []
+        if precomputed == nil {
+            let (files, notes) = try graphFileAccuracy()
+            accuracy += files
+            accuracyNotes = notes
+        }
         var excluded: [TuneCandidate: String] = [:]
         for entry in accuracy {
             guard let reason = floorViolation(entry) else { continue }
-            // Reduced precisions are the native engine's (the graph backends run their file's own).
-            for candidate in candidates where candidate.precision == entry.precision {
+            // A native precision drops the native candidates at it; a graph backend's file drops that backend's.
+            for candidate in candidates where entry.backend.map({ candidate.backend == $0 }) ?? (candidate.precision == entry.precision) {
                 excluded[candidate] = reason
             }
         }
@@ -143,19 +149,52 @@ public struct TuneSession: Sendable {
             complete: outcome.complete, machine: machine, versions: versions, model: model, data: data.statistics, goal: c.goal,
             minCosine: c.minCosine, minAgreement: c.minAgreement, budgetSeconds: c.budget, spentSeconds: outcome.spent + serveSeconds,
             rungs: search.rungs, candidates: candidates.count, setup: setup, servedNote: servedNote,
-            chosen: trial(outcome.chosen), runnerUp: trial(outcome.runnerUp), accuracy: accuracy, trials: outcome.trials)
+            chosen: trial(outcome.chosen), runnerUp: trial(outcome.runnerUp), accuracy: accuracy,
+            accuracyNotes: accuracyNotes.isEmpty ? nil : accuracyNotes, trials: outcome.trials)
         try TuneReport(results: results).write(to: c.outputFolder)
         return results
     }
 
     /// Why a precision's accuracy breaks the floors, or nil.
     func floorViolation(_ accuracy: PrecisionAccuracy) -> String? {
+        let what = accuracy.backend.map { "\($0)'s \(accuracy.precision) file" } ?? accuracy.precision
         if let cosine = accuracy.cosineMin, cosine < configuration.minCosine {
-            return String(format: "%@: lowest cosine to fp32 %.5f is under the floor %.5f", accuracy.precision, cosine, configuration.minCosine)
+            return String(format: "%@: lowest cosine to fp32 %.5f is under the floor %.5f", what, cosine, configuration.minCosine)
         }
         if let agreement = accuracy.argmaxAgreement, agreement < configuration.minAgreement {
-            return String(format: "%@: arg-max agreement with fp32 %.4f is under the floor %.4f", accuracy.precision, agreement, configuration.minAgreement)
+            return String(format: "%@: arg-max agreement with fp32 %.4f is under the floor %.4f", what, agreement, configuration.minAgreement)
         }
         return nil
+    }
+
+    /// The graph backends of the space whose file computes in a reduced precision (an int8 ONNX export), each
+    /// compared with the native engine at fp32 on the sample as the native precisions are; and notes on those that
+    /// could not be compared (a folder without weights has no fp32 reference).
+    func graphFileAccuracy() throws -> (accuracy: [PrecisionAccuracy], notes: [String]) {
+        let threads = TuneConfiguration.defaultThreads().last ?? 0
+        var reference: (task: String, rows: [[Float]], bytes: Int)?
+        var accuracy: [PrecisionAccuracy] = [], notes: [String] = []
+        for name in Set(candidates.map(\.backend)).sorted() {
+            guard let variant = try? catalog.catalog.variant(named: name), variant.provider.fileKind != nil else { continue }
+            let model = try catalog.model(name, threads: threads)
+            let weights = model.weightPrecision
+            guard weights != .fp32 else { continue }
+            if reference == nil {
+                do {
+                    reference = try PrecisionAccuracy.outputs(of: BertModel(directory: configuration.modelPath, options: .init(truncate: true, threads: threads)),
+                                                              encodings: data.encodings)
+                } catch {
+                    notes.append("\(name)'s file computes in \(weights.rawValue); its accuracy was not checked against fp32 (the native engine cannot run the folder: \(error))")
+                    continue
+                }
+            }
+            guard let reference else { continue }
+            let outputs = try PrecisionAccuracy.outputs(of: model, encodings: data.encodings)
+            var entry = PrecisionAccuracy(precision: weights.rawValue, task: reference.task, reference: reference.rows, candidate: outputs.rows,
+                                          weightBytes: 0, fp32WeightBytes: reference.bytes)
+            entry.backend = name
+            accuracy.append(entry)
+        }
+        return (accuracy, notes)
     }
 }
