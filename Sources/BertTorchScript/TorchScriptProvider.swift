@@ -9,14 +9,15 @@ public struct TorchScriptProvider: BackendProvider {
     public var fileKind: String? { "torchscript" }
     public var precisions: [Precision] { [.fp32] }
 
+    /// The traced file is looked for first: a folder without one never loads the plug-in (libtorch: half a second
+    /// and 200 MB) just to be listed.
     public func unavailableReason(_ request: BackendRequest) -> String? {
-        if let reason = TorchScriptModule.unavailableReason { return reason }
         do {
             _ = try TorchScriptFile.locate(in: request.directory, explicit: request.modelFile)
-            return nil
         } catch {
             return "\(error)"
         }
+        return TorchScriptModule.unavailableReason
     }
 
     public func libraryVersion(_ request: BackendRequest) -> (name: String, version: String)? {
