@@ -2,7 +2,7 @@
  * BERT-family layers, for one instruction set, formats alternated shape by shape so the machine's drift hits all
  * alike. int8 counts multiply-adds like fp32 (GOP/s = 2·m·n·k / s), its activation quantization included.
  * Build: make precision-gemm-bench. Usage: precision_gemm_bench ISA THREADS [SECONDS_PER_CELL]
- * (ISA: portable, avx2, avx512, avx512_vnni, avx512_bf16, neon). */
+ * (ISA: portable, avx2, avx_vnni, avx512, avx512_vnni, avx512_bf16, neon). */
 #include "bertkernels.h"
 #include <stdio.h>
 #include <stdlib.h>

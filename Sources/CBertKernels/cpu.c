@@ -35,6 +35,13 @@ static int has_avx512_vnni(void) {
     return (c >> 11) & 1;
 }
 
+static int has_avx_vnni(void) {
+    unsigned int a, b, c, d;
+    if (!has_avx2() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return 0;
+    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a >> 4) & 1;
+}
+
 static int has_avx512_bf16(void) {
     unsigned int a, b, c, d;
     if (!has_avx512_vnni() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return 0;
@@ -52,6 +59,7 @@ static int detect(bk_isa isa) {
     case BK_ISA_AVX512: return has_avx512();
     case BK_ISA_AVX512_VNNI: return has_avx512_vnni();
     case BK_ISA_AVX512_BF16: return has_avx512_bf16();
+    case BK_ISA_AVX_VNNI: return has_avx_vnni();
 #endif
 #if defined(__aarch64__)
     case BK_ISA_NEON: return 1;
@@ -76,6 +84,7 @@ bk_isa bk_isa_best(void) {
     if (bk_isa_supported(BK_ISA_AVX512_BF16)) return BK_ISA_AVX512_BF16;
     if (bk_isa_supported(BK_ISA_AVX512_VNNI)) return BK_ISA_AVX512_VNNI;
     if (bk_isa_supported(BK_ISA_AVX512)) return BK_ISA_AVX512;
+    if (bk_isa_supported(BK_ISA_AVX_VNNI)) return BK_ISA_AVX_VNNI;
     if (bk_isa_supported(BK_ISA_AVX2)) return BK_ISA_AVX2;
     if (bk_isa_supported(BK_ISA_NEON)) return BK_ISA_NEON;
     return BK_ISA_PORTABLE;
@@ -89,6 +98,7 @@ const char *bk_isa_name(bk_isa isa) {
     case BK_ISA_NEON: return "neon";
     case BK_ISA_AVX512_VNNI: return "avx512_vnni";
     case BK_ISA_AVX512_BF16: return "avx512_bf16";
+    case BK_ISA_AVX_VNNI: return "avx_vnni";
     }
     return "unknown";
 }
@@ -102,6 +112,7 @@ const bk_isa_ops *bk_ops(bk_isa isa) {
     case BK_ISA_AVX512: return &bk_ops_avx512;
     case BK_ISA_AVX512_VNNI: return &bk_ops_avx512_vnni;
     case BK_ISA_AVX512_BF16: return &bk_ops_avx512_bf16;
+    case BK_ISA_AVX_VNNI: return &bk_ops_avx_vnni;
 #endif
 #if defined(__aarch64__)
     case BK_ISA_NEON: return &bk_ops_neon;

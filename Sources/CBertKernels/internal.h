@@ -34,6 +34,7 @@ const bk_isa_ops *bk_ops(bk_isa isa);
 extern const bk_isa_ops bk_ops_portable;
 #if defined(__x86_64__)
 extern const bk_isa_ops bk_ops_avx2;
+extern const bk_isa_ops bk_ops_avx_vnni;
 extern const bk_isa_ops bk_ops_avx512;
 extern const bk_isa_ops bk_ops_avx512_vnni;
 extern const bk_isa_ops bk_ops_avx512_bf16;

@@ -2,7 +2,7 @@
 // kernels_template.h for each instruction set. Besides the template's macros, an instruction-set file may define:
 //   HAS_F16C     widen fp16 with the F16C instruction (else with integer bit operations)
 //   BF16_DOT     bf16 products on vdpbf16ps (AVX512_BF16, VL 16), activations rounded to bf16
-//   I8_VNNI      int8 products on vpdpbusd (AVX512_VNNI, VL 16)
+//   I8_VNNI      int8 products on vpdpbusd (AVX512_VNNI at VL 16, AVX-VNNI's VEX form at VL 8)
 //   I8_MADDUBS   int8 products on vpmaddubsw + vpmaddwd (AVX2 or AVX-512BW); weights then take 7 bits
 //   I8_WEIGHT_LEVELS  the largest |quantized weight| (127, or 63 with I8_MADDUBS: 2 · 255 · 63 fits in 16 bits)
 // Without an int8 instruction the product of four bytes is written in plain vector code (VL 4 only).
@@ -174,8 +174,10 @@ KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, un
 
 // acc + the sums of four u8 × s8 products per 32-bit lane (a's bytes unsigned, b's signed).
 KFN vi dot4(vi acc, vi a, vi b) {
-#if defined(I8_VNNI)
+#if defined(I8_VNNI) && VL == 16
     return (vi)_mm512_dpbusd_epi32((__m512i)acc, (__m512i)a, (__m512i)b);
+#elif defined(I8_VNNI) && VL == 8
+    return (vi)_mm256_dpbusd_avx_epi32((__m256i)acc, (__m256i)a, (__m256i)b);
 #elif defined(I8_MADDUBS) && VL == 16
     return acc + (vi)_mm512_madd_epi16(_mm512_maddubs_epi16((__m512i)a, (__m512i)b), _mm512_set1_epi16(1));
 #elif defined(I8_MADDUBS) && VL == 8
@@ -192,6 +194,34 @@ KFN vi dot4(vi acc, vi a, vi b) {
 #endif
 }
 
+#if defined(I8_VNNI)
+// Quads [0, done) of a tile of `mr` ≤ 2 rows with `SETS` sets of accumulators taking the quads in turn, added into
+// `acc`: one row leaves each accumulator a chain of dependent vpdpbusd (5 cycles apiece), which starves the unit; the
+// sets run side by side. Returns how many quads it did (a multiple of SETS); the caller does the rest.
+KFN ptrdiff_t gemm_quads_i8_interleaved(const int SETS, const ptrdiff_t mr, const ptrdiff_t quads, const int *qa,
+                                        const int *b, vi acc[MR][NV]) {
+    vi part[4][2][NV];
+    for (int s = 0; s < SETS; s++)
+        for (ptrdiff_t i = 0; i < mr; i++)
+            for (int j = 0; j < NV; j++) part[s][i][j] = (vi){0};
+    ptrdiff_t p = 0;
+    for (; p + SETS <= quads; p += SETS) {
+        for (int s = 0; s < SETS; s++) {
+            vi bv[NV];
+            for (int j = 0; j < NV; j++) bv[j] = loadi(b + (p + s) * NR + j * VL);
+            for (ptrdiff_t i = 0; i < mr; i++) {
+                const vi av = splati(qa[(p + s) * MR + i]);
+                for (int j = 0; j < NV; j++) part[s][i][j] = dot4(part[s][i][j], av, bv[j]);
+            }
+        }
+    }
+    for (int s = 0; s < SETS; s++)
+        for (ptrdiff_t i = 0; i < mr; i++)
+            for (int j = 0; j < NV; j++) acc[i][j] += part[s][i][j];
+    return p;
+}
+#endif
+
 // `qa`: the tile's quantized rows (quad p of row i at qa[p·MR + i]), `sa`/`za` their scales and zero points.
 KFN void gemm_tile_i8(const ptrdiff_t mr, const bk_gemm_desc *d, const int *qa, const float *sa, const int *za,
                       ptrdiff_t row, ptrdiff_t panel) {
@@ -201,7 +231,12 @@ KFN void gemm_tile_i8(const ptrdiff_t mr, const bk_gemm_desc *d, const int *qa, 
     vi acc[MR][NV];
     for (ptrdiff_t i = 0; i < mr; i++)
         for (int j = 0; j < NV; j++) acc[i][j] = (vi){0};
-    for (ptrdiff_t p = 0; p < l.quads; p++) {
+    ptrdiff_t first = 0;
+#if defined(I8_VNNI)
+    if (mr == 1) first = gemm_quads_i8_interleaved(4, 1, l.quads, qa, b, acc);
+    else if (mr == 2) first = gemm_quads_i8_interleaved(2, 2, l.quads, qa, b, acc);
+#endif
+    for (ptrdiff_t p = first; p < l.quads; p++) {
         vi bv[NV];
         for (int j = 0; j < NV; j++) bv[j] = loadi(b + p * NR + j * VL);
         for (ptrdiff_t i = 0; i < mr; i++) {

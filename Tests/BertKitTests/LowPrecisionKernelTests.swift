@@ -14,6 +14,7 @@ import Testing
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 384, 384), (3, 17, 1), (7, 33, 5), (13, 100, 37), (2, 3, 2), (5, 9, 3), (65, 130, 70),
         (200, 47, 301), (9, 31, 1536), (0, 16, 16), (17, 1152, 19),
+        (1, 40, 27), (2, 40, 23), (8, 40, 23),  // one or two rows: int8's interleaved accumulators and their remainder
     ]
     static let epilogues: [bk_epilogue] = [
         BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM,

@@ -8,6 +8,8 @@ public enum KernelISA: String, Sendable, CaseIterable {
     case portable
     /// x86-64 AVX2 with FMA.
     case avx2
+    /// AVX2 with AVX-VNNI: int8 products on the 256-bit `vpdpbusd` over full 8-bit weights (fp32 kernels as `avx2`).
+    case avxVNNI = "avx_vnni"
     /// x86-64 AVX-512 F/BW/VL.
     case avx512
     /// AVX-512 with VNNI: int8 products on `vpdpbusd` (fp32 kernels as `avx512`).
@@ -21,6 +23,7 @@ public enum KernelISA: String, Sendable, CaseIterable {
         switch self {
         case .portable: BK_ISA_PORTABLE
         case .avx2: BK_ISA_AVX2
+        case .avxVNNI: BK_ISA_AVX_VNNI
         case .avx512: BK_ISA_AVX512
         case .avx512VNNI: BK_ISA_AVX512_VNNI
         case .avx512BF16: BK_ISA_AVX512_BF16
@@ -28,9 +31,9 @@ public enum KernelISA: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether the fp32 kernels are another set's (`avx512_vnni` and `avx512_bf16` add int8 and bf16 instructions
-    /// only): tests of the fp32 paths skip these.
-    public var sharesFP32Kernels: Bool { self == .avx512VNNI || self == .avx512BF16 }
+    /// Whether the fp32 kernels are another set's (`avx_vnni`, `avx512_vnni` and `avx512_bf16` add int8 and bf16
+    /// instructions only): tests of the fp32 paths skip these.
+    public var sharesFP32Kernels: Bool { self == .avxVNNI || self == .avx512VNNI || self == .avx512BF16 }
 
     /// The largest |quantized weight| of its int8 products (127; 63 where `vpmaddubsw` would saturate).
     public var int8WeightLevels: Int { Int(bk_i8_weight_levels(c)) }
@@ -49,8 +52,8 @@ public enum KernelISA: String, Sendable, CaseIterable {
     /// Every instruction set this CPU supports, slowest first.
     public static var supported: [KernelISA] { allCases.filter(\.isSupported) }
 
-    /// The environment variable that forces an instruction set (`avx512_bf16`, `avx512_vnni`, `avx512`, `avx2`,
-    /// `neon`, `portable`).
+    /// The environment variable that forces an instruction set (`avx512_bf16`, `avx512_vnni`, `avx512`, `avx_vnni`,
+    /// `avx2`, `neon`, `portable`).
     public static let environmentVariable = "BERTKIT_ISA"
 
     /// `requested`, else `BERTKIT_ISA`, else `best`; an unknown name or a set this CPU lacks is an error.

@@ -26,16 +26,19 @@ typedef enum bk_isa {
     /// AVX512_VNNI plus AVX512_BF16 (`vdpbf16ps`): bf16 products with fp32 accumulation (Cooper Lake, Sapphire
     /// Rapids, Zen 4 and later).
     BK_ISA_AVX512_BF16 = 5,
+    /// AVX2 plus AVX-VNNI (the 256-bit VEX `vpdpbusd`: Alder Lake, Sapphire Rapids, Zen 5 and later): full 8-bit
+    /// int8 weights where AVX2 alone takes 7. Its fp32 kernels are AVX2's.
+    BK_ISA_AVX_VNNI = 6,
 } bk_isa;
 
 /// How many `bk_isa` values there are.
-#define BK_ISA_COUNT 6
+#define BK_ISA_COUNT 7
 
 /// 1 when this CPU (and its operating system, for the register state) can run `isa`'s kernels.
 int bk_isa_supported(bk_isa isa);
 /// The fastest instruction set this CPU supports.
 bk_isa bk_isa_best(void);
-/// "portable", "avx2", "avx512", "neon", "avx512_vnni" or "avx512_bf16".
+/// "portable", "avx2", "avx512", "neon", "avx512_vnni", "avx512_bf16" or "avx_vnni".
 const char *bk_isa_name(bk_isa isa);
 
 /// Columns per packed panel (the micro-kernel's width) for `isa`.
