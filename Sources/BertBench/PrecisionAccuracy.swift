@@ -95,6 +95,12 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
         return na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : (na == nb ? 1 : 0)
     }
 
+    /// Whether this measurement is the accuracy of `candidate`: a graph backend's file stands for that backend's
+    /// candidates, a native precision for the candidates at it.
+    public func applies(to candidate: TuneCandidate) -> Bool {
+        backend.map { candidate.backend == $0 } ?? (candidate.precision == precision)
+    }
+
     static func argmax(_ v: [Float]) -> Int { v.indices.max { v[$0] < v[$1] } ?? 0 }
 
     /// A model's outputs on `encodings` (sorted batches of 32): logits when it classifies, else embeddings; with the

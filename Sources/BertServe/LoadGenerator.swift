@@ -49,13 +49,13 @@ public struct LoadGenerator: Sendable {
     public func run(warmUp: Duration, window: Duration) async throws -> Result {
         guard connections > 0, !bodies.isEmpty else { throw ServeError.validation("a load needs at least one connection and one body") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let start = NIODeadline.now()
-        let tally = LoadTally(earliest: start + .nanoseconds(warmUp.nanoseconds), needed: connections, window: .nanoseconds(window.nanoseconds))
+        let earliest = NIODeadline.now() + TimeAmount(warmUp)
+        let tally = LoadTally(earliest: earliest, needed: connections, window: TimeAmount(window))
         let requests = bodies.map { ByteBuffer(string: $0) }
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path,
                                    headers: ["Host": "\(host):\(port)", "Content-Type": "application/json"])
         var channels: [any Channel] = []
-        var opened = true
+        var failure: (any Error)?
         do {
             for index in 0..<connections {
                 let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
@@ -67,35 +67,23 @@ public struct LoadGenerator: Sendable {
                 }
                 channels.append(try await bootstrap.connect(host: host, port: port).get())
             }
-            let giveUp = start + .nanoseconds(warmUp.nanoseconds) + .seconds(60)
+            let giveUp = earliest + .seconds(60)
             while true {
                 try await Task.sleep(for: .milliseconds(20))
                 let now = NIODeadline.now()
-                if let closes = tally.closes, now > closes { break }
-                if tally.closes == nil, now > giveUp { opened = false; break }
+                if let closes = tally.closes { if now > closes { break } } else if now > giveUp { break }
             }
         } catch {
-            for channel in channels { channel.close(promise: nil) }
-            try? await group.shutdownGracefully()
-            throw error
+            failure = error
         }
         tally.stop()
         for channel in channels { try? await channel.close() }
         try? await group.shutdownGracefully()
-        let result = tally.result(window: window)
-        guard opened else {
+        if let failure { throw failure }
+        guard tally.closes != nil else {
             throw ServeError.validation("the server answered too few requests to start the load's window within a minute of its warm-up")
         }
-        return result
-    }
-}
-
-extension Duration {
-    /// The duration in nanoseconds (saturating at Int64's range).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? (seconds < 0 ? .min : .max) : scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+        return tally.result(window: window)
     }
 }
 
@@ -150,7 +138,7 @@ final class LoadTally: Sendable {
                 let rank = Int((p * Double(sorted.count)).rounded(.up))
                 return sorted[min(sorted.count, max(rank, 1)) - 1]
             }
-            let seconds = Double(window.nanoseconds) / 1e9
+            let seconds = window / .seconds(1)
             return LoadGenerator.Result(answered: sorted.count, failed: counts.failed, seconds: seconds,
                                         requestsPerSecond: seconds > 0 ? Double(sorted.count) / seconds : 0,
                                         p50Ms: percentile(0.5), p90Ms: percentile(0.9), p99Ms: percentile(0.99))

@@ -35,19 +35,17 @@ static int has_avx512_vnni(void) {
     return (c >> 11) & 1;
 }
 
-static int has_avx_vnni(void) {
+// EAX of cpuid leaf 7 sub-leaf 1 (0 where the CPU has no such sub-leaf).
+static unsigned int leaf7_1_eax(void) {
     unsigned int a, b, c, d;
-    if (!has_avx2() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return 0;
     if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
-    return (a >> 4) & 1;
+    return a;
 }
 
-static int has_avx512_bf16(void) {
-    unsigned int a, b, c, d;
-    if (!has_avx512_vnni() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return 0;
-    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
-    return (a >> 5) & 1;
-}
+static int has_avx_vnni(void) { return has_avx2() && ((leaf7_1_eax() >> 4) & 1); }
+
+static int has_avx512_bf16(void) { return has_avx512_vnni() && ((leaf7_1_eax() >> 5) & 1); }
 #endif
 
 // cpuid is slow where a hypervisor traps it (thousands of cycles): ask once, keep the answers.

@@ -144,11 +144,8 @@ struct ServeCommand: AsyncParsableCommand {
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
         try engine.check(format)
-        // The server normalizes per request (TEI's `normalize`), so the model never does.
-        var modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
-                                             mode: execution, precision: format)
-        modelOptions.normalize = false
-        modelOptions.promptName = nil
+        let modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
+                                             mode: execution, precision: format).forServing()
 
         let directory = try ModelDirectory(path: folder)
         let (_, maxLength) = try BertModel.tokenizer(for: directory, options: modelOptions)

@@ -136,11 +136,8 @@ struct TuneCommand: ParsableCommand {
         var engine = try EngineOptions.parse(arguments)
         var execution = ExecutionMode.packed
         try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: false, executionGiven: false)
-        var modelOptions = try setup.options(truncate: false)
-        modelOptions.mode = execution
-        modelOptions.normalize = false
-        modelOptions.promptName = nil
-        let model = try engine.load(directory: self.model, options: modelOptions)
+        // The setup's options carry its layout; `adopt` picks the engine (the layout it gives is the same).
+        let model = try engine.load(directory: self.model, options: try setup.options(truncate: false).forServing())
         var options = ServeOptions()
         options.adopt(setup)
         var check = ServeCheck()

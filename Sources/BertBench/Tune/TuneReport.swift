@@ -85,9 +85,7 @@ public struct TuneReport: Sendable {
             tables.append(ReportTable(title: "Accuracy against fp32 on the sample", caption: "A precision under a floor is dropped before any speed is measured.",
                 header: ["precision", "task", "lowest cosine", "mean cosine", "arg-max agreement", "kept"],
                 rows: results.accuracy.map { a in
-                    let dropped = results.trials.contains { trial in
-                        trial.rung == -1 && (a.backend.map { trial.candidate.backend == $0 } ?? (trial.candidate.precision == a.precision))
-                    }
+                    let dropped = results.trials.contains { $0.rung == -1 && a.applies(to: $0.candidate) }
                     return [a.backend.map { "\(a.precision) (\($0)'s file)" } ?? a.precision, a.task, a.cosineMin.map { String(format: "%.5f", $0) } ?? "–", a.cosineMean.map { String(format: "%.5f", $0) } ?? "–",
                             a.argmaxAgreement.map { String(format: "%.4f", $0) } ?? "–", dropped ? "no" : "yes"]
                 }))

@@ -113,8 +113,7 @@ public struct TuneSession: Sendable {
         var excluded: [TuneCandidate: String] = [:]
         for entry in accuracy {
             guard let reason = floorViolation(entry) else { continue }
-            // A native precision drops the native candidates at it; a graph backend's file drops that backend's.
-            for candidate in candidates where entry.backend.map({ candidate.backend == $0 }) ?? (candidate.precision == entry.precision) {
+            for candidate in candidates where entry.applies(to: candidate) {
                 excluded[candidate] = reason
             }
         }
