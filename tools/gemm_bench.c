@@ -4,6 +4,7 @@
  *        -lopenblas -lpthread -lm). Usage: gemm_bench THREADS [SECONDS_PER_CELL]
  * OpenBLAS runs the kernel its build picks for this CPU (OPENBLAS_CORETYPE overrides it, e.g. SkylakeX, Zen). */
 #include "bertkernels.h"
+#include "isa_names.h"
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ int main(int argc, char **argv) {
                 cell x = {m, n, k, a, w, packed, bias, c, threads, isas[i]};
                 const double g = rate(run_ours, &x, seconds);
                 if (g > best[isas[i]]) best[isas[i]] = g;
-                printf(", \"bertkit_%s\": %.1f", bk_isa_name(isas[i]), g);
+                printf(", \"bertkit_%s\": %.1f", isa_name(isas[i]), g);
                 free(packed);
             }
             cell x = {m, n, k, a, w, 0, bias, c, threads, isas[0]};
@@ -82,7 +83,7 @@ int main(int argc, char **argv) {
         }
     }
     printf("{\"best\": {");
-    for (int i = 0; i < count; i++) printf("\"bertkit_%s\": %.1f, ", bk_isa_name(isas[i]), best[isas[i]]);
+    for (int i = 0; i < count; i++) printf("\"bertkit_%s\": %.1f, ", isa_name(isas[i]), best[isas[i]]);
     printf("\"openblas\": %.1f}, \"openblas_config\": \"%s\"}\n", blas_best, openblas_get_config());
     return 0;
 }

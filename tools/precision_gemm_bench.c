@@ -4,6 +4,7 @@
  * Build: make precision-gemm-bench. Usage: precision_gemm_bench ISA THREADS [SECONDS_PER_CELL]
  * (ISA: portable, avx2, avx_vnni, avx512, avx512_vnni, avx512_bf16, neon). */
 #include "bertkernels.h"
+#include "isa_names.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,10 @@ int main(int argc, char **argv) {
     bk_isa isa = bk_isa_best();
     if (argc > 1) {
         for (int i = 0; i < BK_ISA_COUNT; i++)
-            if (!strcmp(argv[1], bk_isa_name((bk_isa)i))) isa = (bk_isa)i;
+            if (!strcmp(argv[1], isa_name((bk_isa)i))) isa = (bk_isa)i;
     }
     if (!bk_isa_supported(isa)) {
-        fprintf(stderr, "instruction set %s is not supported here\n", bk_isa_name(isa));
+        fprintf(stderr, "instruction set %s is not supported here\n", isa_name(isa));
         return 1;
     }
     const int threads = argc > 2 ? atoi(argv[2]) : 1;
@@ -38,7 +39,7 @@ int main(int argc, char **argv) {
             float *bias = calloc(n, sizeof(float));
             for (long i = 0; i < (long)m * k; i++) a[i] = (float)((i * 37) % 101 - 50) * 1e-2f;
             for (long i = 0; i < (long)n * k; i++) w[i] = (float)((i * 53) % 97 - 48) * 1e-3f;
-            printf("{\"isa\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"threads\": %d", bk_isa_name(isa), m, n, k, threads);
+            printf("{\"isa\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"threads\": %d", isa_name(isa), m, n, k, threads);
             for (int f = 0; f < 4; f++) {
                 void *packed = aligned_alloc(64, ((size_t)bk_packed_bytes(isa, formats[f], n, k) + 63) / 64 * 64);
                 bk_pack_format(isa, formats[f], w, n, k, packed);

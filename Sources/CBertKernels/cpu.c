@@ -88,19 +88,6 @@ bk_isa bk_isa_best(void) {
     return BK_ISA_PORTABLE;
 }
 
-const char *bk_isa_name(bk_isa isa) {
-    switch (isa) {
-    case BK_ISA_PORTABLE: return "portable";
-    case BK_ISA_AVX2: return "avx2";
-    case BK_ISA_AVX512: return "avx512";
-    case BK_ISA_NEON: return "neon";
-    case BK_ISA_AVX512_VNNI: return "avx512_vnni";
-    case BK_ISA_AVX512_BF16: return "avx512_bf16";
-    case BK_ISA_AVX_VNNI: return "avx_vnni";
-    }
-    return "unknown";
-}
-
 const bk_isa_ops *bk_ops(bk_isa isa) {
     if (!bk_isa_supported(isa)) return 0;
     switch (isa) {

@@ -5,15 +5,22 @@
 
 static void gemm_task(void *ctx, ptrdiff_t task, int worker) {
     (void)worker;
-    const bk_gemm_plan *plan = ctx;
-    plan->ops->gemm_task(plan, task);
+    bk_gemm_plan *plan = ctx;
+    const bk_status status = plan->ops->gemm_task(plan, task);
+    if (status != BK_OK) atomic_store_explicit(&plan->status, status, memory_order_relaxed);
 }
 
-void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
+bk_status bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
     const bk_isa_ops *ops = bk_ops(d->isa);
-    if (!ops || d->m <= 0 || d->n <= 0) return;
+    if (!ops) return BK_ERROR_ISA;
+    if (d->m <= 0 || d->n <= 0) return BK_OK;
+    // An int8 weight of no inputs has no scales or column sums to read (bk_packed_bytes is 0 for it).
+    if (d->k <= 0 && d->format == BK_FORMAT_I8) return BK_ERROR_ARGUMENT;
+    if (d->epilogue != BK_EPILOGUE_NONE && !d->bias) return BK_ERROR_ARGUMENT;
+    if (d->epilogue == BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM && (!d->gamma || !d->beta)) return BK_ERROR_ARGUMENT;
     if (workers < 1) workers = 1;
     bk_gemm_plan plan = {.d = d, .ops = ops};
+    atomic_init(&plan.status, BK_OK);
     // Row blocks whose A rows (mc × k) stay in L2 while the micro-kernel walks the panels.
     ptrdiff_t mc = (ptrdiff_t)(256 * 1024 / 4) / (d->k > 0 ? d->k : 1) / ops->mr * ops->mr;
     if (mc < ops->mr) mc = ops->mr;
@@ -45,6 +52,7 @@ void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
     plan.pending = pending;
     bk_pool_run(pool, workers, plan.row_blocks * plan.col_chunks, gemm_task, &plan);
     if (pending && pending != local) free(pending);
+    return (bk_status)atomic_load_explicit(&plan.status, memory_order_relaxed);
 }
 
 typedef struct {
@@ -63,14 +71,17 @@ static void layernorm_task(void *ctx, ptrdiff_t task, int worker) {
     j->ops->layernorm_rows(j->x + start * j->width, rows, j->width, j->gamma, j->beta, j->eps);
 }
 
-void bk_layernorm(bk_pool *pool, int workers, bk_isa isa, float *x, ptrdiff_t rows, ptrdiff_t width,
-                  const float *gamma, const float *beta, float eps) {
+bk_status bk_layernorm(bk_pool *pool, int workers, bk_isa isa, float *x, ptrdiff_t rows, ptrdiff_t width,
+                       const float *gamma, const float *beta, float eps) {
     const bk_isa_ops *ops = bk_ops(isa);
-    if (!ops || rows <= 0 || width <= 0) return;
+    if (!ops) return BK_ERROR_ISA;
+    if (rows <= 0 || width <= 0) return BK_OK;
+    if (!x || !gamma || !beta) return BK_ERROR_ARGUMENT;
     ptrdiff_t chunk = 16;
     if (workers > 1 && rows < 16 * (ptrdiff_t)workers) chunk = (rows + workers - 1) / workers;
     layernorm_job job = {ops, x, rows, width, chunk, gamma, beta, eps};
     bk_pool_run(pool, workers, (rows + chunk - 1) / chunk, layernorm_task, &job);
+    return BK_OK;
 }
 
 typedef struct {
@@ -90,11 +101,14 @@ ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows) {
     return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1);
 }
 
-void bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
+bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
     const bk_isa_ops *ops = bk_ops(d->isa);
-    if (!ops || d->count <= 0 || d->heads <= 0) return;
+    if (!ops) return BK_ERROR_ISA;
+    if (d->count <= 0 || d->heads <= 0) return BK_OK;
+    if (!d->scratch || !d->qkv || !d->out) return BK_ERROR_ARGUMENT;
     ptrdiff_t longest = 0;
     for (ptrdiff_t b = 0; b < d->count; b++) longest = d->rows[b] > longest ? d->rows[b] : longest;
     attention_job job = {d, ops, bk_attention_scratch_floats(d->head_dim, longest)};
     bk_pool_run(pool, workers, d->count * d->heads, attention_task, &job);
+    return BK_OK;
 }

@@ -137,17 +137,20 @@ static void pack_i8(const float *w, ptrdiff_t n, ptrdiff_t k, ptrdiff_t nr, int 
     for (ptrdiff_t o = n; o < l.npad; o++) scales[o] = 1;
 }
 
-void bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, ptrdiff_t k, void *out) {
+bk_status bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, ptrdiff_t k, void *out) {
     const ptrdiff_t nr = bk_panel_width(isa);
-    if (nr <= 0 || n <= 0 || k <= 0) return;
+    if (nr <= 0) return BK_ERROR_ISA;
+    if (n <= 0 || k <= 0) return BK_OK;
     switch (format) {
     case BK_FORMAT_F32: bk_pack(isa, w, n, k, out); break;
     case BK_FORMAT_F16: pack_halves(w, n, k, nr, 1, bk_to_f16, out); break;
     case BK_FORMAT_BF16: pack_halves(w, n, k, nr, 2, bk_to_bf16, out); break;
     case BK_FORMAT_I8: {
         signed char *row = bk_thread_scratch((size_t)k);
-        if (row) pack_i8(w, n, k, nr, bk_i8_weight_levels(isa), out, row);
+        if (!row) return BK_ERROR_SCRATCH;
+        pack_i8(w, n, k, nr, bk_i8_weight_levels(isa), out, row);
         break;
     }
     }
+    return BK_OK;
 }

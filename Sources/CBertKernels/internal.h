@@ -14,6 +14,8 @@ typedef struct bk_gemm_plan {
     /// Column chunks still running per row block, when a LayerNorm epilogue needs whole rows and a row block is
     /// split across chunks: the task that finishes a row block's last chunk normalizes its rows. NULL otherwise.
     _Atomic ptrdiff_t *pending;
+    /// BK_OK, or the first failure a task reported.
+    _Atomic int status;
 } bk_gemm_plan;
 
 /// One instruction set's kernels.
@@ -22,8 +24,8 @@ typedef struct bk_isa_ops {
     /// The largest |quantized weight| (127, or 63 where `vpmaddubsw` would saturate), and whether bf16 products
     /// round the activations to bf16 (`vdpbf16ps`).
     int i8_weight_levels, bf16_dot;
-    /// One task of a product, in any `bk_format`.
-    void (*gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task);
+    /// One task of a product, in any `bk_format`: BK_OK, or BK_ERROR_SCRATCH when its scratch could not be had.
+    bk_status (*gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task);
     void (*layernorm_rows)(float *x, ptrdiff_t rows, ptrdiff_t width, const float *gamma, const float *beta, float eps);
     void (*attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *scratch);
 } bk_isa_ops;
@@ -77,7 +79,7 @@ static inline int bk_i8_level(float x, float inverse, int zero_point, int levels
 }
 
 /// Per-thread scratch of at least `bytes` bytes, 64-byte aligned: kept and grown as needed, freed when the thread
-/// exits. NULL when memory runs out.
+/// exits. NULL when memory runs out or `bytes` is over the limit (`bk_set_scratch_limit`).
 void *bk_thread_scratch(size_t bytes);
 
 /// A parallel loop over `count` tasks on the pool (the caller takes part as worker 0).

@@ -222,7 +222,7 @@ KFN void gemm_tile(const ptrdiff_t mr, const bk_gemm_desc *d, ptrdiff_t row, ptr
         }                                                                                                             \
     }
 
-EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
+EFN bk_status FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
     const bk_gemm_desc *d = plan->d;
     const ptrdiff_t block = task / plan->col_chunks, chunk = task % plan->col_chunks;
     const ptrdiff_t row0 = block * plan->mc;
@@ -241,7 +241,7 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
         // The block's activations rounded to bf16 pairs once, then every panel reads them.
         const ptrdiff_t ld = (d->k + 1) / 2 * 2;
         unsigned short *pairs = bk_thread_scratch((size_t)((row1 - row0) * ld) * 2);
-        if (!pairs) return;
+        if (!pairs) return BK_ERROR_SCRATCH;
         round_rows_bf16(d, row0, row1, pairs, ld);
         FOR_TILES(gemm_tile_bf16_dot, d, pairs + (row - row0) * ld, ld, row, p)
 #else
@@ -254,7 +254,7 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
         const ptrdiff_t rows = row1 - row0, quads = (d->k + 3) / 4, tiles = (rows + MR - 1) / MR;
         const ptrdiff_t bytes = tiles * MR * quads * 4;
         int *levels = bk_thread_scratch((size_t)bytes + (size_t)rows * 8 + 64);
-        if (!levels) return;
+        if (!levels) return BK_ERROR_SCRATCH;
         float *scales = (float *)((unsigned char *)levels + (bytes + 63) / 64 * 64);
         int *zero_points = (int *)(scales + rows);
         quantize_rows(d, row0, row1, (unsigned char *)levels, quads, scales, zero_points);
@@ -263,10 +263,11 @@ EFN void FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
         break;
     }
     }
-    if (d->epilogue != BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM) return;
+    if (d->epilogue != BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM) return BK_OK;
     // The rows are complete once every column chunk of this row block is done: the last chunk normalizes them.
-    if (plan->pending && atomic_fetch_sub_explicit(&plan->pending[block], 1, memory_order_acq_rel) != 1) return;
+    if (plan->pending && atomic_fetch_sub_explicit(&plan->pending[block], 1, memory_order_acq_rel) != 1) return BK_OK;
     for (ptrdiff_t r = row0; r < row1; r++) layernorm_row(d->c + r * d->ldc, d->n, d->gamma, d->beta, d->eps);
+    return BK_OK;
 }
 
 // ---- Attention ------------------------------------------------------------------------------------------------

@@ -126,7 +126,6 @@ bk_pool *bk_pool_shared(void) {
     return shared_pool;
 }
 
-int bk_pool_threads(const bk_pool *pool) { return pool ? pool->threads : 1; }
 
 void bk_pool_run(bk_pool *pool, int workers, ptrdiff_t count, bk_task_fn fn, void *ctx) {
     if (count <= 0) return;

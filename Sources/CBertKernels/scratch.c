@@ -11,6 +11,8 @@ typedef struct {
 
 static pthread_key_t key;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/// Bytes a thread's scratch may hold (0: no cap).
+static _Atomic size_t limit;
 
 static void release(void *p) {
     scratch_buffer *s = p;
@@ -18,10 +20,21 @@ static void release(void *p) {
     free(s);
 }
 
-static void make_key(void) { (void)pthread_key_create(&key, release); }
+static void make_key(void) {
+    (void)pthread_key_create(&key, release);
+    const char *text = getenv("BERTKIT_SCRATCH_LIMIT");
+    if (text && *text) atomic_store(&limit, (size_t)strtoull(text, 0, 10));
+}
+
+void bk_set_scratch_limit(size_t bytes) {
+    (void)pthread_once(&once, make_key);
+    atomic_store(&limit, bytes);
+}
 
 void *bk_thread_scratch(size_t bytes) {
     (void)pthread_once(&once, make_key);
+    const size_t cap = atomic_load_explicit(&limit, memory_order_relaxed);
+    if (cap && bytes > cap) return 0;
     scratch_buffer *s = pthread_getspecific(key);
     if (!s) {
         s = calloc(1, sizeof *s);

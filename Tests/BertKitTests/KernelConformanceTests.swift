@@ -66,7 +66,7 @@ import Testing
                         } }
                     } }
                 }
-                run(&got) { bk_gemm(bk_pool_shared(), Int32(workers), &$0) }
+                run(&got) { #expect(bk_gemm(bk_pool_shared(), Int32(workers), &$0) == BK_OK) }
                 run(&want) { d in w.withUnsafeBufferPointer { bk_ref_gemm(&d, $0.baseAddress) } }
                 let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
                 #expect(got.allSatisfy { $0.isFinite })
@@ -105,6 +105,40 @@ import Testing
         }
     }
 
+    /// Calls the kernels cannot serve say so (the scratch failure is exercised through the CLI, in its own process,
+    /// with BERTKIT_SCRATCH_LIMIT: the cap is process-wide).
+    @Test func kernelsReportWhatTheyCannotRun() {
+        let x: [Float] = [1, 2, 3, 4], gamma: [Float] = [1, 1, 1, 1], beta: [Float] = [0, 0, 0, 0]
+        var packed = [Float](repeating: 0, count: max(bk_packed_floats(BK_ISA_PORTABLE, 4, 4), 1))
+        bk_pack(BK_ISA_PORTABLE, x + x + x + x, 4, 4, &packed)
+        var out = [Float](repeating: 0, count: 4)
+        func gemm(_ isa: bk_isa, _ epilogue: bk_epilogue, bias: UnsafePointer<Float>?) -> bk_status {
+            x.withUnsafeBufferPointer { xp in packed.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { op in
+                var d = bk_gemm_desc(isa: isa, m: 1, n: 4, k: 4, a: xp.baseAddress, lda: 4, packed: UnsafeRawPointer(pp.baseAddress),
+                                     format: BK_FORMAT_F32, c: op.baseAddress, ldc: 4, epilogue: epilogue, bias: bias,
+                                     gamma: nil, beta: nil, eps: 1e-12)
+                return bk_gemm(bk_pool_shared(), 1, &d)
+            } } }
+        }
+        #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_NONE, bias: nil) == BK_OK)
+        #expect(out == [30, 30, 30, 30])
+        #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_BIAS, bias: nil) == BK_ERROR_ARGUMENT)
+        beta.withUnsafeBufferPointer { #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, bias: $0.baseAddress) == BK_ERROR_ARGUMENT) }
+        let foreign = KernelISA.allCases.first { !KernelISA.supported.contains($0) }
+        if let foreign {
+            #expect(gemm(foreign.c, BK_EPILOGUE_NONE, bias: nil) == BK_ERROR_ISA, "\(foreign)")
+            var y = x
+            #expect(bk_layernorm(bk_pool_shared(), 1, foreign.c, &y, 1, 4, gamma, beta, 1e-12) == BK_ERROR_ISA)
+        }
+        var y = x
+        #expect(bk_layernorm(bk_pool_shared(), 1, BK_ISA_PORTABLE, &y, 1, 4, nil, beta, 1e-12) == BK_ERROR_ARGUMENT)
+        var attention = bk_attention_desc()
+        attention.isa = BK_ISA_PORTABLE
+        attention.count = 1
+        attention.heads = 1
+        #expect(bk_attention(bk_pool_shared(), 1, &attention) == BK_ERROR_ARGUMENT)  // no buffers, no scratch
+    }
+
     @Test(arguments: Self.fp32Paths)
     func layerNormMatchesReference(isa: KernelISA) {
         var values = Values(state: 7)
@@ -112,7 +146,7 @@ import Testing
             let x = values.array(rows * width, scale: 3).map { $0 + 0.5 }
             let gamma = values.array(width).map { $0 + 1 }, beta = values.array(width)
             var got = x, want = x
-            bk_layernorm(bk_pool_shared(), 2, isa.c, &got, rows, width, gamma, beta, 1e-12)
+            #expect(bk_layernorm(bk_pool_shared(), 2, isa.c, &got, rows, width, gamma, beta, 1e-12) == BK_OK)
             bk_ref_layernorm(&want, rows, width, gamma, beta, 1e-12)
             let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
             #expect(worst <= 1e-5, "\(isa) \(rows)×\(width): \(worst)")

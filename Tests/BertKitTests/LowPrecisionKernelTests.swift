@@ -34,7 +34,7 @@ import Testing
 
     static func pack(_ isa: KernelISA, _ format: bk_format, _ w: [Float], n: Int, k: Int) -> [UInt8] {
         var packed = [UInt8](repeating: 0xA5, count: max(bk_packed_bytes(isa.c, format, n, k), 1))
-        packed.withUnsafeMutableBytes { bk_pack_format(isa.c, format, w, n, k, $0.baseAddress) }
+        #expect(packed.withUnsafeMutableBytes { bk_pack_format(isa.c, format, w, n, k, $0.baseAddress) } == BK_OK)
         return packed
     }
 

@@ -18,6 +18,22 @@ import Testing
         }
     }
 
+    /// A kernel that cannot get its scratch reports it: int8 products quantize their activations into per-thread
+    /// scratch, and with the scratch capped below what they need the run fails in one line naming the product,
+    /// instead of returning numbers from rows that were never computed. fp32 products need no scratch.
+    @Test func kernelsThatCannotAllocateScratchFail() throws {
+        let input = Data("the cat sat on the mat\n".utf8)
+        let capped = ["BERTKIT_SCRATCH_LIMIT": "64"]
+        let int8 = try CLITests.run(["embed", "--model", CLITests.tiny, "--precision", "int8"], stdin: input, environment: capped)
+        CLITests.expectFailure(int8, "scratch could not be allocated")
+        #expect(int8.stdout.isEmpty, "\(int8.stdout.prefix(80))")
+        #expect(int8.stderr.contains("encoder.layer.0.") || int8.stderr.contains("packing"), "\(int8.stderr)")
+        let fp32 = try CLITests.run(["embed", "--model", CLITests.tiny], stdin: input, environment: capped)
+        #expect(fp32.status == 0, "\(fp32.stderr)")
+        let uncapped = try CLITests.run(["embed", "--model", CLITests.tiny, "--precision", "int8"], stdin: input)
+        #expect(uncapped.status == 0, "\(uncapped.stderr)")
+    }
+
     @Test func badPrecisionRequestsAreOneLineErrors() throws {
         let input = Data("hi\n".utf8)
         CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--precision", "int4"], stdin: input),

@@ -16,18 +16,18 @@ struct BertEmbeddings: Sendable {
     let vocabSize: Int
     let typeVocabSize: Int
 
-    init(_ store: WeightStore, _ prefix: String, config: BertConfig) throws {
+    init(_ store: WeightStore, _ keys: ArchitectureSpec.EmbeddingKeys, config: BertConfig) throws {
         let h = config.hiddenSize
         hidden = h
         vocabSize = config.vocabSize
         typeVocabSize = config.typeVocabSize
-        wordEmbeddings = try store.floats(prefix + ".word_embeddings.weight", shape: [config.vocabSize, h])
-        positionEmbeddings = try store.floats(prefix + ".position_embeddings.weight", shape: [config.maxPositionEmbeddings, h])
+        wordEmbeddings = try store.floats(keys.word + ".weight", shape: [config.vocabSize, h])
+        positionEmbeddings = try store.floats(keys.position + ".weight", shape: [config.maxPositionEmbeddings, h])
         tokenTypeEmbeddings = config.typeVocabSize > 0
-            ? try store.floats(prefix + ".token_type_embeddings.weight", shape: [config.typeVocabSize, h]) : nil
-        layerNorm = try LayerNorm(store, prefix + ".LayerNorm", width: h, eps: config.architecture == .distilbert ? 1e-12 : config.layerNormEps)
+            ? try store.floats(keys.tokenType + ".weight", shape: [config.typeVocabSize, h]) : nil
+        layerNorm = try LayerNorm(store, keys.layerNorm, width: h, eps: config.layerNormEps)
         positionOffset = config.positionOffset
-        positionPadId = config.architecture.isRobertaFamily ? Int32(clamping: config.padTokenId) : nil
+        positionPadId = config.architecture.spec.positions == .afterPadding ? Int32(clamping: config.padTokenId) : nil
     }
 
     /// Throws for an id outside the vocabularies, before any work is done.
@@ -44,7 +44,7 @@ struct BertEmbeddings: Sendable {
 
     /// Writes `x[layout.totalRows, hidden]`: sequence `b`'s token `t` at row `layout.rowStart[b] + t`; padding rows
     /// (padded layout) are zero before the LayerNorm. Ids must have passed `validate`.
-    func callAsFunction(_ batch: TokenBatch, layout: SequenceLayout, into x: UnsafeMutablePointer<Float>, _ ctx: KernelContext) {
+    func callAsFunction(_ batch: TokenBatch, layout: SequenceLayout, into x: UnsafeMutablePointer<Float>, _ ctx: KernelContext) throws {
         let h = hidden
         for b in 0..<batch.count {
             let start = batch.cuSeqLens[b]
@@ -75,6 +75,6 @@ struct BertEmbeddings: Sendable {
                 (x + (layout.rowStart[b] + length) * h).update(repeating: 0, count: (layout.rows[b] - length) * h)
             }
         }
-        layerNorm(x, rows: layout.totalRows, ctx)
+        try layerNorm(x, rows: layout.totalRows, ctx)
     }
 }

@@ -27,11 +27,11 @@ struct BertSelfAttention: Sendable {
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: three fork/joins (QKV, attention,
     /// output projection with its LayerNorm).
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, _ ctx: KernelContext) {
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, _ ctx: KernelContext) throws {
         let rows = layout.totalRows
         let x = ws.hidden.pointer
-        qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
-        layout.rowStart.withUnsafeBufferPointer { starts in
+        try qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
+        let status = layout.rowStart.withUnsafeBufferPointer { starts in
             layout.rows.withUnsafeBufferPointer { counts in
                 layout.lengths.withUnsafeBufferPointer { lengths in
                     var desc = bk_attention_desc()
@@ -49,10 +49,11 @@ struct BertSelfAttention: Sendable {
                     desc.rows = counts.baseAddress
                     desc.lengths = lengths.baseAddress
                     desc.scratch = ws.attentionScratch.pointer
-                    bk_attention(ctx.pool, Int32(ctx.workers), &desc)
+                    return bk_attention(ctx.pool, Int32(ctx.workers), &desc)
                 }
             }
         }
-        output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
+        try status.check("the attention of \(qkv.name)")
+        try output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
     }
 }

@@ -6,6 +6,8 @@ import CBertKernels
 struct Linear: Sendable {
     let weight: PackedWeights
     let bias: FloatTensor
+    /// The checkpoint name (names, for stacked projections), for errors.
+    let name: String
     var inFeatures: Int { weight.k }
     var outFeatures: Int { weight.n }
 
@@ -28,7 +30,8 @@ struct Linear: Sendable {
     init(_ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], packing: WeightPacking) throws {
         let weights = try zip(names, outs).map { try store.floats($0 + ".weight", shape: [$1, inFeatures]) }
         let biases = try zip(names, outs).map { try store.floats($0 + ".bias", shape: [$1]) }
-        weight = PackedWeights(stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision)
+        weight = try PackedWeights(stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision)
+        name = names.joined(separator: "+")
         for tensor in weights { tensor.releaseMappedPages() }
         bias = biases.count == 1 ? biases[0]
             : FloatTensor(name: names.joined(separator: "+") + ".bias", shape: [outs.reduce(0, +)],
@@ -37,7 +40,7 @@ struct Linear: Sendable {
 
     /// `y[rows, out] = epilogue(x[rows, in] · Wᵀ)` on the context's threads (one fork/join).
     func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, _ epilogue: Epilogue,
-                        _ ctx: KernelContext) {
+                        _ ctx: KernelContext) throws {
         var desc = bk_gemm_desc()
         desc.isa = weight.isa.c
         desc.m = rows
@@ -61,17 +64,19 @@ struct Linear: Sendable {
             desc.beta = norm.beta.pointer
             desc.eps = norm.eps
         }
-        withExtendedLifetime(self) { bk_gemm(ctx.pool, Int32(ctx.workers), &desc) }
+        try withExtendedLifetime(self) { bk_gemm(ctx.pool, Int32(ctx.workers), &desc) }.check("the product \(name)")
     }
 }
 
 /// `nn.LayerNorm` over the last dimension: `<name>.weight` / `<name>.bias`.
 struct LayerNorm: Sendable {
+    let name: String
     let gamma: FloatTensor
     let beta: FloatTensor
     let eps: Float
 
     init(_ store: WeightStore, _ name: String, width: Int, eps: Float) throws {
+        self.name = name
         gamma = try store.floats(name + ".weight", shape: [width])
         beta = try store.floats(name + ".bias", shape: [width])
         self.eps = eps
@@ -80,10 +85,10 @@ struct LayerNorm: Sendable {
     var width: Int { gamma.count }
 
     /// In place over `x[rows, width]`, rows split across the context's threads.
-    func callAsFunction(_ x: UnsafeMutablePointer<Float>, rows: Int, _ ctx: KernelContext) {
-        withExtendedLifetime(self) {
+    func callAsFunction(_ x: UnsafeMutablePointer<Float>, rows: Int, _ ctx: KernelContext) throws {
+        try withExtendedLifetime(self) {
             bk_layernorm(ctx.pool, Int32(ctx.workers), ctx.isa.c, x, rows, width, gamma.pointer, beta.pointer, eps)
-        }
+        }.check("the LayerNorm \(name)")
     }
 }
 

@@ -16,7 +16,7 @@ final class PackedWeights: @unchecked Sendable {
 
     /// Packs the `[Σ n, k]` matrix made of `parts` stacked in order (one part for a plain `nn.Linear`; Q, K and V
     /// for the fused attention input). Each part must be `[n_i, k]`.
-    init(stacking parts: [FloatTensor], k: Int, isa: KernelISA, precision: Precision = .fp32) {
+    init(stacking parts: [FloatTensor], k: Int, isa: KernelISA, precision: Precision = .fp32) throws {
         let n = parts.reduce(0) { $0 + $1.shape[0] }
         self.n = n
         self.k = k
@@ -24,15 +24,18 @@ final class PackedWeights: @unchecked Sendable {
         self.precision = precision
         byteCount = max(bk_packed_bytes(isa.c, precision.format, n, k), 64)
         // bk_pack_format writes every byte, the panels' zero padding included.
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        self.pointer = pointer
+        let status: bk_status
         if parts.count == 1 {
-            parts[0].withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
+            status = parts[0].withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
         } else {
             var stacked = [Float]()
             stacked.reserveCapacity(n * k)
             for part in parts { part.withUnsafeBufferPointer { stacked.append(contentsOf: $0) } }
-            stacked.withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
+            status = stacked.withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
         }
+        try status.check("packing \(parts.map(\.name).joined(separator: "+")) as \(precision)")
     }
 
     deinit { pointer.deallocate() }

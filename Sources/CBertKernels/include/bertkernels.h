@@ -34,12 +34,25 @@ typedef enum bk_isa {
 /// How many `bk_isa` values there are.
 #define BK_ISA_COUNT 7
 
+/// What a kernel call reports. Anything but BK_OK means its outputs were not (fully) written.
+typedef enum bk_status {
+    BK_OK = 0,
+    /// Per-thread scratch could not be had: memory ran out, or the request was over `bk_scratch_limit`.
+    BK_ERROR_SCRATCH = 1,
+    /// `isa` has no kernels in this build (AVX on arm64, NEON on x86-64).
+    BK_ERROR_ISA = 2,
+    /// A required pointer was NULL (attention scratch, a bias for a biased epilogue, LayerNorm parameters).
+    BK_ERROR_ARGUMENT = 3,
+} bk_status;
+
+/// Caps each thread's kernel scratch at `bytes` (0: no cap, the default); a call that needs more fails with
+/// BK_ERROR_SCRATCH. The environment variable BERTKIT_SCRATCH_LIMIT (bytes) sets it at the first kernel call.
+void bk_set_scratch_limit(size_t bytes);
+
 /// 1 when this CPU (and its operating system, for the register state) can run `isa`'s kernels.
 int bk_isa_supported(bk_isa isa);
 /// The fastest instruction set this CPU supports.
 bk_isa bk_isa_best(void);
-/// "portable", "avx2", "avx512", "neon", "avx512_vnni", "avx512_bf16" or "avx_vnni".
-const char *bk_isa_name(bk_isa isa);
 
 /// Columns per packed panel (the micro-kernel's width) for `isa`.
 ptrdiff_t bk_panel_width(bk_isa isa);
@@ -75,7 +88,7 @@ ptrdiff_t bk_packed_bytes(bk_isa isa, bk_format format, ptrdiff_t n, ptrdiff_t k
 ///   BF16: panels of `ceil(k/2)` rows of `width` pairs (inputs 2p and 2p+1 of a column side by side);
 ///   I8: panels of `ceil(k/4)` rows of `width` quads, then `n` rounded up to the width of fp32 scales and as many
 ///   int32 column sums of the quantized weights.
-void bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, ptrdiff_t k, void *out);
+bk_status bk_pack_format(bk_isa isa, bk_format format, const float *w, ptrdiff_t n, ptrdiff_t k, void *out);
 /// The largest |quantized weight| of `isa`'s int8 products: 127, or 63 where they use `vpmaddubsw`, whose pairs
 /// of u8 × s8 products saturate at 16 bits (2 · 255 · 63 fits; 2 · 255 · 127 does not). Seven-bit weights
 /// rather than seven-bit activations: per-token activation ranges are the wider and the more outlier-prone.
@@ -132,16 +145,16 @@ typedef struct bk_gemm_desc {
 typedef struct bk_pool bk_pool;
 /// The shared pool, created on first use.
 bk_pool *bk_pool_shared(void);
-/// Threads of `pool`, the caller included.
-int bk_pool_threads(const bk_pool *pool);
 
 /// Runs the product on up to `workers` threads of `pool` (one fork/join): row blocks × column panels, handed out
 /// dynamically, so batch 1 still uses every worker.
-void bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *desc);
+/// BK_ERROR_SCRATCH when a task could not get its scratch (int8 and bf16-dot products convert their activations
+/// first): `c` is then partly written and must not be used.
+bk_status bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *desc);
 
 /// In place over `x[rows, width]`: `x = LayerNorm(x)` (biased variance, as PyTorch), rows split across workers.
-void bk_layernorm(bk_pool *pool, int workers, bk_isa isa, float *x, ptrdiff_t rows, ptrdiff_t width,
-                  const float *gamma, const float *beta, float eps);
+bk_status bk_layernorm(bk_pool *pool, int workers, bk_isa isa, float *x, ptrdiff_t rows, ptrdiff_t width,
+                       const float *gamma, const float *beta, float eps);
 
 /// Scaled dot-product attention of every (sequence, head) of a batch, read from the fused QKV rows.
 typedef struct bk_attention_desc {
@@ -169,7 +182,7 @@ typedef struct bk_attention_desc {
 ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows);
 /// One task per (sequence, head), on up to `workers` threads: Q·Kᵀ, the masked softmax and ·V kept in cache, keys
 /// taken in blocks with an online softmax (flash-style), so memory stays linear in the sequence length.
-void bk_attention(bk_pool *pool, int workers, const bk_attention_desc *desc);
+bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *desc);
 
 /// Scalar references (double accumulation), for tests. `w` is the unpacked fp32 `[n, k]` weight; for the reduced
 /// formats the reference rounds or quantizes `w` and the activations exactly as `desc->isa`'s kernels do, then
