@@ -1,8 +1,16 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Inputs read incrementally from a file or standard input, one per line: raw text, or JSON Lines with `text`,
 /// optional `text_pair`, and an optional `id` (a string or a number) that is carried to the output. Memory holds the
 /// lines asked for and one read buffer, whatever the input's size. Errors name the source and the line.
+///
+/// Reads take what is available (`read(2)`), so lines from a pipe that stays open (`tail -f log | bertkit embed`)
+/// are returned as they arrive: `next(count)` returns once it has `count` lines, not when a read buffer fills.
 public struct InputLines {
     /// One input.
     public struct Line: Sendable, Equatable {
@@ -20,23 +28,30 @@ public struct InputLines {
     /// Bytes read per system call.
     static let readSize = 1 << 16
 
-    private let handle: FileHandle
+    private let file: Descriptor
     private var buffer: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: InputLines.readSize)
     private var start = 0
     private var atEnd = false
     /// Lines read so far.
     public private(set) var linesRead = 0
 
+    /// Checked while a read waits for input (every quarter second): once it returns true, the input ends there, so a
+    /// stop request (Ctrl-C) is honoured even while a pipe stays open and silent.
+    public var stopRequested: (@Sendable () -> Bool)?
+
     /// Opens `path`, or standard input when nil.
     public init(path: String?) throws {
         if let path {
-            guard FileManager.default.fileExists(atPath: path), let handle = FileHandle(forReadingAtPath: path) else {
-                throw InputFileError("input file not found: \(path)")
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else {
+                throw InputFileError(errno == ENOENT ? "input file not found: \(path)"
+                                                      : "cannot open \(path): \(String(cString: strerror(errno)))")
             }
-            self.handle = handle
+            file = Descriptor(fd, owned: true)
             source = path
         } else {
-            handle = FileHandle.standardInput
+            file = Descriptor(STDIN_FILENO, owned: false)
             source = "stdin"
         }
     }
@@ -92,11 +107,40 @@ public struct InputLines {
                 searchFrom -= start
                 start = 0
             }
-            let chunk: Data?
-            do { chunk = try handle.read(upToCount: Self.readSize) } catch {
-                throw InputFileError("cannot read \(source): \(error.localizedDescription)")
-            }
-            if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
+            let count = try readAvailable()
+            if count > 0 { buffer.append(contentsOf: chunk[0..<count]) } else { atEnd = true }
         }
     }
+
+    /// One `read(2)` of what is available (up to `readSize` bytes), waiting for input while none is; 0 at the end
+    /// of input, or once a stop is requested.
+    private mutating func readAvailable() throws -> Int {
+        while true {
+            if let stopRequested {
+                var poller = pollfd(fd: file.fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, 250)
+                if ready == 0 || (ready < 0 && errno == EINTR) {
+                    if stopRequested() { return 0 }
+                    continue
+                }
+            }
+            let n = chunk.withUnsafeMutableBytes { read(file.fd, $0.baseAddress, $0.count) }
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw InputFileError("cannot read \(source): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// A file descriptor that is closed with its last reference (standard input is not).
+private final class Descriptor {
+    let fd: Int32
+    private let owned: Bool
+
+    init(_ fd: Int32, owned: Bool) {
+        self.fd = fd
+        self.owned = owned
+    }
+
+    deinit { if owned { close(fd) } }
 }

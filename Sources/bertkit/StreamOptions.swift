@@ -37,6 +37,7 @@ func streamLines(_ stream: StreamOptions, _ body: ([TextInput]) throws -> [Strin
     }
     let stop = StopSignal()
     stop.install()
+    reader.stopRequested = { stop.requested }
     do {
         while !stop.requested {
             let lines = try reader.next(stream.window)

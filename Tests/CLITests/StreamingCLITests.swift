@@ -115,6 +115,90 @@ import Testing
         #expect(resumed == uninterrupted, "the resumed file differs from the uninterrupted run's")
     }
 
+    /// A live pipe: bertkit started on a pipe that stays open, fed lines a batch at a time, as `tail -f log | bertkit`
+    /// is. Returns the process, the pipe's writing end and a reader of what it has written so far.
+    final class LiveRun: @unchecked Sendable {
+        let process = Process()
+        let input = Pipe()
+        private let output = Pipe()
+        private let lock = NSLock()
+        private var written = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ arguments: [String]) throws {
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = arguments
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let reading = output.fileHandleForReading
+            Thread.detachNewThread { [self] in
+                while true {
+                    let data = reading.availableData
+                    if data.isEmpty { break }
+                    lock.withLock { written.append(data) }
+                }
+                done.signal()
+            }
+        }
+
+        func send(_ lines: [String]) { input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8)) }
+
+        /// Complete lines written so far.
+        var lines: [Substring] { lock.withLock { String(decoding: written, as: UTF8.self).split(separator: "\n") } }
+
+        /// Waits until `count` lines are out, or `seconds` pass; returns the lines then.
+        func waitFor(_ count: Int, seconds: Double) -> [Substring] {
+            let deadline = Date().addingTimeInterval(seconds)
+            while lines.count < count, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            return lines
+        }
+
+        /// Closes the input, waits for the exit and the last output; returns the status.
+        func finish(closing: Bool = true) -> Int32 {
+            if closing { try? input.fileHandleForWriting.close() }
+            process.waitUntilExit()
+            done.wait()
+            return process.terminationStatus
+        }
+    }
+
+    /// Inputs from a pipe that stays open are embedded as they arrive: every full window is written while the writer
+    /// still holds the pipe (it was held back until 64 KiB or the end of input); the rest follows at the end.
+    @Test func aLivePipeStreamsEachWindowAsItFills() async throws {
+        let run = try LiveRun(["embed", "--model", CLITests.tiny, "--window", "16"])
+        let lines = (1...50).map { "sentence number \($0)" }
+        let early = try await offPool { () -> Int in
+            run.send(lines)
+            return run.waitFor(48, seconds: 60).count
+        }
+        #expect(early == 48, "\(early) lines written while the pipe was open (three full windows of 16 expected)")
+        let status = try await offPool { run.finish() }
+        #expect(status == 0)
+        #expect(run.lines.count == 50)
+        let whole = try await offPool { try CLITests.run(["embed", "--model", CLITests.tiny], stdin: Data(lines.map { $0 + "\n" }.joined().utf8)) }
+        #expect(run.lines.joined(separator: "\n") + "\n" == whole.stdout)
+    }
+
+    /// Ctrl-C while the open pipe is silent: the lines read so far (less than a window) are embedded and written,
+    /// and bertkit exits 130 without waiting for more input.
+    @Test func ctrlCOnASilentPipeWritesWhatItHas() async throws {
+        let run = try LiveRun(["embed", "--model", CLITests.tiny, "--window", "8"])
+        let status = try await offPool { () -> Int32 in
+            // A full window first: once it is out, the run is reading (and listening for Ctrl-C).
+            run.send((1...8).map { "line \($0)" })
+            _ = run.waitFor(8, seconds: 60)
+            run.send(["one", "two", "three", "four", "five"])
+            Thread.sleep(forTimeInterval: 0.5)
+            run.process.interrupt()
+            return run.finish(closing: false)
+        }
+        #expect(status == 130)
+        #expect(run.lines.count == 13 && run.lines.allSatisfy { $0.hasPrefix(#"{"embedding":["#) }, "\(run.lines.count) lines")
+        try? run.input.fileHandleForWriting.close()
+    }
+
     /// `bertkit embed | head -1`: the reader goes away; bertkit stops quietly with status 0.
     @Test func aClosedPipeEndsQuietly() throws {
         let input = try Self.inputFile(20_000)
