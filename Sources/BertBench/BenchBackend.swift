@@ -37,36 +37,26 @@ public struct BackendInfo: Codable, Sendable, Equatable {
 public struct BenchBackends: Sendable {
     /// The model folder.
     public var directory: String
-    /// Model files for the graph backends, by file kind (`onnx`, `torchscript`; absent: the backend's place in the
-    /// folder).
-    public var files: [String: String]
-    /// ONNX Runtime's library (nil: the usual search, see `ORTRuntime.shared`).
-    public var ortLibrary: String?
+    /// Model files and engine libraries for the backends (absent: the backend's place in the folder, its search).
+    public var files: BackendFiles
     /// The catalog the variants come from.
     public let catalog: BackendCatalog
     /// Every variant of every backend, available or not.
     public let all: [BackendInfo]
 
     /// Looks at what the folder, the machine and this build offer.
-    public init(directory: String, onnxFile: String? = nil, ortLibrary: String? = nil, torchscriptFile: String? = nil,
-                catalog: BackendCatalog = .standard) {
+    public init(directory: String, files: BackendFiles = .init(), catalog: BackendCatalog = .standard) {
         self.directory = directory
-        self.files = ["onnx": onnxFile, "torchscript": torchscriptFile].compactMapValues { $0 }
-        self.ortLibrary = ortLibrary
+        self.files = files
         self.catalog = catalog
         var all: [BackendInfo] = []
         for provider in catalog.providers {
-            let reason = provider.unavailableReason(Self.request(provider, directory: directory, files: files, library: ortLibrary))
+            let reason = provider.unavailableReason(files.request(for: provider, directory: directory))
             for variant in provider.variants {
                 all.append(BackendInfo(name: variant, available: reason == nil, reason: reason, precisions: provider.precisions.map(\.rawValue)))
             }
         }
         self.all = all
-    }
-
-    static func request(_ provider: any BackendProvider, directory: String, files: [String: String], library: String?,
-                        options: BertModel.Options = .init()) -> BackendRequest {
-        BackendRequest(directory: directory, options: options, modelFile: provider.fileKind.flatMap { files[$0] }, library: library)
     }
 
     /// The available backends, in catalog order.
@@ -76,7 +66,7 @@ public struct BenchBackends: Sendable {
     public var versions: [String: String] {
         var versions: [String: String] = [:]
         for provider in catalog.providers where available.contains(where: { provider.variants.contains($0.name) }) {
-            if let library = provider.libraryVersion(Self.request(provider, directory: directory, files: files, library: ortLibrary)) {
+            if let library = provider.libraryVersion(files.request(for: provider, directory: directory)) {
                 versions[library.name] = library.version
             }
         }
@@ -127,7 +117,7 @@ public struct BenchBackends: Sendable {
     public func model(_ name: String, precision: Precision = .fp32, threads: Int) throws -> BertModel {
         let variant = try catalog.variant(named: name)
         let options = BertModel.Options(truncate: true, threads: threads, mode: variant.layout ?? .packed, precision: precision)
-        return try variant.provider.load(Self.request(variant.provider, directory: directory, files: files, library: ortLibrary, options: options))
+        return try variant.provider.load(files.request(for: variant.provider, directory: directory, options: options))
     }
 }
 

@@ -12,10 +12,9 @@ public struct BenchData: Sendable {
     /// What the report says about the data.
     public let statistics: DataStatistics
 
-    /// Reads `path` and tokenizes it with `tokenizer` (which must truncate to `maxLength`; `untruncated` is the same
-    /// tokenizer without truncation, used to count over-long inputs). Errors for a missing, empty or non-UTF-8 file and
-    /// for empty lines, naming the line.
-    public init(path: String, tokenizer: Tokenizer, untruncated: Tokenizer, maxLength: Int, limit: Int? = nil) throws {
+    /// Reads `path` and tokenizes it as the model's front ends do (`encoder`, which must truncate; the inputs it cuts
+    /// are counted). Errors for a missing, empty or non-UTF-8 file and for empty lines, naming the line.
+    public init(path: String, encoder: InputEncoder, limit: Int? = nil) throws {
         let file = try InputFile(path: path)
         var inputs = try file.inputs()
         if let limit { inputs = Array(inputs.prefix(max(0, limit))) }
@@ -23,16 +22,16 @@ public struct BenchData: Sendable {
         for (i, input) in inputs.enumerated() where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputFileError("\(path) line \(i + 1): the text is empty (the benchmark needs a text on every line)")
         }
-        let pairs = inputs.map { ($0.text, $0.pair) }
-        let full = try untruncated.encodeBatch(pairs)
-        let encodings = try tokenizer.encodeBatch(pairs)
+        let maxLength = encoder.maxLength
+        let full = try encoder.untruncatedLengths(inputs)
+        let encodings = try encoder.encode(inputs)
         self.inputs = inputs
         self.encodings = encodings
         let lengths = encodings.map { Double($0.count) }
         statistics = DataStatistics(
             path: path, sequences: inputs.count, bytes: file.data.count, fingerprint: Self.fingerprint(file.data),
             tokens: encodings.reduce(0) { $0 + $1.count }, length: Summary(lengths),
-            truncated: full.filter { $0.count > maxLength }.count, maxLength: maxLength,
+            truncated: full.filter { $0 > maxLength }.count, maxLength: maxLength,
             pairs: inputs.filter { $0.pair != nil }.count)
     }
 

@@ -31,12 +31,15 @@ public struct BenchConfiguration: Sendable {
     public var others: [String] = []
     /// The command line, recorded in the results.
     public var command: [String] = []
-    /// The ONNX file the onnxruntime backend runs (nil: `model.onnx` or `onnx/model.onnx` in the model folder).
-    public var onnxFile: String?
-    /// ONNX Runtime's shared library (nil: the usual search).
-    public var ortLibrary: String?
-    /// The traced file the torchscript backend runs (nil: `torchscript/model.pt` or `traced_model.pt` in the folder).
-    public var torchscriptFile: String?
+    /// A sentence-transformers prompt by name, or a text, before every input (nil: the folder's default prompt), so
+    /// the inputs are tokenized as `embed` and `serve` tokenize them.
+    public var promptName: String?
+    public var prompt: String?
+
+    /// How the data is tokenized: as the front ends do, truncated to the model's length.
+    public var inputOptions: BertModel.Options { BertModel.Options(truncate: true).with(promptName: promptName, prompt: prompt) }
+    /// Model files and engine libraries for the backends (none: each looks in the model folder and searches).
+    public var files = BackendFiles()
 
     public init(modelPath: String, dataPath: String, outputFolder: String) {
         self.modelPath = modelPath
@@ -70,14 +73,11 @@ public struct BenchSession: Sendable {
         guard c.repeats > 0 else { throw BenchError.invalidGrid("repeats must be positive, got \(c.repeats)") }
         guard c.sweepSize > 0 else { throw BenchError.invalidGrid("sweep size must be positive, got \(c.sweepSize)") }
         let directory = try ModelDirectory(path: c.modelPath)
-        let (tokenizer, maxLength) = try BertModel.tokenizer(for: directory, options: .init(truncate: true))
-        let (untruncated, _) = try BertModel.tokenizer(for: directory, options: .init(truncate: false))
-        self.tokenizer = tokenizer
-        let data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength,
-                                 limit: c.limit)
+        let encoder = try InputEncoder(directory: directory, options: c.inputOptions)
+        self.tokenizer = encoder.tokenizer
+        let data = try BenchData(path: c.dataPath, encoder: encoder, limit: c.limit)
         self.data = data
-        let catalog = BenchBackends(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary,
-                                     torchscriptFile: c.torchscriptFile)
+        let catalog = BenchBackends(directory: c.modelPath, files: c.files)
         let backends = try catalog.select(c.backends)
         var warnings: [String] = []
         var choices: [BenchGrid.BackendChoice] = []
@@ -104,15 +104,16 @@ public struct BenchSession: Sendable {
         measuresAccuracy = choices.contains { info in c.precisions.contains { $0 != .fp32 && info.precisions.contains($0.rawValue) } }
 
         if data.statistics.truncated > 0 {
-            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(maxLength) tokens and were truncated to it")
+            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(data.statistics.maxLength) tokens and were truncated to it")
         }
         if !planned.skippedLengths.isEmpty {
             warnings.append("lengths \(planned.skippedLengths.map(String.init).joined(separator: ", ")) are above the model's maximum of \(directory.config.maxSequenceLength) tokens and are left out of the sweep")
         }
         // A folder with only an ONNX graph asks the graph for its task.
+        // A folder with only a graph asks the first backend that can run it.
         let model = try ModelSummary(path: c.modelPath, directory: directory, classifiesWithoutWeights: {
-            try BertModel(directory: c.modelPath, onnx: c.onnxFile, ortLibrary: c.ortLibrary,
-                          session: .init(graphOptimization: .disabled)).backend.hasClassificationHead
+            guard let runner = catalog.available.first else { throw BenchError.invalidGrid("no backend can run \(c.modelPath)") }
+            return try catalog.model(runner.name, threads: 1).backend.hasClassificationHead
         })
         let formatter = ISO8601DateFormatter()
         skeleton = BenchResults(
@@ -169,7 +170,8 @@ extension ModelSummary {
     init(path: String, directory: ModelDirectory, classifiesWithoutWeights: () throws -> Bool) throws {
         let weights = try? directory.weights()
         let parameters = weights.map { w in w.names.reduce(0) { $0 + (w.shape($1)?.reduce(1, *) ?? 0) } } ?? 0
-        let classifies = try weights.map { $0.contains("classifier.weight") || $0.contains("classifier.out_proj.weight") }
+        let spec = directory.config.architecture.spec
+        let classifies = try weights.map { w in spec.hasHead { w.contains($0) } }
             ?? classifiesWithoutWeights()
         self.init(path: path, architecture: directory.config.architecture.rawValue, hiddenSize: directory.config.hiddenSize,
                   layers: directory.config.numHiddenLayers, heads: directory.config.numAttentionHeads, parameters: parameters,

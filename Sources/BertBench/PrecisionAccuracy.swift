@@ -41,7 +41,7 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
         if task == "classify" {
             var agree = 0, worst = 0.0, total = 0.0, count = 0
             for (r, c) in zip(reference, candidate) {
-                if Self.argmax(r) == Self.argmax(c) { agree += 1 }
+                if VectorMath.argmax(r) == VectorMath.argmax(c) { agree += 1 }
                 for (x, y) in zip(r, c) {
                     let d = Double(abs(x - y))
                     worst = max(worst, d)
@@ -53,7 +53,7 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
             logitMaxDrift = worst
             logitMeanDrift = count > 0 ? total / Double(count) : nil
         } else {
-            let cosines = zip(reference, candidate).map { Self.cosine($0, $1) }.sorted()
+            let cosines = zip(reference, candidate).map { VectorMath.cosine($0, $1) }.sorted()
             cosineMin = cosines.first
             cosineP1 = cosines.isEmpty ? nil : cosines[(cosines.count - 1) / 100]
             cosineMean = cosines.isEmpty ? nil : cosines.reduce(0, +) / Double(cosines.count)
@@ -64,7 +64,7 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
     /// Share of rows whose nearest other row (by cosine) is the same in both sets; nil under two rows.
     static func neighbourAgreement(_ a: [[Float]], _ b: [[Float]]) -> Double? {
         guard a.count >= 2 else { return nil }
-        let na = a.map(normalized), nb = b.map(normalized)
+        let na = a.map(VectorMath.l2Normalized), nb = b.map(VectorMath.l2Normalized)
         var agree = 0
         for i in na.indices where nearest(i, na) == nearest(i, nb) { agree += 1 }
         return Double(agree) / Double(a.count)
@@ -80,20 +80,6 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
         return best
     }
 
-    static func normalized(_ v: [Float]) -> [Float] {
-        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? v.map { $0 / norm } : v
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0
-        for (x, y) in zip(a, b) {
-            dot += Double(x) * Double(y)
-            na += Double(x) * Double(x)
-            nb += Double(y) * Double(y)
-        }
-        return na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : (na == nb ? 1 : 0)
-    }
 
     /// Whether this measurement is the accuracy of `candidate`: a graph backend's file stands for that backend's
     /// candidates, a native precision for the candidates at it.
@@ -101,7 +87,6 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
         backend.map { candidate.backend == $0 } ?? (candidate.precision == precision)
     }
 
-    static func argmax(_ v: [Float]) -> Int { v.indices.max { v[$0] < v[$1] } ?? 0 }
 
     /// A model's outputs on `encodings` (sorted batches of 32): logits when it classifies, else embeddings; with the
     /// bytes of its packed weights (0 for a graph backend).

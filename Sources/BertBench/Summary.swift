@@ -1,3 +1,5 @@
+import BertKit
+
 /// Summary statistics of a sample, as the report shows them. Percentiles interpolate linearly between the two
 /// nearest ranks (NumPy's default), so `p95` of five repeats lies between the fourth and the fifth.
 public struct Summary: Codable, Sendable, Equatable {
@@ -36,13 +38,6 @@ public struct Summary: Codable, Sendable, Equatable {
     /// Relative spread, `(max − min) / median`: how far apart the repeats landed (0 when the median is 0).
     public var spread: Double { median > 0 ? (max - min) / median : 0 }
 
-    /// The `q`-th percentile (0...100) of an ascending sample, by linear interpolation between closest ranks.
-    public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        guard let first = sorted.first else { return 0 }
-        guard sorted.count > 1 else { return first }
-        let rank = q / 100 * Double(sorted.count - 1)
-        let lower = Int(rank.rounded(.down))
-        let upper = Swift.min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - Double(lower))
-    }
+    /// The `q`-th percentile (0...100) of an ascending sample (`Percentile.interpolated`).
+    public static func percentile(_ sorted: [Double], _ q: Double) -> Double { Percentile.interpolated(sorted, q) }
 }

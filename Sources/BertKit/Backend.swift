@@ -16,10 +16,26 @@ public protocol InferenceBackend: Sendable {
     /// The precision the weights compute in when the engine knows it from its file (an int8 ONNX export), else nil:
     /// then it is the options' precision.
     var weightPrecision: Precision? { get }
+    /// How the engine lays a batch out, which is what a batch costs it: `.packed` computes only the real tokens,
+    /// `.padded` computes `count × longest` (a server budgets batches in those tokens, as TEI does for padded engines).
+    var batchLayout: ExecutionMode { get }
+    /// Logits per sequence when the engine knows them (its head's width, or its graph's output), else nil.
+    var labelCount: Int? { get }
+    /// Whether `tokenEmbeddings` can run (the engine exposes every token's last hidden state).
+    var hasTokenEmbeddings: Bool { get }
+    /// Every token's last hidden state per sequence, unpadded: `length × hidden` values, row after row; throws
+    /// `tokenEmbeddingsUnavailable` on an engine that only gives pooled outputs.
+    func tokenEmbeddings(_ batch: TokenBatch) throws -> [[Float]]
 }
 
 extension InferenceBackend {
     public var weightPrecision: Precision? { nil }
+    public var labelCount: Int? { nil }
+    public var hasTokenEmbeddings: Bool { false }
+
+    public func tokenEmbeddings(_ batch: TokenBatch) throws -> [[Float]] {
+        throw BertKitError.tokenEmbeddingsUnavailable(backend: name)
+    }
 
     public func missingClassificationHead(model: ModelDirectory) -> any Error {
         BertKitError.noClassificationHead(path: model.weightsPath)

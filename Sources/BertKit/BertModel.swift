@@ -11,8 +11,10 @@ import Foundation
 public struct BertModel: Sendable {
     /// The folder and its parsed configuration.
     public let directory: ModelDirectory
+    /// How inputs become token ids for this model: tokenizer, prompt, sentence-transformers rules, length limit.
+    public let encoder: InputEncoder
     /// The tokenizer, set up for this model (truncation per `Options`, no padding: batches pad themselves).
-    public let tokenizer: Tokenizer
+    public var tokenizer: Tokenizer { encoder.tokenizer }
     /// The engine.
     public let backend: any InferenceBackend
     /// The pooling used by `embed`: the sentence-transformers module's, else mean pooling without normalization.
@@ -21,10 +23,10 @@ public struct BertModel: Sendable {
     /// sentence-transformers' `Dense` modules and `Normalize` after pooling, when the folder has Dense modules.
     public let sentenceHead: SentenceHead?
     /// The text put before every input (a sentence-transformers prompt), if any.
-    public let prompt: String?
+    public var prompt: String? { encoder.prompt }
     /// Longest input in tokens, special tokens included: `max_seq_length` of sentence-transformers if set,
     /// else the model's position limit.
-    public let maxLength: Int
+    public var maxLength: Int { encoder.maxLength }
     /// Options it was loaded with.
     public let options: Options
 
@@ -91,9 +93,7 @@ public struct BertModel: Sendable {
         let directory = try ModelDirectory(path: path)
         self.directory = directory
         self.options = options
-        let (tokenizer, limit) = try Self.tokenizer(for: directory, options: options)
-        maxLength = limit
-        self.tokenizer = tokenizer
+        encoder = try InputEncoder(directory: directory, options: options)
         let st = directory.sentenceTransformers
         let dense = !(st?.dense.isEmpty ?? true)
         let normalize = (st?.normalize ?? false) && options.normalize != false
@@ -107,7 +107,6 @@ public struct BertModel: Sendable {
         } else {
             sentenceHead = nil
         }
-        prompt = try Self.prompt(st, options: options, path: directory.path)
         backend = try makeBackend(directory, pooling)
     }
 
@@ -117,100 +116,23 @@ public struct BertModel: Sendable {
     /// The width of `embed`'s vectors.
     public var embeddingDimension: Int { sentenceHead?.dimension ?? pooling.dimension(hidden: config.hiddenSize) }
 
-    /// The prompt `options` asks for: its text, else the named prompt of the folder (an unknown name is an error
-    /// listing the folder's prompts), else the folder's default prompt.
-    static func prompt(_ st: SentenceTransformersConfig?, options: Options, path: String) throws -> String? {
-        if let text = options.prompt { return text }
-        let prompts = st?.prompts ?? [:]
-        if let name = options.promptName {
-            guard let text = prompts[name] else {
-                throw BertKitError.invalidArgument(prompts.isEmpty
-                    ? "prompt '\(name)': \(path) has no prompts (config_sentence_transformers.json)"
-                    : "prompt '\(name)' is not one of \(path)'s prompts: \(prompts.keys.sorted().joined(separator: ", "))")
-            }
-            return text
-        }
-        return st?.defaultPromptName.flatMap { prompts[$0] }
-    }
-
-    /// An input as the tokenizer sees it. A sentence-transformers folder does what `SentenceTransformer.encode`
-    /// does: the prompt before the text, leading and trailing whitespace stripped (`SentenceWhitespace`), and
-    /// lowercased when `do_lower_case` is set. Other folders get the prompt (if asked for) and the text as given.
-    func prepared(_ input: TextInput) -> (text: String, pair: String?) { prepared(input, prompt: prompt) }
-
-    /// `input` as the tokenizer sees it, with `prompt` (rather than the model's own) before the text.
-    public func prepared(_ input: TextInput, prompt: String?) -> (text: String, pair: String?) {
-        guard let st = directory.sentenceTransformers else { return ((prompt ?? "") + input.text, input.pair) }
-        func clean(_ s: String) -> String {
-            let stripped = SentenceWhitespace.strip(s)
-            return st.doLowerCase ? stripped.lowercased() : stripped
-        }
-        return (clean((prompt ?? "") + input.text), input.pair.map(clean))
-    }
-
-    /// The tokenizer of `directory` as `BertModel` sets it up for `options` (truncation to the model's length or off,
-    /// no padding), and that length: `max_seq_length` of sentence-transformers if set, else the model's position
-    /// limit, lowered by `options.maxLength`. Loads no weights.
-    public static func tokenizer(for directory: ModelDirectory, options: Options) throws -> (tokenizer: Tokenizer, maxLength: Int) {
-        let config = directory.config
-        var tokenizer: Tokenizer
-        if FileManager.default.fileExists(atPath: directory.tokenizerPath) {
-            tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: directory.tokenizerPath))
-        } else if let converted = try SlowTokenizerFiles.tokenizer(folder: directory.path) {
-            tokenizer = converted
-        } else {
-            throw ModelIOError.missingFile(directory.tokenizerPath)
-        }
-        if let requested = options.maxLength, requested < 2 {
-            throw BertKitError.invalidArgument("maximum length must be at least 2 tokens, got \(requested)")
-        }
-        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength,
-                        options.maxLength ?? .max)
-        if options.truncate {
-            let fromFile = tokenizer.truncation
-            tokenizer.truncation = Truncation(maxLength: limit, strategy: fromFile?.strategy ?? .longestFirst,
-                                              direction: fromFile?.direction ?? .right)
-        } else {
-            tokenizer.truncation = nil
-        }
-        tokenizer.padding = nil
-        return (tokenizer, limit)
-    }
-
-    /// Tokenizes one input as the model will see it; throws if it is too long and truncation is off.
-    public func tokenize(_ input: TextInput) throws -> Encoding {
-        let (text, pair) = prepared(input)
-        let encoding = try tokenizer.encode(text, pair: pair)
-        guard encoding.count <= maxLength else {
-            throw TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength)
-        }
-        return encoding
-    }
+    /// Tokenizes one input as the model will see it (`encoder.encode`); throws if it is too long and truncation is off.
+    public func tokenize(_ input: TextInput) throws -> Encoding { try encoder.encode(input) }
 
     /// Tokenizes one input as the model will see it, truncated to `maxLength` from `truncation` (`nil`: an input
     /// that is too long is an error), with or without the special tokens.
     /// `prompt` replaces the prompt the model was loaded with, for this input.
     public func tokenize(_ input: TextInput, truncation: Truncation.Direction?, addSpecialTokens: Bool = true,
                          prompt: String? = nil) throws -> Encoding {
-        var tokenizer = self.tokenizer
-        tokenizer.truncation = truncation.map {
-            Truncation(maxLength: maxLength, strategy: self.tokenizer.truncation?.strategy ?? .longestFirst, direction: $0)
-        }
-        let (text, pair) = prepared(input, prompt: prompt ?? self.prompt)
-        let encoding = try tokenizer.encode(text, pair: pair, addSpecialTokens: addSpecialTokens)
-        guard encoding.count <= maxLength else {
-            throw TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength)
-        }
-        return encoding
+        try encoder.encode(input, truncation: truncation, addSpecialTokens: addSpecialTokens, prompt: prompt)
     }
 
     /// Tokenizes inputs in parallel; an error names the input (1-based) at fault.
-    public func tokenize(_ inputs: [TextInput]) throws -> [Encoding] {
-        let encodings = try tokenizer.encodeBatch(inputs.map(prepared))
-        for (i, encoding) in encodings.enumerated() where encoding.count > maxLength {
-            throw InputError(index: i, underlying: TokenizerError.tooLong(tokens: encoding.count, maxLength: maxLength))
-        }
-        return encodings
+    public func tokenize(_ inputs: [TextInput]) throws -> [Encoding] { try encoder.encode(inputs) }
+
+    /// `input` as the tokenizer sees it, with `prompt` (rather than the model's own) before the text.
+    public func prepared(_ input: TextInput, prompt: String?) -> (text: String, pair: String?) {
+        encoder.prepared(input, prompt: prompt)
     }
 
     /// Sentence embeddings, in input order, computed in the batches `batching` makes.
@@ -222,10 +144,9 @@ public struct BertModel: Sendable {
     /// Classification logits and the winning label, in input order.
     public func classify(_ inputs: [TextInput], batching: Batching = .default) throws -> [Classification] {
         try run(inputs, batching: batching) { try backend.classify($0) }.map { logits in
-            let best = logits.indices.max { logits[$0] < logits[$1] } ?? 0
-            let maxLogit = logits[best]
-            let total = logits.reduce(0) { $0 + exp($1 - maxLogit) }
-            return Classification(label: config.id2label[best] ?? "LABEL_\(best)", score: 1 / total, logits: logits)
+            let best = VectorMath.argmax(logits)
+            let score = VectorMath.softmax(logits).isEmpty ? 1 : VectorMath.softmax(logits)[best]
+            return Classification(label: config.id2label[best] ?? "LABEL_\(best)", score: score, logits: logits)
         }
     }
 

@@ -13,6 +13,10 @@ public enum BertKitError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyInput
     /// Generic invalid argument, with what is wrong.
     case invalidArgument(String)
+    /// Every token's hidden state was asked of a backend that gives only pooled outputs or logits.
+    case tokenEmbeddingsUnavailable(backend: String)
+    /// A kernel could not run: `operation` names it (`the product encoder.layer.3.intermediate.dense`), `reason` why.
+    case kernelFailed(operation: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +32,10 @@ public enum BertKitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the text is empty"
         case let .invalidArgument(message):
             return message
+        case let .tokenEmbeddingsUnavailable(backend):
+            return "the \(backend) backend gives pooled embeddings only, not every token's hidden state; use the native backend"
+        case let .kernelFailed(operation, reason):
+            return "\(operation) failed: \(reason)"
         }
     }
 }

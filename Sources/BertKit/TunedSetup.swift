@@ -13,7 +13,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     /// The backend: `native-packed`, `native-padded`, `onnxruntime`, `torchscript`.
     public var backend: String
     /// Weight precision of the native engine (`fp32` for the others).
-    public var precision: String
+    public var precision: Precision
     /// Engine threads.
     public var threads: Int
     /// How inputs are grouped: `fixed` (input order), `sorted` (by length), `tokens` (token budget).
@@ -30,7 +30,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     /// The batching part of a setup.
     public struct BatchingChoice: Codable, Sendable, Equatable {
         /// `fixed`, `sorted` or `tokens`.
-        public var kind: String
+        public var kind: Batching.Kind
         /// Sequences per batch: the bench grid's batch size (for `tokens`, the unit of its budget).
         public var batchSize: Int
         /// For `tokens`: the token budget of a batch (padded tokens, `count × longest`) and the most sequences in one.
@@ -38,7 +38,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         public var maxSequences: Int?
 
         /// A batching choice.
-        public init(kind: String, batchSize: Int, maxTokens: Int? = nil, maxSequences: Int? = nil) {
+        public init(kind: Batching.Kind, batchSize: Int, maxTokens: Int? = nil, maxSequences: Int? = nil) {
             self.kind = kind
             self.batchSize = batchSize
             self.maxTokens = maxTokens
@@ -104,7 +104,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     }
 
     /// A setup.
-    public init(backend: String, precision: String, threads: Int, batching: BatchingChoice, machine: Machine,
+    public init(backend: String, precision: Precision, threads: Int, batching: BatchingChoice, machine: Machine,
                 sequencesPerSecond: Double, p95BatchMs: Double, served: Served? = nil) {
         self.backend = backend
         self.precision = precision
@@ -141,7 +141,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     /// The model options of this setup (the native engine's layout, precision and threads). `truncate` as asked.
     public func options(truncate: Bool = false) throws -> BertModel.Options {
         BertModel.Options(truncate: truncate, threads: threads, mode: (try? BackendCatalog.native.variant(named: backend))?.layout ?? .packed,
-                          precision: try Precision.parse(precision))
+                          precision: precision)
     }
 
     /// The model options, with over-long inputs an error.
@@ -152,9 +152,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     /// The batching strategy of this setup.
     public var strategy: Batching {
         switch batching.kind {
-        case "fixed": return .fixed(size: batching.batchSize)
-        case "tokens": return .tokens(maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.maxSequences ?? 4 * batching.batchSize)
-        default: return .sorted(size: batching.batchSize)
+        case .fixed: return .fixed(size: batching.batchSize)
+        case .tokens: return .tokens(maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.maxSequences ?? 4 * batching.batchSize)
+        case .sorted: return .sorted(size: batching.batchSize)
         }
     }
 
@@ -180,13 +180,7 @@ public struct TunedSetup: Codable, Sendable, Equatable {
             let backends = catalog.providers.flatMap(\.variants)
             throw BertKitError.invalidArgument("\(path): setup.backend '\(backend)' is not one of \(backends.joined(separator: ", "))")
         }
-        do { _ = try Precision.parse(precision) } catch {
-            throw BertKitError.invalidArgument("\(path): setup.precision: \(error)")
-        }
         guard threads >= 0 else { throw BertKitError.invalidArgument("\(path): setup.threads must be 0 or more, got \(threads)") }
-        guard ["fixed", "sorted", "tokens"].contains(batching.kind) else {
-            throw BertKitError.invalidArgument("\(path): setup.batching.kind '\(batching.kind)' is not fixed, sorted or tokens")
-        }
         guard batching.batchSize > 0, (batching.maxTokens ?? 1) > 0, (batching.maxSequences ?? 1) > 0 else {
             throw BertKitError.invalidArgument("\(path): setup.batching sizes must be positive")
         }
@@ -200,5 +194,47 @@ extension BertModel.Options {
     /// The options of the setup in a `tune.json` (see `TunedSetup`).
     public init(contentsOf url: URL, catalog: BackendCatalog = .native) throws {
         self = try TunedSetup(contentsOf: url, catalog: catalog).options
+    }
+}
+
+/// The engine settings a command runs with: the defaults, the user's flags, and a tune file's choices, merged by
+/// one rule (`TunedSetup.apply`).
+public struct RunSettings: Sendable, Equatable {
+    /// The backend variant (`native-packed`, `onnxruntime`): a provider's name, or one of its layouts.
+    public var backend: String
+    public var execution: ExecutionMode
+    public var precision: Precision
+    public var threads: Int
+    public var batching: Batching
+
+    /// Settings as given.
+    public init(backend: String = "native", execution: ExecutionMode = .packed, precision: Precision = .fp32,
+                threads: Int = 0, batching: Batching = .default) {
+        self.backend = backend
+        self.execution = execution
+        self.precision = precision
+        self.threads = threads
+        self.batching = batching
+    }
+
+    /// A setting a user can give on the command line, where it wins over a tune file's.
+    public enum Setting: Sendable, Hashable, CaseIterable {
+        case backend, execution, precision, threads, batching
+    }
+}
+
+extension TunedSetup {
+    /// `settings` with this setup's backend, layout, precision, threads and batching, except those in `given` (the
+    /// user's own flags, which win). The one way every front end applies a tune file.
+    public func apply(to settings: RunSettings, except given: Set<RunSettings.Setting> = [],
+                      catalog: BackendCatalog) throws -> RunSettings {
+        var result = settings
+        let variant = try catalog.variant(named: backend)
+        if !given.contains(.backend) { result.backend = variant.provider.name }
+        if !given.contains(.execution), let layout = variant.layout { result.execution = layout }
+        if !given.contains(.precision) { result.precision = precision }
+        if !given.contains(.threads) { result.threads = threads }
+        if !given.contains(.batching) { result.batching = strategy }
+        return result
     }
 }

@@ -10,18 +10,6 @@ public enum Architecture: String, Sendable, CaseIterable {
     case xlmRoberta = "xlm-roberta"
     /// DistilBERT (`distilbert`): its own tensor names, no token types.
     case distilbert
-
-    /// RoBERTa-style: positions start after the padding id, classification head is dense + tanh + out_proj.
-    public var isRobertaFamily: Bool { self == .roberta || self == .camembert || self == .xlmRoberta }
-
-    /// The prefix task checkpoints put before the encoder's tensor names.
-    public var weightPrefix: String {
-        switch self {
-        case .bert: return "bert"
-        case .roberta, .camembert, .xlmRoberta: return "roberta"
-        case .distilbert: return "distilbert"
-        }
-    }
 }
 
 /// Feed-forward activations.
@@ -70,9 +58,9 @@ public struct BertConfig: Sendable, Equatable {
 
     /// The first position id (RoBERTa family: `pad_token_id + 1`).
     /// Whether token type ids change the model's output: BERT's segment embeddings (DistilBERT has none, RoBERTa one).
-    public var usesSegments: Bool { architecture != .distilbert && typeVocabSize > 1 }
+    public var usesSegments: Bool { architecture.spec.config.typeVocabSize != nil && typeVocabSize > 1 }
 
-    public var positionOffset: Int { architecture.isRobertaFamily ? padTokenId + 1 : 0 }
+    public var positionOffset: Int { architecture.spec.positions == .afterPadding ? padTokenId + 1 : 0 }
 
     /// Longest sequence the position table allows, special tokens included.
     public var maxSequenceLength: Int { maxPositionEmbeddings - positionOffset }
@@ -92,32 +80,26 @@ public struct BertConfig: Sendable, Equatable {
             throw ModelIOError.unsupportedModelType(type, path: path)
         }
         self.init(architecture: architecture)
-        if architecture == .distilbert {
-            hiddenSize = try json.int("dim") ?? 768
-            numHiddenLayers = try json.int("n_layers") ?? 6
-            numAttentionHeads = try json.int("n_heads") ?? 12
-            intermediateSize = try json.int("hidden_dim") ?? 3072
-            hiddenAct = try Self.activation(json.string("activation") ?? "gelu", field: "activation", path: path)
-            typeVocabSize = 0
-            if try json.bool("sinusoidal_pos_embds") == true {
-                // The sinusoidal table is stored in the checkpoint as position_embeddings, so nothing changes here.
-            }
-        } else {
-            hiddenSize = try json.int("hidden_size") ?? hiddenSize
-            numHiddenLayers = try json.int("num_hidden_layers") ?? numHiddenLayers
-            numAttentionHeads = try json.int("num_attention_heads") ?? numAttentionHeads
-            intermediateSize = try json.int("intermediate_size") ?? intermediateSize
-            hiddenAct = try Self.activation(json.string("hidden_act") ?? "gelu", field: "hidden_act", path: path)
-            layerNormEps = Float(try json.double("layer_norm_eps") ?? 1e-12)
-            typeVocabSize = try json.int("type_vocab_size") ?? typeVocabSize
-            if let kind = try json.string("position_embedding_type"), kind != "absolute" {
-                throw ModelIOError.invalidConfig(path: path, field: "position_embedding_type",
-                                                 reason: "'\(kind)' is not supported; only 'absolute'")
-            }
+        let names = architecture.spec.config
+        hiddenSize = try json.int(names.hiddenSize) ?? hiddenSize
+        numHiddenLayers = try json.int(names.layers) ?? (architecture == .distilbert ? 6 : numHiddenLayers)
+        numAttentionHeads = try json.int(names.heads) ?? numAttentionHeads
+        intermediateSize = try json.int(names.intermediateSize) ?? intermediateSize
+        hiddenAct = try Self.activation(json.string(names.activation) ?? "gelu", field: names.activation, path: path)
+        if let field = names.layerNormEps {
+            layerNormEps = Float(try json.double(field) ?? 1e-12)
+        } else if let fixed = architecture.spec.fixedLayerNormEps {
+            layerNormEps = fixed
+        }
+        typeVocabSize = try names.typeVocabSize.map { try json.int($0) ?? typeVocabSize } ?? 0
+        if let kind = try json.string("position_embedding_type"), kind != "absolute" {
+            throw ModelIOError.invalidConfig(path: path, field: "position_embedding_type",
+                                             reason: "'\(kind)' is not supported; only 'absolute'")
         }
         vocabSize = try json.int("vocab_size") ?? vocabSize
         maxPositionEmbeddings = try json.int("max_position_embeddings") ?? maxPositionEmbeddings
-        padTokenId = try json.int("pad_token_id") ?? (architecture.isRobertaFamily ? 1 : 0)
+        let afterPadding = architecture.spec.positions == .afterPadding
+        padTokenId = try json.int("pad_token_id") ?? (afterPadding ? 1 : 0)
         architectures = (try json.array("architectures") as? [String]) ?? []
         if let labels = try json.object("id2label") {
             for (key, value) in labels {
@@ -149,7 +131,7 @@ public struct BertConfig: Sendable, Equatable {
         }
         // RoBERTa-family positions start at pad_token_id + 1: an id outside the vocabulary would read positions from
         // outside the table.
-        guard padTokenId >= 0, !architecture.isRobertaFamily || padTokenId < vocabSize else {
+        guard padTokenId >= 0, architecture.spec.positions != .afterPadding || padTokenId < vocabSize else {
             throw ModelIOError.invalidConfig(path: path, field: "pad_token_id",
                                              reason: "\(padTokenId) is outside the vocabulary of \(vocabSize) tokens")
         }

@@ -88,6 +88,6 @@ public struct ModelDirectory: Sendable {
         let file = weightsPath
         guard fileExists(file) else { throw ModelIOError.missingFile(file) }
         let source: any TensorSource = file.hasSuffix(".safetensors") ? try SafeTensorsFile(path: file) : try PyTorchCheckpoint(path: file)
-        return WeightStore(source: source, prefix: config.architecture.weightPrefix)
+        return WeightStore(source: source, prefix: config.architecture.spec.taskPrefix)
     }
 }

@@ -77,6 +77,9 @@ public struct TorchScriptBackend: InferenceBackend {
 
     public var hasClassificationHead: Bool { outputRank == 2 }
 
+    /// libtorch runs the padded rectangle.
+    public var batchLayout: ExecutionMode { .padded }
+
     /// Whether the traced file takes token_type_ids (without, a pair's second segment is refused for BERT).
     public var takesTokenTypeIds: Bool { inputs.contains(.tokenTypeIds) }
 

@@ -62,6 +62,8 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var files: EngineFiles
 
+    @OptionGroup var prompts: PromptOptions
+
     @Flag(name: .long, help: "Keep the finished cells of an interrupted run in --out and run the rest.")
     var resume = false
 
@@ -90,15 +92,16 @@ struct BenchCommand: ParsableCommand {
             configuration.baseline = baseline
             configuration.resume = resume
             configuration.others = others
-            configuration.onnxFile = files.onnx
-            configuration.ortLibrary = files.ortLibrary
-            configuration.torchscriptFile = files.torchscript
+            configuration.files = try files.backendFiles()
             configuration.command = CommandLine.arguments
+            _ = try prompts.applied(to: .init())
+            configuration.promptName = prompts.promptName
+            configuration.prompt = prompts.prompt
             if let config {
                 let setup = try loadTunedSetup(config)
                 let cell = TuneCandidate(setup: setup)
                 if !given("--backends") { configuration.backends = [setup.backend] }
-                if !given("--precisions") { configuration.precisions = [try Precision.parse(setup.precision)] }
+                if !given("--precisions") { configuration.precisions = [setup.precision] }
                 if !given("--threads") { configuration.threads = [setup.threads] }
                 if !given("--orderings") { configuration.orderings = [cell.ordering] }
                 if !given("--batch-sizes") { configuration.batchSizes = [cell.batchSize] }

@@ -29,7 +29,7 @@ struct ModelOptions: ParsableArguments {
     var threads = 0
 
     @Option(name: .long, help: "Batching: fixed (input order), sorted (by length), tokens (by token budget).")
-    var batching: BatchingKind = .sorted
+    var batching: Batching.Kind = .sorted
 
     @Option(name: .long, help: "Sequences per batch (the cap for --batching tokens).")
     var batchSize = 32
@@ -43,37 +43,17 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Weight precision of the native engine: fp32, bf16, fp16, int8.")
     var precision = "fp32"
 
-    @Option(name: .long, help: "A prompt of the model's config_sentence_transformers.json to put before every input (default: its default_prompt_name).")
-    var promptName: String?
-
-    @Option(name: .long, help: "A text to put before every input (instead of a named prompt).")
-    var prompt: String?
+    @OptionGroup var prompts: PromptOptions
 
     @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads, layout and batching (options given here win).")
     var config: String?
 
     @OptionGroup var engine: EngineOptions
 
-    func load() throws -> BertModel {
-        var precisionName = precision, threads = threads, execution = execution, engine = engine
-        if let config {
-            let setup = try loadTunedSetup(config)
-            if !given("--precision") { precisionName = setup.precision }
-            if !given("--threads") { threads = setup.threads }
-            try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: given("--backend"), executionGiven: given("--execution"))
-        }
-        let parsed = try parsePrecisions(precisionName, option: "--precision")
-        guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
-        if promptName != nil && prompt != nil { throw CLIError("--prompt-name and --prompt: give one") }
-        return try engine.load(directory: model, options: BertModel.Options(
-            truncate: truncate, threads: threads, mode: execution, maxLength: maxLength, precision: format
-        ).with(promptName: promptName, prompt: prompt))
-    }
-
-    func batchingStrategy() throws -> Batching {
-        if let config, !given("--batching"), !given("--batch-size"), !given("--max-batch-tokens") {
-            return try TunedSetup(contentsOf: URL(fileURLWithPath: config), catalog: .standard).strategy
-        }
+    /// What this run uses: the flags, with `--config`'s tune file applied (read once) to every setting they leave out.
+    func settings() throws -> RunSettings {
+        let parsed = try parsePrecisions(precision, option: "--precision")
+        guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precision)") }
         let strategy: Batching
         switch batching {
         case .fixed: strategy = .fixed(size: batchSize)
@@ -81,14 +61,32 @@ struct ModelOptions: ParsableArguments {
         case .tokens: strategy = .tokens(maxTokens: maxBatchTokens, maxSize: batchSize)
         }
         try strategy.validate()
-        return strategy
+        let flags = RunSettings(backend: engine.backend, execution: execution, precision: format, threads: threads, batching: strategy)
+        guard let config else { return flags }
+        return try loadTunedSetup(config).apply(to: flags, except: givenSettings(), catalog: .standard)
+    }
+
+    /// The model as `settings` runs it.
+    func load(_ settings: RunSettings) throws -> BertModel {
+        var engine = engine
+        engine.backend = settings.backend
+        return try engine.load(directory: model, options: prompts.applied(to: BertModel.Options(
+            truncate: truncate, threads: settings.threads, mode: settings.execution, maxLength: maxLength, precision: settings.precision)))
     }
 }
 
-/// The `--batching` values.
-enum BatchingKind: String, ExpressibleByArgument, CaseIterable {
-    case fixed, sorted, tokens
+/// The settings given on the command line, which a tune file (`--config`) does not override.
+func givenSettings() -> Set<RunSettings.Setting> {
+    var settings: Set<RunSettings.Setting> = []
+    let flags: [(RunSettings.Setting, [String])] = [
+        (.backend, ["--backend"]), (.execution, ["--execution"]), (.precision, ["--precision"]), (.threads, ["--threads"]),
+        (.batching, ["--batching", "--batch-size", "--max-batch-tokens"]),
+    ]
+    for (setting, names) in flags where names.contains(where: given) { settings.insert(setting) }
+    return settings
 }
+
+extension Batching.Kind: ExpressibleByArgument {}
 
 extension ExecutionMode: ExpressibleByArgument {}
 
@@ -117,11 +115,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
 /// Loads the model and streams the inputs through `body` (`streamLines`): the JSON lines it makes for each window of
 /// inputs are written in input order. `check` runs once after loading, before any input is read.
 func streamInputs(_ options: ModelOptions, check: (BertModel) throws -> Void = { _ in },
-                  _ body: (BertModel, [TextInput]) throws -> [String]) throws {
+                  _ body: (BertModel, Batching, [TextInput]) throws -> [String]) throws {
     try reportingErrors {
-        let model = try options.load()
+        let settings = try options.settings()
+        let model = try options.load(settings)
         try check(model)
-        try streamLines(options.stream) { try body(model, $0) }
+        try streamLines(options.stream) { try body(model, settings.batching, $0) }
     }
 }
 

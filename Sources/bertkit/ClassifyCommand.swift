@@ -11,8 +11,8 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         try streamInputs(options, check: { model in
             guard model.backend.hasClassificationHead else { throw model.backend.missingClassificationHead(model: model.directory) }
-        }) { model, chunk in
-            try model.classify(chunk, batching: options.batchingStrategy()).map { r in
+        }) { model, batching, chunk in
+            try model.classify(chunk, batching: batching).map { r in
                 "{\"label\":\(JSONLineWriter.quote(r.label)),\"score\":\(r.score),\"logits\":\(JSONLineWriter.array(r.logits))}"
             }
         }

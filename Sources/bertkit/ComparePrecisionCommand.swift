@@ -33,6 +33,8 @@ struct ComparePrecisionCommand: ParsableCommand {
     @Flag(name: .long, help: "JSON Lines instead of a table.")
     var json = false
 
+    @OptionGroup var prompts: PromptOptions
+
     func run() throws {
         try reportingErrors {
             let precisions = try parsePrecisions(precision, option: "--precision")
@@ -40,12 +42,13 @@ struct ComparePrecisionCommand: ParsableCommand {
                 throw CLIError("--precision: name at least one of bf16, fp16, int8 to compare with fp32")
             }
             if let limit, limit < 1 { throw CLIError("--limit must be positive, got \(limit)") }
-            let tokenizing = try BertModel.tokenizer(for: ModelDirectory(path: model), options: .init(truncate: true)).tokenizer
+            let encoder = try InputEncoder(directory: ModelDirectory(path: model),
+                                           options: prompts.applied(to: BertModel.Options(truncate: true)))
             var inputs = try InputFile(path: data).inputs()
             if let limit { inputs = Array(inputs.prefix(limit)) }
             guard !inputs.isEmpty else { throw CLIError("\(data) has no inputs") }
             let encodings = try inputs.enumerated().map { i, input in
-                do { return try tokenizing.encode(input.text, pair: input.pair) } catch { throw CLIError("\(data) line \(i + 1): \(error)") }
+                do { return try encoder.encode(input) } catch { throw CLIError("\(data) line \(i + 1): \(error)") }
             }
             let results = try PrecisionAccuracy.measure(modelPath: model, encodings: encodings, precisions: precisions,
                                                         threads: threads)

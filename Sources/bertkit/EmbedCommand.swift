@@ -15,8 +15,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         var tokenizing = Duration.zero, modelTime = Duration.zero, tokens = 0, sequences = 0
-        try streamInputs(options) { model, chunk in
-            let batching = try options.batchingStrategy()
+        try streamInputs(options) { model, batching, chunk in
             guard timing else { return try model.embed(chunk, batching: batching).map(Self.line) }
             var encodings: [Encoding] = []
             tokenizing += try clock.measure { encodings = try model.tokenize(chunk) }

@@ -15,8 +15,29 @@ struct EngineFiles: ParsableArguments {
     @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
     var ortLibrary: String?
 
-    /// The model files given, by the backend file kind they are for (`BackendProvider.fileKind`).
-    var byKind: [String: String] { ["onnx": onnx, "torchscript": torchscript].compactMapValues { $0 } }
+    @Option(name: .long, help: ArgumentHelp("A model file for the backend whose file kind is KIND (onnx, torchscript, or a registered backend's); repeatable.", valueName: "KIND=PATH"))
+    var modelFile: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An engine library for the backend NAME (onnxruntime, or a registered backend's); repeatable.", valueName: "NAME=PATH"))
+    var library: [String] = []
+
+    /// The files given, for `BackendFiles`: --onnx, --torchscript and --ort-library are the named forms of
+    /// --model-file onnx=, --model-file torchscript= and --library onnxruntime=.
+    func backendFiles() throws -> BackendFiles {
+        func pairs(_ values: [String], _ option: String) throws -> [String: String] {
+            try values.reduce(into: [:]) { result, value in
+                guard let equals = value.firstIndex(of: "="), equals != value.startIndex, value.index(after: equals) != value.endIndex else {
+                    throw CLIError("\(option) \(value): give NAME=PATH")
+                }
+                result[String(value[..<equals])] = String(value[value.index(after: equals)...])
+            }
+        }
+        var files = BackendFiles(models: try pairs(modelFile, "--model-file"), libraries: try pairs(library, "--library"))
+        files.models["onnx"] = onnx ?? files.models["onnx"]
+        files.models["torchscript"] = torchscript ?? files.models["torchscript"]
+        files.libraries["onnxruntime"] = ortLibrary ?? files.libraries["onnxruntime"]
+        return files
+    }
 }
 
 /// Which engine runs the model (a name of `BackendCatalog.standard`), and the engines' settings.
@@ -44,14 +65,14 @@ struct EngineOptions: ParsableArguments {
     /// that names the backend it is for), the ONNX Runtime library and settings, the CUDA device.
     func request(directory: String, options: BertModel.Options) throws -> BackendRequest {
         let provider = try provider()
-        for (kind, _) in files.byKind where kind != provider.fileKind {
+        let files = try files.backendFiles()
+        if let kind = files.models.keys.sorted().first(where: { $0 != provider.fileKind }) {
             let owner = BackendCatalog.standard.providers.first { $0.fileKind == kind }?.name ?? kind
             throw CLIError("--\(kind) needs --backend \(owner)")
         }
         let settings = ["graph-optimization": ortOptimization.rawValue, "memory-arena": String(!ortNoArena)]
-        return BackendRequest(directory: directory, options: options, modelFile: provider.fileKind.flatMap { files.byKind[$0] },
-                              library: files.ortLibrary, cudaDevice: cudaDevice,
-                              settings: provider.settings.keys.reduce(into: [:]) { $0[$1] = settings[$1] })
+        return files.request(for: provider, directory: directory, options: options, cudaDevice: cudaDevice,
+                             settings: provider.settings.keys.reduce(into: [:]) { $0[$1] = settings[$1] })
     }
 
     /// Checks the backend and precision (before a server listens, say), without loading anything.
@@ -72,13 +93,5 @@ struct EngineOptions: ParsableArguments {
         try check(options.precision)
         let request = try request(directory: directory, options: options)
         return try BackendCatalog.standard.load(backend, request)
-    }
-
-    /// Takes the backend and layout of a tuned setup's variant (`native-padded`, `onnxruntime`).
-    mutating func adopt(variant name: String, execution: inout ExecutionMode, backendGiven: Bool, executionGiven: Bool) throws {
-        let variant: (provider: any BackendProvider, layout: ExecutionMode?)
-        do { variant = try BackendCatalog.standard.variant(named: name) } catch { throw CLIError("the tuned setup's backend: \(error)") }
-        if !backendGiven { backend = variant.provider.name }
-        if !executionGiven, let layout = variant.layout { execution = layout }
     }
 }

@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Flags fall back to environment variables, as TEI's do: MODEL_ID, HOSTNAME (an IP address), PORT, \
             MAX_CONCURRENT_REQUESTS, MAX_BATCH_TOKENS, MAX_BATCH_REQUESTS, MAX_CLIENT_BATCH_SIZE, MAX_BATCH_WAIT, \
-            AUTO_TRUNCATE, PAYLOAD_LIMIT, DEFAULT_PROMPT_NAME, API_KEY, SERVED_MODEL_NAME, and BERTKIT_BACKEND, \
+            AUTO_TRUNCATE, PAYLOAD_LIMIT, DEFAULT_PROMPT_NAME, DEFAULT_PROMPT, TOKENIZATION_WORKERS, API_KEY, SERVED_MODEL_NAME, \
+            and BERTKIT_BACKEND, \
             BERTKIT_THREADS, BERTKIT_PRECISION, BERTKIT_CONFIG (a tune.json) for the engine.
             """)
 
@@ -33,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Inputs in flight at once before 429 (env MAX_CONCURRENT_REQUESTS; default 512).")
     var maxConcurrentRequests: Int?
 
-    @Option(name: .long, help: "Token budget of one batch, padding-free (env MAX_BATCH_TOKENS; default 16384).")
+    @Option(name: .long, help: "Token budget of one batch: real tokens, or count × longest on a padded engine (env MAX_BATCH_TOKENS; default 16384).")
     var maxBatchTokens: Int?
 
     @Option(name: .long, help: "Sequences per batch at most (env MAX_BATCH_REQUESTS; default: a tune file's largest batch, else no limit).")
@@ -51,8 +52,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request body in bytes (env PAYLOAD_LIMIT; default 2000000).")
     var payloadLimit: Int?
 
-    @Option(name: .long, help: "Prompt of config_sentence_transformers.json for requests that name none (env DEFAULT_PROMPT_NAME).")
+    @Option(name: .long, help: "Prompt of config_sentence_transformers.json for requests that name none (env DEFAULT_PROMPT_NAME; default: its default_prompt_name).")
     var defaultPromptName: String?
+
+    @Option(name: .long, help: "Text put before the inputs of requests that name no prompt, instead of --default-prompt-name (env DEFAULT_PROMPT).")
+    var defaultPrompt: String?
+
+    @Option(name: .long, help: "Threads that tokenize requests (env TOKENIZATION_WORKERS; default one per core, up to 16).")
+    var tokenizationWorkers: Int?
 
     @Option(name: .long, help: "Require `Authorization: Bearer KEY` (env API_KEY).")
     var apiKey: String?
@@ -121,6 +128,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.autoTruncate = try autoTruncate ?? environment.bool("AUTO_TRUNCATE") ?? options.autoTruncate
         options.payloadLimit = try payloadLimit ?? environment.int("PAYLOAD_LIMIT") ?? options.payloadLimit
         options.defaultPromptName = defaultPromptName ?? environment["DEFAULT_PROMPT_NAME"]
+        options.defaultPrompt = defaultPrompt ?? environment["DEFAULT_PROMPT"]
+        options.tokenizationWorkers = try tokenizationWorkers ?? environment.int("TOKENIZATION_WORKERS")
         options.apiKey = apiKey ?? environment["API_KEY"]
 
         var engine = self.engine
@@ -132,9 +141,13 @@ struct ServeCommand: AsyncParsableCommand {
             promise = String(format: "the tuned setup measured %.1f sequences/s in the engine alone", setup.sequencesPerSecond)
                 + (setup.served.map { String(format: " and %.1f requests/s served at %d connections (p99 %.1f ms)", $0.requestsPerSecond, $0.connections, $0.p99Ms) } ?? "")
                 + " on \(machine)"
-            try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: given("--backend"), executionGiven: given("--execution"))
+            // Backend and layout as every front end applies a tune file; threads and precision below, after the
+            // environment's (TEI-style deployments configure through it), before the defaults.
+            let applied = try setup.apply(to: RunSettings(backend: engine.backend, execution: execution), except: givenSettings(), catalog: .standard)
+            engine.backend = applied.backend
+            execution = applied.execution
             tunedThreads = setup.threads
-            tunedPrecision = setup.precision
+            tunedPrecision = setup.precision.rawValue
         }
         if let name = environment["BERTKIT_BACKEND"], !given("--backend") {
             engine.backend = name
@@ -148,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
                                              mode: execution, precision: format).forServing()
 
         let directory = try ModelDirectory(path: folder)
-        let (_, maxLength) = try BertModel.tokenizer(for: directory, options: modelOptions)
+        let maxLength = try InputEncoder(directory: directory, options: modelOptions).maxLength
         try options.validate(maxInputLength: maxLength)
         let name = servedModelName ?? environment["SERVED_MODEL_NAME"] ?? URL(fileURLWithPath: folder).lastPathComponent
         return Plan(folder: folder, name: name, options: options, engine: engine, modelOptions: modelOptions, promise: promise)

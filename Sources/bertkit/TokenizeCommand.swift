@@ -59,9 +59,8 @@ struct TokenizeCommand: ParsableCommand {
     private func load() throws -> (Tokenizer, Int?) {
         if let model, FileManager.default.fileExists(atPath: model + "/config.json") {
             let directory = try ModelDirectory(path: model)
-            let (tokenizer, limit) = try BertModel.tokenizer(
-                for: directory, options: .init(truncate: truncate, maxLength: maxLength))
-            return (tokenizer, limit)
+            let encoder = try InputEncoder(directory: directory, options: .init(truncate: truncate, maxLength: maxLength))
+            return (encoder.tokenizer, encoder.maxLength)
         }
         let file = tokenizer ?? (model.map { $0 + "/tokenizer.json" } ?? "")
         var loaded: Tokenizer

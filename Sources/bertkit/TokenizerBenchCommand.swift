@@ -60,10 +60,3 @@ struct TokenizerBenchCommand: ParsableCommand {
     }
 }
 
-extension Duration {
-    /// The duration in milliseconds.
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-    }
-}

@@ -71,6 +71,8 @@ struct TuneCommand: ParsableCommand {
 
     @OptionGroup var files: EngineFiles
 
+    @OptionGroup var prompts: PromptOptions
+
     @Flag(name: .long, help: "No progress line.")
     var quiet = false
 
@@ -87,10 +89,11 @@ struct TuneCommand: ParsableCommand {
             c.threads = try threads.map { try BenchCommand.numbers($0, "--threads") } ?? []
             c.batchSizes = try BenchCommand.numbers(batchSizes, "--batch-sizes")
             c.orderings = try BenchCommand.orderings(orderings)
-            c.onnxFile = files.onnx
-            c.ortLibrary = files.ortLibrary
-            c.torchscriptFile = files.torchscript
+            c.files = try files.backendFiles()
             c.command = CommandLine.arguments
+            _ = try prompts.applied(to: .init())
+            c.promptName = prompts.promptName
+            c.prompt = prompts.prompt
             guard serveCheck >= 0, serveCheck.isFinite else { throw CLIError("--serve-check: give 0 or more seconds, got \(serveCheck)") }
             guard serveConnections > 0 else { throw CLIError("--serve-connections must be positive, got \(serveConnections)") }
             // The check's load plus loading the model and starting the server; taken only from a budget four times that.
@@ -129,14 +132,10 @@ struct TuneCommand: ParsableCommand {
 
     /// The serve check: `setup` loaded as `bertkit serve --config` loads it and served under load.
     private func served(_ setup: TunedSetup, inputs: [TextInput]) throws -> TunedSetup.Served {
-        var arguments: [String] = []
-        if let onnx = files.onnx { arguments += ["--onnx", onnx] }
-        if let torchscript = files.torchscript { arguments += ["--torchscript", torchscript] }
-        if let library = files.ortLibrary { arguments += ["--ort-library", library] }
-        var engine = try EngineOptions.parse(arguments)
-        var execution = ExecutionMode.packed
-        try engine.adopt(variant: setup.backend, execution: &execution, backendGiven: false, executionGiven: false)
-        // The setup's options carry its layout; `adopt` picks the engine (the layout it gives is the same).
+        var engine = try EngineOptions.parse([])
+        engine.files = files
+        engine.backend = try setup.apply(to: RunSettings(), catalog: .standard).backend
+        // The setup's options carry its layout and precision.
         let model = try engine.load(directory: self.model, options: try setup.options(truncate: false).forServing())
         var options = ServeOptions()
         options.adopt(setup)

@@ -22,7 +22,7 @@ import Testing
         #expect(distil.architecture == .distilbert && distil.hiddenSize == 48 && distil.intermediateSize == 80)
         #expect(distil.numHiddenLayers == 2 && distil.typeVocabSize == 0)
         let (_, camembert) = try Self.config(#"{"model_type":"camembert","hidden_act":"gelu_new","pad_token_id":1}"#)
-        #expect(try camembert.get().architecture.isRobertaFamily)
+        #expect(try camembert.get().architecture.spec.positions == .afterPadding)
         #expect(try camembert.get().hiddenAct == .geluTanh)
     }
 

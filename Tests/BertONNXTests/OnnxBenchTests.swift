@@ -19,8 +19,7 @@ import Testing
         c.repeats = 1
         c.sweepSize = 4
         c.threads = [1]
-        c.onnxFile = onnx
-        c.ortLibrary = try ORTTestSupport.libraryPath
+        c.files = BackendFiles(models: ["onnx": onnx].compactMapValues { $0 }, libraries: ["onnxruntime": try ORTTestSupport.libraryPath])
         return c
     }
 

@@ -14,8 +14,7 @@ import Testing
         let lines = (0..<32).map { ["the cat sat on the mat", "terrible film, bad music", "tea", "I love this movie"][$0 % 4] + " \($0)" }
         try lines.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
         var c = TuneConfiguration(modelPath: model, dataPath: data, outputFolder: folder.appendingPathComponent("out").path)
-        c.onnxFile = onnx
-        c.ortLibrary = try ORTTestSupport.libraryPath
+        c.files = BackendFiles(models: ["onnx": onnx].compactMapValues { $0 }, libraries: ["onnxruntime": try ORTTestSupport.libraryPath])
         c.sample = 16
         c.budget = 120
         c.precisions = [.fp32]

@@ -45,7 +45,7 @@ import Testing
         let input = Data("the cat sat on the mat\nterrible film, bad music\n".utf8)
         let configured = try CLITests.run(["classify", "--model", CLITests.tiny, "--config", out + "/tune.json"], stdin: input)
         #expect(configured.status == 0 && !configured.stderr.contains("warning"), "\(configured.stderr)")
-        let byHand = try CLITests.run(["classify", "--model", CLITests.tiny, "--precision", setup.precision, "--threads", "\(setup.threads)",
+        let byHand = try CLITests.run(["classify", "--model", CLITests.tiny, "--precision", setup.precision.rawValue, "--threads", "\(setup.threads)",
                                        "--execution", setup.backend == "native-padded" ? "padded" : "packed"], stdin: input)
         #expect(configured.stdout == byHand.stdout)
         // An option given on the command line wins over the file.

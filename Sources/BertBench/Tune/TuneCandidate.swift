@@ -35,8 +35,12 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
 
     /// The candidate a setup file describes (its ordering and bench batch size).
     public init(setup: TunedSetup) {
-        let ordering: Ordering = setup.batching.kind == "fixed" ? .unsorted : setup.batching.kind == "tokens" ? .tokens : .sorted
-        self.init(backend: setup.backend, precision: setup.precision, threads: setup.threads, ordering: ordering,
+        let ordering: Ordering = switch setup.batching.kind {
+        case .fixed: .unsorted
+        case .sorted: .sorted
+        case .tokens: .tokens
+        }
+        self.init(backend: setup.backend, precision: setup.precision.rawValue, threads: setup.threads, ordering: ordering,
                   batchSize: setup.batching.batchSize)
     }
 
@@ -46,11 +50,11 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
     public func setup(machine: TunedSetup.Machine, figures: TuneFigures, meanLength: Double) -> TunedSetup {
         let batching: TunedSetup.BatchingChoice
         switch ordering.batching(batchSize: batchSize, meanLength: meanLength) {
-        case .fixed(let size): batching = .init(kind: "fixed", batchSize: size)
-        case .sorted(let size): batching = .init(kind: "sorted", batchSize: size)
-        case .tokens(let maxTokens, let maxSize): batching = .init(kind: "tokens", batchSize: batchSize, maxTokens: maxTokens, maxSequences: maxSize)
+        case .fixed(let size): batching = .init(kind: .fixed, batchSize: size)
+        case .sorted(let size): batching = .init(kind: .sorted, batchSize: size)
+        case .tokens(let maxTokens, let maxSize): batching = .init(kind: .tokens, batchSize: batchSize, maxTokens: maxTokens, maxSequences: maxSize)
         }
-        return TunedSetup(backend: backend, precision: precision, threads: threads, batching: batching, machine: machine,
+        return TunedSetup(backend: backend, precision: (try? Precision.parse(precision)) ?? .fp32, threads: threads, batching: batching, machine: machine,
                           sequencesPerSecond: figures.sequencesPerSecond, p95BatchMs: figures.p95BatchMs)
     }
 }

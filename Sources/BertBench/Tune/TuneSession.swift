@@ -25,9 +25,15 @@ public struct TuneConfiguration: Sendable {
     public var orderings: [Ordering] = Ordering.allCases
     public var batchSizes = [1, 4, 8, 16, 32, 64]
     public var command: [String] = []
-    public var onnxFile: String?
-    public var ortLibrary: String?
-    public var torchscriptFile: String?
+    /// A sentence-transformers prompt by name, or a text, before every input (nil: the folder's default prompt), so
+    /// the inputs are tokenized as `embed` and `serve` tokenize them.
+    public var promptName: String?
+    public var prompt: String?
+
+    /// How the data is tokenized: as the front ends do, truncated to the model's length.
+    public var inputOptions: BertModel.Options { BertModel.Options(truncate: true).with(promptName: promptName, prompt: prompt) }
+    /// Model files and engine libraries for the backends (none: each looks in the model folder and searches).
+    public var files = BackendFiles()
 
     public init(modelPath: String, dataPath: String, outputFolder: String) {
         self.modelPath = modelPath
@@ -61,10 +67,8 @@ public struct TuneSession: Sendable {
         guard c.budget > 0 else { throw BenchError.invalidGrid("the budget must be positive") }
         guard c.sample >= 16 else { throw BenchError.invalidGrid("the sample must hold at least 16 inputs, got \(c.sample)") }
         let directory = try ModelDirectory(path: c.modelPath)
-        let (tokenizer, maxLength) = try BertModel.tokenizer(for: directory, options: .init(truncate: true))
-        let (untruncated, _) = try BertModel.tokenizer(for: directory, options: .init(truncate: false))
-        data = try BenchData(path: c.dataPath, tokenizer: tokenizer, untruncated: untruncated, maxLength: maxLength, limit: c.sample)
-        catalog = BenchBackends(directory: c.modelPath, onnxFile: c.onnxFile, ortLibrary: c.ortLibrary, torchscriptFile: c.torchscriptFile)
+        data = try BenchData(path: c.dataPath, encoder: InputEncoder(directory: directory, options: c.inputOptions), limit: c.sample)
+        catalog = BenchBackends(directory: c.modelPath, files: c.files)
         let backends = try c.backends.map(catalog.select) ?? catalog.available
         let threads = c.threads.isEmpty ? TuneConfiguration.defaultThreads() : c.threads
         if let bad = (threads + c.batchSizes).first(where: { $0 < 1 }) { throw BenchError.invalidGrid("thread counts and batch sizes must be positive, got \(bad)") }
@@ -83,7 +87,7 @@ public struct TuneSession: Sendable {
             warnings.append("\(c.dataPath) has \(data.statistics.sequences) inputs; the sample is all of them")
         }
         if data.statistics.truncated > 0 {
-            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) sample inputs are longer than the model's \(maxLength) tokens and were truncated to it")
+            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) sample inputs are longer than the model's \(data.statistics.maxLength) tokens and were truncated to it")
         }
         self.warnings = warnings
         model = try ModelSummary(path: c.modelPath, directory: directory, classifiesWithoutWeights: { false })

@@ -1,6 +1,20 @@
 /// How inputs are grouped into batches — the study's second lever after the engine. Every strategy returns the
 /// results in input order; only the grouping (and so the padding a padded engine pays) changes.
 public enum Batching: Sendable, Equatable, CustomStringConvertible {
+    /// The strategies by name (`bertkit --batching`, a tune file's `batching.kind`).
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case fixed, sorted, tokens
+    }
+
+    /// This strategy's kind.
+    public var kind: Kind {
+        switch self {
+        case .fixed: .fixed
+        case .sorted: .sorted
+        case .tokens: .tokens
+        }
+    }
+
     /// Consecutive inputs, `size` at a time, in input order.
     case fixed(size: Int)
     /// Inputs sorted by length, then `size` at a time: batches of similar lengths carry little padding.

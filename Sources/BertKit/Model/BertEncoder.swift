@@ -1,8 +1,8 @@
 import BertModelIO
 
 /// The encoder stack: embeddings then every layer, producing the last hidden state.
-/// BERT/RoBERTa read `embeddings.*` and `encoder.layer.N.*`; DistilBERT reads `embeddings.*` and
-/// `transformer.layer.N.*`. Task checkpoints carry an architecture prefix (`bert.`), tried on a miss.
+/// The tensors' names come from the architecture's `ArchitectureSpec` (BERT's `encoder.layer.N.*`, DistilBERT's
+/// `transformer.layer.N.*`); task checkpoints carry an architecture prefix (`bert.`), tried on a miss.
 struct BertEncoder: Sendable {
     let config: BertConfig
     let embeddings: BertEmbeddings
@@ -13,16 +13,13 @@ struct BertEncoder: Sendable {
 
     init(_ store: WeightStore, config: BertConfig, packing: WeightPacking) throws {
         self.config = config
-        embeddings = try BertEmbeddings(store, "embeddings", config: config)
+        let spec = config.architecture.spec
+        embeddings = try BertEmbeddings(store, spec.embeddings, config: config)
         // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
         // than the checkpoint's stops at the first missing tensor, with its name.
         var layers: [BertLayer] = []
         for index in 0..<config.numHiddenLayers {
-            if config.architecture == .distilbert {
-                layers.append(try BertLayer(distilbert: store, "transformer.layer.\(index)", config: config, packing: packing))
-            } else {
-                layers.append(try BertLayer(bert: store, "encoder.layer.\(index)", config: config, packing: packing))
-            }
+            layers.append(try BertLayer(store, keys: spec.layerKeys(index), config: config, packing: packing))
         }
         self.layers = layers
     }
@@ -38,8 +35,8 @@ struct BertEncoder: Sendable {
         ws.plan(rows: layout.totalRows, hidden: config.hiddenSize, intermediate: config.intermediateSize,
                 headDim: config.hiddenSize / max(config.numAttentionHeads, 1), longest: layout.maxRows,
                 workers: ctx.workers)
-        embeddings(batch, layout: layout, into: ws.hidden.pointer, ctx)
-        for layer in layers { layer(ws, layout: layout, ctx) }
+        try embeddings(batch, layout: layout, into: ws.hidden.pointer, ctx)
+        for layer in layers { try layer(ws, layout: layout, ctx) }
         return layout
     }
 }

@@ -1,9 +1,9 @@
 import BertModelIO
 
-/// The sequence-classification heads of transformers, applied to the first token's hidden state.
-/// - BERT: `pooler.dense` + tanh, then `classifier` (`BertForSequenceClassification`).
-/// - RoBERTa family: `classifier.dense` + tanh, then `classifier.out_proj` (`RobertaClassificationHead`).
-/// - DistilBERT: `pre_classifier` + ReLU, then `classifier` (`DistilBertForSequenceClassification`).
+/// The sequence-classification heads of transformers, applied to the first token's hidden state: a dense product and
+/// its activation, then the projection to the labels, at the names of the architecture's `ArchitectureSpec.Head`
+/// (BERT: `pooler.dense` + tanh, `classifier`; RoBERTa: `classifier.dense` + tanh, `classifier.out_proj`;
+/// DistilBERT: `pre_classifier` + ReLU, `classifier`).
 struct ClassificationHead: Sendable {
     let dense: Linear
     let denseActivation: ActivationKind
@@ -21,39 +21,25 @@ struct ClassificationHead: Sendable {
     init(_ store: WeightStore, config: BertConfig, isa: KernelISA) throws {
         let h = config.hiddenSize
         let packing = WeightPacking(isa: isa, precision: .fp32)
-        switch config.architecture {
-        case .bert:
-            guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
-            let labels = store.shape("classifier.weight")?.first ?? 0
-            dense = try Linear(store, "pooler.dense", in: h, out: h, packing: packing)
-            denseActivation = .tanh
-            projection = try Linear(store, "classifier", in: h, out: labels, packing: packing)
-        case .roberta, .camembert, .xlmRoberta:
-            guard store.contains("classifier.out_proj.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
-            let labels = store.shape("classifier.out_proj.weight")?.first ?? 0
-            dense = try Linear(store, "classifier.dense", in: h, out: h, packing: packing)
-            denseActivation = .tanh
-            projection = try Linear(store, "classifier.out_proj", in: h, out: labels, packing: packing)
-        case .distilbert:
-            guard store.contains("classifier.weight") else { throw BertKitError.noClassificationHead(path: store.path) }
-            let labels = store.shape("classifier.weight")?.first ?? 0
-            dense = try Linear(store, "pre_classifier", in: h, out: h, packing: packing)
-            denseActivation = .relu
-            projection = try Linear(store, "classifier", in: h, out: labels, packing: packing)
-        }
+        let head = config.architecture.spec.head
+        guard let shape = store.shape(head.projection + ".weight") else { throw BertKitError.noClassificationHead(path: store.path) }
+        dense = try Linear(store, head.dense, in: h, out: h, packing: packing)
+        denseActivation = head.activation == .tanh ? .tanh : .relu
+        // The shape check of the projection names the tensor when it is not [labels, hidden].
+        projection = try Linear(store, head.projection, in: h, out: shape.first ?? 0, packing: packing)
     }
 
     /// Logits from the first token's hidden state `cls[hidden]` (one thread: two products of one row).
-    func callAsFunction(_ cls: UnsafePointer<Float>) -> [Float] {
+    func callAsFunction(_ cls: UnsafePointer<Float>) throws -> [Float] {
         let ctx = KernelContext(isa: dense.weight.isa, workers: 1)
         var hidden = [Float](repeating: 0, count: dense.outFeatures)
         var logits = [Float](repeating: 0, count: projection.outFeatures)
-        hidden.withUnsafeMutableBufferPointer { hp in
+        try hidden.withUnsafeMutableBufferPointer { hp in
             guard let h = hp.baseAddress else { return }
-            dense(cls, rows: 1, into: h, .activation(denseActivation), ctx)
-            logits.withUnsafeMutableBufferPointer { lp in
+            try dense(cls, rows: 1, into: h, .activation(denseActivation), ctx)
+            try logits.withUnsafeMutableBufferPointer { lp in
                 guard let l = lp.baseAddress else { return }
-                projection(UnsafePointer(h), rows: 1, into: l, .bias, ctx)
+                try projection(UnsafePointer(h), rows: 1, into: l, .bias, ctx)
             }
         }
         return logits

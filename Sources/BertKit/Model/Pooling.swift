@@ -47,11 +47,7 @@ public struct Pooling: Sendable, Equatable {
                 out.append(contentsOf: UnsafeBufferPointer(start: rows + max(length - 1, 0) * hidden, count: hidden))
             }
         }
-        if normalize {
-            let norm = out.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            let scale = 1 / max(norm, 1e-12)
-            for i in out.indices { out[i] *= scale }
-        }
+        if normalize { VectorMath.l2Normalize(&out) }
         return out
     }
 }

@@ -79,11 +79,7 @@ public struct SentenceHead: Sendable {
     public func callAsFunction(_ pooled: [Float]) -> [Float] {
         var x = pooled
         for module in dense { x = module(x) }
-        if normalize {
-            let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            let scale = 1 / max(norm, 1e-12)
-            for i in x.indices { x[i] *= scale }
-        }
+        if normalize { VectorMath.l2Normalize(&x) }
         return x
     }
 }

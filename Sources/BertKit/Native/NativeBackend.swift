@@ -70,8 +70,20 @@ public struct NativeBackend: InferenceBackend {
         return false
     }
 
-    /// Number of classes of the head (0 without one).
-    public var labelCount: Int { (try? head.get())?.labelCount ?? 0 }
+    /// Number of classes of the head (nil without one).
+    public var labelCount: Int? { (try? head.get())?.labelCount }
+
+    public var batchLayout: ExecutionMode { options.mode }
+
+    public var hasTokenEmbeddings: Bool { true }
+
+    public func tokenEmbeddings(_ batch: TokenBatch) throws -> [[Float]] {
+        try run(batch) { hidden, layout, h in
+            (0..<layout.count).map { b in
+                Array(UnsafeBufferPointer(start: hidden + layout.rowStart[b] * h, count: layout.lengths[b] * h))
+            }
+        }
+    }
 
     /// Runs the encoder and hands `body` the hidden state, the layout and the hidden width.
     private func run<R>(_ batch: TokenBatch, _ body: (UnsafePointer<Float>, SequenceLayout, Int) throws -> R) throws -> R {
@@ -102,7 +114,7 @@ public struct NativeBackend: InferenceBackend {
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         let head = try self.head.get()
         return try run(batch) { hidden, layout, h in
-            (0..<layout.count).map { b in head(hidden + layout.rowStart[b] * h) }
+            try (0..<layout.count).map { b in try head(hidden + layout.rowStart[b] * h) }
         }
     }
 }

@@ -6,6 +6,14 @@ public enum ExecutionMode: String, Sendable, CaseIterable {
     /// Every sequence padded to the batch's longest, as transformers and the study's engines do; padded keys are
     /// masked. Kept for comparison.
     case padded
+
+    /// The tokens a batch of sequences with `lengths` costs: the real ones when packed, `count × longest` padded.
+    public func cost(lengths: some Collection<Int>) -> Int {
+        switch self {
+        case .packed: lengths.reduce(0, +)
+        case .padded: (lengths.max() ?? 0) * lengths.count
+        }
+    }
 }
 
 /// Where each sequence's rows lie in the activation matrix `[totalRows, hidden]`.

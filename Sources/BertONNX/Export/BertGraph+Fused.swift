@@ -17,28 +17,28 @@ extension BertGraph {
     /// optimizer wires it: rows are padded on the right, as BertKit and Hugging Face tokenizers pad them.
     mutating func fusedEmbeddings() throws -> (String, String) {
         let h = config.hiddenSize
-        let word = g.floats("embeddings.word_embeddings.weight",
-                            try weights.floats("embeddings.word_embeddings.weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
-        let positions = g.floats("embeddings.position_embeddings.weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
-        let norm = try weights.layerNorm("embeddings.LayerNorm")
-        let gamma = g.floats("embeddings.LayerNorm.weight", norm.gamma, dims: [h])
-        let beta = g.floats("embeddings.LayerNorm.bias", norm.beta, dims: [h])
+        let word = g.floats(spec.embeddings.word + ".weight",
+                            try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
+        let positions = g.floats(spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+        let norm = try weights.layerNorm(spec.embeddings.layerNorm)
+        let gamma = g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h])
+        let beta = g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h])
         var segments = "", segmentTable = ""
         if takesTokenTypes {
             segments = int32(BertGraph.tokenTypeIds)
-            segmentTable = g.floats("embeddings.token_type_embeddings.weight",
-                                    try weights.floats("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h]),
+            segmentTable = g.floats(spec.embeddings.tokenType + ".weight",
+                                    try weights.floats(spec.embeddings.tokenType + ".weight", [config.typeVocabSize, h]),
                                     dims: [config.typeVocabSize, h])
         }
         var inputs = [int32(BertGraph.inputIds), segments, word, positions, segmentTable, gamma, beta, int32(BertGraph.attentionMask)]
-        if config.architecture.isRobertaFamily { inputs.append(int32(robertaPositionIds())) }
+        if spec.positions == .afterPadding { inputs.append(int32(robertaPositionIds())) }
         let outputs = g.node("EmbedLayerNormalization", inputs, outputs: 2, domain: contrib, attrs: [epsilonAttribute()])
         return (outputs[0], outputs[1])
     }
 
     /// One layer: `Attention` (packed QKV), `MatMul` + `SkipLayerNormalization` (bias, residual, LayerNorm),
     /// `MatMul` + `BiasGelu`/`FastGelu`, `MatMul` + `SkipLayerNormalization`.
-    mutating func fusedLayer(_ x: String, _ keys: LayerKeys, mask: String) throws -> String {
+    mutating func fusedLayer(_ x: String, _ keys: ArchitectureSpec.LayerKeys, mask: String) throws -> String {
         let h = config.hiddenSize, width = config.intermediateSize
         let q = try weights.linear(keys.query, in: h, out: h)
         let k = try weights.linear(keys.key, in: h, out: h)
@@ -50,9 +50,9 @@ extension BertGraph {
             packed += k.weight[(i * h)..<((i + 1) * h)]
             packed += v.weight[(i * h)..<((i + 1) * h)]
         }
-        let prefix = keys.query.replacingOccurrences(of: ".query", with: "").replacingOccurrences(of: ".q_lin", with: "")
-        let qkv = g.floats(prefix + ".qkv.weight", packed, dims: [h, 3 * h])
-        let qkvBias = g.floats(prefix + ".qkv.bias", q.bias + k.bias + v.bias, dims: [3 * h])
+        // Named after the query's tensor, as the stacked projection it now holds (`encoder.layer.0.attention.self.query+key+value`).
+        let qkv = g.floats(keys.query + "+key+value.weight", packed, dims: [h, 3 * h])
+        let qkvBias = g.floats(keys.query + "+key+value.bias", q.bias + k.bias + v.bias, dims: [3 * h])
         let attended = g.node("Attention", [x, qkv, qkvBias, mask], domain: contrib,
                               attrs: [AttributeProto(name: "num_heads", value: .int(Int64(config.numAttentionHeads)))])[0]
         let x1 = try skipNorm(attended, residual: x, dense: keys.attentionOutput, in: h, norm: keys.attentionNorm)

@@ -54,14 +54,17 @@ struct BertGraph {
 
     // MARK: Encoder
 
-    var layerNormEpsilon: Float { config.architecture == .distilbert ? 1e-12 : config.layerNormEps }
+    var layerNormEpsilon: Float { config.layerNormEps }
+
+    /// The architecture's names and choices.
+    var spec: ArchitectureSpec { config.architecture.spec }
 
     /// Embeddings and every layer; returns the last hidden state `[batch, sequence, hidden]`.
     private mutating func encoder() throws -> String {
         let (x, attention) = optimize ? try fusedEmbeddings() : try embeddings()
         var hidden = x
         for i in 0..<config.numHiddenLayers {
-            let keys = LayerKeys(layer: i, architecture: config.architecture)
+            let keys = spec.layerKeys(i)
             hidden = optimize ? try fusedLayer(hidden, keys, mask: attention) : try layer(hidden, keys, maskBias: attention)
         }
         return hidden
@@ -70,9 +73,9 @@ struct BertGraph {
     /// The position table, with the single token-type row folded in when the graph takes no token types.
     func positionTableForExport() throws -> [Float] {
         let h = config.hiddenSize
-        var table = try weights.floats("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, h])
+        var table = try weights.floats(spec.embeddings.position + ".weight", [config.maxPositionEmbeddings, h])
         if !takesTokenTypes, config.typeVocabSize == 1 {
-            let typeRow = try weights.floats("embeddings.token_type_embeddings.weight", [1, h])
+            let typeRow = try weights.floats(spec.embeddings.tokenType + ".weight", [1, h])
             for p in 0..<config.maxPositionEmbeddings { for i in 0..<h { table[p * h + i] += typeRow[i] } }
         }
         return table
@@ -89,25 +92,25 @@ struct BertGraph {
     /// Gather-and-add embeddings, LayerNorm, and the additive attention mask `[batch, 1, 1, sequence]`.
     private mutating func embeddings() throws -> (String, String) {
         let h = config.hiddenSize
-        let word = g.floats("embeddings.word_embeddings.weight",
-                            try weights.floats("embeddings.word_embeddings.weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
-        let positions = g.floats("embeddings.position_embeddings.weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+        let word = g.floats(spec.embeddings.word + ".weight",
+                            try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
+        let positions = g.floats(spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
         var x = g.op("Gather", word, BertGraph.inputIds)
-        if config.architecture.isRobertaFamily {
+        if spec.positions == .afterPadding {
             x = g.op("Add", x, g.op("Gather", positions, robertaPositionIds()))
         } else {
             let length = g.op("Slice", g.op("Shape", BertGraph.inputIds), g.ints([1]), g.ints([2]), g.ints([0]))
             x = g.op("Add", x, g.op("Slice", positions, g.ints([0]), length, g.ints([0])))
         }
         if takesTokenTypes {
-            let types = g.floats("embeddings.token_type_embeddings.weight",
-                                 try weights.floats("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h]),
+            let types = g.floats(spec.embeddings.tokenType + ".weight",
+                                 try weights.floats(spec.embeddings.tokenType + ".weight", [config.typeVocabSize, h]),
                                  dims: [config.typeVocabSize, h])
             x = g.op("Add", x, g.op("Gather", types, BertGraph.tokenTypeIds))
         }
-        let norm = try weights.layerNorm("embeddings.LayerNorm")
-        x = g.layerNorm(x, gamma: g.floats("embeddings.LayerNorm.weight", norm.gamma, dims: [h]),
-                        beta: g.floats("embeddings.LayerNorm.bias", norm.beta, dims: [h]), epsilon: layerNormEpsilon)
+        let norm = try weights.layerNorm(spec.embeddings.layerNorm)
+        x = g.layerNorm(x, gamma: g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h]),
+                        beta: g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h]), epsilon: layerNormEpsilon)
         // transformers' extended mask: (1 - mask) * float32.min, broadcast over heads and query positions.
         let maskFloat = g.op("Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
         let inverted = g.op("Sub", g.scalar(1, hint: "one"), maskFloat)
@@ -116,7 +119,7 @@ struct BertGraph {
     }
 
     /// One encoder layer from standard ops: attention, residual + LayerNorm, feed-forward, residual + LayerNorm.
-    private mutating func layer(_ x: String, _ keys: LayerKeys, maskBias: String) throws -> String {
+    private mutating func layer(_ x: String, _ keys: ArchitectureSpec.LayerKeys, maskBias: String) throws -> String {
         let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
         let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
         let q = try headsOf(dense(x, keys.query, in: h, out: h), split, perm: [0, 2, 1, 3])

@@ -30,42 +30,16 @@ struct ExportWeights {
     }
 }
 
-/// The checkpoint keys of one encoder layer, by architecture.
-struct LayerKeys {
-    let query, key, value, attentionOutput, attentionNorm, intermediate, output, outputNorm: String
-
-    init(layer i: Int, architecture: Architecture) {
-        if architecture == .distilbert {
-            let p = "transformer.layer.\(i)"
-            query = p + ".attention.q_lin"; key = p + ".attention.k_lin"; value = p + ".attention.v_lin"
-            attentionOutput = p + ".attention.out_lin"; attentionNorm = p + ".sa_layer_norm"
-            intermediate = p + ".ffn.lin1"; output = p + ".ffn.lin2"; outputNorm = p + ".output_layer_norm"
-        } else {
-            let p = "encoder.layer.\(i)"
-            query = p + ".attention.self.query"; key = p + ".attention.self.key"; value = p + ".attention.self.value"
-            attentionOutput = p + ".attention.output.dense"; attentionNorm = p + ".attention.output.LayerNorm"
-            intermediate = p + ".intermediate.dense"; output = p + ".output.dense"; outputNorm = p + ".output.LayerNorm"
-        }
-    }
-}
-
-/// The classification head's checkpoint keys and its hidden activation, when the checkpoint has one.
+/// The classification head's checkpoint keys and its hidden activation (as an ONNX operator), when the checkpoint has one.
 struct HeadKeys {
     let dense: String
     let projection: String
     let activation: String
 
     init?(store: WeightStore, architecture: Architecture) {
-        switch architecture {
-        case .bert:
-            guard store.contains("classifier.weight") else { return nil }
-            (dense, projection, activation) = ("pooler.dense", "classifier", "Tanh")
-        case .roberta, .camembert, .xlmRoberta:
-            guard store.contains("classifier.out_proj.weight") else { return nil }
-            (dense, projection, activation) = ("classifier.dense", "classifier.out_proj", "Tanh")
-        case .distilbert:
-            guard store.contains("classifier.weight") else { return nil }
-            (dense, projection, activation) = ("pre_classifier", "classifier", "Relu")
-        }
+        let head = architecture.spec.head
+        guard store.contains(head.projection + ".weight") else { return nil }
+        (dense, projection) = (head.dense, head.projection)
+        activation = head.activation == .tanh ? "Tanh" : "Relu"
     }
 }

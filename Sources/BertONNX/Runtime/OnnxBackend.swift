@@ -72,6 +72,22 @@ public struct OnnxBackend: InferenceBackend {
 
     public var hasClassificationHead: Bool { logits != nil }
 
+    /// ONNX Runtime runs the padded rectangle.
+    public var batchLayout: ExecutionMode { .padded }
+
+    /// A graph with `last_hidden_state` (not only a pooled `sentence_embedding`) gives every token's state.
+    public var hasTokenEmbeddings: Bool { embedding.map { !$0.pooled } ?? false }
+
+    public func tokenEmbeddings(_ batch: TokenBatch) throws -> [[Float]] {
+        guard let embedding, !embedding.pooled else { throw BertKitError.tokenEmbeddingsUnavailable(backend: name) }
+        guard batch.count > 0 else { return [] }
+        return try run(batch, fetch: embedding.name) { output in
+            let base = try hiddenStates(output, batch)
+            let (width, hidden) = (output.shape[1], output.shape[2])
+            return (0..<batch.count).map { b in Array(UnsafeBufferPointer(start: base + b * width * hidden, count: batch.length(b) * hidden)) }
+        }
+    }
+
     /// Whether the graph takes token_type_ids (without, a pair's second segment is refused for BERT).
     public var takesTokenTypeIds: Bool { feeds.contains { $0.input == .tokenTypeIds } }
 
@@ -86,11 +102,7 @@ public struct OnnxBackend: InferenceBackend {
         guard batch.count > 0 else { return [] }
         return try run(batch, fetch: embedding.name) { output in
             if embedding.pooled { return try rows(output, count: batch.count) }
-            guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength,
-                  let base = output.values.baseAddress else {
-                throw ORTError.unexpectedOutput(path: session.path, name: output.name,
-                                                detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
-            }
+            let base = try hiddenStates(output, batch)
             // Pooled straight from ONNX Runtime's output buffer.
             let (width, hidden) = (output.shape[1], output.shape[2])
             return (0..<batch.count).map { b in pooling(base + b * width * hidden, length: batch.length(b), hidden: hidden) }
@@ -102,6 +114,16 @@ public struct OnnxBackend: InferenceBackend {
     /// The error for a graph without the output a task needs.
     public func missing(_ task: String) -> ORTError {
         ORTError.missingOutput(path: session.path, task: task, outputs: session.outputs.map(\.name))
+    }
+
+    /// The values of a `[batch, width >= longest, hidden]` output.
+    private func hiddenStates(_ output: ORTOutputView, _ batch: TokenBatch) throws -> UnsafePointer<Float> {
+        guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength,
+              output.values.count == output.shape.reduce(1, *), let base = output.values.baseAddress else {
+            throw ORTError.unexpectedOutput(path: session.path, name: output.name,
+                                            detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
+        }
+        return base
     }
 
     /// The rows of a `[batch, n]` output.

@@ -1,0 +1,133 @@
+/// What one architecture computes and where its checkpoint keeps each tensor: the one description the native engine,
+/// the ONNX exporter, `bench` and `serve` read. An architecture is added by writing its spec here (`Architecture.spec`)
+/// and, only where it computes something BERT does not, the engine and exporter code for that.
+public struct ArchitectureSpec: Sendable, Equatable {
+    /// How `config.json` names the shape fields (DistilBERT has its own names).
+    public struct ConfigNames: Sendable, Equatable {
+        public var hiddenSize = "hidden_size", layers = "num_hidden_layers", heads = "num_attention_heads"
+        public var intermediateSize = "intermediate_size", activation = "hidden_act"
+        /// nil: the architecture has no such field (DistilBERT: a fixed epsilon, no token types).
+        public var layerNormEps: String? = "layer_norm_eps", typeVocabSize: String? = "type_vocab_size"
+    }
+
+    /// Where positions start: at 0, or after the padding id, skipping pad tokens (RoBERTa's
+    /// `create_position_ids_from_input_ids`).
+    public enum Positions: Sendable, Equatable {
+        case absolute
+        case afterPadding
+    }
+
+    /// The embeddings' tensors (names without `.weight`).
+    public struct EmbeddingKeys: Sendable, Equatable {
+        public var word = "embeddings.word_embeddings", position = "embeddings.position_embeddings"
+        public var tokenType = "embeddings.token_type_embeddings", layerNorm = "embeddings.LayerNorm"
+    }
+
+    /// One encoder layer's tensors, relative to the layer's prefix (names without `.weight` / `.bias`).
+    public struct LayerKeys: Sendable, Equatable {
+        public var query, key, value, attentionOutput, attentionNorm, intermediate, output, outputNorm: String
+
+        /// The keys with `prefix` (`encoder.layer.3`) before each.
+        public func under(_ prefix: String) -> LayerKeys {
+            LayerKeys(query: prefix + "." + query, key: prefix + "." + key, value: prefix + "." + value,
+                      attentionOutput: prefix + "." + attentionOutput, attentionNorm: prefix + "." + attentionNorm,
+                      intermediate: prefix + "." + intermediate, output: prefix + "." + output,
+                      outputNorm: prefix + "." + outputNorm)
+        }
+    }
+
+    /// The sequence-classification head on the first token: `dense` + `activation`, then `projection` to the labels.
+    public struct Head: Sendable, Equatable {
+        /// The activation between the two products.
+        public enum Activation: String, Sendable, Equatable {
+            case tanh, relu
+        }
+
+        /// transformers' class (`BertForSequenceClassification`), for messages and summaries.
+        public var className: String
+        public var dense: String
+        public var activation: Activation
+        public var projection: String
+    }
+
+    /// The architecture.
+    public var architecture: Architecture
+    /// The prefix task checkpoints put before the encoder's tensor names (`bert.`), tried when a name is missing.
+    public var taskPrefix: String
+    public var config = ConfigNames()
+    public var embeddings = EmbeddingKeys()
+    public var positions = Positions.absolute
+    /// Layer `i` lives under `layerPrefix.i`.
+    public var layerPrefix: String
+    public var layer: LayerKeys
+    /// LayerNorm's epsilon when the architecture fixes it (DistilBERT: 1e-12), else nil: `config.json`'s.
+    public var fixedLayerNormEps: Float?
+    public var head: Head
+
+    /// Layer `index`'s keys.
+    public func layerKeys(_ index: Int) -> LayerKeys { layer.under("\(layerPrefix).\(index)") }
+
+    /// Every tensor a model of `config` reads (names as the spec gives them, `.weight` and `.bias`): the embeddings,
+    /// each layer, and the classification head when `head` is true.
+    public func tensorNames(_ config: BertConfig, head withHead: Bool) -> Set<String> {
+        var names = [embeddings.word, embeddings.position].map { $0 + ".weight" }
+        if config.typeVocabSize > 0 { names.append(embeddings.tokenType + ".weight") }
+        names += [embeddings.layerNorm + ".weight", embeddings.layerNorm + ".bias"]
+        for index in 0..<config.numHiddenLayers {
+            let k = layerKeys(index)
+            for part in [k.query, k.key, k.value, k.attentionOutput, k.attentionNorm, k.intermediate, k.output, k.outputNorm] {
+                names += [part + ".weight", part + ".bias"]
+            }
+        }
+        if withHead { names += [head.dense, head.projection].flatMap { [$0 + ".weight", $0 + ".bias"] } }
+        return Set(names)
+    }
+
+    /// Whether a checkpoint with these tensor names has the classification head.
+    public func hasHead(_ names: (String) -> Bool) -> Bool { names(head.projection + ".weight") }
+}
+
+extension Architecture {
+    /// The architecture's description: keys, head, positions, norms.
+    public var spec: ArchitectureSpec {
+        switch self {
+        case .bert: .bert
+        case .roberta, .camembert, .xlmRoberta: .roberta(self)
+        case .distilbert: .distilbert
+        }
+    }
+}
+
+extension ArchitectureSpec {
+    static let bertLayer = LayerKeys(
+        query: "attention.self.query", key: "attention.self.key", value: "attention.self.value",
+        attentionOutput: "attention.output.dense", attentionNorm: "attention.output.LayerNorm",
+        intermediate: "intermediate.dense", output: "output.dense", outputNorm: "output.LayerNorm")
+
+    /// BERT and MiniLM (`modeling_bert.py`): pooler + classifier head.
+    static let bert = ArchitectureSpec(
+        architecture: .bert, taskPrefix: "bert", layerPrefix: "encoder.layer", layer: bertLayer,
+        head: Head(className: "BertForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"))
+
+    /// RoBERTa, CamemBERT, XLM-R (`modeling_roberta.py`): positions after the padding id, `RobertaClassificationHead`.
+    static func roberta(_ architecture: Architecture) -> ArchitectureSpec {
+        ArchitectureSpec(
+            architecture: architecture, taskPrefix: "roberta", positions: .afterPadding, layerPrefix: "encoder.layer",
+            layer: bertLayer,
+            head: Head(className: "RobertaForSequenceClassification", dense: "classifier.dense", activation: .tanh,
+                       projection: "classifier.out_proj"))
+    }
+
+    /// DistilBERT (`modeling_distilbert.py`): its own names, no token types, LayerNorm epsilon 1e-12.
+    static let distilbert = ArchitectureSpec(
+        architecture: .distilbert, taskPrefix: "distilbert",
+        config: ConfigNames(hiddenSize: "dim", layers: "n_layers", heads: "n_heads", intermediateSize: "hidden_dim",
+                            activation: "activation", layerNormEps: nil, typeVocabSize: nil),
+        layerPrefix: "transformer.layer",
+        layer: LayerKeys(query: "attention.q_lin", key: "attention.k_lin", value: "attention.v_lin",
+                         attentionOutput: "attention.out_lin", attentionNorm: "sa_layer_norm", intermediate: "ffn.lin1",
+                         output: "ffn.lin2", outputNorm: "output_layer_norm"),
+        fixedLayerNormEps: 1e-12,
+        head: Head(className: "DistilBertForSequenceClassification", dense: "pre_classifier", activation: .relu,
+                   projection: "classifier"))
+}
