@@ -16,8 +16,10 @@ CLIENTS_VENV := .venv-clients
 # PySpark (with pandas and pyarrow for mapInPandas) and kubernetes-validate: the Spark test and the manifest check.
 SPARK_VENV := .venv-spark
 APT_PACKAGES := fortunes
-# Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch.
-TEST_APT_PACKAGES := chromium libtorch-dev default-jre-headless
+# Tests also render the bench report in a real browser, and run the torchscript backend on Debian's libtorch; on
+# x86-64 they run the arm64 (NEON) kernels under qemu-aarch64, cross-built with clang against Debian's arm64 libc.
+ARM64_TEST_APT_PACKAGES := $(if $(filter aarch64,$(shell uname -m)),,qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+TEST_APT_PACKAGES := chromium libtorch-dev default-jre-headless $(ARM64_TEST_APT_PACKAGES)
 # libtorch for builds with the TorchScript trait: debian (libtorch-dev, found on the default paths; what tests use),
 # pip (the torch inside .venv), or the folder of any torch package (its include/ and lib/). Unset: debian when
 # libtorch-dev is installed or no .venv torch exists, else pip. For example:
@@ -46,6 +48,7 @@ demo: system-deps models corpus build onnx-venv
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
 test: system-deps test-deps models corpus tokenizers onnx-venv clients-venv spark-venv
 	scripts/kernels/check_arm64_build.sh
+	scripts/kernels/check_arm64_run.sh
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
 	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript
 	swift build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-plain
