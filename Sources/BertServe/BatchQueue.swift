@@ -1,18 +1,21 @@
+import BertKit
 import BertTokenizers
 import Foundation
 
-/// The server's queue: requests enqueue their tokenized sequences, and one engine thread takes padding-free
-/// batches of them (`BatchPlan`) and hands each request exactly its own outputs back.
+/// The server's queue: requests enqueue their tokenized sequences, and one engine thread takes batches of them
+/// (`BatchPlan`, budgeted as the engine lays batches out) and hands each request exactly its own outputs back.
 ///
 /// Waiting for more work (`maxWait`) happens only when it pays: when the batch is not full and other requests are
 /// being tokenized at that moment (`arriving`), so they would otherwise miss it by microseconds.
 public final class BatchQueue: @unchecked Sendable {
-    /// Token budget of one batch (real tokens, no padding).
+    /// Token budget of one batch, in what a batch costs the engine (`layout.cost(lengths:)`).
     public let maxTokens: Int
     /// Sequences per batch at most.
     public let maxRequests: Int
     /// Longest wait for arriving requests before running a batch that is not full.
     public let maxWait: Duration
+    /// How the engine lays a batch out: real tokens when packed, `count × longest` when padded.
+    public let layout: ExecutionMode
 
     struct Sequence {
         let request: PendingRequest
@@ -28,11 +31,12 @@ public final class BatchQueue: @unchecked Sendable {
     private var tokensWaiting = 0
     private let clock = ContinuousClock()
 
-    /// A queue with these limits.
-    public init(maxTokens: Int, maxRequests: Int, maxWait: Duration) {
+    /// A queue with these limits, for an engine that lays batches out as `layout`.
+    public init(maxTokens: Int, maxRequests: Int, maxWait: Duration, layout: ExecutionMode = .packed) {
         self.maxTokens = maxTokens
         self.maxRequests = maxRequests
         self.maxWait = maxWait
+        self.layout = layout
     }
 
     /// Sequences and tokens waiting now.
@@ -159,7 +163,7 @@ public final class BatchQueue: @unchecked Sendable {
 
     private func plan() -> BatchPlan {
         BatchPlan.next(waiting: waiting.lazy.map { (task: $0.task, tokens: $0.encoding.count) },
-                       maxTokens: maxTokens, maxRequests: maxRequests)
+                       maxTokens: maxTokens, maxRequests: maxRequests, layout: layout)
     }
 
     /// Hands a batch's outputs (or its error) to its requests; returns how many sequences were still wanted.

@@ -16,14 +16,13 @@ final class InferenceLoop: Sendable {
 
     /// Starts the thread; it ends once the queue is closed and drained.
     func start() {
-        let thread = Thread { [self] in
+        Thread { [self] in
+            Thread.nameCurrent("bk-inference")
             while let batch = queue.next() {
                 run(batch)
             }
             stopped.signal()
-        }
-        thread.name = "bertkit-inference"
-        thread.start()
+        }.start()
     }
 
     /// Waits (off the cooperative pool) for the thread to end.

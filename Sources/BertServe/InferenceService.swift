@@ -15,32 +15,51 @@ public final class InferenceService: Sendable {
     /// The queue its requests go through.
     public let queue: BatchQueue
     let metrics: ServerMetrics
+    /// The threads that tokenize requests (and decode ids), off Swift's cooperative pool.
+    let tokenizers: TokenizationPool
     private let loop: InferenceLoop
     private let inFlight = Atomic<Int>(0)
-    private let defaultPrompt: String?
+    /// The prompt of a request that names none: `--default-prompt`, else `--default-prompt-name`'s, else the folder's
+    /// `default_prompt_name`'s (as `SentenceTransformer.encode` and `bertkit embed` apply it), else none.
+    let defaultPrompt: String?
+    /// Runs on the tokenizing thread before each input is tokenized (tests watch where tokenization runs).
+    let willTokenize: (@Sendable () -> Void)?
 
-    /// Starts the engine thread for `model` (or `engine`, a stand-in for it) with `options`.
-    public init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)? = nil) throws(ServeError) {
+    /// Starts the engine thread and the tokenization workers for `model` (or `engine`, a stand-in for it) with
+    /// `options`. Batches are budgeted as the model's backend lays them out (`batchLayout`).
+    public convenience init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)? = nil) throws(ServeError) {
+        try self.init(model: model, options: options, metrics: metrics, engine: engine, willTokenize: nil)
+    }
+
+    /// Checks `options` against the model and picks the default prompt, then starts the service (throwing before
+    /// the instance exists: a typed throw out of a class's designated init crashes the 6.3 optimizer).
+    convenience init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)?,
+                     willTokenize: (@Sendable () -> Void)?) throws(ServeError) {
         try options.validate(maxInputLength: model.maxLength)
+        let prompt = try Self.defaultPrompt(options, model: model)
+        self.init(model: model, options: options, metrics: metrics, engine: engine, willTokenize: willTokenize, defaultPrompt: prompt)
+    }
+
+    private init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)?,
+                 willTokenize: (@Sendable () -> Void)?, defaultPrompt prompt: String?) {
         self.model = model
         self.options = options
         self.metrics = metrics
+        self.willTokenize = willTokenize
         kind = ModelKind(model: model)
-        if let name = options.defaultPromptName {
-            defaultPrompt = try Self.prompt(named: name, in: model, option: "default-prompt-name")
-        } else {
-            defaultPrompt = nil
-        }
+        defaultPrompt = prompt
         queue = BatchQueue(maxTokens: options.maxBatchTokens, maxRequests: options.maxBatchRequests ?? .max,
-                           maxWait: .microseconds(options.maxBatchWaitMicroseconds))
+                           maxWait: .microseconds(options.maxBatchWaitMicroseconds), layout: model.backend.batchLayout)
+        tokenizers = TokenizationPool(workers: options.resolvedTokenizationWorkers)
         loop = InferenceLoop(queue: queue, engine: engine ?? ModelEngine(model: model), metrics: metrics)
         loop.start()
     }
 
-    /// Stops taking requests, finishes the queued ones, and waits for the engine thread.
+    /// Stops taking requests, finishes the queued ones, and waits for the engine thread and the tokenization workers.
     public func shutdown() async {
         queue.close()
         await loop.join()
+        await tokenizers.shutdown()
     }
 
     /// Where a request's time went, and its size, for TEI's `x-*` headers and the metrics.
@@ -92,14 +111,24 @@ public final class InferenceService: Sendable {
         return text
     }
 
-    /// The prompt a request asks for: its `prompt_name`, else the server's default, else the model's own.
-    func prompt(named name: String?) throws(ServeError) -> String? {
+    /// The server's default prompt: `--default-prompt`'s text, else `--default-prompt-name`'s prompt (an unknown name
+    /// is an error), else the prompt the folder's `default_prompt_name` names, if any.
+    static func defaultPrompt(_ options: ServeOptions, model: BertModel) throws(ServeError) -> String? {
+        if let text = options.defaultPrompt { return text }
+        if let name = options.defaultPromptName { return try prompt(named: name, in: model, option: "default-prompt-name") }
+        guard let st = model.directory.sentenceTransformers else { return nil }
+        return st.defaultPromptName.flatMap { st.prompts[$0] }
+    }
+
+    /// The prompt a request asks for: its `prompt_name`'s, else the server's default (`""` when there is none, so
+    /// that the prompt the model was loaded with never applies behind the server's back).
+    func prompt(named name: String?) throws(ServeError) -> String {
         if let name { return try Self.prompt(named: name, in: model, option: "prompt_name") }
-        return defaultPrompt
+        return defaultPrompt ?? ""
     }
 
     /// One input as the engine will see it, or TEI's error for it.
-    func encode(_ item: InputItem, pair: String? = nil, truncate: Bool, side: TruncationSide, prompt: String?) throws(ServeError) -> Encoding {
+    func encode(_ item: InputItem, pair: String? = nil, truncate: Bool, side: TruncationSide, prompt: String) throws(ServeError) -> Encoding {
         switch item {
         case .text(let text):
             guard !text.isEmpty || !(pair ?? "").isEmpty else { throw .empty("Input validation error: `inputs` cannot be empty") }
@@ -134,9 +163,10 @@ public final class InferenceService: Sendable {
 
     // MARK: - Running
 
-    /// Tokenizes `items` (the permits taken), queues them for `task`, and waits for their outputs.
+    /// Tokenizes `items` on the tokenization workers (the permits taken), queues them for `task`, and waits for their
+    /// outputs.
     func run(_ task: BatchTask, _ items: [(item: InputItem, pair: String?)], truncate: Bool?, side: TruncationSide,
-             prompt: String?, connection: ClientConnection?) async throws(ServeError) -> (outputs: [[Float]], timing: Timing) {
+             prompt: String, connection: ClientConnection?) async throws(ServeError) -> (outputs: [[Float]], timing: Timing) {
         metrics.request(count: items.count)
         try admit(items.count)
         defer { release(items.count) }
@@ -144,13 +174,14 @@ public final class InferenceService: Sendable {
         let ticket = queue.ticket(count: items.count)
         var timing = Timing()
         timing.inputs = items.count
-        var encodings: [Encoding] = []
-        encodings.reserveCapacity(items.count)
+        timing.characters = items.reduce(0) { $0 + $1.item.characters + ($1.pair?.unicodeScalars.count ?? 0) }
         let started = clock.now
+        let encodings: [Encoding]
         do {
-            for (item, pair) in items {
-                encodings.append(try encode(item, pair: pair, truncate: truncate ?? options.autoTruncate, side: side, prompt: prompt))
-                timing.characters += item.characters + (pair?.unicodeScalars.count ?? 0)
+            let truncate = truncate ?? options.autoTruncate
+            encodings = try await tokenizers.map(items.count) { [self] i throws(ServeError) in
+                willTokenize?()
+                return try encode(items[i].item, pair: items[i].pair, truncate: truncate, side: side, prompt: prompt)
             }
         } catch {
             queue.abandon(ticket)

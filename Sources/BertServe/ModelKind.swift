@@ -10,16 +10,18 @@ public enum ModelKind: Sendable, Equatable {
     /// A cross-encoder: a classifier with one label, scoring (query, text) pairs.
     case reranker(labels: [String])
 
-    /// The kind of `model`: a classification head makes it a classifier (a reranker with one label).
+    /// The kind of `model`: a classification head makes it a classifier (a reranker with one label), with as many
+    /// labels as the backend's `labelCount`, else as config.json names.
     public init(model: BertModel) {
         guard model.backend.hasClassificationHead else {
             let modes = model.pooling.modes.map(\.teiName)
             self = .embedding(pooling: modes.count == 1 ? modes[0] : modes.joined(separator: "+"))
             return
         }
-        // The native engine knows its head's width; for a graph, config.json's labels (transformers' default is 2).
+        // The engine's own width (its head's, or its graph's output) when it knows it; else config.json's labels
+        // (transformers' default is 2).
         let configured = model.config.id2label.isEmpty ? 2 : model.config.id2label.count
-        let count = (model.backend as? NativeBackend)?.labelCount ?? configured
+        let count = model.backend.labelCount ?? configured
         let labels = (0..<count).map { model.config.id2label[$0] ?? "LABEL_\($0)" }
         self = count == 1 ? .reranker(labels: labels) : .classifier(labels: labels)
     }

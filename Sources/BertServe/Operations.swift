@@ -60,10 +60,14 @@ extension InferenceService {
         return (vectors, timing)
     }
 
-    /// `/embed_all`: every token's last hidden state, special tokens included.
+    /// `/embed_all`: every token's last hidden state, special tokens included. A backend that gives pooled outputs
+    /// only is refused as TEI refuses `embed_all` on a model that cannot give it (424, `Backend`).
     public func embedAll(_ request: EmbedRequest, connection: ClientConnection? = nil) async throws(ServeError) -> ([[[Float]]], Timing) {
         try checkBatch(request.inputs.items.count)
         try requireEmbedding()
+        guard model.backend.hasTokenEmbeddings else {
+            throw .backend("Backend error: `embed_all` is not available on the \(model.backend.name) backend: it gives pooled embeddings only, not every token's hidden state")
+        }
         let prompt = try prompt(named: request.promptName)
         let (outputs, timing) = try await run(.tokens, request.inputs.items.map { ($0, nil) }, truncate: request.truncate,
                                               side: request.truncationDirection, prompt: prompt, connection: connection)
@@ -77,7 +81,7 @@ extension InferenceService {
         try checkBatch(items.count)
         guard !kind.isEmbedding else { throw .backend("Backend error: Model is not a classifier model") }
         let (outputs, timing) = try await run(.logits, items.map { (InputItem.text($0.text), $0.pair) }, truncate: request.truncate,
-                                              side: request.truncationDirection, prompt: nil, connection: connection)
+                                              side: request.truncationDirection, prompt: try prompt(named: nil), connection: connection)
         var answers: [[LabelScore]] = []
         for logits in outputs {
             let scores = request.rawScores ? logits : Self.probabilities(logits)
@@ -95,7 +99,7 @@ extension InferenceService {
         guard case .reranker = kind else { throw .backend("Backend error: model is not a re-ranker model") }
         try checkBatch(request.texts.count)
         var (outputs, timing) = try await run(.logits, request.texts.map { (InputItem.text(request.query), $0) }, truncate: request.truncate,
-                                              side: request.truncationDirection, prompt: nil, connection: connection)
+                                              side: request.truncationDirection, prompt: try prompt(named: nil), connection: connection)
         timing.characters = request.query.unicodeScalars.count * request.texts.count + request.texts.reduce(0) { $0 + $1.unicodeScalars.count }
         let ranked = outputs.enumerated().map { i, logits in
             let logit = logits.first ?? .nan
@@ -119,43 +123,49 @@ extension InferenceService {
         return (vectors.dropFirst().map { Self.cosine(source, $0) }, timing)
     }
 
-    /// `/tokenize`: the tokens of each text.
-    public func tokenize(_ request: TokenizeRequest) throws(ServeError) -> [[SimpleToken]] {
+    /// `/tokenize`: the tokens of each text, tokenized on the tokenization workers.
+    public func tokenize(_ request: TokenizeRequest) async throws(ServeError) -> [[SimpleToken]] {
         try checkBatch(request.inputs.count, empty: "`inputs` cannot be empty")
         let prompt = try prompt(named: request.promptName)
-        var tokenizer = model.tokenizer
-        tokenizer.truncation = nil
-        return try request.inputs.map { text throws(ServeError) in
-            let prepared = model.prepared(TextInput(text), prompt: prompt ?? model.prompt).text
-            let encoding: Encoding
-            do {
-                encoding = try tokenizer.encode(prepared, addSpecialTokens: request.addSpecialTokens)
-            } catch {
-                throw .tokenizer("tokenizer error \(error)")
-            }
-            // Scalar offsets to UTF-8 byte offsets.
-            var byteOffset: [Int] = [0]
-            for scalar in prepared.unicodeScalars { byteOffset.append(byteOffset[byteOffset.count - 1] + UTF8.width(scalar)) }
-            let bytes = Array(prepared.utf8)
-            return (0..<encoding.count).map { i in
-                let added = encoding.sequenceIds[i] == nil
-                let range = encoding.offsets[i]
-                guard !added, range.upperBound < byteOffset.count else {
-                    return SimpleToken(id: encoding.ids[i], text: encoding.tokens[i], special: encoding.specialTokensMask[i] == 1, start: nil, stop: nil)
-                }
-                let start = byteOffset[range.lowerBound], stop = byteOffset[range.upperBound]
-                return SimpleToken(id: encoding.ids[i], text: String(decoding: bytes[start..<stop], as: UTF8.self),
-                                   special: encoding.specialTokensMask[i] == 1, start: start, stop: stop)
-            }
+        return try await tokenizers.map(request.inputs.count) { [self] i throws(ServeError) in
+            willTokenize?()
+            return try tokens(of: request.inputs[i], prompt: prompt, addSpecialTokens: request.addSpecialTokens)
         }
     }
 
-    /// `/decode`: the text of each list of ids.
-    public func decode(_ request: DecodeRequest) throws(ServeError) -> [String] {
+    /// The tokens of one text with byte offsets, as `/tokenize` gives them.
+    private func tokens(of text: String, prompt: String, addSpecialTokens: Bool) throws(ServeError) -> [SimpleToken] {
+        var tokenizer = model.tokenizer
+        tokenizer.truncation = nil
+        let prepared = model.prepared(TextInput(text), prompt: prompt).text
+        let encoding: Encoding
+        do {
+            encoding = try tokenizer.encode(prepared, addSpecialTokens: addSpecialTokens)
+        } catch {
+            throw .tokenizer("tokenizer error \(error)")
+        }
+        // Scalar offsets to UTF-8 byte offsets.
+        var byteOffset: [Int] = [0]
+        for scalar in prepared.unicodeScalars { byteOffset.append(byteOffset[byteOffset.count - 1] + UTF8.width(scalar)) }
+        let bytes = Array(prepared.utf8)
+        return (0..<encoding.count).map { i in
+            let added = encoding.sequenceIds[i] == nil
+            let range = encoding.offsets[i]
+            guard !added, range.upperBound < byteOffset.count else {
+                return SimpleToken(id: encoding.ids[i], text: encoding.tokens[i], special: encoding.specialTokensMask[i] == 1, start: nil, stop: nil)
+            }
+            let start = byteOffset[range.lowerBound], stop = byteOffset[range.upperBound]
+            return SimpleToken(id: encoding.ids[i], text: String(decoding: bytes[start..<stop], as: UTF8.self),
+                               special: encoding.specialTokensMask[i] == 1, start: start, stop: stop)
+        }
+    }
+
+    /// `/decode`: the text of each list of ids, decoded on the tokenization workers.
+    public func decode(_ request: DecodeRequest) async throws(ServeError) -> [String] {
         try checkBatch(request.ids.count)
-        return try request.ids.map { ids throws(ServeError) in
-            guard !ids.isEmpty else { throw .empty("Input validation error: `input_ids` cannot be empty") }
-            return model.tokenizer.decode(ids.map(Int.init), skipSpecialTokens: request.skipSpecialTokens)
+        if request.ids.contains(where: \.isEmpty) { throw .empty("Input validation error: `input_ids` cannot be empty") }
+        return try await tokenizers.map(request.ids.count) { [model] i in
+            model.tokenizer.decode(request.ids[i].map(Int.init), skipSpecialTokens: request.skipSpecialTokens)
         }
     }
 

@@ -93,7 +93,9 @@ enum ResponseBodies {
         return w.bytes
     }
 
-    /// `/info`.
+    /// `/info`: TEI's `Info`, every field from what the server really has. TEI's optional fields that BertKit has no
+    /// value for are null (`model_sha`: a local folder has no hub revision; `sha` and `docker_label`: no build
+    /// stamp). Two fields of BertKit's own follow: `backend`, and `embedding_dimension` for an embedding model only.
     static func info(_ service: InferenceService, modelID: String, version: String) -> [UInt8] {
         var w = JSONWriter()
         let o = service.options
@@ -120,10 +122,11 @@ enum ResponseBodies {
         w.raw(",\"max_concurrent_requests\":\(o.maxConcurrentRequests),\"max_input_length\":\(service.model.maxLength)")
         w.raw(",\"max_batch_tokens\":\(o.maxBatchTokens),\"max_batch_requests\":"); w.optional(o.maxBatchRequests)
         w.raw(",\"max_client_batch_size\":\(o.maxClientBatchSize),\"auto_truncate\":\(o.autoTruncate)")
-        w.raw(",\"tokenization_workers\":\(max(ProcessInfo.processInfo.activeProcessorCount, 1))")
+        w.raw(",\"tokenization_workers\":\(service.tokenizers.workers)")
         w.raw(",\"version\":"); w.string(version)
         w.raw(",\"sha\":null,\"docker_label\":null,\"backend\":"); w.string(service.model.backend.name)
-        w.raw(",\"embedding_dimension\":\(service.kind.isEmbedding ? service.model.embeddingDimension : 0)}")
+        if service.kind.isEmbedding { w.raw(",\"embedding_dimension\":\(service.model.embeddingDimension)") }
+        w.raw("}")
         return w.bytes
     }
 }

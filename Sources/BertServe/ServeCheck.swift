@@ -73,12 +73,14 @@ public struct ServeCheckError: Error, CustomStringConvertible {
 }
 
 extension BertModel.Options {
-    /// These options as a server loads its model: never normalizing and with no default prompt, since the server
-    /// applies TEI's `normalize` and `prompt_name` per request.
+    /// These options as a server loads its model: never normalizing and with no prompt asked for, since the server
+    /// applies TEI's `normalize` and its prompts (`prompt_name`, else its default prompt) per request, whatever prompt
+    /// the model was loaded with.
     public func forServing() -> BertModel.Options {
         var options = self
         options.normalize = false
         options.promptName = nil
+        options.prompt = nil
         return options
     }
 }

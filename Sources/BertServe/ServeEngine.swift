@@ -9,7 +9,8 @@ public protocol ServeEngine: Sendable {
     func run(_ task: BatchTask, _ sequences: [Encoding]) throws -> [[Float]]
 }
 
-/// A `BertModel` as a `ServeEngine`: the batch goes to its backend as it is, in one call.
+/// A `BertModel` as a `ServeEngine`: the batch goes to its backend as it is, in one call (every token's hidden state
+/// through `InferenceBackend.tokenEmbeddings`, which any backend may give).
 public struct ModelEngine: ServeEngine {
     /// The model.
     public let model: BertModel
@@ -25,15 +26,7 @@ public struct ModelEngine: ServeEngine {
         case .logits:
             return try model.logits(encodings: sequences, batching: whole)
         case .tokens:
-            guard let native = model.backend as? NativeBackend else {
-                throw ServeError.backend("embed_all needs the native backend (this server runs \(model.backend.name))")
-            }
-            let batch = TokenBatch(sequences)
-            let states = try native.lastHiddenState(batch)
-            let hidden = model.config.hiddenSize
-            return (0..<batch.count).map { i in
-                Array(states[batch.cuSeqLens[i] * hidden ..< batch.cuSeqLens[i + 1] * hidden])
-            }
+            return try model.backend.tokenEmbeddings(TokenBatch(sequences))
         }
     }
 }

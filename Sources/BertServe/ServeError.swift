@@ -1,6 +1,10 @@
 import HTTPTypes
+import Hummingbird
+import NIOCore
 
-/// An error as Text Embeddings Inference reports it: a type that fixes the HTTP status, and a message.
+/// An error as Text Embeddings Inference reports it: a type that fixes the HTTP status, and a message. Thrown out of
+/// a route, it answers with TEI's body (`{"error", "error_type"}`); the OpenAI routes' `ErrorMiddleware` words it as
+/// OpenAI does instead.
 public enum ServeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No inputs (400).
     case empty(String)
@@ -47,4 +51,12 @@ public enum ServeError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(type): \(message)" }
+}
+
+extension ServeError: HTTPResponseError {
+    /// TEI's answer: the status, and `{"error", "error_type"}`.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: ResponseBodies.error(self))))
+    }
 }

@@ -80,20 +80,20 @@ import Testing
     @Test func tunedSetupCapsServedBatches() {
         let machine = TunedSetup.Machine(cpu: "", cores: 2, kernels: "avx2", cpuFlags: [])
         func setup(_ batching: TunedSetup.BatchingChoice) -> TunedSetup {
-            TunedSetup(backend: "native-packed", precision: "int8", threads: 2, batching: batching, machine: machine, sequencesPerSecond: 1, p95BatchMs: 1)
+            TunedSetup(backend: "native-packed", precision: .int8, threads: 2, batching: batching, machine: machine, sequencesPerSecond: 1, p95BatchMs: 1)
         }
         var options = ServeOptions()
-        options.adopt(setup(.init(kind: "fixed", batchSize: 32)))
+        options.adopt(setup(.init(kind: .fixed, batchSize: 32)))
         #expect(options.maxBatchRequests == 32)
         var tokens = ServeOptions()
-        tokens.adopt(setup(.init(kind: "tokens", batchSize: 16, maxTokens: 2048)))
+        tokens.adopt(setup(.init(kind: .tokens, batchSize: 16, maxTokens: 2048)))
         #expect(tokens.maxBatchRequests == 64, "a token budget's sequence cap: four times its batch size unless given")
         tokens = ServeOptions()
-        tokens.adopt(setup(.init(kind: "tokens", batchSize: 16, maxTokens: 2048, maxSequences: 24)))
+        tokens.adopt(setup(.init(kind: .tokens, batchSize: 16, maxTokens: 2048, maxSequences: 24)))
         #expect(tokens.maxBatchRequests == 24)
         var given = ServeOptions()
         given.maxBatchRequests = 8
-        given.adopt(setup(.init(kind: "sorted", batchSize: 32)))
+        given.adopt(setup(.init(kind: .sorted, batchSize: 32)))
         #expect(given.maxBatchRequests == 8, "a value already set wins")
     }
 }

@@ -34,7 +34,14 @@ enum ServeHarness {
     /// once `/health` says it is ready.
     static func withServer<T>(_ path: String, options: ServeOptions = ServeOptions(), engine: (@Sendable (BertModel) -> any ServeEngine)? = nil,
                               _ body: @escaping @Sendable (any TestClientProtocol, EmbeddingServer) async throws -> T) async throws -> T {
-        let server = EmbeddingServer(options: options, modelID: "test-model", logger: quiet, engine: engine) { try serveModel(path) }
+        try await withServer(options: options, engine: engine, load: { try serveModel(path) }, body)
+    }
+
+    /// Runs `body` against the routes of a server for the model `load` gives.
+    static func withServer<T>(options: ServeOptions = ServeOptions(), engine: (@Sendable (BertModel) -> any ServeEngine)? = nil,
+                              load: @escaping @Sendable () throws -> BertModel,
+                              _ body: @escaping @Sendable (any TestClientProtocol, EmbeddingServer) async throws -> T) async throws -> T {
+        let server = EmbeddingServer(options: options, modelID: "test-model", logger: quiet, engine: engine, load: load)
         return try await server.application().test(.router) { client in
             try await waitReady(client)
             return try await body(client, server)
