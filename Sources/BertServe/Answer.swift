@@ -13,16 +13,16 @@ struct Answer: Sendable {
     func response(started: ContinuousClock.Instant) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let timing {
-            let elapsed = String((ContinuousClock.now - started).milliseconds)
+            let elapsed = String((ContinuousClock.now - started).wholeMilliseconds)
             let count = max(timing.inputs, 1)
             headers[HTTPField.Name("x-compute-type")!] = "cpu"
             headers[HTTPField.Name("x-compute-time")!] = elapsed
             headers[HTTPField.Name("x-total-time")!] = elapsed
             headers[HTTPField.Name("x-compute-characters")!] = String(timing.characters)
             headers[HTTPField.Name("x-compute-tokens")!] = String(timing.tokens)
-            headers[HTTPField.Name("x-tokenization-time")!] = String((timing.tokenization / count).milliseconds)
-            headers[HTTPField.Name("x-queue-time")!] = String(timing.queue.milliseconds)
-            headers[HTTPField.Name("x-inference-time")!] = String(timing.inference.milliseconds)
+            headers[HTTPField.Name("x-tokenization-time")!] = String((timing.tokenization / count).wholeMilliseconds)
+            headers[HTTPField.Name("x-queue-time")!] = String(timing.queue.wholeMilliseconds)
+            headers[HTTPField.Name("x-inference-time")!] = String(timing.inference.wholeMilliseconds)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -30,7 +30,7 @@ struct Answer: Sendable {
 
 extension Duration {
     /// Whole milliseconds (truncated), as TEI's headers give them.
-    var milliseconds: Int64 {
+    var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -1,3 +1,5 @@
+import BertKit
+
 /// Writes response JSON straight into bytes: float arrays are most of what a server sends, and Swift's shortest
 /// round-trip `Float` description keeps them exact (a client parses back the very same floats).
 struct JSONWriter {
@@ -32,24 +34,7 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for unit in s.utf8 {
-            switch unit {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(unit >> 4)], hex[Int(unit & 15)]])
-            default: bytes.append(unit)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    mutating func string(_ s: String) { JSONString.append(s, to: &bytes) }
 
     mutating func optional(_ value: Int?) {
         if let value { raw(String(value)) } else { raw("null") }

@@ -1,3 +1,4 @@
+import BertKit
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -132,12 +133,8 @@ final class LoadTally: Sendable {
     func result(window: Duration) -> LoadGenerator.Result {
         counts.withLock { counts in
             let sorted = counts.latencies.sorted()
-            // Nearest rank: the smallest value with at least p of the values at or below it.
-            func percentile(_ p: Double) -> Double {
-                guard !sorted.isEmpty else { return 0 }
-                let rank = Int((p * Double(sorted.count)).rounded(.up))
-                return sorted[min(sorted.count, max(rank, 1)) - 1]
-            }
+            // Nearest rank, as wrk reports latencies.
+            func percentile(_ p: Double) -> Double { Percentile.nearestRank(sorted, p) }
             let seconds = window / .seconds(1)
             return LoadGenerator.Result(answered: sorted.count, failed: counts.failed, seconds: seconds,
                                         requestsPerSecond: seconds > 0 ? Double(sorted.count) / seconds : 0,

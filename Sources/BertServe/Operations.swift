@@ -55,7 +55,7 @@ extension InferenceService {
                                               side: request.truncationDirection, prompt: prompt, connection: connection)
         let vectors = outputs.map { vector in
             let cut = request.dimensions.map { Array(vector.prefix(Int($0))) } ?? vector
-            return request.normalize ? Self.normalized(cut) : cut
+            return request.normalize ? VectorMath.l2Normalized(cut) : cut
         }
         return (vectors, timing)
     }
@@ -120,7 +120,7 @@ extension InferenceService {
                                  promptName: parameters?.promptName, normalize: false)
         let (vectors, timing) = try await self.embed(embed, connection: connection)
         let source = vectors[0]
-        return (vectors.dropFirst().map { Self.cosine(source, $0) }, timing)
+        return (vectors.dropFirst().map { Float(VectorMath.cosine(source, $0)) }, timing)
     }
 
     /// `/tokenize`: the tokens of each text, tokenized on the tokenization workers.
@@ -171,30 +171,9 @@ extension InferenceService {
 
     // MARK: - Arithmetic
 
-    /// L2-normalized, the norm accumulated in Double.
-    static func normalized(_ v: [Float]) -> [Float] {
-        let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        let scale = Float(1 / max(norm, 1e-12))
-        return v.map { $0 * scale }
-    }
-
     /// Softmax, or the sigmoid for a single logit.
     static func probabilities(_ logits: [Float]) -> [Float] {
         guard logits.count > 1 else { return logits.map { 1 / (1 + exp(-$0)) } }
-        let top = logits.max() ?? 0
-        let exps = logits.map { exp($0 - top) }
-        let total = exps.reduce(0, +)
-        return exps.map { $0 / total }
-    }
-
-    /// Cosine similarity, accumulated in Double.
-    static func cosine(_ a: [Float], _ b: [Float]) -> Float {
-        var dot = 0.0, na = 0.0, nb = 0.0
-        for (x, y) in zip(a, b) {
-            dot += Double(x) * Double(y)
-            na += Double(x) * Double(x)
-            nb += Double(y) * Double(y)
-        }
-        return Float(dot / max((na * nb).squareRoot(), 1e-24))
+        return VectorMath.softmax(logits)
     }
 }

@@ -24,19 +24,21 @@ struct EngineFiles: ParsableArguments {
     /// The files given, for `BackendFiles`: --onnx, --torchscript and --ort-library are the named forms of
     /// --model-file onnx=, --model-file torchscript= and --library onnxruntime=.
     func backendFiles() throws -> BackendFiles {
-        func pairs(_ values: [String], _ option: String) throws -> [String: String] {
-            try values.reduce(into: [:]) { result, value in
-                guard let equals = value.firstIndex(of: "="), equals != value.startIndex, value.index(after: equals) != value.endIndex else {
-                    throw CLIError("\(option) \(value): give NAME=PATH")
-                }
-                result[String(value[..<equals])] = String(value[value.index(after: equals)...])
-            }
-        }
-        var files = BackendFiles(models: try pairs(modelFile, "--model-file"), libraries: try pairs(library, "--library"))
+        var files = BackendFiles(models: try Self.pairs(modelFile, "--model-file"), libraries: try Self.pairs(library, "--library"))
         files.models["onnx"] = onnx ?? files.models["onnx"]
         files.models["torchscript"] = torchscript ?? files.models["torchscript"]
         files.libraries["onnxruntime"] = ortLibrary ?? files.libraries["onnxruntime"]
         return files
+    }
+
+    /// `NAME=VALUE` options as a dictionary; anything else is an error naming the option.
+    static func pairs(_ values: [String], _ option: String) throws -> [String: String] {
+        try values.reduce(into: [:]) { result, value in
+            guard let equals = value.firstIndex(of: "="), equals != value.startIndex, value.index(after: equals) != value.endIndex else {
+                throw CLIError("\(option) \(value): give NAME=VALUE")
+            }
+            result[String(value[..<equals])] = String(value[value.index(after: equals)...])
+        }
     }
 }
 
@@ -47,10 +49,13 @@ struct EngineOptions: ParsableArguments {
 
     @OptionGroup var files: EngineFiles
 
-    @Option(name: .long, help: "ONNX Runtime graph optimization: disabled, basic, extended, all.")
+    @Option(name: .long, help: ArgumentHelp("An engine setting of the backend (its `settings`: onnxruntime takes graph-optimization and memory-arena); repeatable.", valueName: "NAME=VALUE"))
+    var setting: [String] = []
+
+    @Option(name: .long, help: "ONNX Runtime graph optimization: disabled, basic, extended, all (--setting graph-optimization=).")
     var ortOptimization: ORTSessionOptions.GraphOptimization = .all
 
-    @Flag(name: .long, help: "Turn off ONNX Runtime's CPU memory arena.")
+    @Flag(name: .long, help: "Turn off ONNX Runtime's CPU memory arena (--setting memory-arena=false).")
     var ortNoArena = false
 
     @Option(name: .long, help: "Run on this CUDA device (onnxruntime: the onnxruntime-gpu library; torchscript: a CUDA libtorch).")
@@ -70,9 +75,18 @@ struct EngineOptions: ParsableArguments {
             let owner = BackendCatalog.standard.providers.first { $0.fileKind == kind }?.name ?? kind
             throw CLIError("--\(kind) needs --backend \(owner)")
         }
-        let settings = ["graph-optimization": ortOptimization.rawValue, "memory-arena": String(!ortNoArena)]
-        return files.request(for: provider, directory: directory, options: options, cudaDevice: cudaDevice,
-                             settings: provider.settings.keys.reduce(into: [:]) { $0[$1] = settings[$1] })
+        // The named ONNX Runtime flags reach only a backend that takes those settings; --setting must name one of the
+        // chosen backend's.
+        let named = ["graph-optimization": ortOptimization.rawValue, "memory-arena": String(!ortNoArena)]
+        var settings = provider.settings.keys.reduce(into: [String: String]()) { $0[$1] = named[$1] }
+        for (name, value) in try EngineFiles.pairs(setting, "--setting") {
+            guard provider.settings[name] != nil else {
+                let known = provider.settings.keys.sorted()
+                throw CLIError("--setting \(name): the \(provider.name) backend takes " + (known.isEmpty ? "no settings" : known.joined(separator: ", ")))
+            }
+            settings[name] = value
+        }
+        return files.request(for: provider, directory: directory, options: options, cudaDevice: cudaDevice, settings: settings)
     }
 
     /// Checks the backend and precision (before a server listens, say), without loading anything.

@@ -43,11 +43,15 @@ import Testing
 
         var isReleased: Bool { lock.withLock { released } }
 
-        /// Waits, off the cooperative pool, until `count` tokenizations are held.
-        func waitHeld(_ count: Int) async {
+        /// Waits, off the cooperative pool, until `count` tokenizations are held; then starts a watchdog that opens the
+        /// gate after `watchdog` seconds, so a starved pool ends the test (failing it) instead of hanging it. The
+        /// watchdog starts only once all are held: other suites may keep the pool busy for a long while before the
+        /// requests even start, and that must not open the gate early.
+        func waitHeld(_ count: Int, watchdog: Double = 120) async {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                Thread { [entered] in
+                Thread { [self] in
                     for _ in 0..<count { entered.wait() }
+                    Thread { [self] in Thread.sleep(forTimeInterval: watchdog); open(count) }.start()
                     continuation.resume()
                 }.start()
             }
@@ -84,8 +88,6 @@ import Testing
         let width = ProcessInfo.processInfo.activeProcessorCount
         let watch = Watch()
         let service = try Self.service(watch, workers: width)
-        // Ends the test if the pool is starved.
-        Thread { Thread.sleep(forTimeInterval: 30); watch.open(width) }.start()
         watch.close()
         let requests = (0..<width).map { i in
             Task { _ = try await service.predict(try BatchingTests.predict([("the cat \(i)", nil)])) }
