@@ -37,7 +37,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: demo test build spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: format demo test build spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -60,6 +60,16 @@ bertkit-torch: system-deps
 
 build: system-deps
 	swift build -c release --product bertkit
+
+# Formats the Swift sources with the toolchain's swift-format and the repository's .swift-format.
+format:
+	swift-format format --in-place --recursive --parallel Sources Tests scripts/modelio/FuzzModelIO.swift scripts/tokenizers/FuzzTokenizer.swift
+
+# Before and after, alternated: the engine's cells and serve under wrk, for two bertkit binaries (A=before, B=after).
+AB_A ?= /tmp/base/bertkit
+bench-ab: build models corpus
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
+	$(PYTHON) scripts/ab/ab.py --a $(AB_A) --b .build/release/bertkit --model $(MINILM) --data $(CORPUS) --rounds 3 --out $(BENCH_OUT)/ab
 
 # Debian packages: fortunes (the default corpus). The engine's kernels are BertKit's own C (no BLAS).
 system-deps:

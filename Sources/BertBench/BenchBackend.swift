@@ -53,7 +53,8 @@ public struct BenchBackends: Sendable {
         for provider in catalog.providers {
             let reason = provider.unavailableReason(files.request(for: provider, directory: directory))
             for variant in provider.variants {
-                all.append(BackendInfo(name: variant, available: reason == nil, reason: reason, precisions: provider.precisions.map(\.rawValue)))
+                all.append(
+                    BackendInfo(name: variant, available: reason == nil, reason: reason, precisions: provider.precisions.map(\.rawValue)))
             }
         }
         self.all = all
@@ -76,7 +77,8 @@ public struct BenchBackends: Sendable {
     /// BertKit's version, Swift's and the kernels' instruction set, with the engine libraries' (`versions`): what a
     /// results file records.
     public var toolVersions: [String: String] {
-        ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "kernels": BertKitInfo.kernelISA].merging(versions) { a, _ in a }
+        ["bertkit": BertKitInfo.version, "swift": BertKitInfo.swiftVersion, "kernels": BertKitInfo.kernelISA].merging(versions) { a, _ in a
+        }
     }
 
     /// The variants named in a `--backends` list (a backend's name stands for all its variants: `native` for both
@@ -91,7 +93,8 @@ public struct BenchBackends: Sendable {
             let expanded = catalog.providers.first { $0.name == name }?.variants ?? [name]
             for one in expanded {
                 guard let info = all.first(where: { $0.name == one }) else {
-                    throw BenchError.unknownBackend(one, known: all.map(\.name) + catalog.providers.filter { $0.variants.count > 1 }.map(\.name))
+                    throw BenchError.unknownBackend(
+                        one, known: all.map(\.name) + catalog.providers.filter { $0.variants.count > 1 }.map(\.name))
                 }
                 guard info.available else { throw BenchError.backendUnavailable(name: one, reason: info.reason ?? "") }
                 if !chosen.contains(info) { chosen.append(info) }
@@ -108,7 +111,8 @@ public struct BenchBackends: Sendable {
         }
         guard info.available else { throw BenchError.backendUnavailable(name: name, reason: info.reason ?? "") }
         guard info.precisions.contains(precision) else {
-            throw BenchError.invalidGrid("backend \(name) has no precision \(precision) (it has \(info.precisions.joined(separator: ", ")))")
+            throw BenchError.invalidGrid(
+                "backend \(name) has no precision \(precision) (it has \(info.precisions.joined(separator: ", ")))")
         }
         return ModelEngine(model: try model(name, precision: try Precision.parse(precision), threads: threads))
     }

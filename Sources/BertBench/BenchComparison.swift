@@ -36,8 +36,9 @@ public struct BenchComparison: Sendable {
             guard let cb = bByKey[ca.key] else { return nil }
             let x = ca.msPerSequence, y = cb.msPerSequence
             let verdict: Verdict = y.max < x.min ? .faster : y.min > x.max ? .slower : .unchanged
-            return Change(key: ca.key, before: x.median, after: y.median, speedup: y.median > 0 ? x.median / y.median : 0,
-                          verdict: verdict)
+            return Change(
+                key: ca.key, before: x.median, after: y.median, speedup: y.median > 0 ? x.median / y.median : 0,
+                verdict: verdict)
         }
         let aKeys = Set(a.cells.map(\.key)), bKeys = Set(b.cells.map(\.key))
         onlyA = a.cells.map(\.key).filter { !bKeys.contains($0) }
@@ -49,7 +50,8 @@ public struct BenchComparison: Sendable {
         var out = "# Comparison\n\n- A: `\(nameA)` (\(a.tool), \(a.createdAt))\n- B: `\(nameB)` (\(b.tool), \(b.createdAt))\n\n"
         if !changes.isEmpty {
             let counts = Dictionary(grouping: changes, by: \.verdict).mapValues(\.count)
-            out += "\(changes.count) cells in both: \(counts[.faster] ?? 0) faster in B, \(counts[.slower] ?? 0) slower, "
+            out +=
+                "\(changes.count) cells in both: \(counts[.faster] ?? 0) faster in B, \(counts[.slower] ?? 0) slower, "
                 + "\(counts[.unchanged] ?? 0) within the spread of the repeats.\n\n"
             out += "| cell | A ms/seq | B ms/seq | A / B | verdict |\n|---|---:|---:|---:|---|\n"
             for c in changes {

@@ -30,8 +30,10 @@ public struct BenchGrid: Sendable, Equatable, Codable {
     public static let defaultLengthBatchSizes = [1, 8]
 
     /// A grid; every list must be non-empty except `lengths`, and every number positive.
-    public init(backends: [BackendChoice], batchSizes: [Int] = defaultBatchSizes, orderings: [Ordering] = Ordering.allCases,
-                threads: [Int], lengths: [Int] = defaultLengths, lengthBatchSizes: [Int] = defaultLengthBatchSizes) throws {
+    public init(
+        backends: [BackendChoice], batchSizes: [Int] = defaultBatchSizes, orderings: [Ordering] = Ordering.allCases,
+        threads: [Int], lengths: [Int] = defaultLengths, lengthBatchSizes: [Int] = defaultLengthBatchSizes
+    ) throws {
         self.backends = backends
         self.batchSizes = batchSizes
         self.orderings = orderings
@@ -46,8 +48,10 @@ public struct BenchGrid: Sendable, Equatable, Codable {
         guard !batchSizes.isEmpty else { throw BenchError.invalidGrid("no batch size") }
         guard !orderings.isEmpty else { throw BenchError.invalidGrid("no ordering") }
         guard !threads.isEmpty else { throw BenchError.invalidGrid("no thread count") }
-        for (name, values) in [("batch size", batchSizes), ("thread count", threads), ("length", lengths),
-                               ("sweep batch size", lengthBatchSizes)] {
+        for (name, values) in [
+            ("batch size", batchSizes), ("thread count", threads), ("length", lengths),
+            ("sweep batch size", lengthBatchSizes),
+        ] {
             if let bad = values.first(where: { $0 < 1 }) { throw BenchError.invalidGrid("\(name) must be positive, got \(bad)") }
         }
         if !lengths.isEmpty && lengthBatchSizes.isEmpty { throw BenchError.invalidGrid("no batch size for the length sweep") }
@@ -63,14 +67,18 @@ public struct BenchGrid: Sendable, Equatable, Codable {
                 for threads in Self.unique(threads) {
                     for ordering in Self.unique(orderings) {
                         for batch in Self.unique(batchSizes) {
-                            cells.append(CellSpec(backend: backend.name, precision: precision, threads: threads,
-                                                  ordering: ordering, batchSize: batch))
+                            cells.append(
+                                CellSpec(
+                                    backend: backend.name, precision: precision, threads: threads,
+                                    ordering: ordering, batchSize: batch))
                         }
                     }
                     for length in sweep {
                         for batch in Self.unique(lengthBatchSizes) {
-                            cells.append(CellSpec(backend: backend.name, precision: precision, threads: threads,
-                                                  ordering: .unsorted, batchSize: batch, length: length))
+                            cells.append(
+                                CellSpec(
+                                    backend: backend.name, precision: precision, threads: threads,
+                                    ordering: .unsorted, batchSize: batch, length: length))
                         }
                     }
                 }

@@ -56,7 +56,8 @@ enum ResultsFile {
 
     static func read<T: Decodable>(_ type: T.Type, _ path: String, name: String) throws -> (T, file: String) {
         var isFolder: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+        let file =
+            FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
             ? (path as NSString).appendingPathComponent(name) : path
         guard let data = FileManager.default.contents(atPath: file) else {
             throw BenchError.unreadableResults(path: file, reason: "no such file")
@@ -137,8 +138,10 @@ public struct CellResult: Codable, Sendable, Equatable {
     public var weights: String?
 
     /// A cell from its raw timings.
-    public init(spec: CellSpec, sequences: Int, tokens: Int, paddedTokens: Int, batches: Int, repeatsMs: [Double],
-                batchMs: [Double], cellMs: Double, modelMs: Double) {
+    public init(
+        spec: CellSpec, sequences: Int, tokens: Int, paddedTokens: Int, batches: Int, repeatsMs: [Double],
+        batchMs: [Double], cellMs: Double, modelMs: Double
+    ) {
         self.spec = spec
         key = spec.key
         self.sequences = sequences

@@ -30,8 +30,10 @@ public struct BenchRunner: Sendable {
     }
 
     /// A runner over `data`.
-    public init(modelPath: String, data: BenchData, settings: BenchSettings,
-                makeEngine: @escaping @Sendable (CellSpec) throws -> any BenchEngine) {
+    public init(
+        modelPath: String, data: BenchData, settings: BenchSettings,
+        makeEngine: @escaping @Sendable (CellSpec) throws -> any BenchEngine
+    ) {
         self.modelPath = modelPath
         self.data = data
         self.settings = settings
@@ -40,8 +42,10 @@ public struct BenchRunner: Sendable {
 
     /// Runs every cell of `cells` that `done` lacks, in order, calling `finished` after each. Returns false when
     /// `shouldStop` asked to stop (checked between batches; the cell under way is dropped, finished ones are kept).
-    public func run(_ cells: [CellSpec], done: [CellResult] = [], shouldStop: () -> Bool = { false },
-                    progress: (Progress) -> Void = { _ in }, finished: (CellResult) throws -> Void) throws -> Bool {
+    public func run(
+        _ cells: [CellSpec], done: [CellResult] = [], shouldStop: () -> Bool = { false },
+        progress: (Progress) -> Void = { _ in }, finished: (CellResult) throws -> Void
+    ) throws -> Bool {
         let doneKeys = Set(done.map(\.key))
         let todo = cells.filter { !doneKeys.contains($0.key) }
         let work = todo.map { Double(workUnits($0)) }
@@ -61,9 +65,11 @@ public struct BenchRunner: Sendable {
             let result = try measure(cell, on: current, shouldStop: shouldStop) { pass in
                 let completed = doneWork + passWork * Double(pass)
                 let elapsed = (ContinuousClock.now - start).milliseconds / 1000
-                progress(Progress(cellIndex: index, cellCount: cells.count, cell: cell, elapsed: elapsed,
-                                  remaining: completed > 0 ? elapsed / completed * (totalWork - completed) : nil,
-                                  fraction: completed / totalWork))
+                progress(
+                    Progress(
+                        cellIndex: index, cellCount: cells.count, cell: cell, elapsed: elapsed,
+                        remaining: completed > 0 ? elapsed / completed * (totalWork - completed) : nil,
+                        fraction: completed / totalWork))
             }
             guard let result else { return false }
             doneWork += work[i]
@@ -93,8 +99,10 @@ public struct BenchRunner: Sendable {
     }
 
     /// Times one cell; nil when stopped. `passDone` is called with the number of passes finished, warm-up included.
-    func measure(_ cell: CellSpec, on engine: any BenchEngine, shouldStop: () -> Bool,
-                 passDone: (Int) -> Void) throws -> CellResult? {
+    func measure(
+        _ cell: CellSpec, on engine: any BenchEngine, shouldStop: () -> Bool,
+        passDone: (Int) -> Void
+    ) throws -> CellResult? {
         let clock = ContinuousClock()
         let cellStart = clock.now
         var model = Duration.zero
@@ -125,11 +133,12 @@ public struct BenchRunner: Sendable {
             passDone(pass + 2)
         }
         let cellTime = clock.now - cellStart
-        var result = CellResult(spec: cell, sequences: batches.reduce(0) { $0 + $1.count },
-                                tokens: batches.reduce(0) { $0 + $1.tokenCount },
-                                paddedTokens: batches.reduce(0) { $0 + $1.count * $1.maxLength }, batches: batches.count,
-                                repeatsMs: repeats, batchMs: latencies, cellMs: cellTime.milliseconds,
-                                modelMs: model.milliseconds)
+        var result = CellResult(
+            spec: cell, sequences: batches.reduce(0) { $0 + $1.count },
+            tokens: batches.reduce(0) { $0 + $1.tokenCount },
+            paddedTokens: batches.reduce(0) { $0 + $1.count * $1.maxLength }, batches: batches.count,
+            repeatsMs: repeats, batchMs: latencies, cellMs: cellTime.milliseconds,
+            modelMs: model.milliseconds)
         if let weights = engine.weights?.rawValue, weights != cell.precision { result.weights = weights }
         return result
     }
@@ -144,9 +153,10 @@ public struct BenchRunner: Sendable {
             passes.append(try clock.measure { _ = try tokenizer.encodeBatch(pairs) }.milliseconds)
         }
         let median = Summary(passes).median
-        return TokenizationResult(threads: ProcessInfo.processInfo.activeProcessorCount, repeatsMs: passes,
-                                  msPerSequence: Summary(passes.map { $0 / Double(data.inputs.count) }),
-                                  tokensPerSecond: median > 0 ? Double(data.statistics.tokens) / median * 1000 : 0)
+        return TokenizationResult(
+            threads: ProcessInfo.processInfo.activeProcessorCount, repeatsMs: passes,
+            msPerSequence: Summary(passes.map { $0 / Double(data.inputs.count) }),
+            tokensPerSecond: median > 0 ? Double(data.statistics.tokens) / median * 1000 : 0)
     }
 
 }

@@ -85,36 +85,46 @@ public struct BenchSession: Sendable {
             let offered = c.precisions.map(\.rawValue).filter(backend.precisions.contains)
             let missing = c.precisions.map(\.rawValue).filter { !backend.precisions.contains($0) }
             if !missing.isEmpty {
-                warnings.append("\(backend.name) has no \(missing.joined(separator: ", ")) (it offers \(backend.precisions.joined(separator: ", "))); "
-                    + (offered.isEmpty ? "left out" : "measured at \(offered.joined(separator: ", ")) only"))
+                warnings.append(
+                    "\(backend.name) has no \(missing.joined(separator: ", ")) (it offers \(backend.precisions.joined(separator: ", "))); "
+                        + (offered.isEmpty ? "left out" : "measured at \(offered.joined(separator: ", ")) only"))
             }
             if !offered.isEmpty { choices.append(.init(name: backend.name, precisions: offered)) }
         }
-        let grid = try BenchGrid(backends: choices,
-                                 batchSizes: c.batchSizes, orderings: c.orderings,
-                                 threads: c.threads.isEmpty ? [ProcessInfo.processInfo.activeProcessorCount] : c.threads,
-                                 lengths: c.lengths, lengthBatchSizes: c.lengthBatchSizes)
+        let grid = try BenchGrid(
+            backends: choices,
+            batchSizes: c.batchSizes, orderings: c.orderings,
+            threads: c.threads.isEmpty ? [ProcessInfo.processInfo.activeProcessorCount] : c.threads,
+            lengths: c.lengths, lengthBatchSizes: c.lengthBatchSizes)
         let planned = grid.cells(maxLength: directory.config.maxSequenceLength)
         cells = planned.cells
         let settings = BenchSettings(grid: grid, repeats: c.repeats, sweepSize: c.sweepSize, limit: c.limit, baseline: c.baseline)
-        runner = BenchRunner(modelPath: c.modelPath, data: data, settings: settings, makeEngine: makeEngine ?? { cell in
-            try catalog.engine(cell.backend, precision: cell.precision, threads: cell.threads)
-        })
+        runner = BenchRunner(
+            modelPath: c.modelPath, data: data, settings: settings,
+            makeEngine: makeEngine ?? { cell in
+                try catalog.engine(cell.backend, precision: cell.precision, threads: cell.threads)
+            })
         others = try c.others.map(BenchResults.load)
         measuresAccuracy = choices.contains { info in c.precisions.contains { $0 != .fp32 && info.precisions.contains($0.rawValue) } }
 
         if data.statistics.truncated > 0 {
-            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(data.statistics.maxLength) tokens and were truncated to it")
+            warnings.append(
+                "\(data.statistics.truncated) of \(data.statistics.sequences) inputs of \(c.dataPath) are longer than the model's \(data.statistics.maxLength) tokens and were truncated to it"
+            )
         }
         if !planned.skippedLengths.isEmpty {
-            warnings.append("lengths \(planned.skippedLengths.map(String.init).joined(separator: ", ")) are above the model's maximum of \(directory.config.maxSequenceLength) tokens and are left out of the sweep")
+            warnings.append(
+                "lengths \(planned.skippedLengths.map(String.init).joined(separator: ", ")) are above the model's maximum of \(directory.config.maxSequenceLength) tokens and are left out of the sweep"
+            )
         }
         // A folder with only an ONNX graph asks the graph for its task.
         // A folder with only a graph asks the first backend that can run it.
-        let model = try ModelSummary(path: c.modelPath, directory: directory, classifiesWithoutWeights: {
-            guard let runner = catalog.available.first else { throw BenchError.invalidGrid("no backend can run \(c.modelPath)") }
-            return try catalog.model(runner.name, threads: 1).backend.hasClassificationHead
-        })
+        let model = try ModelSummary(
+            path: c.modelPath, directory: directory,
+            classifiesWithoutWeights: {
+                guard let runner = catalog.available.first else { throw BenchError.invalidGrid("no backend can run \(c.modelPath)") }
+                return try catalog.model(runner.name, threads: 1).backend.hasClassificationHead
+            })
         let formatter = ISO8601DateFormatter()
         skeleton = BenchResults(
             tool: "bertkit \(BertKitInfo.version)", createdAt: formatter.string(from: Date()), command: c.command, complete: false,
@@ -125,7 +135,8 @@ public struct BenchSession: Sendable {
         var kept: [CellResult] = []
         if c.resume, let previous = try? BenchResults.load(c.outputFolder) {
             if previous.data.fingerprint == data.statistics.fingerprint && previous.model == model
-                && previous.settings.repeats == c.repeats && previous.settings.sweepSize == c.sweepSize {
+                && previous.settings.repeats == c.repeats && previous.settings.sweepSize == c.sweepSize
+            {
                 let wanted = Set(cells.map(\.key))
                 kept = previous.cells.filter { wanted.contains($0.key) }
                 warnings.append("resuming: \(kept.count) of \(cells.count) cells already measured in \(c.outputFolder)")
@@ -139,15 +150,15 @@ public struct BenchSession: Sendable {
         self.warnings = warnings
     }
 
-
     /// Measures tokenization, then every cell not yet finished. Returns the results, `complete` unless stopped.
     public func run(shouldStop: () -> Bool = { false }, progress: (BenchRunner.Progress) -> Void = { _ in }) throws -> BenchResults {
         var results = skeleton
         results.cells = finished
         results.tokenization = try runner.timeTokenization(tokenizer)
         if measuresAccuracy {
-            results.accuracy = try PrecisionAccuracy.measure(modelPath: configuration.modelPath, encodings: data.encodings,
-                                                             precisions: configuration.precisions)
+            results.accuracy = try PrecisionAccuracy.measure(
+                modelPath: configuration.modelPath, encodings: data.encodings,
+                precisions: configuration.precisions)
         }
         let folder = configuration.outputFolder
         try ReportWriter.writeResults(results, to: folder)
@@ -171,10 +182,12 @@ extension ModelSummary {
         let weights = try? directory.weights()
         let parameters = weights.map { w in w.names.reduce(0) { $0 + (w.shape($1)?.reduce(1, *) ?? 0) } } ?? 0
         let spec = directory.config.architecture.spec
-        let classifies = try weights.map { w in spec.hasHead { w.contains($0) } }
+        let classifies =
+            try weights.map { w in spec.hasHead { w.contains($0) } }
             ?? classifiesWithoutWeights()
-        self.init(path: path, architecture: directory.config.architecture.rawValue, hiddenSize: directory.config.hiddenSize,
-                  layers: directory.config.numHiddenLayers, heads: directory.config.numAttentionHeads, parameters: parameters,
-                  task: classifies ? "classify" : "embed")
+        self.init(
+            path: path, architecture: directory.config.architecture.rawValue, hiddenSize: directory.config.hiddenSize,
+            layers: directory.config.numHiddenLayers, heads: directory.config.numAttentionHeads, parameters: parameters,
+            task: classifies ? "classify" : "embed")
     }
 }

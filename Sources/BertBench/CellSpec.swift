@@ -38,8 +38,10 @@ public struct CellSpec: Codable, Sendable, Hashable, Comparable, CustomStringCon
     public var length: Int?
 
     /// A cell.
-    public init(backend: String, precision: String = "fp32", threads: Int, ordering: Ordering, batchSize: Int,
-                length: Int? = nil) {
+    public init(
+        backend: String, precision: String = "fp32", threads: Int, ordering: Ordering, batchSize: Int,
+        length: Int? = nil
+    ) {
         self.backend = backend
         self.precision = precision
         self.threads = threads

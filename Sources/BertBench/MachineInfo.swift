@@ -17,9 +17,11 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public var memoryBytes: UInt64
 
     /// Flags worth recording: the vector extensions.
-    static let interesting: Set<String> = ["sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw",
-                                           "avx512vl", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile",
-                                           "amx_bf16", "amx_int8", "asimd", "asimdhp", "sve", "sve2", "i8mm", "bf16"]
+    static let interesting: Set<String> = [
+        "sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw",
+        "avx512vl", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile",
+        "amx_bf16", "amx_int8", "asimd", "asimdhp", "sve", "sve2", "i8mm", "bf16",
+    ]
 
     /// Reads the current machine.
     public static func current() -> MachineInfo {
@@ -41,9 +43,10 @@ public struct MachineInfo: Codable, Sendable, Equatable {
         let osRelease = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
         let pretty = osRelease.split(separator: "\n").first { $0.hasPrefix("PRETTY_NAME=") }
             .map { $0.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        return MachineInfo(hostname: ProcessInfo.processInfo.hostName, os: pretty ?? field(name.sysname),
-                           kernel: field(name.release), architecture: field(name.machine), cpu: model, cpuFlags: flags,
-                           cores: ProcessInfo.processInfo.activeProcessorCount,
-                           memoryBytes: ProcessInfo.processInfo.physicalMemory)
+        return MachineInfo(
+            hostname: ProcessInfo.processInfo.hostName, os: pretty ?? field(name.sysname),
+            kernel: field(name.release), architecture: field(name.machine), cpu: model, cpuFlags: flags,
+            cores: ProcessInfo.processInfo.activeProcessorCount,
+            memoryBytes: ProcessInfo.processInfo.physicalMemory)
     }
 }

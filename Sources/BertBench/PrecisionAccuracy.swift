@@ -31,8 +31,10 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
     public var fp32WeightBytes: Int
 
     /// Compares `candidate` outputs with the fp32 `reference`, row by row.
-    public init(precision: String, task: String, reference: [[Float]], candidate: [[Float]], weightBytes: Int,
-                fp32WeightBytes: Int) {
+    public init(
+        precision: String, task: String, reference: [[Float]], candidate: [[Float]], weightBytes: Int,
+        fp32WeightBytes: Int
+    ) {
         self.precision = precision
         self.task = task
         sequences = reference.count
@@ -80,13 +82,11 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
         return best
     }
 
-
     /// Whether this measurement is the accuracy of `candidate`: a graph backend's file stands for that backend's
     /// candidates, a native precision for the candidates at it.
     public func applies(to candidate: TuneCandidate) -> Bool {
         backend.map { candidate.backend == $0 } ?? (candidate.precision == precision)
     }
-
 
     /// A model's outputs on `encodings` (sorted batches of 32): logits when it classifies, else embeddings; with the
     /// bytes of its packed weights (0 for a graph backend).
@@ -100,18 +100,22 @@ public struct PrecisionAccuracy: Codable, Sendable, Equatable {
 
     /// Runs the model folder's native engine at fp32 and at each of `precisions` over `encodings` (sorted batches
     /// of 32), and compares. Classifies when the checkpoint has a head, else embeds.
-    public static func measure(modelPath: String, encodings: [Encoding], precisions: [Precision], threads: Int = 0,
-                               isa: KernelISA? = nil) throws -> [PrecisionAccuracy] {
+    public static func measure(
+        modelPath: String, encodings: [Encoding], precisions: [Precision], threads: Int = 0,
+        isa: KernelISA? = nil
+    ) throws -> [PrecisionAccuracy] {
         func outputs(_ precision: Precision) throws -> (task: String, rows: [[Float]], bytes: Int) {
-            try Self.outputs(of: BertModel(directory: modelPath, options: .init(truncate: true, threads: threads, isa: isa, precision: precision)),
-                             encodings: encodings)
+            try Self.outputs(
+                of: BertModel(directory: modelPath, options: .init(truncate: true, threads: threads, isa: isa, precision: precision)),
+                encodings: encodings)
         }
         let reference = try outputs(.fp32)
         return try precisions.filter { $0 != .fp32 }.map { precision in
             let candidate = try outputs(precision)
-            return PrecisionAccuracy(precision: precision.rawValue, task: reference.task, reference: reference.rows,
-                                     candidate: candidate.rows, weightBytes: candidate.bytes,
-                                     fp32WeightBytes: reference.bytes)
+            return PrecisionAccuracy(
+                precision: precision.rawValue, task: reference.task, reference: reference.rows,
+                candidate: candidate.rows, weightBytes: candidate.bytes,
+                fp32WeightBytes: reference.bytes)
         }
     }
 }

@@ -58,8 +58,10 @@ public struct BertModel: Sendable {
         public var normalize: Bool?
 
         /// Options; by default over-long inputs are an error.
-        public init(truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil,
-                    isa: KernelISA? = nil, precision: Precision = .fp32) {
+        public init(
+            truncate: Bool = false, threads: Int = 0, mode: ExecutionMode = .packed, maxLength: Int? = nil,
+            isa: KernelISA? = nil, precision: Precision = .fp32
+        ) {
             self.truncate = truncate
             self.threads = threads
             self.mode = mode
@@ -80,16 +82,20 @@ public struct BertModel: Sendable {
     /// Loads the model in `directory` on the native CPU engine.
     public init(directory path: String, options: Options = Options()) throws {
         try self.init(directory: path, options: options) { directory, pooling in
-            try NativeBackend(weights: directory.weights(), config: directory.config, pooling: pooling,
-                              options: .init(mode: options.mode, threads: options.threads, isa: options.isa,
-                                             precision: options.precision))
+            try NativeBackend(
+                weights: directory.weights(), config: directory.config, pooling: pooling,
+                options: .init(
+                    mode: options.mode, threads: options.threads, isa: options.isa,
+                    precision: options.precision))
         }
     }
 
     /// Loads the tokenizer and settings of the model in `directory`, and the engine that `makeBackend` builds for
     /// it (given the folder and the pooling `embed` uses): ONNX Runtime, TorchScript, or one of your own.
-    public init(directory path: String, options: Options = Options(),
-                backend makeBackend: (ModelDirectory, Pooling) throws -> any InferenceBackend) throws {
+    public init(
+        directory path: String, options: Options = Options(),
+        backend makeBackend: (ModelDirectory, Pooling) throws -> any InferenceBackend
+    ) throws {
         let directory = try ModelDirectory(path: path)
         self.directory = directory
         self.options = options
@@ -100,8 +106,9 @@ public struct BertModel: Sendable {
         let pooling = Pooling(modes: st?.pooling ?? [.mean], normalize: normalize && !dense)
         self.pooling = pooling
         if let st, dense {
-            var head = try SentenceHead(directory: directory.path, config: st,
-                                        pooled: pooling.dimension(hidden: directory.config.hiddenSize))
+            var head = try SentenceHead(
+                directory: directory.path, config: st,
+                pooled: pooling.dimension(hidden: directory.config.hiddenSize))
             head.normalize = normalize
             sentenceHead = head
         } else {
@@ -122,8 +129,10 @@ public struct BertModel: Sendable {
     /// Tokenizes one input as the model will see it, truncated to `maxLength` from `truncation` (`nil`: an input
     /// that is too long is an error), with or without the special tokens.
     /// `prompt` replaces the prompt the model was loaded with, for this input.
-    public func tokenize(_ input: TextInput, truncation: Truncation.Direction?, addSpecialTokens: Bool = true,
-                         prompt: String? = nil) throws -> Encoding {
+    public func tokenize(
+        _ input: TextInput, truncation: Truncation.Direction?, addSpecialTokens: Bool = true,
+        prompt: String? = nil
+    ) throws -> Encoding {
         try encoder.encode(input, truncation: truncation, addSpecialTokens: addSpecialTokens, prompt: prompt)
     }
 
@@ -164,7 +173,7 @@ public struct BertModel: Sendable {
     private func run(_ inputs: [TextInput], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
         try batching.validate()
         for (i, input) in inputs.enumerated()
-            where input.text.isEmpty || input.pair?.isEmpty == true {
+        where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
         return try run(encodings: try tokenize(inputs), batching: batching, body)

@@ -27,8 +27,9 @@ public struct InputEncoder: Sendable {
     public init(directory: ModelDirectory, options: BertModel.Options) throws {
         (tokenizer, maxLength) = try Self.tokenizer(for: directory, truncate: options.truncate, maxLength: options.maxLength)
         sentenceTransformers = directory.sentenceTransformers
-        prompt = try Self.prompt(directory.sentenceTransformers, text: options.prompt, name: options.promptName,
-                                 path: directory.path)
+        prompt = try Self.prompt(
+            directory.sentenceTransformers, text: options.prompt, name: options.promptName,
+            path: directory.path)
     }
 
     /// `input` as the tokenizer sees it, with `prompt` before the text: a sentence-transformers folder strips and
@@ -53,8 +54,10 @@ public struct InputEncoder: Sendable {
 
     /// One input's encoding, truncated to `maxLength` from `truncation` (`nil`: an input that is too long is an error),
     /// with or without the special tokens; `prompt` (nil: the encoder's own) goes before the text.
-    public func encode(_ input: TextInput, truncation: Truncation.Direction?, addSpecialTokens: Bool = true,
-                       prompt: String? = nil) throws -> Encoding {
+    public func encode(
+        _ input: TextInput, truncation: Truncation.Direction?, addSpecialTokens: Bool = true,
+        prompt: String? = nil
+    ) throws -> Encoding {
         var tokenizer = self.tokenizer
         tokenizer.truncation = truncation.map {
             Truncation(maxLength: maxLength, strategy: self.tokenizer.truncation?.strategy ?? .longestFirst, direction: $0)
@@ -91,9 +94,10 @@ public struct InputEncoder: Sendable {
         let prompts = st?.prompts ?? [:]
         if let name {
             guard let text = prompts[name] else {
-                throw BertKitError.invalidArgument(prompts.isEmpty
-                    ? "prompt '\(name)': \(path) has no prompts (config_sentence_transformers.json)"
-                    : "prompt '\(name)' is not one of \(path)'s prompts: \(prompts.keys.sorted().joined(separator: ", "))")
+                throw BertKitError.invalidArgument(
+                    prompts.isEmpty
+                        ? "prompt '\(name)': \(path) has no prompts (config_sentence_transformers.json)"
+                        : "prompt '\(name)' is not one of \(path)'s prompts: \(prompts.keys.sorted().joined(separator: ", "))")
             }
             return text
         }
@@ -114,12 +118,14 @@ public struct InputEncoder: Sendable {
         if let requested, requested < 2 {
             throw BertKitError.invalidArgument("maximum length must be at least 2 tokens, got \(requested)")
         }
-        let limit = min(directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength,
-                        requested ?? .max)
+        let limit = min(
+            directory.sentenceTransformers?.maxSeqLength ?? config.maxSequenceLength, config.maxSequenceLength,
+            requested ?? .max)
         if truncate {
             let fromFile = tokenizer.truncation
-            tokenizer.truncation = Truncation(maxLength: limit, strategy: fromFile?.strategy ?? .longestFirst,
-                                              direction: fromFile?.direction ?? .right)
+            tokenizer.truncation = Truncation(
+                maxLength: limit, strategy: fromFile?.strategy ?? .longestFirst,
+                direction: fromFile?.direction ?? .right)
         } else {
             tokenizer.truncation = nil
         }

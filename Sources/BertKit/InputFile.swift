@@ -65,7 +65,8 @@ public struct InputFile: Sendable {
             } else if let number = try? value.decode(Double.self), number.isFinite {
                 json = "\(number)"
             } else {
-                throw DecodingError.typeMismatch(LineID.self, .init(codingPath: decoder.codingPath, debugDescription: "not a string or a number"))
+                throw DecodingError.typeMismatch(
+                    LineID.self, .init(codingPath: decoder.codingPath, debugDescription: "not a string or a number"))
             }
         }
     }
@@ -79,7 +80,9 @@ public struct InputFile: Sendable {
             return (TextInput(parsed.text, pair: parsed.textPair), parsed.id?.json)
         } catch let DecodingError.typeMismatch(type, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            if type == LineID.self || field == "id" { throw InputFileError("\(source) line \(lineNumber): field 'id' must be a string or a number") }
+            if type == LineID.self || field == "id" {
+                throw InputFileError("\(source) line \(lineNumber): field 'id' must be a string or a number")
+            }
             throw InputFileError("\(source) line \(lineNumber): field '\(field)' must be a string")
         } catch DecodingError.keyNotFound(_, _) {
             throw InputFileError("\(source) line \(lineNumber): a JSON input needs a 'text' field")

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,8 +46,10 @@ public struct InputLines {
         if let path {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else {
-                throw InputFileError(errno == ENOENT ? "input file not found: \(path)"
-                                                      : "cannot open \(path): \(String(cString: strerror(errno)))")
+                throw InputFileError(
+                    errno == ENOENT
+                        ? "input file not found: \(path)"
+                        : "cannot open \(path): \(String(cString: strerror(errno)))")
             }
             file = Descriptor(fd, owned: true)
             source = path

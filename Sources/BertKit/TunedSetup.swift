@@ -104,8 +104,10 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     }
 
     /// A setup.
-    public init(backend: String, precision: Precision, threads: Int, batching: BatchingChoice, machine: Machine,
-                sequencesPerSecond: Double, p95BatchMs: Double, served: Served? = nil) {
+    public init(
+        backend: String, precision: Precision, threads: Int, batching: BatchingChoice, machine: Machine,
+        sequencesPerSecond: Double, p95BatchMs: Double, served: Served? = nil
+    ) {
         self.backend = backend
         self.precision = precision
         self.threads = threads
@@ -140,8 +142,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
 
     /// The model options of this setup (the native engine's layout, precision and threads). `truncate` as asked.
     public func options(truncate: Bool = false) throws -> BertModel.Options {
-        BertModel.Options(truncate: truncate, threads: threads, mode: (try? BackendCatalog.native.variant(named: backend))?.layout ?? .packed,
-                          precision: precision)
+        BertModel.Options(
+            truncate: truncate, threads: threads, mode: (try? BackendCatalog.native.variant(named: backend))?.layout ?? .packed,
+            precision: precision)
     }
 
     /// The model options, with over-long inputs an error.
@@ -153,7 +156,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
     public var strategy: Batching {
         switch batching.kind {
         case .fixed: return .fixed(size: batching.batchSize)
-        case .tokens: return .tokens(maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.maxSequences ?? 4 * batching.batchSize)
+        case .tokens:
+            return .tokens(
+                maxTokens: batching.maxTokens ?? batching.batchSize * 64, maxSize: batching.maxSequences ?? 4 * batching.batchSize)
         case .sorted: return .sorted(size: batching.batchSize)
         }
     }
@@ -167,8 +172,9 @@ public struct TunedSetup: Codable, Sendable, Equatable {
         if !machine.cpuFlags.isEmpty, !current.cpuFlags.isEmpty, Set(machine.cpuFlags) != Set(current.cpuFlags) {
             let missing = Set(machine.cpuFlags).subtracting(current.cpuFlags).sorted()
             let extra = Set(current.cpuFlags).subtracting(machine.cpuFlags).sorted()
-            differences.append("CPU flags differ" + (missing.isEmpty ? "" : " (missing here: \(missing.joined(separator: " ")))")
-                + (extra.isEmpty ? "" : " (only here: \(extra.joined(separator: " ")))"))
+            differences.append(
+                "CPU flags differ" + (missing.isEmpty ? "" : " (missing here: \(missing.joined(separator: " ")))")
+                    + (extra.isEmpty ? "" : " (only here: \(extra.joined(separator: " ")))"))
         }
         guard !differences.isEmpty else { return nil }
         return "the tune file was measured on another machine (\(machine.cpu.isEmpty ? "unknown CPU" : machine.cpu)): "
@@ -208,8 +214,10 @@ public struct RunSettings: Sendable, Equatable {
     public var batching: Batching
 
     /// Settings as given.
-    public init(backend: String = "native", execution: ExecutionMode = .packed, precision: Precision = .fp32,
-                threads: Int = 0, batching: Batching = .default) {
+    public init(
+        backend: String = "native", execution: ExecutionMode = .packed, precision: Precision = .fp32,
+        threads: Int = 0, batching: Batching = .default
+    ) {
         self.backend = backend
         self.execution = execution
         self.precision = precision
@@ -226,8 +234,10 @@ public struct RunSettings: Sendable, Equatable {
 extension TunedSetup {
     /// `settings` with this setup's backend, layout, precision, threads and batching, except those in `given` (the
     /// user's own flags, which win). The one way every front end applies a tune file.
-    public func apply(to settings: RunSettings, except given: Set<RunSettings.Setting> = [],
-                      catalog: BackendCatalog) throws -> RunSettings {
+    public func apply(
+        to settings: RunSettings, except given: Set<RunSettings.Setting> = [],
+        catalog: BackendCatalog
+    ) throws -> RunSettings {
         var result = settings
         let variant = try catalog.variant(named: backend)
         if !given.contains(.backend) { result.backend = variant.provider.name }

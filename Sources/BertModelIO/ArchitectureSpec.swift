@@ -29,10 +29,11 @@ public struct ArchitectureSpec: Sendable, Equatable {
 
         /// The keys with `prefix` (`encoder.layer.3`) before each.
         public func under(_ prefix: String) -> LayerKeys {
-            LayerKeys(query: prefix + "." + query, key: prefix + "." + key, value: prefix + "." + value,
-                      attentionOutput: prefix + "." + attentionOutput, attentionNorm: prefix + "." + attentionNorm,
-                      intermediate: prefix + "." + intermediate, output: prefix + "." + output,
-                      outputNorm: prefix + "." + outputNorm)
+            LayerKeys(
+                query: prefix + "." + query, key: prefix + "." + key, value: prefix + "." + value,
+                attentionOutput: prefix + "." + attentionOutput, attentionNorm: prefix + "." + attentionNorm,
+                intermediate: prefix + "." + intermediate, output: prefix + "." + output,
+                outputNorm: prefix + "." + outputNorm)
         }
     }
 
@@ -114,20 +115,24 @@ extension ArchitectureSpec {
         ArchitectureSpec(
             architecture: architecture, taskPrefix: "roberta", positions: .afterPadding, layerPrefix: "encoder.layer",
             layer: bertLayer,
-            head: Head(className: "RobertaForSequenceClassification", dense: "classifier.dense", activation: .tanh,
-                       projection: "classifier.out_proj"))
+            head: Head(
+                className: "RobertaForSequenceClassification", dense: "classifier.dense", activation: .tanh,
+                projection: "classifier.out_proj"))
     }
 
     /// DistilBERT (`modeling_distilbert.py`): its own names, no token types, LayerNorm epsilon 1e-12.
     static let distilbert = ArchitectureSpec(
         architecture: .distilbert, taskPrefix: "distilbert",
-        config: ConfigNames(hiddenSize: "dim", layers: "n_layers", heads: "n_heads", intermediateSize: "hidden_dim",
-                            activation: "activation", layerNormEps: nil, typeVocabSize: nil),
+        config: ConfigNames(
+            hiddenSize: "dim", layers: "n_layers", heads: "n_heads", intermediateSize: "hidden_dim",
+            activation: "activation", layerNormEps: nil, typeVocabSize: nil),
         layerPrefix: "transformer.layer",
-        layer: LayerKeys(query: "attention.q_lin", key: "attention.k_lin", value: "attention.v_lin",
-                         attentionOutput: "attention.out_lin", attentionNorm: "sa_layer_norm", intermediate: "ffn.lin1",
-                         output: "ffn.lin2", outputNorm: "output_layer_norm"),
+        layer: LayerKeys(
+            query: "attention.q_lin", key: "attention.k_lin", value: "attention.v_lin",
+            attentionOutput: "attention.out_lin", attentionNorm: "sa_layer_norm", intermediate: "ffn.lin1",
+            output: "ffn.lin2", outputNorm: "output_layer_norm"),
         fixedLayerNormEps: 1e-12,
-        head: Head(className: "DistilBertForSequenceClassification", dense: "pre_classifier", activation: .relu,
-                   projection: "classifier"))
+        head: Head(
+            className: "DistilBertForSequenceClassification", dense: "pre_classifier", activation: .relu,
+            projection: "classifier"))
 }

@@ -93,8 +93,9 @@ public struct BertConfig: Sendable, Equatable {
         }
         typeVocabSize = try names.typeVocabSize.map { try json.int($0) ?? typeVocabSize } ?? 0
         if let kind = try json.string("position_embedding_type"), kind != "absolute" {
-            throw ModelIOError.invalidConfig(path: path, field: "position_embedding_type",
-                                             reason: "'\(kind)' is not supported; only 'absolute'")
+            throw ModelIOError.invalidConfig(
+                path: path, field: "position_embedding_type",
+                reason: "'\(kind)' is not supported; only 'absolute'")
         }
         vocabSize = try json.int("vocab_size") ?? vocabSize
         maxPositionEmbeddings = try json.int("max_position_embeddings") ?? maxPositionEmbeddings
@@ -104,8 +105,9 @@ public struct BertConfig: Sendable, Equatable {
         if let labels = try json.object("id2label") {
             for (key, value) in labels {
                 guard let index = Int(key), let name = value as? String else {
-                    throw ModelIOError.malformedJSON(path: path, field: "id2label.\(key)",
-                                                     reason: "expected an integer key and a string label")
+                    throw ModelIOError.malformedJSON(
+                        path: path, field: "id2label.\(key)",
+                        reason: "expected an integer key and a string label")
                 }
                 id2label[index] = name
             }
@@ -124,24 +126,29 @@ public struct BertConfig: Sendable, Equatable {
     }
 
     private func validate(path: String) throws {
-        for (field, value) in [("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),
-                               ("num_attention_heads", numAttentionHeads), ("intermediate_size", intermediateSize),
-                               ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings)] where value <= 0 {
+        for (field, value) in [
+            ("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),
+            ("num_attention_heads", numAttentionHeads), ("intermediate_size", intermediateSize),
+            ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings),
+        ] where value <= 0 {
             throw ModelIOError.invalidConfig(path: path, field: field, reason: "must be positive, is \(value)")
         }
         // RoBERTa-family positions start at pad_token_id + 1: an id outside the vocabulary would read positions from
         // outside the table.
         guard padTokenId >= 0, architecture.spec.positions != .afterPadding || padTokenId < vocabSize else {
-            throw ModelIOError.invalidConfig(path: path, field: "pad_token_id",
-                                             reason: "\(padTokenId) is outside the vocabulary of \(vocabSize) tokens")
+            throw ModelIOError.invalidConfig(
+                path: path, field: "pad_token_id",
+                reason: "\(padTokenId) is outside the vocabulary of \(vocabSize) tokens")
         }
         guard hiddenSize % numAttentionHeads == 0 else {
-            throw ModelIOError.invalidConfig(path: path, field: "num_attention_heads",
-                                             reason: "hidden size \(hiddenSize) is not divisible by \(numAttentionHeads) heads")
+            throw ModelIOError.invalidConfig(
+                path: path, field: "num_attention_heads",
+                reason: "hidden size \(hiddenSize) is not divisible by \(numAttentionHeads) heads")
         }
         guard maxSequenceLength > 0 else {
-            throw ModelIOError.invalidConfig(path: path, field: "max_position_embeddings",
-                                             reason: "leaves no positions after the padding offset \(positionOffset)")
+            throw ModelIOError.invalidConfig(
+                path: path, field: "max_position_embeddings",
+                reason: "leaves no positions after the padding offset \(positionOffset)")
         }
     }
 }

@@ -17,7 +17,8 @@ func readConfigFile(_ path: String) throws -> Data {
         throw ModelIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
     }
     guard size <= maxConfigFileBytes else {
-        throw ModelIOError.unreadable(path: path, reason: "\(size) bytes, more than the \(maxConfigFileBytes) a configuration file may have")
+        throw ModelIOError.unreadable(
+            path: path, reason: "\(size) bytes, more than the \(maxConfigFileBytes) a configuration file may have")
     }
     do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
         throw ModelIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
@@ -69,8 +70,10 @@ public struct ModelDirectory: Sendable {
         config = try BertConfig(contentsOf: self.path + "/config.json")
         sentenceTransformers = try SentenceTransformersConfig.load(directory: self.path)
         let slowFiles = ["vocab.txt", "vocab.json", "sentencepiece.bpe.model", "spiece.model"]
-        guard FileManager.default.fileExists(atPath: tokenizerPath)
-                || slowFiles.contains(where: { FileManager.default.fileExists(atPath: self.path + "/" + $0) }) else {
+        guard
+            FileManager.default.fileExists(atPath: tokenizerPath)
+                || slowFiles.contains(where: { FileManager.default.fileExists(atPath: self.path + "/" + $0) })
+        else {
             throw ModelIOError.missingFile(tokenizerPath + " (nor the slow tokenizer's vocab.txt, or vocab.json + merges.txt)")
         }
     }

@@ -107,7 +107,8 @@ struct Unpickler {
     private func global(_ module: String, _ name: String) throws -> PickleValue {
         let full = module + "." + name
         guard Self.functions.contains(full) || (module == "torch" && Self.storageTypes.contains(name)) else {
-            throw ModelIOError.unsafeCheckpoint(path: path, reason: "data.pkl refers to \(full), which a state_dict never needs; refusing to load it")
+            throw ModelIOError.unsafeCheckpoint(
+                path: path, reason: "data.pkl refers to \(full), which a state_dict never needs; refusing to load it")
         }
         return .global(module: module, name: name)
     }
@@ -186,7 +187,10 @@ struct Unpickler {
                 guard case .dict = stack.last else { throw error("BUILD on something other than a dict at byte \(at)") }
             default:
                 throw ModelIOError.unsafeCheckpoint(
-                    path: path, reason: String(format: "data.pkl uses pickle opcode 0x%02X at byte %d, outside what a state_dict needs; refusing to load it", Int(opcode), at))
+                    path: path,
+                    reason: String(
+                        format: "data.pkl uses pickle opcode 0x%02X at byte %d, outside what a state_dict needs; refusing to load it",
+                        Int(opcode), at))
             }
         }
     }
@@ -204,7 +208,8 @@ struct Unpickler {
             return tensor
         case "torch._utils._rebuild_tensor_v2":
             guard args.count >= 4, case .storage(let type, let key, let elements) = args[0], case .int(let offset) = args[1],
-                  case .tuple(let shapeValues) = args[2], case .tuple(let strideValues) = args[3] else {
+                case .tuple(let shapeValues) = args[2], case .tuple(let strideValues) = args[3]
+            else {
                 throw error("_rebuild_tensor_v2 arguments are not (storage, offset, size, stride, ...) at byte \(at)")
             }
             func ints(_ values: [PickleValue]) throws -> [Int] {
@@ -213,8 +218,10 @@ struct Unpickler {
                     return n
                 }
             }
-            return .tensor(TensorRecord(storageType: type, storageKey: key, storageElements: elements, offset: offset,
-                                        shape: try ints(shapeValues), stride: try ints(strideValues)))
+            return .tensor(
+                TensorRecord(
+                    storageType: type, storageKey: key, storageElements: elements, offset: offset,
+                    shape: try ints(shapeValues), stride: try ints(strideValues)))
         default:
             throw ModelIOError.unsafeCheckpoint(path: path, reason: "data.pkl calls \(module).\(name); refusing to load it")
         }

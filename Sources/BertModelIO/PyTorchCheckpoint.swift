@@ -28,19 +28,22 @@ public struct PyTorchCheckpoint: TensorSource {
         // The legacy (pre-1.6) format is a bare pickle stream starting with PROTO 2 and a magic number.
         if file.count >= 2, file.base.load(as: UInt8.self) == 0x80 {
             throw ModelIOError.unreadable(
-                path: path, reason: "this is PyTorch's legacy (pre-1.6) serialization, which BertKit does not read; convert it with "
+                path: path,
+                reason: "this is PyTorch's legacy (pre-1.6) serialization, which BertKit does not read; convert it with "
                     + "`python -c \"import torch; torch.save(torch.load('\(path)'), 'converted.bin')\"` (or to model.safetensors)")
         }
         let archive = try ZipArchive(file)
         guard let pickleName = archive.members.keys.filter({ $0.hasSuffix("data.pkl") }).min(by: { $0.count < $1.count }),
-              let pickleRange = archive.members[pickleName] else {
+            let pickleRange = archive.members[pickleName]
+        else {
             throw corrupt("no data.pkl in the archive; is this a torch.save file?")
         }
         let root = String(pickleName.dropLast("data.pkl".count))
         var unpickler = Unpickler(UnsafeRawBufferPointer(start: file.base + pickleRange.lowerBound, count: pickleRange.count), path: path)
         let value = try unpickler.load { id in
             guard case .tuple(let fields) = id, fields.count >= 4, case .string("storage") = fields[0],
-                  case .global("torch", let type) = fields[1], case .string(let key) = fields[2] else {
+                case .global("torch", let type) = fields[1], case .string(let key) = fields[2]
+            else {
                 throw corrupt("data.pkl: persistent id is not a ('storage', type, key, location, size) tuple")
             }
             var elements: Int?
@@ -63,8 +66,9 @@ public struct PyTorchCheckpoint: TensorSource {
             let capacity = storage.count / size
             if let elements = record.storageElements, elements < 0 || elements > capacity || elements * size != storage.count {
                 let need = elements >= 0 && elements <= Int.max / size ? "\(elements * size)" : "more than a file can hold"
-                throw corrupt("tensor '\(name)': storage data/\(record.storageKey) has \(storage.count) bytes, "
-                              + "\(elements) \(dtype) elements need \(need)")
+                throw corrupt(
+                    "tensor '\(name)': storage data/\(record.storageKey) has \(storage.count) bytes, "
+                        + "\(elements) \(dtype) elements need \(need)")
             }
             guard record.shape.count == record.stride.count else { throw corrupt("tensor '\(name)': size and stride differ in rank") }
             // Row-major strides (dimensions of size 1 may carry any stride): the tensor is one contiguous run.
@@ -75,8 +79,9 @@ public struct PyTorchCheckpoint: TensorSource {
             for (dim, stride) in zip(record.shape, record.stride).reversed() {
                 guard dim >= 0 else { throw corrupt("tensor '\(name)': negative size \(record.shape)") }
                 guard dim == 1 || stride == expected else {
-                    throw corrupt("tensor '\(name)' is not contiguous (size \(record.shape), stride \(record.stride)); "
-                                  + "save `{k: v.contiguous() for k, v in state_dict.items()}`")
+                    throw corrupt(
+                        "tensor '\(name)' is not contiguous (size \(record.shape), stride \(record.stride)); "
+                            + "save `{k: v.contiguous() for k, v in state_dict.items()}`")
                 }
                 let (product, overflow) = expected.multipliedReportingOverflow(by: dim)
                 guard !overflow, product <= capacity else { throw pastStorage() }

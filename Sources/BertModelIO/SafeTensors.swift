@@ -46,9 +46,10 @@ public struct SafeTensorsFile: Sendable {
                 continue
             }
             guard let fields = value as? [String: Any],
-                  let dtype = fields["dtype"] as? String,
-                  let shapeValues = fields["shape"] as? [Any],
-                  let offsetValues = fields["data_offsets"] as? [Any], offsetValues.count == 2 else {
+                let dtype = fields["dtype"] as? String,
+                let shapeValues = fields["shape"] as? [Any],
+                let offsetValues = fields["data_offsets"] as? [Any], offsetValues.count == 2
+            else {
                 throw corrupt("tensor '\(name)': header entry needs dtype, shape and two data_offsets")
             }
             let shape = try shapeValues.map { v -> Int in
@@ -71,9 +72,10 @@ public struct SafeTensorsFile: Sendable {
             if let size = Self.elementSize(dtype) {
                 let (bytes, overflow) = elements.multipliedReportingOverflow(by: size)
                 guard !overflow, offsets[1] - offsets[0] == bytes else {
-                    throw corrupt("tensor '\(name)': shape \(shape) of \(dtype) needs "
-                                  + (overflow ? "more bytes than a file can hold" : "\(bytes) bytes")
-                                  + ", data_offsets give \(offsets[1] - offsets[0])")
+                    throw corrupt(
+                        "tensor '\(name)': shape \(shape) of \(dtype) needs "
+                            + (overflow ? "more bytes than a file can hold" : "\(bytes) bytes")
+                            + ", data_offsets give \(offsets[1] - offsets[0])")
                 }
             }
             entries[name] = Entry(dtypeName: dtype, shape: shape, range: offsets[0]..<offsets[1])
@@ -103,7 +105,8 @@ public struct SafeTensorsFile: Sendable {
         guard let dtype = DType(rawValue: entry.dtypeName) else {
             throw ModelIOError.unsupportedDType(tensor: name, dtype: entry.dtypeName, path: file.path)
         }
-        return TensorView(name: name, dtype: dtype, shape: entry.shape, data: file.base + dataStart + entry.range.lowerBound,
-                          owner: file)
+        return TensorView(
+            name: name, dtype: dtype, shape: entry.shape, data: file.base + dataStart + entry.range.lowerBound,
+            owner: file)
     }
 }

@@ -49,8 +49,10 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
     public var defaultPromptName: String?
 
     /// Plain settings.
-    public init(pooling: [PoolingMode], normalize: Bool, maxSeqLength: Int? = nil, doLowerCase: Bool = false,
-                dense: [DenseModuleConfig] = [], prompts: [String: String] = [:], defaultPromptName: String? = nil) {
+    public init(
+        pooling: [PoolingMode], normalize: Bool, maxSeqLength: Int? = nil, doLowerCase: Bool = false,
+        dense: [DenseModuleConfig] = [], prompts: [String: String] = [:], defaultPromptName: String? = nil
+    ) {
         self.pooling = pooling
         self.normalize = normalize
         self.maxSeqLength = maxSeqLength
@@ -91,21 +93,24 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
                     throw ModelIOError.invalidConfig(path: configPath, field: "pooling_mode_*", reason: "no pooling mode is enabled")
                 }
                 if try config.bool("include_prompt") == false {
-                    throw ModelIOError.invalidConfig(path: configPath, field: "include_prompt",
-                                                     reason: "pooling that leaves out the prompt's tokens is not supported")
+                    throw ModelIOError.invalidConfig(
+                        path: configPath, field: "include_prompt",
+                        reason: "pooling that leaves out the prompt's tokens is not supported")
                 }
                 pooling = modes
             } else if type.hasSuffix(".Dense") {
                 guard pooling != nil, !normalize else {
-                    throw ModelIOError.invalidConfig(path: modulesPath, field: "[\(index)].type",
-                                                     reason: "a Dense module is supported after Pooling and before Normalize only")
+                    throw ModelIOError.invalidConfig(
+                        path: modulesPath, field: "[\(index)].type",
+                        reason: "a Dense module is supported after Pooling and before Normalize only")
                 }
                 dense.append(try denseConfig(directory: directory, path: subPath))
             } else if type.hasSuffix(".Normalize") {
                 normalize = true
             } else if !type.hasSuffix(".Transformer") {
-                throw ModelIOError.invalidConfig(path: modulesPath, field: "[\(index)].type",
-                                                 reason: "module '\(type)' is not supported (Transformer, Pooling, Dense, Normalize are)")
+                throw ModelIOError.invalidConfig(
+                    path: modulesPath, field: "[\(index)].type",
+                    reason: "module '\(type)' is not supported (Transformer, Pooling, Dense, Normalize are)")
             }
         }
         var maxSeqLength: Int?
@@ -123,7 +128,8 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
         // a huge number, ignored).
         let tokenizerConfigPath = directory + "/tokenizer_config.json"
         if maxSeqLength == nil, fileExists(tokenizerConfigPath),
-           let length = try? JSONObject(contentsOf: tokenizerConfigPath).int("model_max_length"), length > 0, length <= 1 << 20 {
+            let length = try? JSONObject(contentsOf: tokenizerConfigPath).int("model_max_length"), length > 0, length <= 1 << 20
+        {
             maxSeqLength = length
         }
         var prompts: [String: String] = [:]
@@ -139,13 +145,15 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
             }
             defaultPromptName = try config.string("default_prompt_name")
             if let name = defaultPromptName, prompts[name] == nil {
-                throw ModelIOError.invalidConfig(path: stConfigPath, field: "default_prompt_name",
-                                                 reason: "'\(name)' is not one of the prompts (\(prompts.keys.sorted().joined(separator: ", ")))")
+                throw ModelIOError.invalidConfig(
+                    path: stConfigPath, field: "default_prompt_name",
+                    reason: "'\(name)' is not one of the prompts (\(prompts.keys.sorted().joined(separator: ", ")))")
             }
         }
-        return SentenceTransformersConfig(pooling: pooling ?? [.mean], normalize: normalize, maxSeqLength: maxSeqLength,
-                                          doLowerCase: doLowerCase, dense: dense, prompts: prompts,
-                                          defaultPromptName: defaultPromptName)
+        return SentenceTransformersConfig(
+            pooling: pooling ?? [.mean], normalize: normalize, maxSeqLength: maxSeqLength,
+            doLowerCase: doLowerCase, dense: dense, prompts: prompts,
+            defaultPromptName: defaultPromptName)
     }
 
     /// sentence-transformers 6's `pooling_mode`: one name or a list, concatenated in the listed order.
@@ -158,12 +166,15 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
         } else {
             throw ModelIOError.invalidConfig(path: path, field: "pooling_mode", reason: "must be a name or a list of names")
         }
-        let known: [String: PoolingMode] = ["cls": .cls, "max": .max, "mean": .mean, "mean_sqrt_len_tokens": .meanSqrtLen,
-                                            "weightedmean": .weightedMean, "lasttoken": .lastToken]
+        let known: [String: PoolingMode] = [
+            "cls": .cls, "max": .max, "mean": .mean, "mean_sqrt_len_tokens": .meanSqrtLen,
+            "weightedmean": .weightedMean, "lasttoken": .lastToken,
+        ]
         return try names.map { name in
             guard let mode = known[name] else {
-                throw ModelIOError.invalidConfig(path: path, field: "pooling_mode",
-                                                 reason: "'\(name)' is not a pooling mode (\(known.keys.sorted().joined(separator: ", ")))")
+                throw ModelIOError.invalidConfig(
+                    path: path, field: "pooling_mode",
+                    reason: "'\(name)' is not a pooling mode (\(known.keys.sorted().joined(separator: ", ")))")
             }
             return mode
         }
@@ -184,10 +195,12 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
         let className = try config.string("activation_function") ?? "torch.nn.modules.linear.Identity"
         let activation = String(className.split(separator: ".").last ?? "")
         guard DenseModuleConfig.activations.contains(activation) else {
-            throw ModelIOError.invalidConfig(path: configPath, field: "activation_function",
-                                             reason: "'\(className)' is not supported (\(DenseModuleConfig.activations.joined(separator: ", ")))")
+            throw ModelIOError.invalidConfig(
+                path: configPath, field: "activation_function",
+                reason: "'\(className)' is not supported (\(DenseModuleConfig.activations.joined(separator: ", ")))")
         }
-        return DenseModuleConfig(path: path, inFeatures: try positive("in_features"), outFeatures: try positive("out_features"),
-                                 bias: try config.bool("bias") ?? true, activation: activation)
+        return DenseModuleConfig(
+            path: path, inFeatures: try positive("in_features"), outFeatures: try positive("out_features"),
+            bias: try config.bool("bias") ?? true, activation: activation)
     }
 }

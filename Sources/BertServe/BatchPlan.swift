@@ -21,8 +21,10 @@ public struct BatchPlan: Sendable, Equatable {
 
     /// The next batch out of `waiting` (each sequence's task and token count, oldest first), for an engine that lays
     /// batches out as `layout`.
-    public static func next(waiting: some Collection<(task: BatchTask, tokens: Int)>, maxTokens: Int, maxRequests: Int,
-                            layout: ExecutionMode = .packed) -> BatchPlan {
+    public static func next(
+        waiting: some Collection<(task: BatchTask, tokens: Int)>, maxTokens: Int, maxRequests: Int,
+        layout: ExecutionMode = .packed
+    ) -> BatchPlan {
         var plan = BatchPlan(taken: [], tokens: 0, cost: 0, full: false)
         var task: BatchTask?
         var longest = 0
@@ -30,10 +32,11 @@ public struct BatchPlan: Sendable, Equatable {
             if task == nil { task = entry.task }
             guard entry.task == task else { continue }
             // `layout.cost(lengths:)` of the batch with this entry, kept as a running figure.
-            let cost = switch layout {
-            case .packed: plan.tokens + entry.tokens
-            case .padded: max(longest, entry.tokens) * (plan.taken.count + 1)
-            }
+            let cost =
+                switch layout {
+                case .packed: plan.tokens + entry.tokens
+                case .padded: max(longest, entry.tokens) * (plan.taken.count + 1)
+                }
             guard plan.taken.count < maxRequests, cost <= maxTokens || plan.taken.isEmpty else {
                 plan.full = true
                 break

@@ -162,8 +162,9 @@ public final class BatchQueue: @unchecked Sendable {
     }
 
     private func plan() -> BatchPlan {
-        BatchPlan.next(waiting: waiting.lazy.map { (task: $0.task, tokens: $0.encoding.count) },
-                       maxTokens: maxTokens, maxRequests: maxRequests, layout: layout)
+        BatchPlan.next(
+            waiting: waiting.lazy.map { (task: $0.task, tokens: $0.encoding.count) },
+            maxTokens: maxTokens, maxRequests: maxRequests, layout: layout)
     }
 
     /// Hands a batch's outputs (or its error) to its requests; returns how many sequences were still wanted.
@@ -184,8 +185,13 @@ public final class BatchQueue: @unchecked Sendable {
                 if credited.insert(ObjectIdentifier(request)).inserted { request.inference += took }
                 if request.remaining == 0 {
                     let queued = (request.started ?? request.enqueued) - request.enqueued
-                    if let resume = finish(request, with: .success(QueueResult(outputs: request.outputs, queueTime: queued,
-                                                                                inferenceTime: request.inference))) {
+                    if let resume = finish(
+                        request,
+                        with: .success(
+                            QueueResult(
+                                outputs: request.outputs, queueTime: queued,
+                                inferenceTime: request.inference)))
+                    {
                         resumes.append(resume)
                     }
                 }

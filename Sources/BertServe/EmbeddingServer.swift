@@ -22,8 +22,10 @@ public struct EmbeddingServer: Sendable {
     let logger: Logger
 
     /// A server for the model `load` returns (called once, off the event loops).
-    public init(options: ServeOptions, modelID: String, logger: Logger = Logger(label: "bertkit.serve"),
-                engine: (@Sendable (BertModel) -> any ServeEngine)? = nil, load: @escaping @Sendable () throws -> BertModel) {
+    public init(
+        options: ServeOptions, modelID: String, logger: Logger = Logger(label: "bertkit.serve"),
+        engine: (@Sendable (BertModel) -> any ServeEngine)? = nil, load: @escaping @Sendable () throws -> BertModel
+    ) {
         self.options = options
         self.modelID = modelID
         self.state = ServerState()
@@ -63,24 +65,30 @@ struct ModelService: Service {
         let server = self.server
         let service = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<InferenceService, any Error>) in
             Thread {
-                continuation.resume(with: Result {
-                    let model = try server.load()
-                    return try InferenceService(model: model, options: server.options, metrics: server.state.metrics,
-                                                engine: server.engine?(model))
-                })
+                continuation.resume(
+                    with: Result {
+                        let model = try server.load()
+                        return try InferenceService(
+                            model: model, options: server.options, metrics: server.state.metrics,
+                            engine: server.engine?(model))
+                    })
             }.start()
         }
         server.state.ready(service)
-        server.logger.info("model ready", metadata: [
-            "model": .string(server.modelID), "backend": .string(service.model.backend.name),
-            "load_ms": .stringConvertible((clock.now - started).milliseconds),
-        ])
+        server.logger.info(
+            "model ready",
+            metadata: [
+                "model": .string(server.modelID), "backend": .string(service.model.backend.name),
+                "load_ms": .stringConvertible((clock.now - started).milliseconds),
+            ])
         try? await gracefulShutdown()
         server.state.stopping()
         await service.shutdown()
         let metrics = server.state.metrics
-        server.logger.notice("stopped: queue drained, engine stopped", metadata: [
-            "accepted": .stringConvertible(metrics.accepted), "answered": .stringConvertible(metrics.answered),
-        ])
+        server.logger.notice(
+            "stopped: queue drained, engine stopped",
+            metadata: [
+                "accepted": .stringConvertible(metrics.accepted), "answered": .stringConvertible(metrics.answered),
+            ])
     }
 }

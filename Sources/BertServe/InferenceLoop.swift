@@ -47,11 +47,13 @@ final class InferenceLoop: Sendable {
         let result = Result { try engine.run(batch.task, batch.sequences.map(\.encoding)) }
         let took = clock.now - start
         metrics.batchInference(took)
-        let wanted = queue.deliver(batch, result.flatMap { outputs in
-            outputs.count == batch.sequences.count
-                ? .success(outputs)
-                : .failure(ServeError.backend("the engine returned \(outputs.count) outputs for \(batch.sequences.count) sequences"))
-        }.mapError { $0 as? ServeError ?? .backend(String(describing: $0)) }, took: took)
+        let wanted = queue.deliver(
+            batch,
+            result.flatMap { outputs in
+                outputs.count == batch.sequences.count
+                    ? .success(outputs)
+                    : .failure(ServeError.backend("the engine returned \(outputs.count) outputs for \(batch.sequences.count) sequences"))
+            }.mapError { $0 as? ServeError ?? .backend(String(describing: $0)) }, took: took)
         metrics.dropped(batch.sequences.count - wanted)
     }
 }

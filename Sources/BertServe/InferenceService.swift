@@ -27,29 +27,36 @@ public final class InferenceService: Sendable {
 
     /// Starts the engine thread and the tokenization workers for `model` (or `engine`, a stand-in for it) with
     /// `options`. Batches are budgeted as the model's backend lays them out (`batchLayout`).
-    public convenience init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)? = nil) throws(ServeError) {
+    public convenience init(
+        model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)? = nil
+    ) throws(ServeError) {
         try self.init(model: model, options: options, metrics: metrics, engine: engine, willTokenize: nil)
     }
 
     /// Checks `options` against the model and picks the default prompt, then starts the service (throwing before
     /// the instance exists: a typed throw out of a class's designated init crashes the 6.3 optimizer).
-    convenience init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)?,
-                     willTokenize: (@Sendable () -> Void)?) throws(ServeError) {
+    convenience init(
+        model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)?,
+        willTokenize: (@Sendable () -> Void)?
+    ) throws(ServeError) {
         try options.validate(maxInputLength: model.maxLength)
         let prompt = try Self.defaultPrompt(options, model: model)
         self.init(model: model, options: options, metrics: metrics, engine: engine, willTokenize: willTokenize, defaultPrompt: prompt)
     }
 
-    private init(model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)?,
-                 willTokenize: (@Sendable () -> Void)?, defaultPrompt prompt: String?) {
+    private init(
+        model: BertModel, options: ServeOptions, metrics: ServerMetrics, engine: (any ServeEngine)?,
+        willTokenize: (@Sendable () -> Void)?, defaultPrompt prompt: String?
+    ) {
         self.model = model
         self.options = options
         self.metrics = metrics
         self.willTokenize = willTokenize
         kind = ModelKind(model: model)
         defaultPrompt = prompt
-        queue = BatchQueue(maxTokens: options.maxBatchTokens, maxRequests: options.maxBatchRequests ?? .max,
-                           maxWait: .microseconds(options.maxBatchWaitMicroseconds), layout: model.backend.batchLayout)
+        queue = BatchQueue(
+            maxTokens: options.maxBatchTokens, maxRequests: options.maxBatchRequests ?? .max,
+            maxWait: .microseconds(options.maxBatchWaitMicroseconds), layout: model.backend.batchLayout)
         tokenizers = TokenizationPool(workers: options.resolvedTokenizationWorkers)
         loop = InferenceLoop(queue: queue, engine: engine ?? ModelEngine(model: model), metrics: metrics)
         loop.start()
@@ -104,9 +111,11 @@ public final class InferenceService: Sendable {
     static func prompt(named name: String, in model: BertModel, option: String) throws(ServeError) -> String {
         let prompts = model.directory.sentenceTransformers?.prompts ?? [:]
         guard let text = prompts[name] else {
-            throw .validation(prompts.isEmpty
-                ? "Input validation error: `\(option)` is set to `\(name)` but no prompts were found in the Sentence Transformers configuration"
-                : "Input validation error: `\(option)` is set to `\(name)` but it was not found in the Sentence Transformers prompts. Available prompts: [\(prompts.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))]")
+            throw .validation(
+                prompts.isEmpty
+                    ? "Input validation error: `\(option)` is set to `\(name)` but no prompts were found in the Sentence Transformers configuration"
+                    : "Input validation error: `\(option)` is set to `\(name)` but it was not found in the Sentence Transformers prompts. Available prompts: [\(prompts.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))]"
+            )
         }
         return text
     }
@@ -128,7 +137,8 @@ public final class InferenceService: Sendable {
     }
 
     /// One input as the engine will see it, or TEI's error for it.
-    func encode(_ item: InputItem, pair: String? = nil, truncate: Bool, side: TruncationSide, prompt: String) throws(ServeError) -> Encoding {
+    func encode(_ item: InputItem, pair: String? = nil, truncate: Bool, side: TruncationSide, prompt: String) throws(ServeError) -> Encoding
+    {
         switch item {
         case .text(let text):
             guard !text.isEmpty || !(pair ?? "").isEmpty else { throw .empty("Input validation error: `inputs` cannot be empty") }
@@ -154,8 +164,9 @@ public final class InferenceService: Sendable {
             }
             var encoding = Encoding()
             for id in kept {
-                encoding.append(id: Int(id), token: model.tokenizer.token(of: Int(id)) ?? "", typeId: 0, special: false,
-                                offsets: 0..<0, sequence: 0)
+                encoding.append(
+                    id: Int(id), token: model.tokenizer.token(of: Int(id)) ?? "", typeId: 0, special: false,
+                    offsets: 0..<0, sequence: 0)
             }
             return encoding
         }
@@ -165,8 +176,10 @@ public final class InferenceService: Sendable {
 
     /// Tokenizes `items` on the tokenization workers (the permits taken), queues them for `task`, and waits for their
     /// outputs.
-    func run(_ task: BatchTask, _ items: [(item: InputItem, pair: String?)], truncate: Bool?, side: TruncationSide,
-             prompt: String, connection: ClientConnection?) async throws(ServeError) -> (outputs: [[Float]], timing: Timing) {
+    func run(
+        _ task: BatchTask, _ items: [(item: InputItem, pair: String?)], truncate: Bool?, side: TruncationSide,
+        prompt: String, connection: ClientConnection?
+    ) async throws(ServeError) -> (outputs: [[Float]], timing: Timing) {
         metrics.request(count: items.count)
         try admit(items.count)
         defer { release(items.count) }
@@ -195,8 +208,9 @@ public final class InferenceService: Sendable {
             let result = try await queue.submit(ticket, task: task, encodings)
             timing.queue = result.queueTime
             timing.inference = result.inferenceTime
-            metrics.success(count: items.count, total: clock.now - started, tokenization: timing.tokenization,
-                            queue: timing.queue, inference: timing.inference)
+            metrics.success(
+                count: items.count, total: clock.now - started, tokenization: timing.tokenization,
+                queue: timing.queue, inference: timing.inference)
             return (result.outputs, timing)
         } catch let error as ServeError {
             throw error

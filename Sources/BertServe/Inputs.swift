@@ -63,7 +63,8 @@ public struct PredictInputs: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let expected = "expected a string, a pair of strings [string, string] or a batch of mixed strings and pairs [[string], [string, string], ...]"
+        let expected =
+            "expected a string, a pair of strings [string, string] or a batch of mixed strings and pairs [[string], [string, string], ...]"
         if let text = try? container.decode(String.self) {
             storage = [[text]]
             isBatch = false

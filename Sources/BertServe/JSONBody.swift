@@ -34,8 +34,9 @@ extension Request {
             if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil {
                 throw RequestBodyError(status: .badRequest, message: "Failed to parse the request body as JSON: \(Self.describe(error))")
             }
-            throw RequestBodyError(status: .unprocessableContent,
-                                   message: "Failed to deserialize the JSON body into the target type: \(Self.describe(error))")
+            throw RequestBodyError(
+                status: .unprocessableContent,
+                message: "Failed to deserialize the JSON body into the target type: \(Self.describe(error))")
         }
     }
 

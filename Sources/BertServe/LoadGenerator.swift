@@ -53,8 +53,9 @@ public struct LoadGenerator: Sendable {
         let earliest = NIODeadline.now() + TimeAmount(warmUp)
         let tally = LoadTally(earliest: earliest, needed: connections, window: TimeAmount(window))
         let requests = bodies.map { ByteBuffer(string: $0) }
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path,
-                                   headers: ["Host": "\(host):\(port)", "Content-Type": "application/json"])
+        let head = HTTPRequestHead(
+            version: .http1_1, method: .POST, uri: path,
+            headers: ["Host": "\(host):\(port)", "Content-Type": "application/json"])
         var channels: [any Channel] = []
         var failure: (any Error)?
         do {
@@ -136,9 +137,10 @@ final class LoadTally: Sendable {
             // Nearest rank, as wrk reports latencies.
             func percentile(_ p: Double) -> Double { Percentile.nearestRank(sorted, p) }
             let seconds = window / .seconds(1)
-            return LoadGenerator.Result(answered: sorted.count, failed: counts.failed, seconds: seconds,
-                                        requestsPerSecond: seconds > 0 ? Double(sorted.count) / seconds : 0,
-                                        p50Ms: percentile(0.5), p90Ms: percentile(0.9), p99Ms: percentile(0.99))
+            return LoadGenerator.Result(
+                answered: sorted.count, failed: counts.failed, seconds: seconds,
+                requestsPerSecond: seconds > 0 ? Double(sorted.count) / seconds : 0,
+                p50Ms: percentile(0.5), p90Ms: percentile(0.9), p99Ms: percentile(0.99))
         }
     }
 }

@@ -11,7 +11,8 @@ struct OpenAIError: HTTPResponseError {
     var status: HTTPResponse.Status { error.status }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: ResponseBodies.openAIError(error))))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: ResponseBodies.openAIError(error))))
     }
 }

@@ -51,8 +51,9 @@ extension InferenceService {
             guard dimensions <= dimension else { throw .validation("`dimensions` should be smaller than the maximum embedding dimension.") }
         }
         let prompt = try prompt(named: request.promptName)
-        let (outputs, timing) = try await run(.pooled, request.inputs.items.map { ($0, nil) }, truncate: request.truncate,
-                                              side: request.truncationDirection, prompt: prompt, connection: connection)
+        let (outputs, timing) = try await run(
+            .pooled, request.inputs.items.map { ($0, nil) }, truncate: request.truncate,
+            side: request.truncationDirection, prompt: prompt, connection: connection)
         let vectors = outputs.map { vector in
             let cut = request.dimensions.map { Array(vector.prefix(Int($0))) } ?? vector
             return request.normalize ? VectorMath.l2Normalized(cut) : cut
@@ -66,29 +67,35 @@ extension InferenceService {
         try checkBatch(request.inputs.items.count)
         try requireEmbedding()
         guard model.backend.hasTokenEmbeddings else {
-            throw .backend("Backend error: `embed_all` is not available on the \(model.backend.name) backend: it gives pooled embeddings only, not every token's hidden state")
+            throw .backend(
+                "Backend error: `embed_all` is not available on the \(model.backend.name) backend: it gives pooled embeddings only, not every token's hidden state"
+            )
         }
         let prompt = try prompt(named: request.promptName)
-        let (outputs, timing) = try await run(.tokens, request.inputs.items.map { ($0, nil) }, truncate: request.truncate,
-                                              side: request.truncationDirection, prompt: prompt, connection: connection)
+        let (outputs, timing) = try await run(
+            .tokens, request.inputs.items.map { ($0, nil) }, truncate: request.truncate,
+            side: request.truncationDirection, prompt: prompt, connection: connection)
         let hidden = model.config.hiddenSize
         return (outputs.map { states in stride(from: 0, to: states.count, by: hidden).map { Array(states[$0..<$0 + hidden]) } }, timing)
     }
 
     /// `/predict`: every label's score (softmax, or sigmoid for one label, or the raw logits), best first.
-    public func predict(_ request: PredictRequest, connection: ClientConnection? = nil) async throws(ServeError) -> ([[LabelScore]], Timing) {
+    public func predict(_ request: PredictRequest, connection: ClientConnection? = nil) async throws(ServeError) -> ([[LabelScore]], Timing)
+    {
         let items = request.inputs.items
         try checkBatch(items.count)
         guard !kind.isEmbedding else { throw .backend("Backend error: Model is not a classifier model") }
-        let (outputs, timing) = try await run(.logits, items.map { (InputItem.text($0.text), $0.pair) }, truncate: request.truncate,
-                                              side: request.truncationDirection, prompt: try prompt(named: nil), connection: connection)
+        let (outputs, timing) = try await run(
+            .logits, items.map { (InputItem.text($0.text), $0.pair) }, truncate: request.truncate,
+            side: request.truncationDirection, prompt: try prompt(named: nil), connection: connection)
         var answers: [[LabelScore]] = []
         for logits in outputs {
             let scores = request.rawScores ? logits : Self.probabilities(logits)
             guard !scores.contains(where: \.isNaN) else { throw .backend("score is NaN") }
-            answers.append(scores.enumerated().map { i, score in
-                LabelScore(label: model.config.id2label[i] ?? "LABEL_\(i)", score: score)
-            }.sorted { $0.score > $1.score })
+            answers.append(
+                scores.enumerated().map { i, score in
+                    LabelScore(label: model.config.id2label[i] ?? "LABEL_\(i)", score: score)
+                }.sorted { $0.score > $1.score })
         }
         return (answers, timing)
     }
@@ -98,26 +105,31 @@ extension InferenceService {
         guard !request.texts.isEmpty else { throw .empty("`texts` cannot be empty") }
         guard case .reranker = kind else { throw .backend("Backend error: model is not a re-ranker model") }
         try checkBatch(request.texts.count)
-        var (outputs, timing) = try await run(.logits, request.texts.map { (InputItem.text(request.query), $0) }, truncate: request.truncate,
-                                              side: request.truncationDirection, prompt: try prompt(named: nil), connection: connection)
-        timing.characters = request.query.unicodeScalars.count * request.texts.count + request.texts.reduce(0) { $0 + $1.unicodeScalars.count }
+        var (outputs, timing) = try await run(
+            .logits, request.texts.map { (InputItem.text(request.query), $0) }, truncate: request.truncate,
+            side: request.truncationDirection, prompt: try prompt(named: nil), connection: connection)
+        timing.characters =
+            request.query.unicodeScalars.count * request.texts.count + request.texts.reduce(0) { $0 + $1.unicodeScalars.count }
         let ranked = outputs.enumerated().map { i, logits in
             let logit = logits.first ?? .nan
-            return RankedText(index: i, text: request.returnText ? request.texts[i] : nil,
-                              score: request.rawScores ? logit : 1 / (1 + exp(-logit)))
+            return RankedText(
+                index: i, text: request.returnText ? request.texts[i] : nil,
+                score: request.rawScores ? logit : 1 / (1 + exp(-logit)))
         }
         guard !ranked.contains(where: { $0.score.isNaN }) else { throw .backend("score is NaN") }
         return (ranked.sorted { $0.score > $1.score }, timing)
     }
 
     /// `/similarity`: the cosine similarity of the source sentence's embedding with each sentence's.
-    public func similarity(_ request: SimilarityRequest, connection: ClientConnection? = nil) async throws(ServeError) -> ([Float], Timing) {
+    public func similarity(_ request: SimilarityRequest, connection: ClientConnection? = nil) async throws(ServeError) -> ([Float], Timing)
+    {
         guard !request.inputs.sentences.isEmpty else { throw .empty("`inputs.sentences` cannot be empty") }
         try checkBatch(request.inputs.sentences.count + 1)
         let parameters = request.parameters
-        let embed = EmbedRequest(inputs: Inputs(([request.inputs.sourceSentence] + request.inputs.sentences).map(InputItem.text)),
-                                 truncate: parameters?.truncate, truncationDirection: parameters?.truncationDirection ?? .right,
-                                 promptName: parameters?.promptName, normalize: false)
+        let embed = EmbedRequest(
+            inputs: Inputs(([request.inputs.sourceSentence] + request.inputs.sentences).map(InputItem.text)),
+            truncate: parameters?.truncate, truncationDirection: parameters?.truncationDirection ?? .right,
+            promptName: parameters?.promptName, normalize: false)
         let (vectors, timing) = try await self.embed(embed, connection: connection)
         let source = vectors[0]
         return (vectors.dropFirst().map { Float(VectorMath.cosine(source, $0)) }, timing)
@@ -152,11 +164,13 @@ extension InferenceService {
             let added = encoding.sequenceIds[i] == nil
             let range = encoding.offsets[i]
             guard !added, range.upperBound < byteOffset.count else {
-                return SimpleToken(id: encoding.ids[i], text: encoding.tokens[i], special: encoding.specialTokensMask[i] == 1, start: nil, stop: nil)
+                return SimpleToken(
+                    id: encoding.ids[i], text: encoding.tokens[i], special: encoding.specialTokensMask[i] == 1, start: nil, stop: nil)
             }
             let start = byteOffset[range.lowerBound], stop = byteOffset[range.upperBound]
-            return SimpleToken(id: encoding.ids[i], text: String(decoding: bytes[start..<stop], as: UTF8.self),
-                               special: encoding.specialTokensMask[i] == 1, start: start, stop: stop)
+            return SimpleToken(
+                id: encoding.ids[i], text: String(decoding: bytes[start..<stop], as: UTF8.self),
+                special: encoding.specialTokensMask[i] == 1, start: start, stop: stop)
         }
     }
 

@@ -5,7 +5,8 @@ import Hummingbird
 struct ReadinessMiddleware: RouterMiddleware {
     let state: ServerState
 
-    func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response
+    {
         var context = context
         context.service = try state.service()
         return try await next(request, context)

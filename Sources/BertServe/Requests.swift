@@ -10,8 +10,9 @@ public enum TruncationSide: String, Sendable, Decodable {
         case "Left", "left": self = .left
         case "Right", "right": self = .right
         case let other:
-            throw DecodingError.dataCorruptedError(in: container,
-                                                   debugDescription: "unknown variant `\(other)`, expected one of `Left`, `Right`, `left`, `right`")
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "unknown variant `\(other)`, expected one of `Left`, `Right`, `left`, `right`")
         }
     }
 
@@ -54,8 +55,10 @@ public struct EmbedRequest: Sendable, Decodable {
     }
 
     /// A request built in code.
-    public init(inputs: Inputs, truncate: Bool? = nil, truncationDirection: TruncationSide = .right, promptName: String? = nil,
-                normalize: Bool = true, dimensions: UInt? = nil) {
+    public init(
+        inputs: Inputs, truncate: Bool? = nil, truncationDirection: TruncationSide = .right, promptName: String? = nil,
+        normalize: Bool = true, dimensions: UInt? = nil
+    ) {
         self.inputs = inputs
         self.truncate = truncate
         self.truncationDirection = truncationDirection

@@ -24,8 +24,9 @@ public struct Routes: Sendable {
         router.get("/health") { _, _ in try health() }
         router.get("/ping") { _, _ in try health() }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: state.metrics.exposition())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: state.metrics.exposition())))
         }
         let authorized = router.group().add(middleware: APIKeyMiddleware(key: options.apiKey))
         addTEIRoutes(to: modelRoutes(in: authorized, style: .tei))
@@ -43,24 +44,31 @@ public struct Routes: Sendable {
 
     private func addTEIRoutes(to group: RouterGroup<ServeContext>) {
         group.get("/info") { [modelID] _, context in
-            Answer.json(ResponseBodies.info(try context.readyService(), modelID: modelID, version: BertKitInfo.version)).response(started: .now)
+            Answer.json(ResponseBodies.info(try context.readyService(), modelID: modelID, version: BertKitInfo.version)).response(
+                started: .now)
         }
         let predict = handler(Self.predict), rerank = handler(Self.rerank)
         group.post("/embed", use: handler(Self.embed))
-        group.post("/embed_all", use: handler { (body: EmbedRequest, service, connection) in
-            let (states, timing) = try await service.embedAll(body, connection: connection)
-            return .json(ResponseBodies.tokenStates(states), timing: timing)
-        })
+        group.post(
+            "/embed_all",
+            use: handler { (body: EmbedRequest, service, connection) in
+                let (states, timing) = try await service.embedAll(body, connection: connection)
+                return .json(ResponseBodies.tokenStates(states), timing: timing)
+            })
         group.post("/predict", use: predict)
         group.post("/v1/classify", use: predict)
         group.post("/rerank", use: rerank)
         group.post("/similarity", use: handler(Self.similarity))
-        group.post("/tokenize", use: handler { (body: TokenizeRequest, service, _) in
-            .json(ResponseBodies.tokens(try await service.tokenize(body)))
-        })
-        group.post("/decode", use: handler { (body: DecodeRequest, service, _) in
-            .json(ResponseBodies.strings(try await service.decode(body)))
-        })
+        group.post(
+            "/tokenize",
+            use: handler { (body: TokenizeRequest, service, _) in
+                .json(ResponseBodies.tokens(try await service.tokenize(body)))
+            })
+        group.post(
+            "/decode",
+            use: handler { (body: DecodeRequest, service, _) in
+                .json(ResponseBodies.strings(try await service.decode(body)))
+            })
         // TEI's default route: by model type. An embedding model also takes a similarity body here (an object
         // `inputs` with `source_sentence`), which is what huggingface_hub's `sentence_similarity` posts.
         let embedOrSimilarity = handler { (body: DefaultEmbeddingRequest, service, connection) in
@@ -84,8 +92,9 @@ public struct Routes: Sendable {
         let embeddings = handler { [modelID] (body: OpenAIEmbeddingsRequest, service, connection) in
             let embed = EmbedRequest(inputs: body.input, normalize: true, dimensions: body.dimensions)
             let (vectors, timing) = try await service.embed(embed, connection: connection)
-            return .json(ResponseBodies.openAI(vectors, base64: body.encodingFormat == .base64, model: modelID, tokens: timing.tokens),
-                         timing: timing)
+            return .json(
+                ResponseBodies.openAI(vectors, base64: body.encodingFormat == .base64, model: modelID, tokens: timing.tokens),
+                timing: timing)
         }
         group.post("/v1/embeddings", use: embeddings)
         group.post("/embeddings", use: embeddings)
@@ -93,22 +102,30 @@ public struct Routes: Sendable {
 
     // MARK: - Operations as answers
 
-    private static func embed(_ body: EmbedRequest, _ service: InferenceService, _ connection: ClientConnection?) async throws(ServeError) -> Answer {
+    private static func embed(
+        _ body: EmbedRequest, _ service: InferenceService, _ connection: ClientConnection?
+    ) async throws(ServeError) -> Answer {
         let (vectors, timing) = try await service.embed(body, connection: connection)
         return .json(ResponseBodies.vectors(vectors), timing: timing)
     }
 
-    private static func predict(_ body: PredictRequest, _ service: InferenceService, _ connection: ClientConnection?) async throws(ServeError) -> Answer {
+    private static func predict(
+        _ body: PredictRequest, _ service: InferenceService, _ connection: ClientConnection?
+    ) async throws(ServeError) -> Answer {
         let (scores, timing) = try await service.predict(body, connection: connection)
         return .json(ResponseBodies.scores(scores, nested: body.inputs.isBatch), timing: timing)
     }
 
-    private static func rerank(_ body: RerankRequest, _ service: InferenceService, _ connection: ClientConnection?) async throws(ServeError) -> Answer {
+    private static func rerank(
+        _ body: RerankRequest, _ service: InferenceService, _ connection: ClientConnection?
+    ) async throws(ServeError) -> Answer {
         let (ranked, timing) = try await service.rerank(body, connection: connection)
         return .json(ResponseBodies.ranked(ranked), timing: timing)
     }
 
-    private static func similarity(_ body: SimilarityRequest, _ service: InferenceService, _ connection: ClientConnection?) async throws(ServeError) -> Answer {
+    private static func similarity(
+        _ body: SimilarityRequest, _ service: InferenceService, _ connection: ClientConnection?
+    ) async throws(ServeError) -> Answer {
         let (scores, timing) = try await service.similarity(body, connection: connection)
         return .json(ResponseBodies.floats(scores), timing: timing)
     }
@@ -118,8 +135,11 @@ public struct Routes: Sendable {
     /// A model route's handler: the JSON body as `Body` (`RequestBodyError` when it is not), `operation` on the ready
     /// service with the client's connection (whose hang-up takes the request's sequences out of the queue), and its
     /// answer with TEI's timing headers.
-    private func handler<Body: Decodable & SendableMetatype>(_ operation: @escaping @Sendable (Body, InferenceService, ClientConnection?) async throws -> Answer)
-        -> @Sendable (Request, ServeContext) async throws -> Response {
+    private func handler<Body: Decodable & SendableMetatype>(
+        _ operation: @escaping @Sendable (Body, InferenceService, ClientConnection?) async throws -> Answer
+    )
+        -> @Sendable (Request, ServeContext) async throws -> Response
+    {
         let limit = options.payloadLimit
         return { request, context in
             let started = ContinuousClock.now

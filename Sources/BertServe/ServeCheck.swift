@@ -27,10 +27,13 @@ public struct ServeCheck: Sendable {
         if kind.isEmbedding {
             return ("/embed", inputs.map { "{\"inputs\":\(quoted($0.text)),\"truncate\":true}" })
         }
-        return ("/predict", inputs.map { input in
-            let value = input.pair.map { "[\(quoted(input.text)),\(quoted($0))]" } ?? quoted(input.text)
-            return "{\"inputs\":\(value),\"truncate\":true}"
-        })
+        return (
+            "/predict",
+            inputs.map { input in
+                let value = input.pair.map { "[\(quoted(input.text)),\(quoted($0))]" } ?? quoted(input.text)
+                return "{\"inputs\":\(value),\"truncate\":true}"
+            }
+        )
     }
 
     /// Serves `model` with `options` on a free loopback port, loads it with `inputs` for the warm-up and the window,
@@ -61,8 +64,9 @@ public struct ServeCheck: Sendable {
         guard result.failed == 0, result.answered > 0 else {
             throw ServeCheckError("\(result.answered) requests answered, \(result.failed) failed")
         }
-        return TunedSetup.Served(connections: connections, requestsPerSecond: result.requestsPerSecond, p50Ms: result.p50Ms,
-                                 p99Ms: result.p99Ms, seconds: result.seconds)
+        return TunedSetup.Served(
+            connections: connections, requestsPerSecond: result.requestsPerSecond, p50Ms: result.p50Ms,
+            p99Ms: result.p99Ms, seconds: result.seconds)
     }
 }
 

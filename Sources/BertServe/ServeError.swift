@@ -56,7 +56,8 @@ public enum ServeError: Error, Sendable, Equatable, CustomStringConvertible {
 extension ServeError: HTTPResponseError {
     /// TEI's answer: the status, and `{"error", "error_type"}`.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: ResponseBodies.error(self))))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: ResponseBodies.error(self))))
     }
 }

@@ -41,14 +41,18 @@ public final class ServerMetrics: Sendable {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         // Latency buckets from 50 µs to 10 s; batch sizes and tokens in powers of two.
-        let latency: [Duration] = [50, 100, 250, 500].map { .microseconds($0) } + [1, 2.5, 5, 10, 25, 50, 100, 250, 500].map { .milliseconds($0) }
+        let latency: [Duration] =
+            [50, 100, 250, 500].map { .microseconds($0) } + [1, 2.5, 5, 10, 25, 50, 100, 250, 500].map { .milliseconds($0) }
             + [1, 2.5, 5, 10].map { .seconds($0) }
         factory.defaultDurationHistogramBuckets = latency
         factory.defaultValueHistogramBuckets = (0...15).map { Double(1 << $0) }
         self.factory = factory
         let methods = ["single", "batch"]
-        requestCount = Dictionary(uniqueKeysWithValues: methods.map { ($0, Counter(label: "te_request_count", dimensions: [("method", $0)], factory: factory)) })
-        requestSuccess = Dictionary(uniqueKeysWithValues: methods.map { ($0, Counter(label: "te_request_success", dimensions: [("method", $0)], factory: factory)) })
+        requestCount = Dictionary(
+            uniqueKeysWithValues: methods.map { ($0, Counter(label: "te_request_count", dimensions: [("method", $0)], factory: factory)) })
+        requestSuccess = Dictionary(
+            uniqueKeysWithValues: methods.map { ($0, Counter(label: "te_request_success", dimensions: [("method", $0)], factory: factory)) }
+        )
         queueSize = CoreMetrics.Gauge(label: "te_queue_size", factory: factory)
         batchSize = Recorder(label: "te_batch_next_size", factory: factory)
         batchTokens = Recorder(label: "te_batch_next_tokens", factory: factory)

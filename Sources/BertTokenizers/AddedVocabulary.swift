@@ -16,8 +16,10 @@ public struct AddedToken: Sendable, Equatable {
     public var special: Bool
 
     /// An added token.
-    public init(id: Int, content: String, singleWord: Bool = false, lstrip: Bool = false, rstrip: Bool = false,
-                normalized: Bool = true, special: Bool = false) {
+    public init(
+        id: Int, content: String, singleWord: Bool = false, lstrip: Bool = false, rstrip: Bool = false,
+        normalized: Bool = true, special: Bool = false
+    ) {
         self.id = id
         self.content = content
         self.singleWord = singleWord

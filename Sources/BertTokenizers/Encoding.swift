@@ -124,8 +124,10 @@ extension Encoding {
     /// nil for tokens the post-processor added and for padding. Offsets count Unicode scalars, as HF's do in
     /// Python; this turns them into `String` indices.
     public func ranges(in text: String, pair: String? = nil) -> [Range<String.Index>?] {
-        let views = [Array(text.unicodeScalars.indices) + [text.endIndex],
-                     pair.map { Array($0.unicodeScalars.indices) + [$0.endIndex] } ?? []]
+        let views = [
+            Array(text.unicodeScalars.indices) + [text.endIndex],
+            pair.map { Array($0.unicodeScalars.indices) + [$0.endIndex] } ?? [],
+        ]
         return zip(offsets, sequenceIds).map { range, sequence in
             guard let sequence, sequence < views.count else { return nil }
             let indices = views[sequence]

@@ -14,8 +14,10 @@ public struct Padding: Sendable, Equatable {
     public var padToken: String
 
     /// Padding options.
-    public init(fixedLength: Int? = nil, padToMultipleOf: Int? = nil, left: Bool = false, padId: Int = 0,
-                padTypeId: Int = 0, padToken: String = "[PAD]") {
+    public init(
+        fixedLength: Int? = nil, padToMultipleOf: Int? = nil, left: Bool = false, padId: Int = 0,
+        padTypeId: Int = 0, padToken: String = "[PAD]"
+    ) {
         self.fixedLength = fixedLength
         self.padToMultipleOf = padToMultipleOf
         self.left = left

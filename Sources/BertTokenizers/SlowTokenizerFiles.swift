@@ -24,8 +24,11 @@ public enum SlowTokenizerFiles {
             json = try sentencePiece(model: folder + "/sentencepiece.bpe.model", folder: folder, config: try options(folder))
         } else {
             for name in ["spiece.model", "sentencepiece.model"] where exists(folder + "/" + name) {
-                throw .fileUnreadable(path: folder + "/" + name,
-                                      reason: "SentencePiece models other than XLM-R's and CamemBERT's sentencepiece.bpe.model are not converted; add the model's tokenizer.json (transformers writes it with save_pretrained)")
+                throw .fileUnreadable(
+                    path: folder + "/" + name,
+                    reason:
+                        "SentencePiece models other than XLM-R's and CamemBERT's sentencepiece.bpe.model are not converted; add the model's tokenizer.json (transformers writes it with save_pretrained)"
+                )
             }
             return nil
         }
@@ -90,8 +93,10 @@ public enum SlowTokenizerFiles {
         let lower = config.bool("do_lower_case", true)
         let strip: Any = config.values["strip_accents"] as? Bool ?? NSNull()
         let cls = config.token("cls_token", "[CLS]"), sep = config.token("sep_token", "[SEP]")
-        let specials = ["pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]",
-                        "mask_token": "[MASK]"].map { config.token($0.key, $0.value) }
+        let specials = [
+            "pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]",
+            "mask_token": "[MASK]",
+        ].map { config.token($0.key, $0.value) }
         let unk = config.token("unk_token", "[UNK]")
         func id(_ token: String) throws(TokenizerError) -> Int {
             guard let id = vocab[token] else { throw .missingToken(token, context: "\(path) (a special token of the tokenizer config)") }
@@ -101,8 +106,10 @@ public enum SlowTokenizerFiles {
             "type": "TemplateProcessing",
             "single": [special(cls, 0), sequence("A", 0), special(sep, 0)],
             "pair": [special(cls, 0), sequence("A", 0), special(sep, 0), sequence("B", 1), special(sep, 1)],
-            "special_tokens": [cls: ["id": cls, "ids": [try id(cls)], "tokens": [cls]],
-                               sep: ["id": sep, "ids": [try id(sep)], "tokens": [sep]]],
+            "special_tokens": [
+                cls: ["id": cls, "ids": [try id(cls)], "tokens": [cls]],
+                sep: ["id": sep, "ids": [try id(sep)], "tokens": [sep]],
+            ],
         ]
         var addedTokens: [[String: Any]] = []
         for token in specials.sorted(by: { (vocab[$0] ?? .max) < (vocab[$1] ?? .max) }) {
@@ -116,14 +123,18 @@ public enum SlowTokenizerFiles {
         return [
             "version": "1.0",
             "added_tokens": addedTokens,
-            "normalizer": ["type": "BertNormalizer", "clean_text": true,
-                           "handle_chinese_chars": config.bool("tokenize_chinese_chars", true), "strip_accents": strip,
-                           "lowercase": lower],
+            "normalizer": [
+                "type": "BertNormalizer", "clean_text": true,
+                "handle_chinese_chars": config.bool("tokenize_chinese_chars", true), "strip_accents": strip,
+                "lowercase": lower,
+            ],
             "pre_tokenizer": ["type": "BertPreTokenizer"],
             "post_processor": template,
             "decoder": ["type": "WordPiece", "prefix": "##", "cleanup": true],
-            "model": ["type": "WordPiece", "unk_token": unk, "continuing_subword_prefix": "##",
-                      "max_input_chars_per_word": 100, "vocab": vocab],
+            "model": [
+                "type": "WordPiece", "unk_token": unk, "continuing_subword_prefix": "##",
+                "max_input_chars_per_word": 100, "vocab": vocab,
+            ],
         ]
     }
 
@@ -157,13 +168,18 @@ public enum SlowTokenizerFiles {
         let cls = config.token("cls_token", bos), sep = config.token("sep_token", eos)
         let mask = config.token("mask_token", "<mask>")
         func id(_ token: String) throws(TokenizerError) -> Int {
-            guard let id = vocab[token] else { throw .missingToken(token, context: "\(vocabPath) (a special token of the tokenizer config)") }
+            guard let id = vocab[token] else {
+                throw .missingToken(token, context: "\(vocabPath) (a special token of the tokenizer config)")
+            }
             return id
         }
         var addedTokens: [[String: Any]] = []
         for key in ["bos_token", "pad_token", "eos_token", "unk_token", "cls_token", "sep_token", "mask_token"] {
-            let fallback = ["bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
-                            "cls_token": bos, "sep_token": eos, "mask_token": "<mask>"][key] ?? ""
+            let fallback =
+                [
+                    "bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
+                    "cls_token": bos, "sep_token": eos, "mask_token": "<mask>",
+                ][key] ?? ""
             let token = config.token(key, fallback)
             guard let tokenId = vocab[token], !addedTokens.contains(where: { $0["content"] as? String == token }) else { continue }
             addedTokens.append(addedToken(token, tokenId, special: true, lstrip: token == mask && config.lstrip("mask_token")))
@@ -177,12 +193,16 @@ public enum SlowTokenizerFiles {
             "added_tokens": addedTokens,
             "normalizer": NSNull(),
             "pre_tokenizer": ["type": "ByteLevel", "add_prefix_space": prefixSpace, "trim_offsets": true, "use_regex": true],
-            "post_processor": ["type": "RobertaProcessing", "sep": [sep, try id(sep)], "cls": [cls, try id(cls)],
-                               "trim_offsets": trim, "add_prefix_space": prefixSpace],
+            "post_processor": [
+                "type": "RobertaProcessing", "sep": [sep, try id(sep)], "cls": [cls, try id(cls)],
+                "trim_offsets": trim, "add_prefix_space": prefixSpace,
+            ],
             "decoder": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true],
-            "model": ["type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": "",
-                      "end_of_word_suffix": "", "fuse_unk": false, "byte_fallback": false, "vocab": vocab,
-                      "merges": merges],
+            "model": [
+                "type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": "",
+                "end_of_word_suffix": "", "fuse_unk": false, "byte_fallback": false, "vocab": vocab,
+                "merges": merges,
+            ],
         ]
     }
 
@@ -192,8 +212,10 @@ public enum SlowTokenizerFiles {
     static func sequence(_ id: String, _ type: Int) -> [String: Any] { ["Sequence": ["id": id, "type_id": type]] }
 
     static func addedToken(_ content: String, _ id: Int, special: Bool, lstrip: Bool = false) -> [String: Any] {
-        ["id": id, "content": content, "single_word": false, "lstrip": lstrip, "rstrip": false, "normalized": !special,
-         "special": special]
+        [
+            "id": id, "content": content, "single_word": false, "lstrip": lstrip, "rstrip": false, "normalized": !special,
+            "special": special,
+        ]
     }
 
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
@@ -205,7 +227,8 @@ public enum SlowTokenizerFiles {
         do {
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
             guard size <= maxFileBytes else {
-                throw TokenizerError.fileUnreadable(path: path, reason: "\(size) bytes, more than the \(maxFileBytes) a tokenizer file may have")
+                throw TokenizerError.fileUnreadable(
+                    path: path, reason: "\(size) bytes, more than the \(maxFileBytes) a tokenizer file may have")
             }
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch let error as TokenizerError {

@@ -61,10 +61,12 @@ public struct Tokenizer: Sendable {
         var tokens: [AddedToken] = []
         for node in try root.child("added_tokens")?.array ?? [] {
             let special = try node.bool("special", default: false)
-            tokens.append(AddedToken(id: try node.int("id"), content: try node.string("content"),
-                                     singleWord: try node.bool("single_word", default: false),
-                                     lstrip: try node.bool("lstrip", default: false), rstrip: try node.bool("rstrip", default: false),
-                                     normalized: try node.bool("normalized", default: !special), special: special))
+            tokens.append(
+                AddedToken(
+                    id: try node.int("id"), content: try node.string("content"),
+                    singleWord: try node.bool("single_word", default: false),
+                    lstrip: try node.bool("lstrip", default: false), rstrip: try node.bool("rstrip", default: false),
+                    normalized: try node.bool("normalized", default: !special), special: special))
         }
         added = AddedVocabulary(tokens, normalizer: normalizer)
         if let t = root.child("truncation") {
@@ -76,8 +78,9 @@ public struct Tokenizer: Sendable {
             guard let direction = Truncation.Direction(rawValue: directionName) else {
                 throw TokenizerError.malformed(path: "", jsonPath: "truncation.direction", reason: "unknown direction '\(directionName)'")
             }
-            truncation = Truncation(maxLength: try t.int("max_length"), strategy: strategy, direction: direction,
-                                    stride: try t.optionalInt("stride") ?? 0)
+            truncation = Truncation(
+                maxLength: try t.int("max_length"), strategy: strategy, direction: direction,
+                stride: try t.optionalInt("stride") ?? 0)
         }
         if let p = root.child("padding") {
             var fixed: Int?
@@ -88,9 +91,10 @@ public struct Tokenizer: Sendable {
                     throw strategy.error("unknown padding strategy '\(try strategy.string)'")
                 }
             }
-            padding = Padding(fixedLength: fixed, padToMultipleOf: try p.optionalInt("pad_to_multiple_of"),
-                              left: try p.optionalString("direction") == "Left", padId: try p.optionalInt("pad_id") ?? 0,
-                              padTypeId: try p.optionalInt("pad_type_id") ?? 0, padToken: try p.optionalString("pad_token") ?? "[PAD]")
+            padding = Padding(
+                fixedLength: fixed, padToMultipleOf: try p.optionalInt("pad_to_multiple_of"),
+                left: try p.optionalString("direction") == "Left", padId: try p.optionalInt("pad_id") ?? 0,
+                padTypeId: try p.optionalInt("pad_type_id") ?? 0, padToken: try p.optionalString("pad_token") ?? "[PAD]")
         }
     }
 
@@ -114,8 +118,9 @@ public struct Tokenizer: Sendable {
         let added = specialTokenCount(isPair: false)
         let effective = truncation.maxLength - added
         if effective < truncation.stride {
-            throw .truncationImpossible("stride \(truncation.stride) is not less than the effective maximum length "
-                                        + "\(effective) (\(truncation.maxLength) minus \(added) special tokens)")
+            throw .truncationImpossible(
+                "stride \(truncation.stride) is not less than the effective maximum length "
+                    + "\(effective) (\(truncation.maxLength) minus \(added) special tokens)")
         }
     }
 
@@ -155,15 +160,19 @@ public struct Tokenizer: Sendable {
     /// Tokenizes many inputs in parallel (all cores); results are in input order, padded together when
     /// padding is set.
     public func encodeBatch(_ inputs: [(text: String, pair: String?)], addSpecialTokens: Bool = true) throws(TokenizerError) -> [Encoding] {
-        let unpadded = { var copy = self; copy.padding = nil; return copy }()
+        let unpadded = {
+            var copy = self; copy.padding = nil; return copy
+        }()
         let results = ResultBox<Encoding>(count: inputs.count)
         let chunk = max(1, inputs.count / (ProcessInfo.processInfo.activeProcessorCount * 4))
         let chunks = (inputs.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             for i in (c * chunk)..<min(inputs.count, (c + 1) * chunk) {
-                results.set(i, Result { () throws(TokenizerError) -> Encoding in
-                    try unpadded.encode(inputs[i].text, pair: inputs[i].pair, addSpecialTokens: addSpecialTokens)
-                })
+                results.set(
+                    i,
+                    Result { () throws(TokenizerError) -> Encoding in
+                        try unpadded.encode(inputs[i].text, pair: inputs[i].pair, addSpecialTokens: addSpecialTokens)
+                    })
             }
         }
         var encodings = try results.values()
@@ -196,19 +205,22 @@ public struct Tokenizer: Sendable {
         for segment in added.splitOriginal(scalars) {
             switch segment {
             case let .token(token, range):
-                out.append(id: token.id, token: String(scalars: scalars[range]), typeId: typeId, special: false,
-                           offsets: range, sequence: typeId)
+                out.append(
+                    id: token.id, token: String(scalars: scalars[range]), typeId: typeId, special: false,
+                    offsets: range, sequence: typeId)
             case let .text(range):
                 var normalized = NormalizedString(scalars[range], offset: range.lowerBound)
                 normalizer?.normalize(&normalized)
-                let pieces = added.hasNormalizedTokens
+                let pieces =
+                    added.hasNormalizedTokens
                     ? added.splitNormalized(normalized.scalars)
                     : [.text(0..<normalized.scalars.count)]
                 for piece in pieces {
                     switch piece {
                     case let .token(token, r):
-                        out.append(id: token.id, token: String(scalars: normalized.scalars[r]), typeId: typeId, special: false,
-                                   offsets: normalized.originalOffsets(of: r), sequence: typeId)
+                        out.append(
+                            id: token.id, token: String(scalars: normalized.scalars[r]), typeId: typeId, special: false,
+                            offsets: normalized.originalOffsets(of: r), sequence: typeId)
                     case let .text(r):
                         var words = PreTokenizedString(normalized, range: r)
                         preTokenizer?.preTokenize(&words)
@@ -216,8 +228,9 @@ public struct Tokenizer: Sendable {
                             tokens.removeAll(keepingCapacity: true)
                             try model.tokenize(words.text, word, into: &tokens)
                             for t in tokens {
-                                out.append(id: t.id, token: t.value, typeId: typeId, special: false,
-                                           offsets: words.text.originalOffsets(of: t.range), sequence: typeId)
+                                out.append(
+                                    id: t.id, token: t.value, typeId: typeId, special: false,
+                                    offsets: words.text.originalOffsets(of: t.range), sequence: typeId)
                             }
                         }
                     }

@@ -21,9 +21,12 @@ struct TorchPlugin: @unchecked Sendable {
     let load: @convention(c) (UnsafePointer<CChar>?, Int32, Int32, UnsafeMutablePointer<Int32>?, ErrorOut) -> OpaquePointer?
     let release: @convention(c) (OpaquePointer?) -> Void
     let inputNames: @convention(c) (OpaquePointer?, ErrorOut) -> UnsafeMutablePointer<CChar>?
-    let forward: @convention(c) (OpaquePointer?, UnsafePointer<UnsafePointer<Int64>?>?, Int32, Int64, Int64, Int32,
-                                 UnsafeMutablePointer<UnsafeMutablePointer<Float>?>?, UnsafeMutablePointer<Int64>?,
-                                 UnsafeMutablePointer<Int32>?, ErrorOut) -> Int32
+    let forward:
+        @convention(c) (
+            OpaquePointer?, UnsafePointer<UnsafePointer<Int64>?>?, Int32, Int64, Int64, Int32,
+            UnsafeMutablePointer<UnsafeMutablePointer<Float>?>?, UnsafeMutablePointer<Int64>?,
+            UnsafeMutablePointer<Int32>?, ErrorOut
+        ) -> Int32
     let free: @convention(c) (UnsafeMutableRawPointer?) -> Void
 
     static let fileName = "libBertKitTorch.so"
@@ -77,12 +80,19 @@ struct TorchPlugin: @unchecked Sendable {
             available: try symbol("bk_torch_available", as: (@convention(c) () -> Int32).self),
             version: try symbol("bk_torch_version", as: (@convention(c) () -> UnsafePointer<CChar>?).self),
             setThreads: try symbol("bk_torch_set_threads", as: (@convention(c) (Int32, Int32, ErrorOut) -> Int32).self),
-            load: try symbol("bk_torch_load", as: (@convention(c) (UnsafePointer<CChar>?, Int32, Int32, UnsafeMutablePointer<Int32>?, ErrorOut) -> OpaquePointer?).self),
+            load: try symbol(
+                "bk_torch_load",
+                as: (@convention(c) (UnsafePointer<CChar>?, Int32, Int32, UnsafeMutablePointer<Int32>?, ErrorOut) -> OpaquePointer?).self),
             release: try symbol("bk_torch_release", as: (@convention(c) (OpaquePointer?) -> Void).self),
-            inputNames: try symbol("bk_torch_input_names", as: (@convention(c) (OpaquePointer?, ErrorOut) -> UnsafeMutablePointer<CChar>?).self),
-            forward: try symbol("bk_torch_forward", as: (@convention(c) (OpaquePointer?, UnsafePointer<UnsafePointer<Int64>?>?, Int32, Int64, Int64, Int32,
-                                                                         UnsafeMutablePointer<UnsafeMutablePointer<Float>?>?, UnsafeMutablePointer<Int64>?,
-                                                                         UnsafeMutablePointer<Int32>?, ErrorOut) -> Int32).self),
+            inputNames: try symbol(
+                "bk_torch_input_names", as: (@convention(c) (OpaquePointer?, ErrorOut) -> UnsafeMutablePointer<CChar>?).self),
+            forward: try symbol(
+                "bk_torch_forward",
+                as: (@convention(c) (
+                    OpaquePointer?, UnsafePointer<UnsafePointer<Int64>?>?, Int32, Int64, Int64, Int32,
+                    UnsafeMutablePointer<UnsafeMutablePointer<Float>?>?, UnsafeMutablePointer<Int64>?,
+                    UnsafeMutablePointer<Int32>?, ErrorOut
+                ) -> Int32).self),
             free: try symbol("bk_torch_free", as: (@convention(c) (UnsafeMutableRawPointer?) -> Void).self))
     }
 

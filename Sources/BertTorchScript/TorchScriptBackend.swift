@@ -66,12 +66,15 @@ public struct TorchScriptBackend: InferenceBackend {
             throw TorchScriptError.unexpectedInput(path: file, name: module.inputNames.first ?? "(none)")
         }
         // One short sequence tells logits from hidden states.
-        let probe = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: false,
-                                     TokenBatch(sequences: [[config.padTokenId, config.padTokenId]]))
+        let probe = try Self.forward(
+            module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: false,
+            TokenBatch(sequences: [[config.padTokenId, config.padTokenId]]))
         outputRank = probe.shape.count
         guard outputRank == 2 || outputRank == 3 else {
-            throw TorchScriptError.unexpectedOutput(path: file, detail: "its first output has shape \(probe.shape); "
-                                                    + "BertKit reads [batch, labels] logits or [batch, sequence, hidden] states")
+            throw TorchScriptError.unexpectedOutput(
+                path: file,
+                detail: "its first output has shape \(probe.shape); "
+                    + "BertKit reads [batch, labels] logits or [batch, sequence, hidden] states")
         }
     }
 
@@ -85,18 +88,22 @@ public struct TorchScriptBackend: InferenceBackend {
 
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         guard batch.count > 0 else { return [] }
-        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: segmentsMatter, batch)
+        let (values, shape) = try Self.forward(
+            module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: segmentsMatter, batch)
         guard shape.count == 2, shape[0] == batch.count else { throw TorchScriptError.noLogits(path: module.path, shape: shape) }
         let n = shape[1]
-        return (0..<batch.count).map { Array(values[$0 * n ..< ($0 + 1) * n]) }
+        return (0..<batch.count).map { Array(values[$0 * n..<($0 + 1) * n]) }
     }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
         guard batch.count > 0 else { return [] }
-        let (values, shape) = try Self.forward(module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: segmentsMatter, batch)
+        let (values, shape) = try Self.forward(
+            module, inputs: inputs, padId: padId, int32: options.int32Inputs, segmentsMatter: segmentsMatter, batch)
         guard shape.count == 3, shape[0] == batch.count, shape[1] >= batch.maxLength else {
-            throw TorchScriptError.unexpectedOutput(path: module.path, detail: "output shape \(shape) is not [\(batch.count), "
-                                                    + "\(batch.maxLength), hidden] hidden states, so it cannot be pooled into embeddings")
+            throw TorchScriptError.unexpectedOutput(
+                path: module.path,
+                detail: "output shape \(shape) is not [\(batch.count), "
+                    + "\(batch.maxLength), hidden] hidden states, so it cannot be pooled into embeddings")
         }
         let (width, hidden) = (shape[1], shape[2])
         return values.withUnsafeBufferPointer { buffer in
@@ -106,8 +113,10 @@ public struct TorchScriptBackend: InferenceBackend {
     }
 
     /// Pads `batch` on the right and runs forward.
-    static func forward(_ module: TorchScriptModule, inputs: [PaddedBatch.Input], padId: Int64, int32: Bool,
-                        segmentsMatter: Bool, _ batch: TokenBatch) throws -> (values: [Float], shape: [Int]) {
+    static func forward(
+        _ module: TorchScriptModule, inputs: [PaddedBatch.Input], padId: Int64, int32: Bool,
+        segmentsMatter: Bool, _ batch: TokenBatch
+    ) throws -> (values: [Float], shape: [Int]) {
         // A file without token_type_ids would read a pair's second text as the first's segment: refused, not guessed.
         if segmentsMatter && batch.hasSecondSegment && !inputs.contains(.tokenTypeIds) {
             throw TorchScriptError.segmentsNotTaken(path: module.path)

@@ -73,8 +73,9 @@ public final class TorchScriptModule: @unchecked Sendable {
         var shape = [Int64](repeating: 0, count: 4)
         var rank: Int32 = 0
         let status = withPointers(inputs) { pointers in
-            plugin.forward(handle, pointers, Int32(inputs.count), Int64(batch), Int64(sequence), int32 ? 1 : 0,
-                           &out, &shape, &rank, &error)
+            plugin.forward(
+                handle, pointers, Int32(inputs.count), Int64(batch), Int64(sequence), int32 ? 1 : 0,
+                &out, &shape, &rank, &error)
         }
         guard status == 0, let out else {
             throw TorchScriptError.torch(action: "run \(URL(fileURLWithPath: path).lastPathComponent)", message: plugin.take(error))

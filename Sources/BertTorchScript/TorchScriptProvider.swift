@@ -25,7 +25,8 @@ public struct TorchScriptProvider: BackendProvider {
     }
 
     public func load(_ request: BackendRequest) throws -> BertModel {
-        try BertModel(directory: request.directory, torchscript: request.modelFile, options: request.options,
-                      settings: .init(threads: request.options.threads, cudaDevice: request.cudaDevice))
+        try BertModel(
+            directory: request.directory, torchscript: request.modelFile, options: request.options,
+            settings: .init(threads: request.options.threads, cudaDevice: request.cudaDevice))
     }
 }

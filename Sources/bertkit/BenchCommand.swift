@@ -8,9 +8,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the model on your data and hardware: ms per sequence by backend, batch size, ordering and length.",
         discussion: """
-        Writes results.json, results.csv, report.md, charts (SVG) and index.html to --out. Ctrl-C stops after the \
-        current batch and keeps the finished cells; --resume finishes the run. --compare A B diffs two results folders.
-        """)
+            Writes results.json, results.csv, report.md, charts (SVG) and index.html to --out. Ctrl-C stops after the \
+            current batch and keeps the finished cells; --resume finishes the run. --compare A B diffs two results folders.
+            """)
 
     @Option(name: .long, help: "Model folder (config.json, tokenizer.json, weights).")
     var model: String?
@@ -24,7 +24,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Backends, comma-separated (native = native-packed,native-padded). Default: every available one.")
     var backends: String?
 
-    @Option(name: .long, help: "Precisions of the native engine: fp32, bf16, fp16, int8 (more than fp32 adds an accuracy table against fp32).")
+    @Option(
+        name: .long, help: "Precisions of the native engine: fp32, bf16, fp16, int8 (more than fp32 adds an accuracy table against fp32).")
     var precisions = "fp32"
 
     @Option(name: .long, help: "Batch sizes over the data set.")
@@ -122,11 +123,14 @@ struct BenchCommand: ParsableCommand {
         bar.finish()
         let folder = configuration.outputFolder
         guard results.complete else {
-            standardError("bertkit: interrupted: \(results.cells.count) of \(session.cells.count) cells kept in \(folder); "
-                + "run the same command with --resume to finish")
+            standardError(
+                "bertkit: interrupted: \(results.cells.count) of \(session.cells.count) cells kept in \(folder); "
+                    + "run the same command with --resume to finish")
             throw ExitCode(130)
         }
-        print("\(results.cells.count) cells measured; report: \(folder)/index.html (Markdown: \(folder)/report.md, data: \(folder)/results.json)")
+        print(
+            "\(results.cells.count) cells measured; report: \(folder)/index.html (Markdown: \(folder)/report.md, data: \(folder)/results.json)"
+        )
     }
 
     func runCompare() throws {

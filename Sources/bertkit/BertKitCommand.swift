@@ -9,7 +9,10 @@ struct BertKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "Run BERT-family models (BERT, RoBERTa, CamemBERT, XLM-R, MiniLM, DistilBERT) from Hugging Face folders.",
-        subcommands: [TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self, ComparePrecisionCommand.self, ExportCommand.self, TuneCommand.self, ServeCommand.self, InfoCommand.self])
+        subcommands: [
+            TokenizeCommand.self, TokenizerBenchCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self,
+            ComparePrecisionCommand.self, ExportCommand.self, TuneCommand.self, ServeCommand.self, InfoCommand.self,
+        ])
 }
 
 /// Options shared by the commands that read inputs and run a model.
@@ -45,7 +48,9 @@ struct ModelOptions: ParsableArguments {
 
     @OptionGroup var prompts: PromptOptions
 
-    @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads, layout and batching (options given here win).")
+    @Option(
+        name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads, layout and batching (options given here win)."
+    )
     var config: String?
 
     @OptionGroup var engine: EngineOptions
@@ -70,8 +75,12 @@ struct ModelOptions: ParsableArguments {
     func load(_ settings: RunSettings) throws -> BertModel {
         var engine = engine
         engine.backend = settings.backend
-        return try engine.load(directory: model, options: prompts.applied(to: BertModel.Options(
-            truncate: truncate, threads: settings.threads, mode: settings.execution, maxLength: maxLength, precision: settings.precision)))
+        return try engine.load(
+            directory: model,
+            options: prompts.applied(
+                to: BertModel.Options(
+                    truncate: truncate, threads: settings.threads, mode: settings.execution, maxLength: maxLength,
+                    precision: settings.precision)))
     }
 }
 
@@ -89,7 +98,6 @@ func givenSettings() -> Set<RunSettings.Setting> {
 extension Batching.Kind: ExpressibleByArgument {}
 
 extension ExecutionMode: ExpressibleByArgument {}
-
 
 /// The comma-separated precisions of `option` (at least one), each parsed by `Precision.parse`; errors name the option.
 func parsePrecisions(_ list: String, option: String) throws -> [Precision] {
@@ -114,8 +122,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
 
 /// Loads the model and streams the inputs through `body` (`streamLines`): the JSON lines it makes for each window of
 /// inputs are written in input order. `check` runs once after loading, before any input is read.
-func streamInputs(_ options: ModelOptions, check: (BertModel) throws -> Void = { _ in },
-                  _ body: (BertModel, Batching, [TextInput]) throws -> [String]) throws {
+func streamInputs(
+    _ options: ModelOptions, check: (BertModel) throws -> Void = { _ in },
+    _ body: (BertModel, Batching, [TextInput]) throws -> [String]
+) throws {
     try reportingErrors {
         let settings = try options.settings()
         let model = try options.load(settings)

@@ -30,7 +30,8 @@ struct EmbedCommand: ParsableCommand {
         }
         if timing {
             let peak = ResidentMemory.peakKilobytes.map(String.init) ?? "null"
-            let line = "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(tokenizing.milliseconds),"
+            let line =
+                "{\"sequences\":\(sequences),\"tokens\":\(tokens),\"tokenize_ms\":\(tokenizing.milliseconds),"
                 + "\"model_ms\":\(modelTime.milliseconds),\"peak_rss_kb\":\(peak)}\n"
             FileHandle.standardError.write(Data(line.utf8))
         }

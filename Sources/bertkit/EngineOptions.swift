@@ -9,16 +9,27 @@ struct EngineFiles: ParsableArguments {
     @Option(name: .long, help: "ONNX file for the onnxruntime backend (default: model.onnx or onnx/model.onnx in the model folder).")
     var onnx: String?
 
-    @Option(name: .long, help: "Traced TorchScript file for the torchscript backend (default: torchscript/model.pt or traced_model.pt in the model folder).")
+    @Option(
+        name: .long,
+        help: "Traced TorchScript file for the torchscript backend (default: torchscript/model.pt or traced_model.pt in the model folder).")
     var torchscript: String?
 
-    @Option(name: .long, help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
+    @Option(
+        name: .long,
+        help: "ONNX Runtime's shared library (default: ORT_DYLIB_PATH, beside bertkit, the onnxruntime Python package, the system).")
     var ortLibrary: String?
 
-    @Option(name: .long, help: ArgumentHelp("A model file for the backend whose file kind is KIND (onnx, torchscript, or a registered backend's); repeatable.", valueName: "KIND=PATH"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A model file for the backend whose file kind is KIND (onnx, torchscript, or a registered backend's); repeatable.",
+            valueName: "KIND=PATH"))
     var modelFile: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("An engine library for the backend NAME (onnxruntime, or a registered backend's); repeatable.", valueName: "NAME=PATH"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An engine library for the backend NAME (onnxruntime, or a registered backend's); repeatable.", valueName: "NAME=PATH"))
     var library: [String] = []
 
     /// The files given, for `BackendFiles`: --onnx, --torchscript and --ort-library are the named forms of
@@ -44,12 +55,20 @@ struct EngineFiles: ParsableArguments {
 
 /// Which engine runs the model (a name of `BackendCatalog.standard`), and the engines' settings.
 struct EngineOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Engine: \(BackendCatalog.standard.providers.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Engine: \(BackendCatalog.standard.providers.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).", valueName: "name")
+    )
     var backend: String = "native"
 
     @OptionGroup var files: EngineFiles
 
-    @Option(name: .long, help: ArgumentHelp("An engine setting of the backend (its `settings`: onnxruntime takes graph-optimization and memory-arena); repeatable.", valueName: "NAME=VALUE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An engine setting of the backend (its `settings`: onnxruntime takes graph-optimization and memory-arena); repeatable.",
+            valueName: "NAME=VALUE"))
     var setting: [String] = []
 
     @Option(name: .long, help: "ONNX Runtime graph optimization: disabled, basic, extended, all (--setting graph-optimization=).")
@@ -82,7 +101,9 @@ struct EngineOptions: ParsableArguments {
         for (name, value) in try EngineFiles.pairs(setting, "--setting") {
             guard provider.settings[name] != nil else {
                 let known = provider.settings.keys.sorted()
-                throw CLIError("--setting \(name): the \(provider.name) backend takes " + (known.isEmpty ? "no settings" : known.joined(separator: ", ")))
+                throw CLIError(
+                    "--setting \(name): the \(provider.name) backend takes "
+                        + (known.isEmpty ? "no settings" : known.joined(separator: ", ")))
             }
             settings[name] = value
         }
@@ -97,7 +118,8 @@ struct EngineOptions: ParsableArguments {
         } catch {
             var message = "--precision \(precision.rawValue): \(error)"
             if provider.fileKind == "onnx" && precision == .int8 {
-                message += "; an int8 ONNX file runs as int8: write one with `bertkit export --format onnx --quantize int8` and pass it with --onnx"
+                message +=
+                    "; an int8 ONNX file runs as int8: write one with `bertkit export --format onnx --quantize int8` and pass it with --onnx"
             }
             throw CLIError(message)
         }

@@ -8,8 +8,9 @@ struct ProgressBar {
 
     func update(_ progress: BenchRunner.Progress) {
         let left = progress.remaining.map { "~" + Self.clock($0) } ?? "…"
-        show(fraction: progress.fraction,
-             "cell \(progress.cellIndex)/\(progress.cellCount) \(progress.cell)  \(Self.clock(progress.elapsed)) elapsed, \(left) left")
+        show(
+            fraction: progress.fraction,
+            "cell \(progress.cellIndex)/\(progress.cellCount) \(progress.cell)  \(Self.clock(progress.elapsed)) elapsed, \(left) left")
     }
 
     /// The bar at `fraction` (0...1) followed by `text`, over the previous line.

@@ -34,7 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Inputs in flight at once before 429 (env MAX_CONCURRENT_REQUESTS; default 512).")
     var maxConcurrentRequests: Int?
 
-    @Option(name: .long, help: "Token budget of one batch: real tokens, or count × longest on a padded engine (env MAX_BATCH_TOKENS; default 16384).")
+    @Option(
+        name: .long,
+        help: "Token budget of one batch: real tokens, or count × longest on a padded engine (env MAX_BATCH_TOKENS; default 16384).")
     var maxBatchTokens: Int?
 
     @Option(name: .long, help: "Sequences per batch at most (env MAX_BATCH_REQUESTS; default: a tune file's largest batch, else no limit).")
@@ -43,7 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Inputs per client request at most (env MAX_CLIENT_BATCH_SIZE; default 32).")
     var maxClientBatchSize: Int?
 
-    @Option(name: .long, help: "Longest wait in microseconds for requests being tokenized before a batch that is not full runs (env MAX_BATCH_WAIT; default 2000).")
+    @Option(
+        name: .long,
+        help:
+            "Longest wait in microseconds for requests being tokenized before a batch that is not full runs (env MAX_BATCH_WAIT; default 2000)."
+    )
     var maxBatchWait: Int?
 
     @Option(name: .long, help: "Truncate over-long inputs when a request does not say (env AUTO_TRUNCATE: true/false; default false).")
@@ -52,10 +58,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request body in bytes (env PAYLOAD_LIMIT; default 2000000).")
     var payloadLimit: Int?
 
-    @Option(name: .long, help: "Prompt of config_sentence_transformers.json for requests that name none (env DEFAULT_PROMPT_NAME; default: its default_prompt_name).")
+    @Option(
+        name: .long,
+        help:
+            "Prompt of config_sentence_transformers.json for requests that name none (env DEFAULT_PROMPT_NAME; default: its default_prompt_name)."
+    )
     var defaultPromptName: String?
 
-    @Option(name: .long, help: "Text put before the inputs of requests that name no prompt, instead of --default-prompt-name (env DEFAULT_PROMPT).")
+    @Option(
+        name: .long,
+        help: "Text put before the inputs of requests that name no prompt, instead of --default-prompt-name (env DEFAULT_PROMPT).")
     var defaultPrompt: String?
 
     @Option(name: .long, help: "Threads that tokenize requests (env TOKENIZATION_WORKERS; default one per core, up to 16).")
@@ -73,7 +85,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Engine layout: packed (padding-free) or padded.")
     var execution: ExecutionMode = .packed
 
-    @Option(name: .long, help: "A tune.json from `bertkit tune`: its backend, precision, threads, layout and largest batch (options given here win; env BERTKIT_CONFIG).")
+    @Option(
+        name: .long,
+        help:
+            "A tune.json from `bertkit tune`: its backend, precision, threads, layout and largest batch (options given here win; env BERTKIT_CONFIG)."
+    )
     var config: String?
 
     @OptionGroup var engine: EngineOptions
@@ -118,9 +134,14 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = Environment()
         guard let folder = model ?? environment["MODEL_ID"] else { throw CLIError("give --model or MODEL_ID") }
         var options = ServeOptions()
-        if let hostname { options.hostname = hostname } else if let host = environment["HOSTNAME"], host.isIPAddress { options.hostname = host }
+        if let hostname {
+            options.hostname = hostname
+        } else if let host = environment["HOSTNAME"], host.isIPAddress {
+            options.hostname = host
+        }
         options.port = try port ?? environment.int("PORT") ?? options.port
-        options.maxConcurrentRequests = try maxConcurrentRequests ?? environment.int("MAX_CONCURRENT_REQUESTS") ?? options.maxConcurrentRequests
+        options.maxConcurrentRequests =
+            try maxConcurrentRequests ?? environment.int("MAX_CONCURRENT_REQUESTS") ?? options.maxConcurrentRequests
         options.maxBatchTokens = try maxBatchTokens ?? environment.int("MAX_BATCH_TOKENS") ?? options.maxBatchTokens
         options.maxBatchRequests = try maxBatchRequests ?? environment.int("MAX_BATCH_REQUESTS")
         options.maxClientBatchSize = try maxClientBatchSize ?? environment.int("MAX_CLIENT_BATCH_SIZE") ?? options.maxClientBatchSize
@@ -138,12 +159,18 @@ struct ServeCommand: AsyncParsableCommand {
             let setup = try loadTunedSetup(path)
             options.adopt(setup)
             let machine = setup.machine.cpu.isEmpty ? "its machine" : setup.machine.cpu
-            promise = String(format: "the tuned setup measured %.1f sequences/s in the engine alone", setup.sequencesPerSecond)
-                + (setup.served.map { String(format: " and %.1f requests/s served at %d connections (p99 %.1f ms)", $0.requestsPerSecond, $0.connections, $0.p99Ms) } ?? "")
+            promise =
+                String(format: "the tuned setup measured %.1f sequences/s in the engine alone", setup.sequencesPerSecond)
+                + (setup.served.map {
+                    String(
+                        format: " and %.1f requests/s served at %d connections (p99 %.1f ms)", $0.requestsPerSecond, $0.connections,
+                        $0.p99Ms)
+                } ?? "")
                 + " on \(machine)"
             // Backend and layout as every front end applies a tune file; threads and precision below, after the
             // environment's (TEI-style deployments configure through it), before the defaults.
-            let applied = try setup.apply(to: RunSettings(backend: engine.backend, execution: execution), except: givenSettings(), catalog: .standard)
+            let applied = try setup.apply(
+                to: RunSettings(backend: engine.backend, execution: execution), except: givenSettings(), catalog: .standard)
             engine.backend = applied.backend
             execution = applied.execution
             tunedThreads = setup.threads
@@ -157,8 +184,10 @@ struct ServeCommand: AsyncParsableCommand {
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
         try engine.check(format)
-        let modelOptions = BertModel.Options(truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
-                                             mode: execution, precision: format).forServing()
+        let modelOptions = BertModel.Options(
+            truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
+            mode: execution, precision: format
+        ).forServing()
 
         let directory = try ModelDirectory(path: folder)
         let maxLength = try InputEncoder(directory: directory, options: modelOptions).maxLength

@@ -5,7 +5,11 @@ import Foundation
 /// How embed, classify and tokenize stream: inputs read a window at a time, batched within the window, written in
 /// input order as each window completes, so memory is bounded by the window whatever the input's size.
 struct StreamOptions: ParsableArguments {
-    @Option(name: .long, help: "Read inputs from this file instead of standard input (text, or JSON Lines with text, text_pair and an id that is carried to the output).")
+    @Option(
+        name: .long,
+        help:
+            "Read inputs from this file instead of standard input (text, or JSON Lines with text, text_pair and an id that is carried to the output)."
+    )
     var input: String?
 
     @Option(name: .long, help: "Write to this file instead of standard output.")
@@ -32,7 +36,8 @@ func streamLines(_ stream: StreamOptions, _ body: ([TextInput]) throws -> [Strin
     if out.resumedLines > 0 {
         let skipped = try reader.skip(out.resumedLines)
         guard skipped == out.resumedLines else {
-            throw CLIError("\(stream.output ?? "") has \(out.resumedLines) lines but \(reader.source) only \(skipped): it is not this input's output")
+            throw CLIError(
+                "\(stream.output ?? "") has \(out.resumedLines) lines but \(reader.source) only \(skipped): it is not this input's output")
         }
     }
     let stop = StopSignal()

@@ -48,7 +48,9 @@ struct TokenizeCommand: ParsableCommand {
             try streamLines(stream) { chunk in
                 let encodings = try tokenizer.encodeBatch(chunk.map { ($0.text, pair ?? $0.pair) }, addSpecialTokens: !noSpecialTokens)
                 return try encodings.enumerated().map { k, e in
-                    if let limit, e.count > limit { throw InputError(index: k, underlying: TokenizerError.tooLong(tokens: e.count, maxLength: limit)) }
+                    if let limit, e.count > limit {
+                        throw InputError(index: k, underlying: TokenizerError.tooLong(tokens: e.count, maxLength: limit))
+                    }
                     return Self.line(e, offsets: offsets)
                 }
             }
@@ -85,7 +87,8 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     static func line(_ e: Encoding, offsets: Bool) -> String {
-        var s = "{\"ids\":\(JSONLineWriter.array(e.ids)),\"tokens\":["
+        var s =
+            "{\"ids\":\(JSONLineWriter.array(e.ids)),\"tokens\":["
             + e.tokens.map(JSONLineWriter.quote).joined(separator: ",")
             + "],\"type_ids\":\(JSONLineWriter.array(e.typeIds)),\"attention_mask\":\(JSONLineWriter.array(e.attentionMask))"
         if offsets {

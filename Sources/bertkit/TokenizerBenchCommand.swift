@@ -51,12 +51,12 @@ struct TokenizerBenchCommand: ParsableCommand {
                 runs.append(elapsed.milliseconds)
             }
             let best = runs.min() ?? 0
-            print("{\"tokenizer\":\(JSONLineWriter.quote(self.tokenizer)),\"model\":\(JSONLineWriter.quote(tokenizer.modelKind)),"
-                  + "\"load_ms\":\(load.milliseconds),\"sequences\":\(lines.count),\"tokens\":\(tokens),"
-                  + "\"threads\":\(threads == 1 ? 1 : ProcessInfo.processInfo.activeProcessorCount),"
-                  + "\"runs_ms\":[\(runs.map { String($0) }.joined(separator: ","))],\"best_ms\":\(best),"
-                  + "\"tokens_per_s\":\(Double(tokens) / (best / 1000))}")
+            print(
+                "{\"tokenizer\":\(JSONLineWriter.quote(self.tokenizer)),\"model\":\(JSONLineWriter.quote(tokenizer.modelKind)),"
+                    + "\"load_ms\":\(load.milliseconds),\"sequences\":\(lines.count),\"tokens\":\(tokens),"
+                    + "\"threads\":\(threads == 1 ? 1 : ProcessInfo.processInfo.activeProcessorCount),"
+                    + "\"runs_ms\":[\(runs.map { String($0) }.joined(separator: ","))],\"best_ms\":\(best),"
+                    + "\"tokens_per_s\":\(Double(tokens) / (best / 1000))}")
         }
     }
 }
-

@@ -1,6 +1,6 @@
 import ArgumentParser
-import BertBench
 import BertBackends
+import BertBench
 import BertKit
 import BertServe
 import Foundation
@@ -11,15 +11,15 @@ struct TuneCommand: ParsableCommand {
         commandName: "tune",
         abstract: "Find the fastest setup (backend, precision, threads, batching) for your model, data and machine.",
         discussion: """
-        Successive halving over backend × precision × threads × ordering × batch size on a sample of --data, within \
-        --budget: every candidate on an eighth of the sample, the best quarter on a quarter of it, the best of those on \
-        all of it. Precisions under the accuracy floors (against fp32 on the sample) and candidates over --p95-ms are \
-        dropped with the reason. Then the chosen setup is served over HTTP on this machine for --serve-check seconds \
-        under a --serve-connections load (kept from the budget): tune.json promises that figure to \
-        `bertkit serve --config`. Writes tune.json (the chosen setup, the runner-up, every candidate), report.md, charts \
-        and index.html to --out. Then: bertkit embed|classify|bench|serve --config OUT/tune.json. Ctrl-C keeps what was \
-        measured.
-        """)
+            Successive halving over backend × precision × threads × ordering × batch size on a sample of --data, within \
+            --budget: every candidate on an eighth of the sample, the best quarter on a quarter of it, the best of those on \
+            all of it. Precisions under the accuracy floors (against fp32 on the sample) and candidates over --p95-ms are \
+            dropped with the reason. Then the chosen setup is served over HTTP on this machine for --serve-check seconds \
+            under a --serve-connections load (kept from the budget): tune.json promises that figure to \
+            `bertkit serve --config`. Writes tune.json (the chosen setup, the runner-up, every candidate), report.md, charts \
+            and index.html to --out. Then: bertkit embed|classify|bench|serve --config OUT/tune.json. Ctrl-C keeps what was \
+            measured.
+            """)
 
     @Option(name: .long, help: "Model folder.")
     var model: String
@@ -63,7 +63,11 @@ struct TuneCommand: ParsableCommand {
     @Option(name: .long, help: "Batch sizes.")
     var batchSizes = "1,4,8,16,32,64"
 
-    @Option(name: .long, help: "Seconds the chosen setup is served over HTTP under load at the end: 2 s of warm-up, then the measured window (kept from the budget; 0: no serve check).")
+    @Option(
+        name: .long,
+        help:
+            "Seconds the chosen setup is served over HTTP under load at the end: 2 s of warm-up, then the measured window (kept from the budget; 0: no serve check)."
+    )
     var serveCheck: Double = 12
 
     @Option(name: .long, help: "Connections of the serve check's load.")
@@ -106,27 +110,38 @@ struct TuneCommand: ParsableCommand {
             stop.install()
             let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
             let clock = ContinuousClock(), start = clock.now
-            let serve: ((TunedSetup, BenchData) throws -> TunedSetup.Served)? = serveCheck == 0 ? nil : { setup, data in
-                guard fits else {
-                    throw CLIError(String(format: "the budget (%.0f s) is under four times the serve check's %.0f s", c.budget, reserve))
+            let serve: ((TunedSetup, BenchData) throws -> TunedSetup.Served)? =
+                serveCheck == 0
+                ? nil
+                : { setup, data in
+                    guard fits else {
+                        throw CLIError(
+                            String(format: "the budget (%.0f s) is under four times the serve check's %.0f s", c.budget, reserve))
+                    }
+                    return try served(setup, inputs: data.inputs)
                 }
-                return try served(setup, inputs: data.inputs)
-            }
             let results = try session.run(serve: serve, shouldStop: { stop.requested }) { what, fraction in
-                bar.show(fraction: fraction, "\(what)  \(ProgressBar.clock((clock.now - start).milliseconds / 1000)) of \(ProgressBar.clock(c.budget))")
+                bar.show(
+                    fraction: fraction,
+                    "\(what)  \(ProgressBar.clock((clock.now - start).milliseconds / 1000)) of \(ProgressBar.clock(c.budget))")
             }
             bar.finish()
             guard let setup = results.setup, let chosen = results.chosen else {
                 throw CLIError("no setup found: nothing could be measured within the budget and targets (see \(out)/report.md)")
             }
-            print("chosen: \(chosen.candidate) — \(String(format: "%.1f", setup.sequencesPerSecond)) sequences/s, p95 batch \(String(format: "%.2f", setup.p95BatchMs)) ms"
-                + (results.complete ? "" : " (search cut short: \(stop.requested ? "stopped" : "budget"))"))
+            print(
+                "chosen: \(chosen.candidate) — \(String(format: "%.1f", setup.sequencesPerSecond)) sequences/s, p95 batch \(String(format: "%.2f", setup.p95BatchMs)) ms"
+                    + (results.complete ? "" : " (search cut short: \(stop.requested ? "stopped" : "budget"))"))
             if let served = setup.served {
-                print("served over HTTP: \(String(format: "%.1f", served.requestsPerSecond)) requests/s at \(served.connections) connections, p99 \(String(format: "%.1f", served.p99Ms)) ms")
+                print(
+                    "served over HTTP: \(String(format: "%.1f", served.requestsPerSecond)) requests/s at \(served.connections) connections, p99 \(String(format: "%.1f", served.p99Ms)) ms"
+                )
             } else if let note = results.servedNote {
                 print("serve check: \(note)")
             }
-            print("\(results.candidates) candidates, \(String(format: "%.0f", results.spentSeconds)) s; report: \(out)/index.html; use it: --config \(out)/tune.json")
+            print(
+                "\(results.candidates) candidates, \(String(format: "%.0f", results.spentSeconds)) s; report: \(out)/index.html; use it: --config \(out)/tune.json"
+            )
         }
     }
 
@@ -152,7 +167,9 @@ struct TuneCommand: ParsableCommand {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
         var number = text.trimmingCharacters(in: .whitespaces), scale = 1.0
         if let last = number.last, let unit = units[last] { scale = unit; number.removeLast() }
-        guard let value = Double(number), value > 0, value.isFinite else { throw CLIError("--budget: '\(text)' is not a duration (300, 300s, 5m, 1h)") }
+        guard let value = Double(number), value > 0, value.isFinite else {
+            throw CLIError("--budget: '\(text)' is not a duration (300, 300s, 5m, 1h)")
+        }
         return value * scale
     }
 }

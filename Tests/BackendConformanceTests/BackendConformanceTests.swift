@@ -51,7 +51,8 @@ import Testing
             guard FileManager.default.fileExists(atPath: file) else { return .none }  // not .some(nil): skip the model
             return .some(file)
         case let other?:
-            Issue.record("the conformance suite cannot make a model file of kind \(other): add a maker to BackendConformanceTests.modelFile")
+            Issue.record(
+                "the conformance suite cannot make a model file of kind \(other): add a maker to BackendConformanceTests.modelFile")
             return .none
         }
     }
@@ -64,8 +65,9 @@ import Testing
         for model in Self.models {
             guard let file = try Self.modelFile(kind: variant.provider.fileKind, model: model) else { continue }
             let options = BertModel.Options(threads: 1, mode: variant.layout ?? .packed, isa: c.isa)
-            let request = BackendRequest(directory: Fixtures.path("models/\(model)"), options: options, modelFile: file,
-                                         library: Fixtures.onnxRuntimeLibrary)
+            let request = BackendRequest(
+                directory: Fixtures.path("models/\(model)"), options: options, modelFile: file,
+                library: Fixtures.onnxRuntimeLibrary)
             if let reason = variant.provider.unavailableReason(request) {
                 #expect(!reason.isEmpty && !reason.contains("\n"), "\(reason)")
                 #if TorchScript
@@ -91,8 +93,9 @@ import Testing
                     kept.append(index)
                 } catch {
                     let message = "\(error)"
-                    #expect(inputs[index].pair != nil && message.contains("token_type_ids") && !message.contains("\n"),
-                            "\(c) \(model) input \(index): \(message)")
+                    #expect(
+                        inputs[index].pair != nil && message.contains("token_type_ids") && !message.contains("\n"),
+                        "\(c) \(model) input \(index): \(message)")
                 }
             }
             #expect(kept.count * 2 >= inputs.count, "\(c) \(model): only \(kept.count) of \(inputs.count) inputs ran")
@@ -109,8 +112,9 @@ import Testing
                 let embedded = try loaded.backend.embed(TokenBatch(keptEncodings))
                 #expect(Fixtures.maxDifference(embedded, reference) <= 1e-5, "\(c) \(model): embeddings")
             } catch {
-                #expect(variant.provider.fileKind != nil && !"\(error)".contains("\n") && "\(error)".contains(file ?? "-"),
-                        "\(c) \(model): \(error)")
+                #expect(
+                    variant.provider.fileKind != nil && !"\(error)".contains("\n") && "\(error)".contains(file ?? "-"),
+                    "\(c) \(model): \(error)")
             }
             #expect(try loaded.backend.classify(TokenBatch(Array(encodings.prefix(0)))).isEmpty)
             checked += 1

@@ -30,8 +30,9 @@ import Testing
     @Test func aRegisteredBackendGetsItsOwnFiles() {
         let recorder = Recorder()
         let catalog = BackendCatalog([NativeBackendProvider(), FakeProvider(recorder: recorder)])
-        let files = BackendFiles(models: ["fakegraph": "/models/m.fake", "onnx": "/models/m.onnx"],
-                                 libraries: ["fake": "/lib/libfake.so", "onnxruntime": "/lib/libort.so"])
+        let files = BackendFiles(
+            models: ["fakegraph": "/models/m.fake", "onnx": "/models/m.onnx"],
+            libraries: ["fake": "/lib/libfake.so", "onnxruntime": "/lib/libort.so"])
         let backends = BenchBackends(directory: "/models", files: files, catalog: catalog)
         #expect(backends.available.map(\.name).contains("fake"))
         let request = recorder.requests.withLock { $0.last }

@@ -1,8 +1,9 @@
-@testable import BertBench
 import BertKit
 import Foundation
 import Synchronization
 import Testing
+
+@testable import BertBench
 
 /// The harness over the tiny model with a counting engine: data errors, batch layout, resume.
 @Suite struct BenchSessionTests {
@@ -32,7 +33,9 @@ import Testing
         }
         // Sorting cuts padding; batch 1 has none.
         func padded(_ o: Ordering, _ b: Int) -> Int? {
-            results.cells.first { $0.spec.ordering == o && $0.spec.batchSize == b && $0.spec.length == nil && $0.spec.backend == "native-packed" }?.paddedTokens
+            results.cells.first {
+                $0.spec.ordering == o && $0.spec.batchSize == b && $0.spec.length == nil && $0.spec.backend == "native-packed"
+            }?.paddedTokens
         }
         #expect(try #require(padded(.sorted, 16)) < #require(padded(.unsorted, 16)))
         #expect(padded(.unsorted, 1) == results.data.tokens)
@@ -46,14 +49,15 @@ import Testing
 
     @Test func sweepSequencesHaveExactLengthAndSpecialTokens() throws {
         let data = try BenchFixtures.dataFile(BenchFixtures.sentences)
-        let session = try BenchSession(BenchFixtures.configuration(data: data, out: try BenchFixtures.folder("sweep")),
-                                       makeEngine: { _ in CountingEngine() })
+        let session = try BenchSession(
+            BenchFixtures.configuration(data: data, out: try BenchFixtures.folder("sweep")),
+            makeEngine: { _ in CountingEngine() })
         let sequences = session.data.sweep(length: 16, count: 5)
         let first = session.data.encodings[0]
         #expect(sequences.count == 5)
         for s in sequences {
             #expect(s.count == 16)
-            #expect(s.first == first.ids.first && s.last == first.ids.last)   // [CLS] ... [SEP]
+            #expect(s.first == first.ids.first && s.last == first.ids.last)  // [CLS] ... [SEP]
         }
         #expect(sequences[0] != sequences[1])
     }
@@ -80,7 +84,7 @@ import Testing
         let full = try second.run()
         #expect(full.complete)
         #expect(full.cells.map(\.key) == first.cells.map(\.key))
-        for kept in partial.cells { #expect(full.cells.contains(kept)) }   // measured once, kept as they were
+        for kept in partial.cells { #expect(full.cells.contains(kept)) }  // measured once, kept as they were
         let rerunSequences = full.cells.filter { !partial.cells.contains($0) }.reduce(0) { $0 + 2 * $1.sequences }
         #expect(counter.sequences.load(ordering: .relaxed) < rerunSequences + 2 * full.cells.count * 16 + 1)
         #expect(counter.sequences.load(ordering: .relaxed) >= rerunSequences)
@@ -123,8 +127,9 @@ import Testing
         // The tiny model takes 40 tokens; two lines are far longer.
         let long = Array(repeating: "word", count: 200).joined(separator: " ")
         let data = try BenchFixtures.dataFile(["short one", long, "another short", long])
-        let session = try BenchSession(BenchFixtures.configuration(data: data, out: try BenchFixtures.folder("long")),
-                                       makeEngine: { _ in CountingEngine() })
+        let session = try BenchSession(
+            BenchFixtures.configuration(data: data, out: try BenchFixtures.folder("long")),
+            makeEngine: { _ in CountingEngine() })
         #expect(session.data.statistics.truncated == 2)
         #expect(session.data.encodings.map(\.count).max() == 40)
         #expect(session.warnings.contains("2 of 4 inputs of \(data) are longer than the model's 40 tokens and were truncated to it"))

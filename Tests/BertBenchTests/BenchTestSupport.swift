@@ -1,8 +1,9 @@
-@testable import BertBench
 import BertKit
 import Foundation
 import Synchronization
 import TestSupport
+
+@testable import BertBench
 
 /// An engine that does no work: the harness alone is timed. Counts the batches it sees.
 final class CountingEngine: BenchEngine {

@@ -1,7 +1,8 @@
-@testable import BertBench
 import BertKit
 import Foundation
 import Testing
+
+@testable import BertBench
 
 /// The HTML report as a user sees it: rendered by headless Chromium (Debian's `chromium`, installed by `make test`),
 /// which runs a probe script in the page and hands back what it measured of the drawn charts.
@@ -17,24 +18,24 @@ import Testing
     }
 
     static let probe = """
-    <script>
-    const charts = [...document.querySelectorAll('svg.chart')].map(svg => {
-      const box = svg.getBoundingClientRect();
-      const lines = [...svg.querySelectorAll('polyline')];
-      const inside = [...svg.querySelectorAll('circle')].every(c => {
-        const b = c.getBBox(); return b.x >= 0 && b.y >= 0 && b.x + b.width <= box.width && b.y + b.height <= box.height; });
-      return { id: svg.parentElement.id, width: box.width, height: box.height, lines: lines.length,
-               drawn: lines.filter(l => l.getTotalLength() > 0 && l.getBBox().width > 0).length,
-               points: svg.querySelectorAll('circle').length, inside,
-               labels: [...svg.querySelectorAll('g.series')].map(g => g.dataset.label) };
-    });
-    const pre = document.createElement('pre');
-    pre.id = 'probe';
-    pre.textContent = JSON.stringify({ charts, tables: document.querySelectorAll('table').length,
-                                       visibleTables: [...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().height > 0).length });
-    document.body.appendChild(pre);
-    </script>
-    """
+        <script>
+        const charts = [...document.querySelectorAll('svg.chart')].map(svg => {
+          const box = svg.getBoundingClientRect();
+          const lines = [...svg.querySelectorAll('polyline')];
+          const inside = [...svg.querySelectorAll('circle')].every(c => {
+            const b = c.getBBox(); return b.x >= 0 && b.y >= 0 && b.x + b.width <= box.width && b.y + b.height <= box.height; });
+          return { id: svg.parentElement.id, width: box.width, height: box.height, lines: lines.length,
+                   drawn: lines.filter(l => l.getTotalLength() > 0 && l.getBBox().width > 0).length,
+                   points: svg.querySelectorAll('circle').length, inside,
+                   labels: [...svg.querySelectorAll('g.series')].map(g => g.dataset.label) };
+        });
+        const pre = document.createElement('pre');
+        pre.id = 'probe';
+        pre.textContent = JSON.stringify({ charts, tables: document.querySelectorAll('table').length,
+                                           visibleTables: [...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().height > 0).length });
+        document.body.appendChild(pre);
+        </script>
+        """
 
     struct Probe: Decodable {
         struct Chart: Decodable {
@@ -49,7 +50,7 @@ import Testing
         let browser = try #require(Self.chromium, "Chromium not found: install Debian's chromium package (make test does) or set CHROMIUM")
         let data = try BenchFixtures.dataFile(BenchFixtures.sentences)
         let out = try BenchFixtures.folder("browser")
-        let results = try BenchSession(BenchFixtures.configuration(data: data, out: out)).run()   // the real native engine
+        let results = try BenchSession(BenchFixtures.configuration(data: data, out: out)).run()  // the real native engine
         #expect(results.complete)
 
         let page = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
@@ -57,8 +58,10 @@ import Testing
         try page.replacingOccurrences(of: "</body>", with: Self.probe + "</body>").write(toFile: probed, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1280,2000",
-                             "--user-data-dir=\(out)/profile", "--dump-dom", "file://" + probed]
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1280,2000",
+            "--user-data-dir=\(out)/profile", "--dump-dom", "file://" + probed,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -82,7 +85,8 @@ import Testing
         #expect(probe.charts[0].labels == ["native-packed", "native-padded"])
         #expect(probe.charts[0].points == 2 * 3)
         #expect(probe.charts[1].lines == 2 * 3)
-        #expect(probe.charts[2].labels == ["native-packed batch 1", "native-packed batch 4", "native-padded batch 1", "native-padded batch 4"])
+        #expect(
+            probe.charts[2].labels == ["native-packed batch 1", "native-packed batch 4", "native-padded batch 1", "native-padded batch 4"])
         #expect(probe.tables == BenchReport(results: results).tables.count && probe.visibleTables == probe.tables)
     }
 }

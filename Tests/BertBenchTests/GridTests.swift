@@ -1,7 +1,8 @@
-@testable import BertBench
 import BertKit
 import TestSupport
 import Testing
+
+@testable import BertBench
 
 /// Grid expansion, orderings and backend selection.
 @Suite struct GridTests {
@@ -22,13 +23,17 @@ import Testing
     }
 
     @Test func lengthsAboveTheModelAreSkippedAndDuplicatesDropped() throws {
-        let grid = try BenchGrid(backends: [.init(name: "native-packed")], batchSizes: [8, 8, 1], orderings: [.sorted],
-                                 threads: [1, 2], lengths: [16, 256, 512], lengthBatchSizes: [1])
+        let grid = try BenchGrid(
+            backends: [.init(name: "native-packed")], batchSizes: [8, 8, 1], orderings: [.sorted],
+            threads: [1, 2], lengths: [16, 256, 512], lengthBatchSizes: [1])
         let (cells, skipped) = grid.cells(maxLength: 256)
         #expect(skipped == [512])
         #expect(cells.count == 2 * (2 + 2))
-        #expect(cells.map(\.key).prefix(4) == ["native-packed/fp32/t1/sorted/b8/data", "native-packed/fp32/t1/sorted/b1/data",
-                                                "native-packed/fp32/t1/unsorted/b1/len16", "native-packed/fp32/t1/unsorted/b1/len256"])
+        #expect(
+            cells.map(\.key).prefix(4) == [
+                "native-packed/fp32/t1/sorted/b8/data", "native-packed/fp32/t1/sorted/b1/data",
+                "native-packed/fp32/t1/unsorted/b1/len16", "native-packed/fp32/t1/unsorted/b1/len256",
+            ])
     }
 
     @Test func invalidGridsAreErrors() {

@@ -1,27 +1,32 @@
-@testable import BertBench
 import Foundation
 import TestSupport
 import Testing
 
+@testable import BertBench
+
 /// Tables, charts, CSV, the JSON schema and comparisons, on results built by hand.
 @Suite struct ReportTests {
     static func cell(_ backend: String, _ ordering: Ordering, _ batch: Int, length: Int? = nil, ms: [Double]) -> CellResult {
-        CellResult(spec: CellSpec(backend: backend, threads: 2, ordering: ordering, batchSize: batch, length: length),
-                   sequences: 10, tokens: 100, paddedTokens: ordering == .unsorted ? 150 : 110, batches: 10 / batch,
-                   repeatsMs: ms, batchMs: ms, cellMs: ms.reduce(0, +) * 1.001, modelMs: ms.reduce(0, +))
+        CellResult(
+            spec: CellSpec(backend: backend, threads: 2, ordering: ordering, batchSize: batch, length: length),
+            sequences: 10, tokens: 100, paddedTokens: ordering == .unsorted ? 150 : 110, batches: 10 / batch,
+            repeatsMs: ms, batchMs: ms, cellMs: ms.reduce(0, +) * 1.001, modelMs: ms.reduce(0, +))
     }
 
     static func results(_ cells: [CellResult], tool: String = "bertkit 0.1.0") throws -> BenchResults {
-        let grid = try BenchGrid(backends: [.init(name: "native-packed"), .init(name: "native-padded")], batchSizes: [1, 8],
-                                 orderings: [.unsorted, .sorted], threads: [2], lengths: [16, 32], lengthBatchSizes: [1])
+        let grid = try BenchGrid(
+            backends: [.init(name: "native-packed"), .init(name: "native-padded")], batchSizes: [1, 8],
+            orderings: [.unsorted, .sorted], threads: [2], lengths: [16, 32], lengthBatchSizes: [1])
         return BenchResults(
             tool: tool, createdAt: "2026-11-24T00:00:00Z", command: ["bertkit", "bench"], complete: true,
             machine: .current(), versions: ["bertkit": "0.1.0"],
             model: ModelSummary(path: "m", architecture: "bert", hiddenSize: 8, layers: 1, heads: 1, parameters: 10, task: "embed"),
-            data: DataStatistics(path: "d.txt", sequences: 10, bytes: 100, fingerprint: "abc", tokens: 100, length: Summary([10]),
-                                 truncated: 0, maxLength: 512, pairs: 0),
+            data: DataStatistics(
+                path: "d.txt", sequences: 10, bytes: 100, fingerprint: "abc", tokens: 100, length: Summary([10]),
+                truncated: 0, maxLength: 512, pairs: 0),
             settings: BenchSettings(grid: grid, repeats: 3, sweepSize: 10, limit: nil, baseline: "native-padded"),
-            backends: BenchBackends(directory: Fixtures.path("models/tiny-bert-cls")).all, skippedLengths: [], tokenization: nil, cells: cells)
+            backends: BenchBackends(directory: Fixtures.path("models/tiny-bert-cls")).all, skippedLengths: [], tokenization: nil,
+            cells: cells)
     }
 
     static let sample: [CellResult] = [
@@ -59,19 +64,22 @@ import Testing
     @Test func tablesShowTheStudy() throws {
         let report = BenchReport(results: try Self.results(Self.sample))
         let titles = report.tables.map(\.title)
-        #expect(titles == ["Milliseconds per sequence by backend and batch size (unsorted)",
-                           "Milliseconds per sequence by backend and batch size (sorted)",
-                           "Sorted vs unsorted batches", "Padding by ordering",
-                           "Milliseconds per sequence by sequence length", "Speedup against native-padded", "Backends"])
+        #expect(
+            titles == [
+                "Milliseconds per sequence by backend and batch size (unsorted)",
+                "Milliseconds per sequence by backend and batch size (sorted)",
+                "Sorted vs unsorted batches", "Padding by ordering",
+                "Milliseconds per sequence by sequence length", "Speedup against native-padded", "Backends",
+            ])
         let batch = report.tables[0]
         #expect(batch.header == ["batch size", "native-packed", "native-padded"])
         #expect(batch.rows == [["1", "1.100 ±18%", "2.000 ±0%"], ["8", "0.400 ±25%", "0.800 ±0%"]])
         let ordering = report.tables[2]
-        #expect(ordering.rows[1].contains("2.00x"))                 // packed batch 8: 0.4 / 0.2
+        #expect(ordering.rows[1].contains("2.00x"))  // packed batch 8: 0.4 / 0.2
         #expect(report.tables[3].rows[0] == ["1", "50%", "10%"])
         let speedup = report.tables[5]
         #expect(speedup.header == ["cell", "native-packed"])
-        #expect(speedup.rows.first == ["unsorted 1", "1.82x"])      // 2.0 / 1.1
+        #expect(speedup.rows.first == ["unsorted 1", "1.82x"])  // 2.0 / 1.1
         #expect(speedup.rows.last == ["length 32 batch 1", "1.33x"])
         #expect(report.tables[4].rows == [["16", "0.500 ±0%", "0.600 ±0%"], ["32", "0.900 ±0%", "1.200 ±0%"]])
         let md = ReportWriter.markdown(report)
@@ -110,17 +118,25 @@ import Testing
         let csv = ReportWriter.csv(Self.sample)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 1 + Self.sample.count)
-        #expect(lines[1] == "native-packed,fp32,2,unsorted,1,,10,100,150,10,1.1,1.1,1.19,1,1.2,0.181818,11,11.9,909.091,9090.91,0.000999001,10;11;12")
+        #expect(
+            lines[1]
+                == "native-packed,fp32,2,unsorted,1,,10,100,150,10,1.1,1.1,1.19,1,1.2,0.181818,11,11.9,909.091,9090.91,0.000999001,10;11;12"
+        )
         #expect(lines[5].hasPrefix("native-packed,fp32,2,unsorted,1,16,"))
     }
 
     @Test func comparisonFlagsChangesBeyondTheSpread() throws {
-        let a = try Self.results([Self.cell("native-packed", .unsorted, 1, ms: [10, 11, 12]),
-                                  Self.cell("native-packed", .unsorted, 8, ms: [4, 5, 6]),
-                                  Self.cell("native-packed", .sorted, 8, ms: [4, 4, 4])])
-        let b = try Self.results([Self.cell("native-packed", .unsorted, 1, ms: [5, 6, 6]),
-                                  Self.cell("native-packed", .unsorted, 8, ms: [5.5, 6.5, 7]),
-                                  Self.cell("torch-eager", .unsorted, 8, ms: [9, 9, 9])], tool: "scripts/peers")
+        let a = try Self.results([
+            Self.cell("native-packed", .unsorted, 1, ms: [10, 11, 12]),
+            Self.cell("native-packed", .unsorted, 8, ms: [4, 5, 6]),
+            Self.cell("native-packed", .sorted, 8, ms: [4, 4, 4]),
+        ])
+        let b = try Self.results(
+            [
+                Self.cell("native-packed", .unsorted, 1, ms: [5, 6, 6]),
+                Self.cell("native-packed", .unsorted, 8, ms: [5.5, 6.5, 7]),
+                Self.cell("torch-eager", .unsorted, 8, ms: [9, 9, 9]),
+            ], tool: "scripts/peers")
         let comparison = BenchComparison(a, b)
         #expect(comparison.changes.map(\.verdict) == [.faster, .unchanged])
         #expect(abs(comparison.changes[0].speedup - 11.0 / 6.0) < 1e-12)
@@ -134,10 +150,13 @@ import Testing
     }
 
     @Test func othersAppearBesideTheRun() throws {
-        let peers = try Self.results([Self.cell("torch-eager", .unsorted, 8, ms: [9, 9, 9]),
-                                      Self.cell("native-packed", .unsorted, 8, ms: [1, 1, 1])], tool: "scripts/peers")
+        let peers = try Self.results(
+            [
+                Self.cell("torch-eager", .unsorted, 8, ms: [9, 9, 9]),
+                Self.cell("native-packed", .unsorted, 8, ms: [1, 1, 1]),
+            ], tool: "scripts/peers")
         let report = BenchReport(results: try Self.results(Self.sample), others: [peers])
         #expect(report.tables[0].header == ["batch size", "native-packed", "native-padded", "torch-eager"])
-        #expect(report.tables[0].rows[1] == ["8", "0.400 ±25%", "0.800 ±0%", "0.900 ±0%"])   // the run's own cell wins
+        #expect(report.tables[0].rows[1] == ["8", "0.400 ±25%", "0.800 ±0%", "0.900 ±0%"])  // the run's own cell wins
     }
 }

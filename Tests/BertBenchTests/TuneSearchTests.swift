@@ -20,7 +20,7 @@ import Testing
             let precision: Double = precisions[c.precision] ?? 1
             let backend: Double = c.backend == "native-packed" ? 1.0 : 0.6
             let ordering: Double = orderings[c.ordering.rawValue] ?? 1
-            let batch: Double = 1 - 0.5 / Double(c.batchSize)       // bigger batches amortize more
+            let batch: Double = 1 - 0.5 / Double(c.batchSize)  // bigger batches amortize more
             let threads = Double(c.threads)
             return 100 * precision * backend * ordering * batch * threads
         }
@@ -38,18 +38,25 @@ import Testing
             let hash = Double(code) / 1000 - 0.5
             let jitter: Double = 1 + noise * hash * 8 / Double(sequences * repeats).squareRoot()
             let speed = Self.speed(candidate) * jitter
-            return TuneFigures(sequencesPerSecond: speed, medianBatchMs: Self.p95(candidate) / 1.2, p95BatchMs: Self.p95(candidate),
-                               sequences: sequences, repeats: repeats, seconds: cost(sequences, repeats))
+            return TuneFigures(
+                sequencesPerSecond: speed, medianBatchMs: Self.p95(candidate) / 1.2, p95BatchMs: Self.p95(candidate),
+                sequences: sequences, repeats: repeats, seconds: cost(sequences, repeats))
         }
     }
 
     static func space(precisions: [String] = ["fp32", "bf16", "int8"]) -> [TuneCandidate] {
         var all: [TuneCandidate] = []
-        for backend in ["native-packed", "native-padded"] { for p in precisions { for t in [1, 2] {
-            for o in Ordering.allCases { for b in [1, 4, 8, 16, 32, 64] {
-                all.append(TuneCandidate(backend: backend, precision: p, threads: t, ordering: o, batchSize: b))
-            } }
-        } } }
+        for backend in ["native-packed", "native-padded"] {
+            for p in precisions {
+                for t in [1, 2] {
+                    for o in Ordering.allCases {
+                        for b in [1, 4, 8, 16, 32, 64] {
+                            all.append(TuneCandidate(backend: backend, precision: p, threads: t, ordering: o, batchSize: b))
+                        }
+                    }
+                }
+            }
+        }
         return all
     }
 
@@ -80,8 +87,9 @@ import Testing
             #expect(spent <= budget, "budget \(budget): spent \(spent)")
             #expect(abs(outcome.spent - spent) < 1e-9)
             if let chosen = outcome.chosen {
-                #expect(measurer.calls.contains { $0.candidate == chosen.candidate && $0.sequences == chosen.figures.sequences },
-                        "the pick was measured at the rung it is reported from")
+                #expect(
+                    measurer.calls.contains { $0.candidate == chosen.candidate && $0.sequences == chosen.figures.sequences },
+                    "the pick was measured at the rung it is reported from")
             }
             if budget < 60 { #expect(!outcome.complete) }
             let skipped = outcome.trials.filter { $0.dropped?.contains("budget") == true }
@@ -97,7 +105,10 @@ import Testing
     @Test func dropsCandidatesBreakingFloorsAndTargets() throws {
         let candidates = Self.space()
         // int8 breaks an accuracy floor: excluded before any timing, with the reason.
-        let excluded = Dictionary(uniqueKeysWithValues: candidates.filter { $0.precision == "int8" }.map { ($0, "int8: lowest cosine 0.98 is under the floor 0.99") })
+        let excluded = Dictionary(
+            uniqueKeysWithValues: candidates.filter { $0.precision == "int8" }.map {
+                ($0, "int8: lowest cosine 0.98 is under the floor 0.99")
+            })
         var measurer = FakeMeasurer()
         let target = 60.0
         let outcome = try TuneSearch(rungs: TuneSearch.rungs(sampleSize: 512), budget: 1e9, goal: TuneGoal(p95Ms: target))
@@ -125,7 +136,11 @@ import Testing
         var measurer = FakeMeasurer()
         var asked = 0
         let outcome = try TuneSearch(rungs: TuneSearch.rungs(sampleSize: 512), budget: 1e9, goal: TuneGoal())
-            .run(Self.space(), measurer: &measurer, shouldStop: { asked += 1; return asked > 40 })
+            .run(
+                Self.space(), measurer: &measurer,
+                shouldStop: {
+                    asked += 1; return asked > 40
+                })
         #expect(measurer.calls.count == 40)
         #expect(!outcome.complete && outcome.chosen != nil)
         #expect(outcome.trials.filter { $0.dropped == "not measured: stopped" }.count == Self.space().count - 40)
@@ -134,8 +149,10 @@ import Testing
     @Test func setupFileRoundTripsAndWarnsOnAnotherMachine() throws {
         let candidate = TuneCandidate(backend: "native-padded", precision: "bf16", threads: 2, ordering: .tokens, batchSize: 16)
         let here = TunedSetup.Machine.current(cpu: "Test CPU", cpuFlags: ["avx2", "fma"])
-        let setup = candidate.setup(machine: here, figures: TuneFigures(sequencesPerSecond: 123, medianBatchMs: 4, p95BatchMs: 6, sequences: 64, repeats: 3, seconds: 1),
-                                    meanLength: 20)
+        let setup = candidate.setup(
+            machine: here,
+            figures: TuneFigures(sequencesPerSecond: 123, medianBatchMs: 4, p95BatchMs: 6, sequences: 64, repeats: 3, seconds: 1),
+            meanLength: 20)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tune-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("tune.json")
@@ -152,10 +169,15 @@ import Testing
         let warning = try #require(read.machineWarning(current: other))
         #expect(warning.contains("cores") && warning.contains("only here: avx512f") && warning.contains("Test CPU"))
         // Malformed files name the field.
-        try Data("{\"setup\": {\"backend\": \"gpu\", \"precision\": \"fp32\", \"threads\": 1, \"batching\": {\"kind\": \"sorted\", \"batchSize\": 8}, \"machine\": {\"cpu\": \"\", \"cores\": 1, \"kernels\": \"avx2\", \"cpuFlags\": []}, \"sequencesPerSecond\": 1, \"p95BatchMs\": 1}}".utf8).write(to: file)
+        try Data(
+            "{\"setup\": {\"backend\": \"gpu\", \"precision\": \"fp32\", \"threads\": 1, \"batching\": {\"kind\": \"sorted\", \"batchSize\": 8}, \"machine\": {\"cpu\": \"\", \"cores\": 1, \"kernels\": \"avx2\", \"cpuFlags\": []}, \"sequencesPerSecond\": 1, \"p95BatchMs\": 1}}"
+                .utf8
+        ).write(to: file)
         #expect(throws: BertKitError.self) { try TunedSetup(contentsOf: file) }
         do { _ = try TunedSetup(contentsOf: file) } catch { #expect("\(error)".contains("setup.backend 'gpu'")) }
         try Data("{\"setup\": {\"backend\": \"native-packed\"}}".utf8).write(to: file)
-        do { _ = try TunedSetup(contentsOf: file); Issue.record("a setup without fields loaded") } catch { #expect("\(error)".contains("missing field")) }
+        do { _ = try TunedSetup(contentsOf: file); Issue.record("a setup without fields loaded") } catch {
+            #expect("\(error)".contains("missing field"))
+        }
     }
 }

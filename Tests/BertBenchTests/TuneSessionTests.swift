@@ -13,7 +13,8 @@ import Testing
         let folder = try Fixtures.temporaryDirectory()
         let data = folder.appendingPathComponent("data.txt").path
         try (0..<48).map { "the cat sat on the mat \($0)" }.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
-        var c = TuneConfiguration(modelPath: Fixtures.path("models/tiny-bert-cls"), dataPath: data, outputFolder: folder.appendingPathComponent("out").path)
+        var c = TuneConfiguration(
+            modelPath: Fixtures.path("models/tiny-bert-cls"), dataPath: data, outputFolder: folder.appendingPathComponent("out").path)
         c.budget = budget
         c.serveReserve = reserve
         c.backends = ["native"]
@@ -26,11 +27,13 @@ import Testing
         let session = try TuneSession(Self.configuration(budget: 1e6, reserve: 10))
         let served = TunedSetup.Served(connections: 64, requestsPerSecond: 1234.5, p50Ms: 40, p99Ms: 70, seconds: 6)
         var asked: [TunedSetup] = []
-        let results = try session.run(measurer: TuneSearchTests.FakeMeasurer(), accuracy: [], serve: { setup, data in
-            asked.append(setup)
-            #expect(data.inputs.count == 48)
-            return served
-        })
+        let results = try session.run(
+            measurer: TuneSearchTests.FakeMeasurer(), accuracy: [],
+            serve: { setup, data in
+                asked.append(setup)
+                #expect(data.inputs.count == 48)
+                return served
+            })
         let setup = try #require(results.setup)
         #expect(asked.count == 1)
         var unserved = setup
@@ -54,7 +57,9 @@ import Testing
         slow.secondsPerSequence = 0.05
         let budget = 70.0, reserve = 30.0
         let checked = try TuneSession(Self.configuration(budget: budget, reserve: reserve))
-            .run(measurer: slow, accuracy: [], serve: { _, _ in TunedSetup.Served(connections: 1, requestsPerSecond: 1, p50Ms: 1, p99Ms: 1, seconds: 1) })
+            .run(
+                measurer: slow, accuracy: [],
+                serve: { _, _ in TunedSetup.Served(connections: 1, requestsPerSecond: 1, p50Ms: 1, p99Ms: 1, seconds: 1) })
         let measured = checked.trials.compactMap(\.figures).map(\.seconds).reduce(0, +)
         #expect(measured <= budget - reserve, "the search spent \(measured) s of \(budget - reserve)")
         #expect(!checked.complete)

@@ -12,8 +12,10 @@ import Testing
     /// Max absolute difference of logits.
     static let tolerance: Float = 1e-4
 
-    static let models = ["tiny-bert-cls", "tiny-bert-cls-f16", "tiny-bert-cls-bf16", "tiny-roberta-cls", "tiny-distilbert-cls",
-                         "tiny-bert-cls-sharp", "tiny-xlmr-spm"]
+    static let models = [
+        "tiny-bert-cls", "tiny-bert-cls-f16", "tiny-bert-cls-bf16", "tiny-roberta-cls", "tiny-distilbert-cls",
+        "tiny-bert-cls-sharp", "tiny-xlmr-spm",
+    ]
 
     /// Fixtures whose logits reach a few units: transformers moves them by over 1e-3 under another LayerNorm epsilon
     /// or the tanh GELU (expected.json's `sensitivity`).
@@ -127,8 +129,9 @@ import Testing
 
     @Test func halfPrecisionWeightsAreConverted() throws {
         let f16 = try #require(try BertModel(directory: Fixtures.path("models/tiny-bert-cls-f16")).backend as? NativeBackend)
-        let tensor = try f16.weights.floats("bert.embeddings.word_embeddings.weight",
-                                            shape: try #require(f16.weights.shape("embeddings.word_embeddings.weight")))
+        let tensor = try f16.weights.floats(
+            "bert.embeddings.word_embeddings.weight",
+            shape: try #require(f16.weights.shape("embeddings.word_embeddings.weight")))
         #expect(tensor.converted)
     }
 }

@@ -1,7 +1,8 @@
-@testable import BertKit
 import CBertKernels
 import Foundation
 import Testing
+
+@testable import BertKit
 
 /// Every instruction-set path of the C kernels that this CPU runs, against the scalar double-precision references
 /// (`bk_ref_*`) on awkward shapes: M = 1, K = 1, widths that are not a multiple of any vector width, rows that leave
@@ -53,25 +54,33 @@ import Testing
             for epilogue in Self.epilogues {
                 var got = residual, want = residual
                 func run(_ out: inout [Float], _ body: (inout bk_gemm_desc) -> Void) {
-                    a.withUnsafeBufferPointer { ap in packed.withUnsafeBufferPointer { pp in
-                        bias.withUnsafeBufferPointer { bp in gamma.withUnsafeBufferPointer { gp in
-                            beta.withUnsafeBufferPointer { ep in out.withUnsafeMutableBufferPointer { cp in
-                                var d = bk_gemm_desc(isa: isa.c, m: m, n: n, k: k, a: ap.baseAddress, lda: k,
-                                                     packed: UnsafeRawPointer(pp.baseAddress), format: BK_FORMAT_F32,
-                                                     c: cp.baseAddress, ldc: n, epilogue: epilogue,
-                                                     bias: bp.baseAddress, gamma: gp.baseAddress, beta: ep.baseAddress,
-                                                     eps: 1e-12)
-                                body(&d)
-                            } }
-                        } }
-                    } }
+                    a.withUnsafeBufferPointer { ap in
+                        packed.withUnsafeBufferPointer { pp in
+                            bias.withUnsafeBufferPointer { bp in
+                                gamma.withUnsafeBufferPointer { gp in
+                                    beta.withUnsafeBufferPointer { ep in
+                                        out.withUnsafeMutableBufferPointer { cp in
+                                            var d = bk_gemm_desc(
+                                                isa: isa.c, m: m, n: n, k: k, a: ap.baseAddress, lda: k,
+                                                packed: UnsafeRawPointer(pp.baseAddress), format: BK_FORMAT_F32,
+                                                c: cp.baseAddress, ldc: n, epilogue: epilogue,
+                                                bias: bp.baseAddress, gamma: gp.baseAddress, beta: ep.baseAddress,
+                                                eps: 1e-12)
+                                            body(&d)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
                 run(&got) { #expect(bk_gemm(bk_pool_shared(), Int32(workers), &$0) == BK_OK) }
                 run(&want) { d in w.withUnsafeBufferPointer { bk_ref_gemm(&d, $0.baseAddress) } }
                 let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
                 #expect(got.allSatisfy { $0.isFinite })
-                #expect(worst <= Self.gemmTolerance(k: k),
-                        "\(isa) m=\(m) n=\(n) k=\(k) epilogue \(epilogue.rawValue) workers \(workers): \(worst)")
+                #expect(
+                    worst <= Self.gemmTolerance(k: k),
+                    "\(isa) m=\(m) n=\(n) k=\(k) epilogue \(epilogue.rawValue) workers \(workers): \(worst)")
             }
         }
     }
@@ -87,19 +96,26 @@ import Testing
         let zero = [Float](repeating: 0, count: n), one: [Float] = [1]
         let references: [(bk_epilogue, (Double) -> Double)] = [
             (BK_EPILOGUE_BIAS_GELU, { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }),
-            (BK_EPILOGUE_BIAS_GELU_TANH, { 0.5 * $0 * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }),
+            (
+                BK_EPILOGUE_BIAS_GELU_TANH,
+                { 0.5 * $0 * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }
+            ),
             (BK_EPILOGUE_BIAS_TANH, { Foundation.tanh($0) }),
         ]
         for (epilogue, reference) in references {
             var out = [Float](repeating: 0, count: n)
             var d = bk_gemm_desc()
             d.isa = isa.c; d.m = 1; d.n = n; d.k = 1; d.lda = 1; d.ldc = n; d.epilogue = epilogue
-            one.withUnsafeBufferPointer { xp in packed.withUnsafeBufferPointer { pp in zero.withUnsafeBufferPointer { zp in
-                out.withUnsafeMutableBufferPointer { op in
-                    d.a = xp.baseAddress; d.packed = UnsafeRawPointer(pp.baseAddress); d.bias = zp.baseAddress; d.c = op.baseAddress
-                    bk_gemm(bk_pool_shared(), 1, &d)
+            one.withUnsafeBufferPointer { xp in
+                packed.withUnsafeBufferPointer { pp in
+                    zero.withUnsafeBufferPointer { zp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            d.a = xp.baseAddress; d.packed = UnsafeRawPointer(pp.baseAddress); d.bias = zp.baseAddress; d.c = op.baseAddress
+                            bk_gemm(bk_pool_shared(), 1, &d)
+                        }
+                    }
                 }
-            } } }
+            }
             let worst = zip(x, out).map { abs(Double($1) - reference(Double($0))) }.max() ?? .infinity
             #expect(worst < 1e-6, "\(isa) epilogue \(epilogue.rawValue): \(worst)")
         }
@@ -113,17 +129,24 @@ import Testing
         bk_pack(BK_ISA_PORTABLE, x + x + x + x, 4, 4, &packed)
         var out = [Float](repeating: 0, count: 4)
         func gemm(_ isa: bk_isa, _ epilogue: bk_epilogue, bias: UnsafePointer<Float>?) -> bk_status {
-            x.withUnsafeBufferPointer { xp in packed.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { op in
-                var d = bk_gemm_desc(isa: isa, m: 1, n: 4, k: 4, a: xp.baseAddress, lda: 4, packed: UnsafeRawPointer(pp.baseAddress),
-                                     format: BK_FORMAT_F32, c: op.baseAddress, ldc: 4, epilogue: epilogue, bias: bias,
-                                     gamma: nil, beta: nil, eps: 1e-12)
-                return bk_gemm(bk_pool_shared(), 1, &d)
-            } } }
+            x.withUnsafeBufferPointer { xp in
+                packed.withUnsafeBufferPointer { pp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        var d = bk_gemm_desc(
+                            isa: isa, m: 1, n: 4, k: 4, a: xp.baseAddress, lda: 4, packed: UnsafeRawPointer(pp.baseAddress),
+                            format: BK_FORMAT_F32, c: op.baseAddress, ldc: 4, epilogue: epilogue, bias: bias,
+                            gamma: nil, beta: nil, eps: 1e-12)
+                        return bk_gemm(bk_pool_shared(), 1, &d)
+                    }
+                }
+            }
         }
         #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_NONE, bias: nil) == BK_OK)
         #expect(out == [30, 30, 30, 30])
         #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_BIAS, bias: nil) == BK_ERROR_ARGUMENT)
-        beta.withUnsafeBufferPointer { #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, bias: $0.baseAddress) == BK_ERROR_ARGUMENT) }
+        beta.withUnsafeBufferPointer {
+            #expect(gemm(BK_ISA_PORTABLE, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, bias: $0.baseAddress) == BK_ERROR_ARGUMENT)
+        }
         let foreign = KernelISA.allCases.first { !KernelISA.supported.contains($0) }
         if let foreign {
             #expect(gemm(foreign.c, BK_EPILOGUE_NONE, bias: nil) == BK_ERROR_ISA, "\(foreign)")
@@ -161,10 +184,10 @@ import Testing
         let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int])] = [
             (1, 8, [1], [1]),
             (2, 32, [5, 17, 1], [5, 17, 1]),
-            (3, 7, [0, 4, 9], [9, 9, 9]),          // padded layout: rows past a length are padding queries
+            (3, 7, [0, 4, 9], [9, 9, 9]),  // padded layout: rows past a length are padding queries
             (12, 64, [60, 3], [60, 3]),
-            (2, 24, [300, 257], [300, 257]),       // two key blocks
-            (1, 32, [700], [700]),                 // three key blocks
+            (2, 24, [300, 257], [300, 257]),  // two key blocks
+            (1, 32, [700], [700]),  // three key blocks
         ]
         for c in cases {
             let hidden = c.heads * c.headDim
@@ -176,18 +199,25 @@ import Testing
             let longest = c.rows.max() ?? 0
             var scratch = [Float](repeating: .nan, count: bk_attention_scratch_floats(c.headDim, longest) * workers)
             func run(_ out: inout [Float], _ body: (inout bk_attention_desc) -> Void) {
-                qkv.withUnsafeBufferPointer { q in starts.withUnsafeBufferPointer { s in c.rows.withUnsafeBufferPointer { r in
-                    c.lengths.withUnsafeBufferPointer { l in out.withUnsafeMutableBufferPointer { o in
-                        scratch.withUnsafeMutableBufferPointer { sc in
-                            var d = bk_attention_desc(isa: isa.c, qkv: q.baseAddress, ld_qkv: 3 * hidden, hidden: hidden,
-                                                      heads: c.heads, head_dim: c.headDim,
-                                                      scale: 1 / Float(c.headDim).squareRoot(), out: o.baseAddress,
-                                                      ld_out: hidden, count: c.rows.count, row_start: s.baseAddress,
-                                                      rows: r.baseAddress, lengths: l.baseAddress, scratch: sc.baseAddress)
-                            body(&d)
+                qkv.withUnsafeBufferPointer { q in
+                    starts.withUnsafeBufferPointer { s in
+                        c.rows.withUnsafeBufferPointer { r in
+                            c.lengths.withUnsafeBufferPointer { l in
+                                out.withUnsafeMutableBufferPointer { o in
+                                    scratch.withUnsafeMutableBufferPointer { sc in
+                                        var d = bk_attention_desc(
+                                            isa: isa.c, qkv: q.baseAddress, ld_qkv: 3 * hidden, hidden: hidden,
+                                            heads: c.heads, head_dim: c.headDim,
+                                            scale: 1 / Float(c.headDim).squareRoot(), out: o.baseAddress,
+                                            ld_out: hidden, count: c.rows.count, row_start: s.baseAddress,
+                                            rows: r.baseAddress, lengths: l.baseAddress, scratch: sc.baseAddress)
+                                        body(&d)
+                                    }
+                                }
+                            }
                         }
-                    } }
-                } } }
+                    }
+                }
             }
             run(&got) { bk_attention(bk_pool_shared(), Int32(workers), &$0) }
             run(&want) { bk_ref_attention(&$0) }
@@ -212,12 +242,16 @@ import Testing
             var out = [Float](repeating: 0, count: m * n)
             var d = bk_gemm_desc()
             d.isa = isa.c; d.m = m; d.n = n; d.k = k; d.lda = k; d.ldc = n; d.epilogue = BK_EPILOGUE_BIAS_GELU
-            a.withUnsafeBufferPointer { ap in frozen.withUnsafeBufferPointer { pp in bias.withUnsafeBufferPointer { bp in
-                out.withUnsafeMutableBufferPointer { op in
-                    d.a = ap.baseAddress; d.packed = UnsafeRawPointer(pp.baseAddress); d.bias = bp.baseAddress; d.c = op.baseAddress
-                    bk_gemm(bk_pool_shared(), 8, &d)
+            a.withUnsafeBufferPointer { ap in
+                frozen.withUnsafeBufferPointer { pp in
+                    bias.withUnsafeBufferPointer { bp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            d.a = ap.baseAddress; d.packed = UnsafeRawPointer(pp.baseAddress); d.bias = bp.baseAddress; d.c = op.baseAddress
+                            bk_gemm(bk_pool_shared(), 8, &d)
+                        }
+                    }
                 }
-            } } }
+            }
             return out
         }
         let alone = product()

@@ -1,7 +1,8 @@
-@testable import BertKit
 import CBertKernels
 import Foundation
 import Testing
+
+@testable import BertKit
 
 /// The bf16, fp16 and int8 products of every instruction set this CPU runs, held two ways:
 /// - against the scalar reference of the same format (`bk_ref_gemm` rounds or quantizes exactly as the kernels
@@ -53,17 +54,24 @@ import Testing
                 for epilogue in Self.epilogues {
                     var got = residual, want = residual, exact = residual
                     func run(_ out: inout [Float], format: bk_format, _ body: (inout bk_gemm_desc) -> Void) {
-                        a.withUnsafeBufferPointer { ap in packed.withUnsafeBytes { pp in
-                            bias.withUnsafeBufferPointer { bp in gamma.withUnsafeBufferPointer { gp in
-                                beta.withUnsafeBufferPointer { ep in out.withUnsafeMutableBufferPointer { cp in
-                                    var d = bk_gemm_desc(isa: isa.c, m: m, n: n, k: k, a: ap.baseAddress, lda: k,
-                                                         packed: pp.baseAddress, format: format, c: cp.baseAddress,
-                                                         ldc: n, epilogue: epilogue, bias: bp.baseAddress,
-                                                         gamma: gp.baseAddress, beta: ep.baseAddress, eps: 1e-12)
-                                    body(&d)
-                                } }
-                            } }
-                        } }
+                        a.withUnsafeBufferPointer { ap in
+                            packed.withUnsafeBytes { pp in
+                                bias.withUnsafeBufferPointer { bp in
+                                    gamma.withUnsafeBufferPointer { gp in
+                                        beta.withUnsafeBufferPointer { ep in
+                                            out.withUnsafeMutableBufferPointer { cp in
+                                                var d = bk_gemm_desc(
+                                                    isa: isa.c, m: m, n: n, k: k, a: ap.baseAddress, lda: k,
+                                                    packed: pp.baseAddress, format: format, c: cp.baseAddress,
+                                                    ldc: n, epilogue: epilogue, bias: bp.baseAddress,
+                                                    gamma: gp.baseAddress, beta: ep.baseAddress, eps: 1e-12)
+                                                body(&d)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                     run(&got, format: format) { bk_gemm(bk_pool_shared(), Int32(workers), &$0) }
                     run(&want, format: format) { d in w.withUnsafeBufferPointer { bk_ref_gemm(&d, $0.baseAddress) } }
@@ -83,18 +91,24 @@ import Testing
     /// k = 1 the product is the stored weight itself, which must be Swift's Float16 of it.
     @Test(arguments: KernelISA.supported)
     func halfWeightsWidenExactly(isa: KernelISA) {
-        let w: [Float] = [0, -0.0, 1, -2.5, 65504, 1e-7, -3e-6, 6.1e-5, 5.96e-8, 0.1, 70000, -1e-3, 3.14159, 2e-5,
-                          -65519, 1e-30, 0.33333334]
+        let w: [Float] = [
+            0, -0.0, 1, -2.5, 65504, 1e-7, -3e-6, 6.1e-5, 5.96e-8, 0.1, 70000, -1e-3, 3.14159, 2e-5,
+            -65519, 1e-30, 0.33333334,
+        ]
         let n = w.count
         let packed = Self.pack(isa, BK_FORMAT_F16, w, n: n, k: 1)
         var out = [Float](repeating: .nan, count: n)
         let one: [Float] = [1]
         var d = bk_gemm_desc()
         d.isa = isa.c; d.m = 1; d.n = n; d.k = 1; d.lda = 1; d.ldc = n; d.format = BK_FORMAT_F16
-        one.withUnsafeBufferPointer { ap in packed.withUnsafeBytes { pp in out.withUnsafeMutableBufferPointer { op in
-            d.a = ap.baseAddress; d.packed = pp.baseAddress; d.c = op.baseAddress
-            bk_gemm(bk_pool_shared(), 1, &d)
-        } } }
+        one.withUnsafeBufferPointer { ap in
+            packed.withUnsafeBytes { pp in
+                out.withUnsafeMutableBufferPointer { op in
+                    d.a = ap.baseAddress; d.packed = pp.baseAddress; d.c = op.baseAddress
+                    bk_gemm(bk_pool_shared(), 1, &d)
+                }
+            }
+        }
         // (== rather than bit patterns: the accumulator starts at +0, and +0 + 1·(−0) is +0.)
         for (x, y) in zip(w, out) {
             #expect(y == Float(Float16(x)), "\(isa): fp16 of \(x) read back as \(y)")

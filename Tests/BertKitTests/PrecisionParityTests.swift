@@ -24,7 +24,7 @@ import Testing
     static func paths(_ precision: Precision) -> [KernelISA] {
         let supported = KernelISA.supported
         switch precision {
-        case .int8: return supported.filter { $0 != .avx512BF16 }                 // avx512_bf16's int8 is avx512_vnni's
+        case .int8: return supported.filter { $0 != .avx512BF16 }  // avx512_bf16's int8 is avx512_vnni's
         case .bf16: return [supported.last { $0.roundsBF16Activations }, supported.last { !$0.roundsBF16Activations }].compactMap { $0 }
         case .fp16, .fp32: return [KernelISA.best]
         }
@@ -64,8 +64,9 @@ import Testing
     @Test(arguments: ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls"], cases)
     func classifierLogitsStayClose(name: String, run: (precision: Precision, isa: KernelISA)) throws {
         let expected = try ClassifierParityTests.Expected(name)
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"),
-                                  options: .init(isa: run.isa, precision: run.precision))
+        let model = try BertModel(
+            directory: Fixtures.path("models/\(name)"),
+            options: .init(isa: run.isa, precision: run.precision))
         let logits = try model.logits(encodings: try expected.inputs.map { try model.tokenize($0) }, batching: .sorted(size: 4))
         let worst = zip(logits, expected.logits).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
         let bound = try #require(Self.logitBounds[run.precision])

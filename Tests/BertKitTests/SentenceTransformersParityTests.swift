@@ -10,8 +10,10 @@ import Testing
 @Suite struct SentenceTransformersParityTests {
     static let tolerance: Float = 1e-5
 
-    static func check(_ name: String, key: String = "embeddings", options: BertModel.Options = .init(truncate: true),
-                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func check(
+        _ name: String, key: String = "embeddings", options: BertModel.Options = .init(truncate: true),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let expected = try Fixtures.json("st/\(name)/expected.json")
         let inputs = (expected["inputs"] as! [String]).map { TextInput($0) }
         let want = (expected[key] as! [[Double]]).map { $0.map(Float.init) }
@@ -24,8 +26,9 @@ import Testing
             #expect(model.embeddingDimension == want.first?.count, sourceLocation: sourceLocation)
             for (i, (g, w)) in zip(got, want).enumerated() {
                 let worst = zip(g, w).map { abs($0 - $1) }.max() ?? .infinity
-                #expect(g.count == w.count && worst <= Self.tolerance,
-                        "\(name) \(key) \(isa) input \(i) \(inputs[i].text.debugDescription): \(worst)", sourceLocation: sourceLocation)
+                #expect(
+                    g.count == w.count && worst <= Self.tolerance,
+                    "\(name) \(key) \(isa) input \(i) \(inputs[i].text.debugDescription): \(worst)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -33,7 +36,7 @@ import Testing
     @Test func everyPoolingModeConcatenated() throws { try Self.check("bert-all-pooling") }
 
     @Test func denseModulesPromptsAndLowercasing() throws {
-        try Self.check("bert-dense")                                                    // default prompt "query: "
+        try Self.check("bert-dense")  // default prompt "query: "
         try Self.check("bert-dense", key: "embeddings_passage", options: BertModel.Options(truncate: true).with(promptName: "passage"))
         try Self.check("bert-dense", key: "embeddings_no_prompt", options: BertModel.Options(truncate: true).with(prompt: ""))
     }
@@ -46,11 +49,13 @@ import Testing
         let folder = try Fixtures.temporaryDirectory()
         let fm = FileManager.default
         for entry in try fm.contentsOfDirectory(atPath: Fixtures.path("st/metaspace-strip")) where entry != "tokenizer.json" {
-            try fm.createSymbolicLink(atPath: folder.appendingPathComponent(entry).path,
-                                      withDestinationPath: Fixtures.path("st/metaspace-strip/\(entry)"))
+            try fm.createSymbolicLink(
+                atPath: folder.appendingPathComponent(entry).path,
+                withDestinationPath: Fixtures.path("st/metaspace-strip/\(entry)"))
         }
-        try fm.copyItem(atPath: Fixtures.path("tokenizer/trained/french-unigram/tokenizer.json"),
-                        toPath: folder.appendingPathComponent("tokenizer.json").path)
+        try fm.copyItem(
+            atPath: Fixtures.path("tokenizer/trained/french-unigram/tokenizer.json"),
+            toPath: folder.appendingPathComponent("tokenizer.json").path)
         let model = try BertModel(directory: folder.path)
         #expect(try model.tokenizer.encode(" Bonjour le monde ").ids != model.tokenizer.encode("Bonjour le monde").ids)
         #expect(try model.tokenize(TextInput(" Bonjour le monde ")).ids == model.tokenize(TextInput("Bonjour le monde")).ids)

@@ -11,13 +11,16 @@ import Testing
     static func folder(model: String, checkpoint: String, as fileName: String) throws -> String {
         let dir = try Fixtures.temporaryDirectory()
         for file in ["config.json", "tokenizer.json"] {
-            try FileManager.default.copyItem(atPath: Fixtures.path("models/\(model)/\(file)"), toPath: dir.appendingPathComponent(file).path)
+            try FileManager.default.copyItem(
+                atPath: Fixtures.path("models/\(model)/\(file)"), toPath: dir.appendingPathComponent(file).path)
         }
         try FileManager.default.copyItem(atPath: Fixtures.path("pytorch/\(checkpoint)"), toPath: dir.appendingPathComponent(fileName).path)
         return dir.path
     }
 
-    @Test(arguments: [("tiny-bert-cls", "tiny-bert-cls.bin", "pytorch_model.bin"), ("tiny-bert-cls-f16", "tiny-bert-cls-f16.pt", "model.pt")])
+    @Test(arguments: [
+        ("tiny-bert-cls", "tiny-bert-cls.bin", "pytorch_model.bin"), ("tiny-bert-cls-f16", "tiny-bert-cls-f16.pt", "model.pt"),
+    ])
     func logitsEqualTheSafetensorsModel(model: String, checkpoint: String, fileName: String) throws {
         let path = try Self.folder(model: model, checkpoint: checkpoint, as: fileName)
         let fromStateDict = try BertModel(directory: path)

@@ -55,7 +55,9 @@ import Testing
         let dir = try Fixtures.temporaryDirectory()
         #expect(throws: ModelIOError.missingFile(dir.path + "/config.json")) { try ModelDirectory(path: dir.path) }
         try FileManager.default.copyItem(atPath: Fixtures.path("models/tiny-bert-cls/config.json"), toPath: dir.path + "/config.json")
-        #expect(throws: ModelIOError.missingFile(dir.path + "/tokenizer.json (nor the slow tokenizer's vocab.txt, or vocab.json + merges.txt)")) {
+        #expect(
+            throws: ModelIOError.missingFile(dir.path + "/tokenizer.json (nor the slow tokenizer's vocab.txt, or vocab.json + merges.txt)")
+        ) {
             try ModelDirectory(path: dir.path)
         }
         try FileManager.default.copyItem(atPath: Fixtures.path("models/tiny-bert-cls/tokenizer.json"), toPath: dir.path + "/tokenizer.json")

@@ -1,7 +1,8 @@
-@testable import BertModelIO
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BertModelIO
 
 /// Files crafted to overflow the readers' arithmetic: every size and offset a stranger's file can hold is checked
 /// before use, so each of these is an error naming the file, never a trap.
@@ -23,7 +24,7 @@ import Testing
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         put(UInt32(0x0706_4B50)); put(UInt32(0)); put(UInt64(Int.max - 2)); put(UInt32(1))  // ZIP64 locator
         put(UInt32(0x0605_4B50)); put(UInt16(0)); put(UInt16(0)); put(UInt16(1)); put(UInt16(1))
-        put(UInt32(46)); put(UInt32(0xFFFF_FFFF)); put(UInt16(0))                            // end of central directory
+        put(UInt32(46)); put(UInt32(0xFFFF_FFFF)); put(UInt16(0))  // end of central directory
         let path = try Fixtures.temporaryDirectory().appendingPathComponent("pytorch_model.bin").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         do {

@@ -35,7 +35,10 @@ import Testing
         #expect(FloatTensor(try checkpoint.tensor("extra.shared_storage_view")).values == Array(repeating: 0, count: 16))
         // The int64 position_ids buffer is listed, and reading it as floats is a clear error.
         #expect(checkpoint.dtypeName(of: "bert.embeddings.position_ids") == "I64")
-        #expect(throws: ModelIOError.unsupportedDType(tensor: "bert.embeddings.position_ids", dtype: "I64", path: Self.path("tiny-bert-cls.bin"))) {
+        #expect(
+            throws: ModelIOError.unsupportedDType(
+                tensor: "bert.embeddings.position_ids", dtype: "I64", path: Self.path("tiny-bert-cls.bin"))
+        ) {
             try checkpoint.tensor("bert.embeddings.position_ids")
         }
     }

@@ -28,7 +28,8 @@ import Testing
         // 1.0, -2.0, 65504 (max half), 2^-24 (smallest subnormal) as F16; 1.0, -3.0 as BF16.
         let f16: [UInt8] = [0x00, 0x3C, 0x00, 0xC0, 0xFF, 0x7B, 0x01, 0x00]
         let bf16: [UInt8] = [0x80, 0x3F, 0x40, 0xC0]
-        let header = #"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"#
+        let header =
+            #"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"#
             + #""h":{"dtype":"F16","shape":[4],"data_offsets":[16,24]},"#
             + #""b":{"dtype":"BF16","shape":[2],"data_offsets":[24,28]},"__metadata__":{"format":"pt"}}"#
         let file = try SafeTensorsFile(path: try Self.write(header: header, data: f32 + f16 + bf16))
@@ -45,8 +46,9 @@ import Testing
 
     @Test func prefixIsTriedOnAMiss() throws {
         let header = #"{"bert.x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
-        let store = WeightStore(source: try SafeTensorsFile(path: try Self.write(header: header, data: Self.floatBytes([7]))),
-                                prefix: "bert")
+        let store = WeightStore(
+            source: try SafeTensorsFile(path: try Self.write(header: header, data: Self.floatBytes([7]))),
+            prefix: "bert")
         #expect(try store.floats("x", shape: [1]).values == [7])
         #expect(throws: ModelIOError.missingTensor("y", path: store.path)) { try store.floats("y", shape: [1]) }
     }
@@ -85,7 +87,9 @@ import Testing
         #expect(throws: ModelIOError.unsupportedDType(tensor: "ids", dtype: "I64", path: path)) { try store.floats("ids", shape: [1]) }
         let other = try Self.write(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: Self.floatBytes([0, 0]))
         let store2 = WeightStore(source: try SafeTensorsFile(path: other), prefix: "")
-        #expect(throws: ModelIOError.shapeMismatch(tensor: "w", expected: [3], actual: [2], path: other)) { try store2.floats("w", shape: [3]) }
+        #expect(throws: ModelIOError.shapeMismatch(tensor: "w", expected: [3], actual: [2], path: other)) {
+            try store2.floats("w", shape: [3])
+        }
     }
 
     @Test func missingFileIsNamed() {

@@ -1,9 +1,10 @@
-@testable import BertKit
 import BertModelIO
-@testable import BertONNX
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BertKit
+@testable import BertONNX
 
 /// The model is described once (`ArchitectureSpec`): the native engine and the ONNX exporter read exactly the tensors
 /// the architecture's spec names, no more and no fewer, on a checkpoint of each architecture; and the spec claims every
@@ -32,8 +33,9 @@ import Testing
         #expect(recording.reads?.all == Self.checkpointNames(spec, directory.config, store, head: head))
         // Nothing in the checkpoint is left unclaimed but the buffers transformers saves beside the weights.
         let unclaimed = Set(store.names).subtracting(Self.checkpointNames(spec, directory.config, store, head: true))
-        #expect(unclaimed.allSatisfy { $0.hasSuffix("position_ids") || $0.hasPrefix("pooler.") || $0.hasPrefix(store.prefix + "pooler.") },
-                "\(folder): \(unclaimed.sorted())")
+        #expect(
+            unclaimed.allSatisfy { $0.hasSuffix("position_ids") || $0.hasPrefix("pooler.") || $0.hasPrefix(store.prefix + "pooler.") },
+            "\(folder): \(unclaimed.sorted())")
     }
 
     @Test(arguments: Self.folders, [false, true])
@@ -41,9 +43,10 @@ import Testing
         let (directory, store) = try Self.load(folder)
         let spec = directory.config.architecture.spec
         let recording = store.recordingReads()
-        var graph = BertGraph(g: GraphBuilder(opset: 17, sink: InitializerSink()),
-                              weights: ExportWeights(store: recording, config: directory.config),
-                              pooling: Pooling(modes: [.mean], normalize: false), optimize: optimize, task: .automatic, quantize: false)
+        var graph = BertGraph(
+            g: GraphBuilder(opset: 17, sink: InitializerSink()),
+            weights: ExportWeights(store: recording, config: directory.config),
+            pooling: Pooling(modes: [.mean], normalize: false), optimize: optimize, task: .automatic, quantize: false)
         _ = try graph.build()
         #expect(recording.reads?.all == Self.checkpointNames(spec, directory.config, store, head: true), "\(folder) optimize \(optimize)")
     }

@@ -48,10 +48,10 @@ import Testing
         try #"{"word_embedding_dimension": 48, "pooling_mode_mean_tokens": true}"#
             .write(to: dir.appendingPathComponent("1_Pooling/config.json"), atomically: true, encoding: .utf8)
         try """
-            [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-             {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]
-            """.write(to: dir.appendingPathComponent("modules.json"), atomically: true, encoding: .utf8)
+        [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+         {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+         {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]
+        """.write(to: dir.appendingPathComponent("modules.json"), atomically: true, encoding: .utf8)
         return dir.path
     }
 
@@ -70,14 +70,17 @@ import Testing
         }
         let specPath = dir.appendingPathComponent("batches.json")
         try JSONSerialization.data(withJSONObject: spec).write(to: specPath)
-        let data = try ORTTestSupport.runPython([Fixtures.root.appendingPathComponent("scripts/onnx/check_export.py").path, file, specPath.path])
+        let data = try ORTTestSupport.runPython([
+            Fixtures.root.appendingPathComponent("scripts/onnx/check_export.py").path, file, specPath.path,
+        ])
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(report["checker"] as? String == "passed")
         #expect(report["inputs"] as? [String] == summary.inputs)
         let results = try #require(report["batches"] as? [[String: Any]])
         #expect(results.count == batches.count)
-        let swiftORT = try OnnxBackend(file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
-                                       options: .init(intraOpThreads: 1))
+        let swiftORT = try OnnxBackend(
+            file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
+            options: .init(intraOpThreads: 1))
         let tolerance = task == .embedding ? embeddingTolerance : logitsTolerance
         for (batch, result) in zip(tokenBatches, results) {
             let python = try #require(result[output] as? [[Double]]).map { $0.map(Float.init) }
@@ -102,8 +105,9 @@ import Testing
         if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
         let lines = try String(contentsOfFile: Fixtures.path("bench/data.txt"), encoding: .utf8).split(separator: "\n").prefix(12)
         let texts = lines.map { TextInput(String($0)) }
-        try Self.check(folder: Fixtures.miniLM, task: .embedding, optimize: optimize, texts: texts,
-                       batches: [[0], [1, 2, 3], Array(4..<texts.count)])
+        try Self.check(
+            folder: Fixtures.miniLM, task: .embedding, optimize: optimize, texts: texts,
+            batches: [[0], [1, 2, 3], Array(4..<texts.count)])
     }
 
     /// The exported graph against transformers itself, not only against our engine: the tiny classifiers' logits
@@ -118,8 +122,9 @@ import Testing
         let file = try Fixtures.temporaryDirectory().appendingPathComponent("model.onnx").path
         try ONNXExporter.export(directory: folder, to: file, options: .init(optimize: optimize, task: .classification))
         let native = try BertModel(directory: folder)
-        let backend = try OnnxBackend(file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
-                                      options: .init(intraOpThreads: 1))
+        let backend = try OnnxBackend(
+            file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
+            options: .init(intraOpThreads: 1))
         let encodings = try inputs.map { try native.tokenize($0) }
         // One input per batch (no padding) and all of them in one padded batch.
         let single = try encodings.flatMap { try backend.classify(TokenBatch([$0])) }

@@ -1,6 +1,7 @@
-@testable import BertONNX
 import Foundation
 import TestSupport
+
+@testable import BertONNX
 
 /// ONNX Runtime for the tests (`Fixtures.onnxRuntimeLibrary`). Tests fail, never skip, when it is missing.
 enum ORTTestSupport {
@@ -30,8 +31,9 @@ enum ORTTestSupport {
         let message = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ORTError.call(function: "python \(arguments.first ?? "")", code: process.terminationStatus,
-                                message: String(decoding: message, as: UTF8.self))
+            throw ORTError.call(
+                function: "python \(arguments.first ?? "")", code: process.terminationStatus,
+                message: String(decoding: message, as: UTF8.self))
         }
         return data
     }

@@ -1,8 +1,9 @@
 import BertKit
-@testable import BertONNX
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BertONNX
 
 /// The ONNX Runtime backend on files exported by PyTorch (`torch.onnx.export`, as the study does, and Optimum's
 /// layout), against Python ONNX Runtime on the same files and against BertKit's native engine.
@@ -14,8 +15,9 @@ import Testing
 
     static func backend(_ fixture: OnnxFixture, options: ORTSessionOptions = .init(intraOpThreads: 1)) throws -> OnnxBackend {
         let model = try BertModel(directory: fixture.modelPath)
-        return try OnnxBackend(file: fixture.path, config: model.config, pooling: model.pooling,
-                               runtime: ORTTestSupport.runtime(), options: options)
+        return try OnnxBackend(
+            file: fixture.path, config: model.config, pooling: model.pooling,
+            runtime: ORTTestSupport.runtime(), options: options)
     }
 
     @Test(arguments: OnnxFixture.torchFiles)
@@ -60,8 +62,9 @@ import Testing
     @Test func optimumFolderRunsThroughBertModel() throws {
         let fixture = try OnnxFixture("optimum-tiny-bert/model.onnx")
         // model.onnx is found beside config.json and tokenizer.json.
-        let model = try BertModel(directory: Fixtures.path("onnx/optimum-tiny-bert"), onnx: nil, ortLibrary: ORTTestSupport.libraryPath,
-                                  session: .init(intraOpThreads: 1))
+        let model = try BertModel(
+            directory: Fixtures.path("onnx/optimum-tiny-bert"), onnx: nil, ortLibrary: ORTTestSupport.libraryPath,
+            session: .init(intraOpThreads: 1))
         let onnx = try #require(model.backend as? OnnxBackend)
         #expect(!onnx.hasClassificationHead)
         for batch in fixture.batches {
@@ -85,7 +88,10 @@ import Testing
             for i in 0..<8 {
                 group.addTask {
                     var last: [[Float]] = []
-                    for _ in 0..<25 { last = try backend.classify(fixture.batches[i % fixture.batches.count].tokenBatch(segments: backend.takesTokenTypeIds)) }
+                    for _ in 0..<25 {
+                        last = try backend.classify(
+                            fixture.batches[i % fixture.batches.count].tokenBatch(segments: backend.takesTokenTypeIds))
+                    }
                     return last
                 }
             }
@@ -101,8 +107,9 @@ import Testing
     @Test func sessionOptionsAreApplied() throws {
         let fixture = try OnnxFixture("torch-tiny-distilbert-cls.onnx")
         for level in ORTSessionOptions.GraphOptimization.allCases {
-            let options = ORTSessionOptions(graphOptimization: level, intraOpThreads: 2, interOpThreads: 2,
-                                            parallelExecution: true, memoryArena: false)
+            let options = ORTSessionOptions(
+                graphOptimization: level, intraOpThreads: 2, interOpThreads: 2,
+                parallelExecution: true, memoryArena: false)
             let backend = try Self.backend(fixture, options: options)
             let logits = try backend.classify(fixture.batches[2].tokenBatch(segments: backend.takesTokenTypeIds))
             // Graph rewrites reorder floating-point work: same result to 1e-5, not bit for bit.

@@ -26,8 +26,9 @@ import Testing
     @Test func onnxRuntimeRunsBesideNative() throws {
         _ = try ORTTestSupport.runtime()
         let out = try Fixtures.temporaryDirectory().path
-        var c = try Self.configuration(model: Fixtures.path("models/tiny-bert-cls"),
-                                       onnx: Fixtures.path("onnx/torch-tiny-bert-cls.onnx"), out: out)
+        var c = try Self.configuration(
+            model: Fixtures.path("models/tiny-bert-cls"),
+            onnx: Fixtures.path("onnx/torch-tiny-bert-cls.onnx"), out: out)
         c.backends = ["native-packed", "onnxruntime"]
         let results = try BenchSession(c).run()
         #expect(results.complete)

@@ -1,16 +1,19 @@
 import BertKit
-@testable import BertONNX
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BertONNX
 
 /// Clear errors: a missing or wrong library, too old an API, a model with inputs BertKit cannot feed, a corrupt or
 /// missing model file.
 @Suite struct OnnxErrorTests {
     static let tinyConfig = Fixtures.path("models/tiny-bert-cls")
 
-    static func expectError(_ expected: (ORTError) -> Bool, contains parts: [String], sourceLocation: SourceLocation = #_sourceLocation,
-                            _ body: () throws -> Void) {
+    static func expectError(
+        _ expected: (ORTError) -> Bool, contains parts: [String], sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: () throws -> Void
+    ) {
         do {
             try body()
             Issue.record("no error", sourceLocation: sourceLocation)
@@ -37,7 +40,9 @@ import Testing
     }
 
     @Test func missingExplicitLibraryNamesThePath() {
-        Self.expectError({ if case .libraryUnloadable = $0 { true } else { false } }, contains: ["/nonexistent/libonnxruntime.so", "no such file"]) {
+        Self.expectError(
+            { if case .libraryUnloadable = $0 { true } else { false } }, contains: ["/nonexistent/libonnxruntime.so", "no such file"]
+        ) {
             _ = try ORTRuntime.locateAndLoad(ORTLibraryLocator(explicitPath: "/nonexistent/libonnxruntime.so"))
         }
     }
@@ -52,10 +57,13 @@ import Testing
 
     @Test func nothingFoundListsEveryPlaceLookedAt() throws {
         let empty = try Fixtures.temporaryDirectory().path
-        let locator = ORTLibraryLocator(explicitPath: nil, environment: ["PATH": empty], executableDirectory: empty,
-                                        systemNames: ["libbertkit-no-such-onnxruntime.so"])
-        Self.expectError({ if case .libraryNotFound = $0 { true } else { false } },
-                         contains: ["ORT_DYLIB_PATH", empty, "libbertkit-no-such-onnxruntime.so", "pip install onnxruntime"]) {
+        let locator = ORTLibraryLocator(
+            explicitPath: nil, environment: ["PATH": empty], executableDirectory: empty,
+            systemNames: ["libbertkit-no-such-onnxruntime.so"])
+        Self.expectError(
+            { if case .libraryNotFound = $0 { true } else { false } },
+            contains: ["ORT_DYLIB_PATH", empty, "libbertkit-no-such-onnxruntime.so", "pip install onnxruntime"]
+        ) {
             _ = try ORTRuntime.locateAndLoad(locator)
         }
     }
@@ -65,8 +73,9 @@ import Testing
         let beside = try Fixtures.temporaryDirectory().path
         try FileManager.default.createSymbolicLink(atPath: beside + "/libonnxruntime.so.1.32.0", withDestinationPath: library)
         let venv = URL(fileURLWithPath: ORTTestSupport.python).deletingLastPathComponent().deletingLastPathComponent().path
-        let locator = ORTLibraryLocator(explicitPath: nil, environment: ["VIRTUAL_ENV": venv, "PATH": "/nonexistent"],
-                                        executableDirectory: beside)
+        let locator = ORTLibraryLocator(
+            explicitPath: nil, environment: ["VIRTUAL_ENV": venv, "PATH": "/nonexistent"],
+            executableDirectory: beside)
         let candidates = locator.candidates().candidates
         #expect(candidates.first?.path == beside + "/libonnxruntime.so.1.32.0")
         #expect(candidates.dropFirst().first?.path == library)
@@ -78,7 +87,8 @@ import Testing
     }
 
     @Test func tooOldAnAPIVersionIsRefused() throws {
-        let fake = try Self.compile("""
+        let fake = try Self.compile(
+            """
             typedef struct { const void *(*get_api)(unsigned); const char *(*version)(void); } Base;
             static const void *get_api(unsigned v) { (void)v; return 0; }
             static const char *version(void) { return "1.3.0"; }
@@ -100,8 +110,10 @@ import Testing
     @Test func unexpectedModelInputIsNamed() throws {
         let model = try BertModel(directory: Self.tinyConfig)
         let path = Fixtures.path("onnx/unexpected-input.onnx")
-        Self.expectError({ if case .unexpectedInput(_, "pixel_values", _) = $0 { true } else { false } },
-                         contains: [path, "pixel_values", "float"]) {
+        Self.expectError(
+            { if case .unexpectedInput(_, "pixel_values", _) = $0 { true } else { false } },
+            contains: [path, "pixel_values", "float"]
+        ) {
             _ = try OnnxBackend(file: path, config: model.config, pooling: model.pooling, runtime: ORTTestSupport.runtime())
         }
     }
@@ -122,8 +134,10 @@ import Testing
     }
 
     @Test func missingModelFileSaysWhereItLooked() {
-        Self.expectError({ if case .modelFileNotFound = $0 { true } else { false } },
-                         contains: [Self.tinyConfig + "/model.onnx", Self.tinyConfig + "/onnx/model.onnx", "bertkit export"]) {
+        Self.expectError(
+            { if case .modelFileNotFound = $0 { true } else { false } },
+            contains: [Self.tinyConfig + "/model.onnx", Self.tinyConfig + "/onnx/model.onnx", "bertkit export"]
+        ) {
             _ = try OnnxModelFile.locate(in: Self.tinyConfig)
         }
         Self.expectError({ if case .modelLoad = $0 { true } else { false } }, contains: ["/missing.onnx", "no such file"]) {

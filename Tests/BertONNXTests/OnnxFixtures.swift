@@ -4,8 +4,10 @@ import TestSupport
 typealias OnnxFixture = ReferenceOutputs
 
 extension ReferenceOutputs {
-    static let torchFiles = ["torch-tiny-bert-cls.onnx", "torch-tiny-bert-cls-int32.onnx",
-                             "torch-tiny-roberta-cls.onnx", "torch-tiny-distilbert-cls.onnx"]
+    static let torchFiles = [
+        "torch-tiny-bert-cls.onnx", "torch-tiny-bert-cls-int32.onnx",
+        "torch-tiny-roberta-cls.onnx", "torch-tiny-distilbert-cls.onnx",
+    ]
 
     init(_ file: String) throws { try self.init(folder: "onnx", key: file) }
 

@@ -38,11 +38,15 @@ import Testing
         #expect(try String(contentsOfFile: c.outputFolder + "/report.md", encoding: .utf8).contains("int8 (onnxruntime's file)"))
 
         // A floor the file cannot meet drops onnxruntime, with the reason, and only it.
-        let strict = try TuneSession(Self.configuration(model: OnnxWeightPrecisionTests.model, onnx: int8, minAgreement: agreement + 1e-9)
-            .with { $0.backends = ["native-packed", "onnxruntime"] }).run()
+        let strict = try TuneSession(
+            Self.configuration(model: OnnxWeightPrecisionTests.model, onnx: int8, minAgreement: agreement + 1e-9)
+                .with { $0.backends = ["native-packed", "onnxruntime"] }
+        ).run()
         let dropped = strict.trials.filter { $0.rung == -1 }
         #expect(!dropped.isEmpty && dropped.allSatisfy { $0.candidate.backend == "onnxruntime" })
-        #expect(dropped.first?.dropped?.contains("onnxruntime's int8 file: arg-max agreement with fp32") == true, "\(dropped.first?.dropped ?? "")")
+        #expect(
+            dropped.first?.dropped?.contains("onnxruntime's int8 file: arg-max agreement with fp32") == true,
+            "\(dropped.first?.dropped ?? "")")
         #expect(strict.chosen?.candidate.backend == "native-packed")
     }
 
@@ -50,7 +54,8 @@ import Testing
         let (_, int8) = try OnnxWeightPrecisionTests.exports()
         let folder = try Fixtures.temporaryDirectory()
         for file in ["config.json", "tokenizer.json"] {
-            try FileManager.default.copyItem(atPath: OnnxWeightPrecisionTests.model + "/" + file, toPath: folder.appendingPathComponent(file).path)
+            try FileManager.default.copyItem(
+                atPath: OnnxWeightPrecisionTests.model + "/" + file, toPath: folder.appendingPathComponent(file).path)
         }
         try FileManager.default.copyItem(atPath: int8, toPath: folder.appendingPathComponent("model.onnx").path)
         var c = try Self.configuration(model: folder.path, onnx: nil, minAgreement: 0.99)

@@ -29,7 +29,9 @@ import Testing
         let dir = try Fixtures.temporaryDirectory()
         for (type, expected) in [("FLOAT16", Precision.fp16), ("BFLOAT16", .bf16)] {
             let out = dir.appendingPathComponent("\(type).onnx").path
-            _ = try ORTTestSupport.runPython(["-c", """
+            _ = try ORTTestSupport.runPython([
+                "-c",
+                """
                 import sys, onnx
                 from onnx import helper, TensorProto
                 m = onnx.load(sys.argv[1])
@@ -41,7 +43,8 @@ import Testing
                         width = 2
                         t.CopyFrom(helper.make_tensor(name, getattr(TensorProto, sys.argv[3]), dims, bytes(n * width), raw=True))
                 onnx.save(m, sys.argv[2])
-                """, fp32, out, type])
+                """, fp32, out, type,
+            ])
             #expect(try OnnxWeightPrecision.read(path: out) == expected, "\(type)")
         }
     }
@@ -67,7 +70,10 @@ import Testing
         #expect(throws: (any Error).self) { try OnnxWeightPrecision.read(path: empty) }
         // A dims field claiming a huge tensor saturates rather than overflowing.
         var huge = Data([0x3A])  // field 7 (graph), length-delimited
-        let tensor: [UInt8] = [0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x10, 0x0A]
+        let tensor: [UInt8] = [
+            0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x10,
+            0x0A,
+        ]
         let initializer: [UInt8] = [0x2A, UInt8(tensor.count)] + tensor
         huge.append(UInt8(initializer.count))
         huge.append(contentsOf: initializer)

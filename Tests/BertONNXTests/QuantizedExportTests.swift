@@ -21,9 +21,10 @@ import Testing
         var testDescription: String { "\(model) \(task)" }
     }
 
-    static let cases: [Case] = ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls"].map {
-        Case(model: $0, task: .classification)
-    } + [Case(model: "tiny-bert-cls", task: .embedding)]
+    static let cases: [Case] =
+        ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls"].map {
+            Case(model: $0, task: .classification)
+        } + [Case(model: "tiny-bert-cls", task: .embedding)]
 
     @Test(arguments: cases)
     func exportMatchesQuantizeDynamic(c: Case) throws {
@@ -41,8 +42,10 @@ import Testing
         }
         let specPath = dir.appendingPathComponent("batches.json")
         try JSONSerialization.data(withJSONObject: spec).write(to: specPath)
-        let data = try ORTTestSupport.runPython([Fixtures.root.appendingPathComponent("scripts/onnx/check_quantized.py").path,
-                                                 fp32, int8, specPath.path, output])
+        let data = try ORTTestSupport.runPython([
+            Fixtures.root.appendingPathComponent("scripts/onnx/check_quantized.py").path,
+            fp32, int8, specPath.path, output,
+        ])
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let ops = try #require(report["ops"] as? [String: [String: Int]])
         let layers = native.config.numHiddenLayers * 6 + (c.task == .classification ? 2 : 0)
@@ -57,8 +60,10 @@ import Testing
             let a = try #require(ours["plain"]?[b]), q = try #require(theirs["plain"]?[b])
             let same = zip(a, q).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
             #expect(same <= Self.sameGraphTolerance, "\(c) batch \(b): \(same) from quantize_dynamic")
-            let reference = c.task == .embedding ? try native.backend.embed(TokenBatch(rows.map { encodings[$0] }))
-                                                 : try native.backend.classify(TokenBatch(rows.map { encodings[$0] }))
+            let reference =
+                c.task == .embedding
+                ? try native.backend.embed(TokenBatch(rows.map { encodings[$0] }))
+                : try native.backend.classify(TokenBatch(rows.map { encodings[$0] }))
             for level in ["plain", "optimized"] {
                 let got = try #require(ours[level]?[b]).map { $0.map(Float.init) }
                 let drift = Fixtures.maxDifference(got, reference)
@@ -72,21 +77,24 @@ import Testing
         let dir = try Fixtures.temporaryDirectory()
         let file = dir.appendingPathComponent("m.onnx").path
         #expect(throws: ONNXExportError.quantizedFusedGraph) {
-            try ONNXExporter.export(directory: Fixtures.path("models/tiny-bert-cls"), to: file,
-                                    options: .init(optimize: true, quantizeInt8: true))
+            try ONNXExporter.export(
+                directory: Fixtures.path("models/tiny-bert-cls"), to: file,
+                options: .init(optimize: true, quantizeInt8: true))
         }
         // A model with no linear layer to quantize (no encoder layer, embedding task) is refused by the folder's
         // validation already, naming the field; the exporter's own check (nothingToQuantize) stays as a backstop.
         let empty = dir.appendingPathComponent("no-layers")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let original = Fixtures.path("models/tiny-bert-cls")
-        var config = try #require(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: original + "/config.json"))) as? [String: Any])
+        var config = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: original + "/config.json"))) as? [String: Any])
         config["num_hidden_layers"] = 0
         try JSONSerialization.data(withJSONObject: config).write(to: empty.appendingPathComponent("config.json"))
         for name in ["tokenizer.json", "model.safetensors"] {
-            try FileManager.default.createSymbolicLink(atPath: empty.appendingPathComponent(name).path,
-                                                       withDestinationPath: original + "/" + name)
+            try FileManager.default.createSymbolicLink(
+                atPath: empty.appendingPathComponent(name).path,
+                withDestinationPath: original + "/" + name)
         }
         do {
             try ONNXExporter.export(directory: empty.path, to: file, options: .init(task: .embedding, quantizeInt8: true))

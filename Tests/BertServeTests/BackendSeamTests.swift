@@ -45,8 +45,9 @@ import Testing
     @Test func embedAllWithoutTokenEmbeddingsIs424() async throws {
         let model = try StubBackend.model(ServeHarness.tinyClassifier) { $0.name = "pooled-graph" }
         try await ServeHarness.withServer(load: { model }) { client, server in
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/embed_all", "{\"inputs\":\"the cat\"}"), 424, "Backend",
-                                         contains: "pooled-graph")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/embed_all", "{\"inputs\":\"the cat\"}"), 424, "Backend",
+                contains: "pooled-graph")
             #expect(server.state.current?.queue.depth.sequences == 0)
             #expect(try await ServeHarness.post(client, "/embed", "{\"inputs\":\"the cat\"}").status == .ok, "pooled embeddings still work")
         }
@@ -54,12 +55,14 @@ import Testing
 
     /// The queue budgets batches as the backend lays them out.
     @Test func queueTakesTheBackendsLayout() async throws {
-        let padded = try InferenceService(model: try StubBackend.model(ServeHarness.tinyClassifier) { $0.batchLayout = .padded },
-                                          options: ServeOptions(), metrics: ServerMetrics())
+        let padded = try InferenceService(
+            model: try StubBackend.model(ServeHarness.tinyClassifier) { $0.batchLayout = .padded },
+            options: ServeOptions(), metrics: ServerMetrics())
         #expect(padded.queue.layout == .padded)
         await padded.shutdown()
-        let packed = try InferenceService(model: try StubBackend.model(ServeHarness.tinyClassifier), options: ServeOptions(),
-                                          metrics: ServerMetrics())
+        let packed = try InferenceService(
+            model: try StubBackend.model(ServeHarness.tinyClassifier), options: ServeOptions(),
+            metrics: ServerMetrics())
         #expect(packed.queue.layout == .packed)
         await packed.shutdown()
     }

@@ -1,6 +1,7 @@
 import BertTokenizers
 import Foundation
 import Testing
+
 @testable import BertServe
 
 /// `--max-batch-wait`: a batch that is not full waits for requests being tokenized at that moment, and only then.
@@ -63,7 +64,7 @@ import Testing
         let queue = BatchQueue(maxTokens: 1000, maxRequests: 100, maxWait: .milliseconds(300))
         let c = Task { try await queue.submit(queue.ticket(count: 1), task: .pooled, [Self.encoding(5)]) }
         while queue.depth.sequences < 1 { try await Task.sleep(for: .milliseconds(1)) }
-        let never = queue.ticket(count: 1)   // being tokenized, never submitted
+        let never = queue.ticket(count: 1)  // being tokenized, never submitted
         let third = await Self.nextBatch(queue)
         #expect(third.sequences == 1 && third.waited >= .milliseconds(280), "bounded by max-batch-wait: \(third.waited)")
         queue.abandon(never)

@@ -30,8 +30,10 @@ import Testing
     /// gives it alone.
     @Test func sharedBatchGivesEachRequestItsOwnOutputs() async throws {
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
-        let texts = ["short", "a somewhat longer sentence about cats and dogs", "mid length text here",
-                     "The quick brown fox jumps over the lazy dog while the cat watches from the warm windowsill.", "x y"]
+        let texts = [
+            "short", "a somewhat longer sentence about cats and dogs", "mid length text here",
+            "The quick brown fox jumps over the lazy dog while the cat watches from the warm windowsill.", "x y",
+        ]
         let reference = try BertModel(directory: Fixtures.miniLM, options: BertModel.Options(threads: 2))
         let alone = try texts.map { try reference.embed([TextInput($0)])[0] }
         let model = try ServeHarness.serveModel(Fixtures.miniLM)
@@ -114,7 +116,9 @@ import Testing
 
     /// A predict request body for `items`.
     static func predict(_ items: [(String, String?)], raw: Bool = false) throws -> PredictRequest {
-        let inputs = "[" + items.map { "[\(ServeHarness.quoted($0.0))\($0.1.map { "," + ServeHarness.quoted($0) } ?? "")]" }.joined(separator: ",") + "]"
+        let inputs =
+            "[" + items.map { "[\(ServeHarness.quoted($0.0))\($0.1.map { "," + ServeHarness.quoted($0) } ?? "")]" }.joined(separator: ",")
+            + "]"
         return try JSONDecoder().decode(PredictRequest.self, from: Data("{\"inputs\":\(inputs),\"raw_scores\":\(raw)}".utf8))
     }
 }

@@ -31,7 +31,10 @@ import Testing
 
     /// `[{score, label}]` lists into label → score.
     static func scores(_ list: Any?) -> [String: Float] {
-        Dictionary(uniqueKeysWithValues: (list as? [[String: Any]] ?? []).map { ($0["label"] as? String ?? "", ($0["score"] as? NSNumber)?.floatValue ?? .nan) })
+        Dictionary(
+            uniqueKeysWithValues: (list as? [[String: Any]] ?? []).map {
+                ($0["label"] as? String ?? "", ($0["score"] as? NSNumber)?.floatValue ?? .nan)
+            })
     }
 
     @Test func predictSingleBatchPairAndRaw() async throws {
@@ -40,7 +43,9 @@ import Testing
         try await ServeHarness.withServer(ServeHarness.tinyClassifier) { client, _ in
             // Single text: a flat list, one entry per label, best first.
             let first = cases[0]
-            let single = try ServeHarness.json(try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(first.text))}")) as? [[String: Any]]
+            let single =
+                try ServeHarness.json(try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(first.text))}"))
+                as? [[String: Any]]
             #expect(single?.count == 3)
             let singleScores = (single ?? []).compactMap { ($0["score"] as? NSNumber)?.floatValue }
             #expect(singleScores == singleScores.sorted(by: >))
@@ -48,30 +53,43 @@ import Testing
             for (i, label) in labels.enumerated() { #expect(abs((Self.scores(single)[label] ?? .nan) - expected[i]) <= Self.tolerance) }
 
             // A batch of singles and pairs: nested, in input order; raw_scores gives the logits.
-            let batch = "[" + cases.map { c in c.pair.map { "[\(ServeHarness.quoted(c.text)),\(ServeHarness.quoted($0))]" } ?? "[\(ServeHarness.quoted(c.text))]" }
+            let batch =
+                "["
+                + cases.map { c in
+                    c.pair.map { "[\(ServeHarness.quoted(c.text)),\(ServeHarness.quoted($0))]" } ?? "[\(ServeHarness.quoted(c.text))]"
+                }
                 .joined(separator: ",") + "]"
             for path in ["/predict", "/v1/classify", "/", "/invocations"] {
-                let nested = try ServeHarness.json(try await ServeHarness.post(client, path, "{\"inputs\":\(batch),\"raw_scores\":true}")) as? [Any]
+                let nested =
+                    try ServeHarness.json(try await ServeHarness.post(client, path, "{\"inputs\":\(batch),\"raw_scores\":true}")) as? [Any]
                 #expect(nested?.count == cases.count, "\(path)")
                 for (answer, c) in zip(nested ?? [], cases) {
                     let got = Self.scores(answer)
-                    for (i, label) in labels.enumerated() { #expect(abs((got[label] ?? .nan) - c.logits[i]) <= Self.tolerance, "\(path) \(c.text)") }
+                    for (i, label) in labels.enumerated() {
+                        #expect(abs((got[label] ?? .nan) - c.logits[i]) <= Self.tolerance, "\(path) \(c.text)")
+                    }
                 }
             }
             // A pair as a flat [a, b].
             let pairCase = try #require(cases.first { $0.pair != nil })
-            let pair = try ServeHarness.json(try await ServeHarness.post(client, "/predict",
-                "{\"inputs\":[\(ServeHarness.quoted(pairCase.text)),\(ServeHarness.quoted(pairCase.pair ?? ""))],\"raw_scores\":true}"))
-            for (i, label) in labels.enumerated() { #expect(abs((Self.scores(pair)[label] ?? .nan) - pairCase.logits[i]) <= Self.tolerance) }
+            let pair = try ServeHarness.json(
+                try await ServeHarness.post(
+                    client, "/predict",
+                    "{\"inputs\":[\(ServeHarness.quoted(pairCase.text)),\(ServeHarness.quoted(pairCase.pair ?? ""))],\"raw_scores\":true}"))
+            for (i, label) in labels.enumerated() {
+                #expect(abs((Self.scores(pair)[label] ?? .nan) - pairCase.logits[i]) <= Self.tolerance)
+            }
 
             let info = try ServeHarness.json(try await client.execute(uri: "/info", method: .get)) as? [String: Any]
             let classifier = (info?["model_type"] as? [String: Any])?["classifier"] as? [String: Any]
             #expect(classifier?["id2label"] as? [String: String] == ["0": "negative", "1": "neutral", "2": "positive"])
 
             // Embedding routes refuse a classifier, as TEI does.
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/embed", "{\"inputs\":\"a\"}"), 424, "Backend", contains: "not an embedding model")
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/rerank", "{\"query\":\"a\",\"texts\":[\"b\"]}"), 424, "Backend",
-                                         contains: "not a re-ranker")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/embed", "{\"inputs\":\"a\"}"), 424, "Backend", contains: "not an embedding model")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/rerank", "{\"query\":\"a\",\"texts\":[\"b\"]}"), 424, "Backend",
+                contains: "not a re-ranker")
         }
     }
 
@@ -84,7 +102,9 @@ import Testing
         let body = "{\"query\":\(ServeHarness.quoted(query)),\"texts\":[\(texts.map(ServeHarness.quoted).joined(separator: ","))]"
         try await ServeHarness.withServer(ServeHarness.tinyReranker) { client, _ in
             for path in ["/rerank", "/"] {
-                let ranked = try ServeHarness.json(try await ServeHarness.post(client, path, body + ",\"return_text\":true}")) as? [[String: Any]] ?? []
+                let ranked =
+                    try ServeHarness.json(try await ServeHarness.post(client, path, body + ",\"return_text\":true}")) as? [[String: Any]]
+                    ?? []
                 #expect(ranked.count == texts.count, "\(path)")
                 let got = ranked.map { ($0["score"] as? NSNumber)?.floatValue ?? .nan }
                 #expect(got == got.sorted(by: >), "best first")
@@ -94,7 +114,9 @@ import Testing
                     #expect(abs(((item["score"] as? NSNumber)?.floatValue ?? .nan) - scores[index]) <= Self.tolerance, "\(texts[index])")
                 }
             }
-            let raw = try ServeHarness.json(try await ServeHarness.post(client, "/rerank", body + ",\"raw_scores\":true}")) as? [[String: Any]] ?? []
+            let raw =
+                try ServeHarness.json(try await ServeHarness.post(client, "/rerank", body + ",\"raw_scores\":true}")) as? [[String: Any]]
+                ?? []
             #expect(raw.allSatisfy { $0["text"] == nil })
             for item in raw {
                 let index = item["index"] as? Int ?? -1

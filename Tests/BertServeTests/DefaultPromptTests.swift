@@ -42,7 +42,8 @@ import Testing
         }) { client, _ in
             #expect(Fixtures.maxDifference(try await Self.embed(client), query) <= 1e-6)
             #expect(Fixtures.maxDifference(try await Self.embed(client, promptName: "document"), none) <= 1e-6, "the request's prompt wins")
-            let tokens = try ServeHarness.json(try await ServeHarness.post(client, "/tokenize", "{\"inputs\":\(ServeHarness.quoted(Self.text))}"))
+            let tokens =
+                try ServeHarness.json(try await ServeHarness.post(client, "/tokenize", "{\"inputs\":\(ServeHarness.quoted(Self.text))}"))
                 as? [[[String: Any]]]
             let words = (tokens?.first ?? []).filter { !($0["special"] as? Bool ?? true) }.compactMap { $0["text"] as? String }
             #expect(words.joined().hasPrefix("query:apassage"), "the prompt's tokens first: \(words)")

@@ -8,8 +8,10 @@ import Testing
 /// The embedding routes on MiniLM against `BertModel.embed` (what `bertkit embed` prints), one input at a time.
 @Suite(.serialized) struct EmbeddingRoutesTests {
     static let tolerance: Float = 1e-6
-    static let sentences = ["A cat sits on the mat.", "Hello", "The quick brown fox jumps over the lazy dog, twice, and then once more.",
-                            "naïve café", "  padded with spaces  "]
+    static let sentences = [
+        "A cat sits on the mat.", "Hello", "The quick brown fox jumps over the lazy dog, twice, and then once more.",
+        "naïve café", "  padded with spaces  ",
+    ]
 
     /// `bertkit embed`'s vectors (the folder's Normalize module applies), each computed alone.
     static func reference(_ texts: [String], normalize: Bool = true) throws -> [[Float]] {
@@ -28,7 +30,9 @@ import Testing
             let batch = try await ServeHarness.post(client, "/embed", "{\"inputs\":\(inputs)}")
             #expect(batch.status == .ok)
             #expect(Fixtures.maxDifference(ServeHarness.matrix(try ServeHarness.json(batch)), expected) <= Self.tolerance)
-            for header in ["x-compute-tokens", "x-compute-characters", "x-inference-time", "x-queue-time", "x-tokenization-time", "x-total-time"] {
+            for header in [
+                "x-compute-tokens", "x-compute-characters", "x-inference-time", "x-queue-time", "x-tokenization-time", "x-total-time",
+            ] {
                 #expect(batch.headers[.init(header)!] != nil, "\(header)")
             }
             #expect(batch.headers[.init("x-compute-characters")!] == String(Self.sentences.reduce(0) { $0 + $1.unicodeScalars.count }))
@@ -42,7 +46,8 @@ import Testing
             // normalize false gives the raw pooled vector; dimensions cuts, then normalizes.
             let rawAnswer = try await ServeHarness.post(client, "/embed", "{\"inputs\":\(inputs),\"normalize\":false}")
             #expect(Fixtures.maxDifference(ServeHarness.matrix(try ServeHarness.json(rawAnswer)), raw) <= Self.tolerance)
-            let cut = ServeHarness.matrix(try ServeHarness.json(try await ServeHarness.post(client, "/embed", "{\"inputs\":\"Hello\",\"dimensions\":64}")))
+            let cut = ServeHarness.matrix(
+                try ServeHarness.json(try await ServeHarness.post(client, "/embed", "{\"inputs\":\"Hello\",\"dimensions\":64}")))
             #expect(cut.first?.count == 64)
             let norm = (cut.first ?? []).reduce(0) { $0 + $1 * $1 }.squareRoot()
             #expect(abs(norm - 1) < 1e-5)
@@ -61,7 +66,9 @@ import Testing
         let inputs = "[" + Self.sentences.prefix(3).map(ServeHarness.quoted).joined(separator: ",") + "]"
         try await ServeHarness.withServer(Fixtures.miniLM) { client, _ in
             for path in ["/v1/embeddings", "/embeddings"] {
-                let floats = try ServeHarness.json(try await ServeHarness.post(client, path, "{\"input\":\(inputs),\"model\":\"x\"}")) as? [String: Any]
+                let floats =
+                    try ServeHarness.json(try await ServeHarness.post(client, path, "{\"input\":\(inputs),\"model\":\"x\"}"))
+                    as? [String: Any]
                 #expect(floats?["object"] as? String == "list")
                 #expect(floats?["model"] as? String == "test-model")
                 let data = floats?["data"] as? [[String: Any]] ?? []
@@ -71,10 +78,17 @@ import Testing
                 let usage = floats?["usage"] as? [String: Int]
                 #expect((usage?["prompt_tokens"] ?? 0) > 0 && usage?["prompt_tokens"] == usage?["total_tokens"])
             }
-            let base64 = try ServeHarness.json(try await ServeHarness.post(client, "/v1/embeddings", "{\"input\":\(inputs),\"encoding_format\":\"base64\"}")) as? [String: Any]
+            let base64 =
+                try ServeHarness.json(
+                    try await ServeHarness.post(client, "/v1/embeddings", "{\"input\":\(inputs),\"encoding_format\":\"base64\"}"))
+                as? [String: Any]
             let decoded = (base64?["data"] as? [[String: Any]] ?? []).map { item -> [Float] in
                 guard let text = item["embedding"] as? String, let bytes = Data(base64Encoded: text) else { return [] }
-                return bytes.withUnsafeBytes { raw in (0..<bytes.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
+                return bytes.withUnsafeBytes { raw in
+                    (0..<bytes.count / 4).map {
+                        Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                    }
+                }
             }
             #expect(Fixtures.maxDifference(decoded, expected) <= Self.tolerance)
             #expect(decoded.allSatisfy { $0.count == 384 })
@@ -89,7 +103,8 @@ import Testing
         let states = try native.lastHiddenState(TokenBatch([encoding]))
         let vectors = try Self.reference(["a cat", "a kitten", "the stock market fell"], normalize: false)
         try await ServeHarness.withServer(Fixtures.miniLM) { client, _ in
-            let all = try ServeHarness.json(try await ServeHarness.post(client, "/embed_all", "{\"inputs\":\"naïve café\"}")) as? [[[NSNumber]]]
+            let all =
+                try ServeHarness.json(try await ServeHarness.post(client, "/embed_all", "{\"inputs\":\"naïve café\"}")) as? [[[NSNumber]]]
             #expect(all?.count == 1 && all?[0].count == encoding.count && all?[0][0].count == 384)
             let flat = (all?[0] ?? []).flatMap { $0.map(\.floatValue) }
             #expect(Fixtures.maxDifference([flat], [states]) <= Self.tolerance)
@@ -98,14 +113,16 @@ import Testing
             for path in ["/similarity", "/"] {
                 let scores = ServeHarness.floats(try ServeHarness.json(try await ServeHarness.post(client, path, body)))
                 let expected = vectors.dropFirst().map { v in
-                    zip(vectors[0], v).reduce(0) { $0 + $1.0 * $1.1 } / (vectors[0].reduce(0) { $0 + $1 * $1 }.squareRoot() * v.reduce(0) { $0 + $1 * $1 }.squareRoot())
+                    zip(vectors[0], v).reduce(0) { $0 + $1.0 * $1.1 }
+                        / (vectors[0].reduce(0) { $0 + $1 * $1 }.squareRoot() * v.reduce(0) { $0 + $1 * $1 }.squareRoot())
                 }
                 #expect(scores.count == 2)
                 #expect(Fixtures.maxDifference([scores], [expected]) <= 1e-5, "\(path)")
                 #expect(scores[0] > scores[1])
             }
 
-            let tokens = try ServeHarness.json(try await ServeHarness.post(client, "/tokenize", "{\"inputs\":\"naïve café\"}")) as? [[[String: Any]]]
+            let tokens =
+                try ServeHarness.json(try await ServeHarness.post(client, "/tokenize", "{\"inputs\":\"naïve café\"}")) as? [[[String: Any]]]
             let list = tokens?.first ?? []
             #expect(list.map { $0["id"] as? Int } == encoding.ids.map { $0 })
             #expect(list.first?["special"] as? Bool == true && list.first?["start"] is NSNull && list.first?["text"] as? String == "[CLS]")
@@ -115,12 +132,18 @@ import Testing
                 let start = token["start"] as? Int ?? -1, stop = token["stop"] as? Int ?? -1
                 #expect(start >= 0 && stop <= text.count && token["text"] as? String == String(decoding: text[start..<stop], as: UTF8.self))
             }
-            let plain = try ServeHarness.json(try await ServeHarness.post(client, "/tokenize", "{\"inputs\":[\"a\",\"b c\"],\"add_special_tokens\":false}")) as? [[[String: Any]]]
+            let plain =
+                try ServeHarness.json(
+                    try await ServeHarness.post(client, "/tokenize", "{\"inputs\":[\"a\",\"b c\"],\"add_special_tokens\":false}"))
+                as? [[[String: Any]]]
             #expect(plain?.map(\.count) == [1, 2])
 
             let decoded = try ServeHarness.json(try await ServeHarness.post(client, "/decode", "{\"ids\":\(encoding.ids)}")) as? [String]
             #expect(decoded == [model.tokenizer.decode(encoding.ids)])
-            let both = try ServeHarness.json(try await ServeHarness.post(client, "/decode", "{\"ids\":[\(encoding.ids),[101,102]],\"skip_special_tokens\":false}")) as? [String]
+            let both =
+                try ServeHarness.json(
+                    try await ServeHarness.post(client, "/decode", "{\"ids\":[\(encoding.ids),[101,102]],\"skip_special_tokens\":false}"))
+                as? [String]
             #expect(both?.count == 2 && both?[1] == "[CLS] [SEP]")
         }
     }
@@ -138,9 +161,11 @@ import Testing
             _ = try await ServeHarness.post(client, "/embed", "{\"inputs\":[\"a\",\"b\"]}")
             _ = try await ServeHarness.post(client, "/embed", "{\"inputs\":\"\"}")
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
-            for name in ["te_request_count{method=\"batch\"} 1", "te_request_success{method=\"batch\"} 1", "te_request_failure{err=\"empty\"} 1",
-                         "te_batch_next_size_count", "te_batch_next_tokens_bucket", "te_request_queue_duration_bucket",
-                         "te_request_inference_duration_sum", "te_request_tokenization_duration_count", "te_queue_size"] {
+            for name in [
+                "te_request_count{method=\"batch\"} 1", "te_request_success{method=\"batch\"} 1", "te_request_failure{err=\"empty\"} 1",
+                "te_batch_next_size_count", "te_batch_next_tokens_bucket", "te_request_queue_duration_bucket",
+                "te_request_inference_duration_sum", "te_request_tokenization_duration_count", "te_queue_size",
+            ] {
                 #expect(metrics.contains(name), "\(name) in /metrics")
             }
         }

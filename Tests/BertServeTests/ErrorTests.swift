@@ -21,16 +21,25 @@ import Testing
         options.payloadLimit = 4096
         let long = Array(repeating: "cat", count: 60).joined(separator: " ")
         try await ServeHarness.withServer(ServeHarness.tinyClassifier, options: options) { client, _ in
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"\"}"), 400, "Empty", contains: "`inputs` cannot be empty")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\"\"}"), 400, "Empty", contains: "`inputs` cannot be empty")
             try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":[[\"a\"],[\"\"]]}"), 400, "Empty")
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(long))}"), 413, "Validation",
-                                         contains: "`inputs` must have less than 40 tokens. Given: 62")
-            #expect(try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(long)),\"truncate\":true}").status == .ok)
-            #expect(try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(long)),\"truncate\":true,\"truncation_direction\":\"left\"}").status == .ok)
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":[[\"a\"],[\"b\"],[\"c\"]]}"), 413, "Validation",
-                                         contains: "batch size 3 > maximum allowed batch size 2")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(long))}"), 413, "Validation",
+                contains: "`inputs` must have less than 40 tokens. Given: 62")
+            #expect(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\(ServeHarness.quoted(long)),\"truncate\":true}").status == .ok
+            )
+            #expect(
+                try await ServeHarness.post(
+                    client, "/predict", "{\"inputs\":\(ServeHarness.quoted(long)),\"truncate\":true,\"truncation_direction\":\"left\"}"
+                ).status == .ok)
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":[[\"a\"],[\"b\"],[\"c\"]]}"), 413, "Validation",
+                contains: "batch size 3 > maximum allowed batch size 2")
             try ServeHarness.expectError(try await ServeHarness.post(client, "/tokenize", "{\"inputs\":[]}"), 400, "Empty")
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/decode", "{\"ids\":[]}"), 400, "Empty", contains: "`input_ids` cannot be empty")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/decode", "{\"ids\":[]}"), 400, "Empty", contains: "`input_ids` cannot be empty")
 
             // The transport's own refusals are plain text, as axum's: too large, not JSON, wrong shape, wrong type.
             let big = try await ServeHarness.post(client, "/predict", "{\"inputs\":\"\(String(repeating: "a", count: 5000))\"}")
@@ -64,19 +73,22 @@ import Testing
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"), atomically: true, encoding: .utf8)
         try await ServeHarness.withServer(folder.path) { client, _ in
             #expect(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"the cat\"}").status == .ok)
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"the zebra\"}"), 422, "Tokenizer",
-                                         contains: "tokenizer error")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\"the zebra\"}"), 422, "Tokenizer",
+                contains: "tokenizer error")
         }
     }
 
     @Test func backendErrorsAre424() async throws {
         try await ServeHarness.withServer(ServeHarness.tinyClassifier, engine: { _ in FailingEngine() }) { client, _ in
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"the cat\"}"), 424, "Backend",
-                                         contains: "the engine broke")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\"the cat\"}"), 424, "Backend",
+                contains: "the engine broke")
         }
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
         try await ServeHarness.withServer(Fixtures.miniLM) { client, _ in
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"a\"}"), 424, "Backend", contains: "not a classifier model")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\"a\"}"), 424, "Backend", contains: "not a classifier model")
             // The OpenAI routes answer with OpenAI's error body.
             let openAI = try ServeHarness.json(try await ServeHarness.post(client, "/v1/embeddings", "{\"input\":\"\"}")) as? [String: Any]
             #expect(openAI?["code"] as? Int == 400 && openAI?["type"] as? String == "Empty" && openAI?["message"] is String)
@@ -87,15 +99,19 @@ import Testing
         var options = ServeOptions()
         options.maxConcurrentRequests = 2
         let engine = Box<RecordingEngine>()
-        try await ServeHarness.withServer(ServeHarness.tinyClassifier, options: options, engine: { model in
-            engine.set(RecordingEngine(ModelEngine(model: model)))
-        }) { client, _ in
+        try await ServeHarness.withServer(
+            ServeHarness.tinyClassifier, options: options,
+            engine: { model in
+                engine.set(RecordingEngine(ModelEngine(model: model)))
+            }
+        ) { client, _ in
             let recording = try #require(engine.value)
             recording.holdNext()
             let first = Task { try await ServeHarness.post(client, "/predict", "{\"inputs\":[[\"the cat\"],[\"a dog\"]]}") }
             await recording.waitUntilHeld()
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"more\"}"), 429, "Overloaded",
-                                         contains: "Model is overloaded")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\"more\"}"), 429, "Overloaded",
+                contains: "Model is overloaded")
             recording.resume()
             #expect(try await first.value.status == .ok)
             #expect(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"more\"}").status == .ok)
@@ -113,7 +129,8 @@ import Testing
         try await server.application().test(.router) { client in
             try ServeHarness.expectError(try await client.execute(uri: "/health", method: .get), 503, "Unhealthy")
             let auth: HTTPFields = [.contentType: "application/json", .authorization: "Bearer secret"]
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"a\"}", headers: auth), 503, "Unhealthy")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/predict", "{\"inputs\":\"a\"}", headers: auth), 503, "Unhealthy")
             gate.signal()
             try await ServeHarness.waitReady(client)
             #expect(try await ServeHarness.post(client, "/predict", "{\"inputs\":\"a\"}", headers: auth).status == .ok)
@@ -133,8 +150,9 @@ import Testing
         try await ServeHarness.withServer(folder) { client, _ in
             let answer = try await ServeHarness.post(client, "/embed", "{\"inputs\":\"a passage about cats\",\"prompt_name\":\"passage\"}")
             #expect(Fixtures.maxDifference(ServeHarness.matrix(try ServeHarness.json(answer)), expected) <= 1e-6)
-            try ServeHarness.expectError(try await ServeHarness.post(client, "/embed", "{\"inputs\":\"a\",\"prompt_name\":\"nope\"}"), 413, "Validation",
-                                         contains: "Available prompts: [\"document\", \"passage\", \"query\"]")
+            try ServeHarness.expectError(
+                try await ServeHarness.post(client, "/embed", "{\"inputs\":\"a\",\"prompt_name\":\"nope\"}"), 413, "Validation",
+                contains: "Available prompts: [\"document\", \"passage\", \"query\"]")
         }
     }
 }

@@ -1,17 +1,20 @@
 import BertKit
-@testable import BertServe
 import Foundation
 import HummingbirdTesting
 import TestSupport
 import Testing
 
+@testable import BertServe
+
 /// `/info` is TEI's `Info` with nothing made up: every field TEI has, from what the server really runs, null only
 /// where TEI's schema makes the field optional, and BertKit's own two fields only where they mean something.
 @Suite struct InfoTests {
     /// TEI's `Info` fields (router/src/lib.rs), and which of them are optional.
-    static let teiFields: Set<String> = ["model_id", "model_sha", "model_dtype", "served_model_name", "model_type", "max_concurrent_requests",
-                                         "max_input_length", "max_batch_tokens", "max_batch_requests", "max_client_batch_size",
-                                         "auto_truncate", "tokenization_workers", "version", "sha", "docker_label"]
+    static let teiFields: Set<String> = [
+        "model_id", "model_sha", "model_dtype", "served_model_name", "model_type", "max_concurrent_requests",
+        "max_input_length", "max_batch_tokens", "max_batch_requests", "max_client_batch_size",
+        "auto_truncate", "tokenization_workers", "version", "sha", "docker_label",
+    ]
     static let optionalFields: Set<String> = ["model_sha", "max_batch_requests", "sha", "docker_label"]
 
     static func info(_ client: any TestClientProtocol) async throws -> [String: Any] {
@@ -20,9 +23,11 @@ import Testing
 
     static func expectOnlyRealFields(_ info: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) {
         let keys = Set(info.keys)
-        #expect(keys.isSuperset(of: teiFields), "every field of TEI's: missing \(teiFields.subtracting(keys))", sourceLocation: sourceLocation)
-        #expect(keys.subtracting(teiFields).isSubset(of: ["backend", "embedding_dimension"]), "\(keys.subtracting(teiFields))",
-                sourceLocation: sourceLocation)
+        #expect(
+            keys.isSuperset(of: teiFields), "every field of TEI's: missing \(teiFields.subtracting(keys))", sourceLocation: sourceLocation)
+        #expect(
+            keys.subtracting(teiFields).isSubset(of: ["backend", "embedding_dimension"]), "\(keys.subtracting(teiFields))",
+            sourceLocation: sourceLocation)
         for (key, value) in info where value is NSNull {
             #expect(optionalFields.contains(key), "\(key) is null but TEI's schema requires it", sourceLocation: sourceLocation)
         }

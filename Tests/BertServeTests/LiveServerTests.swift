@@ -13,9 +13,12 @@ import Testing
         options.hostname = "127.0.0.1"
         options.port = 0
         let box = Box<RecordingEngine>()
-        let server = EmbeddingServer(options: options, modelID: "live", logger: ServeHarness.quiet, engine: { model in
-            box.set(RecordingEngine(ModelEngine(model: model)))
-        }) { try ServeHarness.serveModel(ServeHarness.tinyClassifier) }
+        let server = EmbeddingServer(
+            options: options, modelID: "live", logger: ServeHarness.quiet,
+            engine: { model in
+                box.set(RecordingEngine(ModelEngine(model: model)))
+            }
+        ) { try ServeHarness.serveModel(ServeHarness.tinyClassifier) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let running = Task { try await server.application { continuation.yield($0) }.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()

@@ -19,8 +19,9 @@ import Testing
         let rest = BatchPlan.next(waiting: Array(waiting.dropFirst()), maxTokens: 40, maxRequests: 10, layout: .padded)
         #expect(rest.taken == [0] && rest.cost == 30 && rest.full, "30 then 4 costs 2 × 30")
         // Short ones padded together: 4 × 9 = 36 fits, a fifth makes 45.
-        let short = BatchPlan.next(waiting: [(.pooled, 9), (.pooled, 7), (.pooled, 9), (.pooled, 8), (.pooled, 2)] as [Entry],
-                                   maxTokens: 40, maxRequests: 10, layout: .padded)
+        let short = BatchPlan.next(
+            waiting: [(.pooled, 9), (.pooled, 7), (.pooled, 9), (.pooled, 8), (.pooled, 2)] as [Entry],
+            maxTokens: 40, maxRequests: 10, layout: .padded)
         #expect(short.taken == [0, 1, 2, 3] && short.tokens == 33 && short.cost == 36 && short.full)
         // A lone sequence always goes, whatever it costs (the server checks inputs against the budget beforehand).
         #expect(BatchPlan.next(waiting: [(.pooled, 50)] as [Entry], maxTokens: 40, maxRequests: 10, layout: .padded).taken == [0])

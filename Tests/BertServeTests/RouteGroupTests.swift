@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import TestSupport
 import Testing
+
 @testable import BertServe
 
 /// The routes' groups and middleware: the API key guards the model's routes only, each group words its errors in
@@ -24,7 +25,8 @@ import Testing
             .get("empty") { _, _ -> Response in throw ServeError.empty("nothing") }
             .get("plain") { _, _ -> Response in throw RequestBodyError(status: .badRequest, message: "not JSON") }
         try await Application(router: router).test(.router) { client in
-            try ServeHarness.expectError(try await client.execute(uri: "/tei/broken", method: .get), 424, "Backend", contains: "Backend error: it broke")
+            try ServeHarness.expectError(
+                try await client.execute(uri: "/tei/broken", method: .get), 424, "Backend", contains: "Backend error: it broke")
             try ServeHarness.expectError(try await client.execute(uri: "/tei/empty", method: .get), 400, "Empty", contains: "nothing")
             for (path, code, type) in [("/openai/broken", 424, "Backend"), ("/openai/empty", 400, "Empty")] {
                 let response = try await client.execute(uri: path, method: .get)

@@ -17,7 +17,8 @@ import Testing
             try ServeHarness.serveModel(ServeHarness.tinyClassifier)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(configuration: .init(services: [server.application { continuation.yield($0) }], logger: ServeHarness.quiet))
+        let group = ServiceGroup(
+            configuration: .init(services: [server.application { continuation.yield($0) }], logger: ServeHarness.quiet))
         let running = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
@@ -80,7 +81,9 @@ import Testing
     @Test func tunedSetupCapsServedBatches() {
         let machine = TunedSetup.Machine(cpu: "", cores: 2, kernels: "avx2", cpuFlags: [])
         func setup(_ batching: TunedSetup.BatchingChoice) -> TunedSetup {
-            TunedSetup(backend: "native-packed", precision: .int8, threads: 2, batching: batching, machine: machine, sequencesPerSecond: 1, p95BatchMs: 1)
+            TunedSetup(
+                backend: "native-packed", precision: .int8, threads: 2, batching: batching, machine: machine, sequencesPerSecond: 1,
+                p95BatchMs: 1)
         }
         var options = ServeOptions()
         options.adopt(setup(.init(kind: .fixed, batchSize: 32)))

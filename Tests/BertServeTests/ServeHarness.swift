@@ -32,15 +32,19 @@ enum ServeHarness {
 
     /// Runs `body` against the routes of a server for the model at `path` (loaded by the server's own service),
     /// once `/health` says it is ready.
-    static func withServer<T>(_ path: String, options: ServeOptions = ServeOptions(), engine: (@Sendable (BertModel) -> any ServeEngine)? = nil,
-                              _ body: @escaping @Sendable (any TestClientProtocol, EmbeddingServer) async throws -> T) async throws -> T {
+    static func withServer<T>(
+        _ path: String, options: ServeOptions = ServeOptions(), engine: (@Sendable (BertModel) -> any ServeEngine)? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol, EmbeddingServer) async throws -> T
+    ) async throws -> T {
         try await withServer(options: options, engine: engine, load: { try serveModel(path) }, body)
     }
 
     /// Runs `body` against the routes of a server for the model `load` gives.
-    static func withServer<T>(options: ServeOptions = ServeOptions(), engine: (@Sendable (BertModel) -> any ServeEngine)? = nil,
-                              load: @escaping @Sendable () throws -> BertModel,
-                              _ body: @escaping @Sendable (any TestClientProtocol, EmbeddingServer) async throws -> T) async throws -> T {
+    static func withServer<T>(
+        options: ServeOptions = ServeOptions(), engine: (@Sendable (BertModel) -> any ServeEngine)? = nil,
+        load: @escaping @Sendable () throws -> BertModel,
+        _ body: @escaping @Sendable (any TestClientProtocol, EmbeddingServer) async throws -> T
+    ) async throws -> T {
         let server = EmbeddingServer(options: options, modelID: "test-model", logger: quiet, engine: engine, load: load)
         return try await server.application().test(.router) { client in
             try await waitReady(client)
@@ -57,8 +61,10 @@ enum ServeHarness {
     }
 
     /// POSTs `json` to `uri` with the JSON content type.
-    static func post(_ client: any TestClientProtocol, _ uri: String, _ json: String,
-                     headers: HTTPFields = [.contentType: "application/json"]) async throws -> TestResponse {
+    static func post(
+        _ client: any TestClientProtocol, _ uri: String, _ json: String,
+        headers: HTTPFields = [.contentType: "application/json"]
+    ) async throws -> TestResponse {
         try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json))
     }
 
@@ -77,14 +83,17 @@ enum ServeHarness {
     }
 
     /// Error body checks: TEI's `{"error", "error_type"}`.
-    static func expectError(_ response: TestResponse, _ status: Int, _ type: String, contains text: String? = nil,
-                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectError(
+        _ response: TestResponse, _ status: Int, _ type: String, contains text: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(response.status.code == status, "status", sourceLocation: sourceLocation)
         let body = try json(response) as? [String: Any]
         #expect(body?["error_type"] as? String == type, "error_type in \(String(buffer: response.body))", sourceLocation: sourceLocation)
         if let text {
-            #expect((body?["error"] as? String)?.contains(text) == true, "error message: \(String(buffer: response.body))",
-                    sourceLocation: sourceLocation)
+            #expect(
+                (body?["error"] as? String)?.contains(text) == true, "error message: \(String(buffer: response.body))",
+                sourceLocation: sourceLocation)
         }
     }
 }
@@ -107,7 +116,9 @@ final class RecordingEngine: ServeEngine, @unchecked Sendable {
     /// Waits (off the cooperative pool) until a held batch is in the engine.
     func waitUntilHeld() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async { [entered] in entered.wait(); c.resume() }
+            DispatchQueue.global().async { [entered] in
+                entered.wait(); c.resume()
+            }
         }
     }
 

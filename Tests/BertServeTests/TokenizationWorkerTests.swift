@@ -2,6 +2,7 @@ import BertKit
 import Foundation
 import TestSupport
 import Testing
+
 @testable import BertServe
 
 /// Requests are tokenized on the server's tokenization workers, threads of their own, never on Swift's cooperative
@@ -51,7 +52,9 @@ import Testing
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 Thread { [self] in
                     for _ in 0..<count { entered.wait() }
-                    Thread { [self] in Thread.sleep(forTimeInterval: watchdog); open(count) }.start()
+                    Thread { [self] in
+                        Thread.sleep(forTimeInterval: watchdog); open(count)
+                    }.start()
                     continuation.resume()
                 }.start()
             }
@@ -62,8 +65,9 @@ import Testing
         var options = ServeOptions()
         options.tokenizationWorkers = workers
         options.maxConcurrentRequests = 10_000
-        return try InferenceService(model: try ServeHarness.serveModel(ServeHarness.tinyClassifier), options: options,
-                                    metrics: ServerMetrics(), engine: nil, willTokenize: { watch.tokenizing() })
+        return try InferenceService(
+            model: try ServeHarness.serveModel(ServeHarness.tinyClassifier), options: options,
+            metrics: ServerMetrics(), engine: nil, willTokenize: { watch.tokenizing() })
     }
 
     /// Every input of a model request and of `/tokenize` is tokenized on a worker thread.

@@ -1,7 +1,8 @@
-@testable import BertTokenizers
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BertTokenizers
 
 /// Folders without tokenizer.json: the tokenizer built from the slow tokenizer's files against transformers'
 /// conversion of the same files (tools/make_slow_tokenizer_fixtures.py).
@@ -28,10 +29,12 @@ import Testing
     @Test(arguments: ["xlmr", "camembert"])
     func unigramFromSentencePieceModelMatchesTransformers(_ layout: String) throws {
         let folder = try Fixtures.temporaryDirectory()
-        try FileManager.default.copyItem(atPath: Fixtures.path("tokenizer/slow/xlmr/sentencepiece.bpe.model"),
-                                         toPath: folder.appendingPathComponent("sentencepiece.bpe.model").path)
-        try FileManager.default.copyItem(atPath: Fixtures.path("tokenizer/slow/\(layout)/tokenizer_config.json"),
-                                         toPath: folder.appendingPathComponent("tokenizer_config.json").path)
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("tokenizer/slow/xlmr/sentencepiece.bpe.model"),
+            toPath: folder.appendingPathComponent("sentencepiece.bpe.model").path)
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("tokenizer/slow/\(layout)/tokenizer_config.json"),
+            toPath: folder.appendingPathComponent("tokenizer_config.json").path)
         let tokenizer = try #require(try SlowTokenizerFiles.tokenizer(folder: folder.path))
         try Self.expectTransformers(tokenizer, "tokenizer/slow/\(layout)-expected.jsonl.gz")
     }
@@ -50,12 +53,15 @@ import Testing
             if pair?.isEmpty == true { continue }
             let encoding = try tokenizer.encode(text, pair: pair)
             if encoding.ids != c["ids"] as! [Int] || encoding.tokens != c["tokens"] as! [String]
-                || encoding.typeIds != c["type_ids"] as! [Int] {
+                || encoding.typeIds != c["type_ids"] as! [Int]
+            {
                 let ids = c["ids"] as! [Int]
-                let at = zip(encoding.ids, ids).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(encoding.ids.count, ids.count)
-                mismatches.append("case \(index) \(text.prefix(60).debugDescription), from token \(at): "
-                    + "\(encoding.tokens.dropFirst(at).prefix(6)) \(encoding.ids.dropFirst(at).prefix(6)) "
-                    + "vs \((c["tokens"] as! [String]).dropFirst(at).prefix(6)) \(ids.dropFirst(at).prefix(6))")
+                let at =
+                    zip(encoding.ids, ids).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(encoding.ids.count, ids.count)
+                mismatches.append(
+                    "case \(index) \(text.prefix(60).debugDescription), from token \(at): "
+                        + "\(encoding.tokens.dropFirst(at).prefix(6)) \(encoding.ids.dropFirst(at).prefix(6)) "
+                        + "vs \((c["tokens"] as! [String]).dropFirst(at).prefix(6)) \(ids.dropFirst(at).prefix(6))")
             }
         }
         let count = mismatches.count

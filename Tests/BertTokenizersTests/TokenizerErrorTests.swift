@@ -18,15 +18,30 @@ import Testing
 
     @Test func errorsNameTheJSONPath() {
         let cases: [(String, String)] = [
-            (#"{"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["a"]]}}"#, "at model.vocab[1]: expected [piece, score]"),
+            (
+                #"{"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["a"]]}}"#,
+                "at model.vocab[1]: expected [piece, score]"
+            ),
             (#"{"model": {"type": "Unigram", "unk_id": 5, "vocab": [["<unk>", 0.0]]}}"#, "at model.unk_id"),
             (#"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}}"#, "at model.merges[0]"),
             (#"{"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}}"#, "at model.vocab.a"),
             (#"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 2147483648}, "merges": []}}"#, "has id 2147483648, outside 0...2147483647"),
-            (#"{"model": \#(Self.unigram), "normalizer": {"type": "Replace", "pattern": {"Regex": "(["}, "content": ""}}"#, "at normalizer.pattern.Regex"),
-            (#"{"model": \#(Self.unigram), "normalizer": {"type": "Precompiled", "precompiled_charsmap": "%%%"}}"#, "at normalizer.precompiled_charsmap"),
-            (#"{"model": \#(Self.unigram), "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}]}}"#, "at pre_tokenizer.pretokenizers[0].behavior"),
-            (#"{"model": \#(Self.unigram), "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<cls>"}}], "pair": [], "special_tokens": {}}}"#, "at post_processor.single[0].SpecialToken"),
+            (
+                #"{"model": \#(Self.unigram), "normalizer": {"type": "Replace", "pattern": {"Regex": "(["}, "content": ""}}"#,
+                "at normalizer.pattern.Regex"
+            ),
+            (
+                #"{"model": \#(Self.unigram), "normalizer": {"type": "Precompiled", "precompiled_charsmap": "%%%"}}"#,
+                "at normalizer.precompiled_charsmap"
+            ),
+            (
+                #"{"model": \#(Self.unigram), "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}]}}"#,
+                "at pre_tokenizer.pretokenizers[0].behavior"
+            ),
+            (
+                #"{"model": \#(Self.unigram), "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<cls>"}}], "pair": [], "special_tokens": {}}}"#,
+                "at post_processor.single[0].SpecialToken"
+            ),
             (#"{"model": \#(Self.unigram), "added_tokens": [{"id": 3}]}"#, "at added_tokens[0].content: missing field"),
             (#"{"model": \#(Self.unigram), "truncation": {"max_length": 8, "strategy": "Middle"}}"#, "at truncation.strategy"),
             (#"{"normalizer": null}"#, "at model: missing field"),
@@ -60,12 +75,18 @@ import Testing
     @Test func unknownComponentTypesAreNamed() {
         let cases: [(String, TokenizerError)] = [
             (#"{"model": {"type": "Fancy"}}"#, .unsupportedComponent(kind: "model", type: "Fancy", jsonPath: "model")),
-            (#"{"model": \#(Self.unigram), "decoder": {"type": "Sequence", "decoders": [{"type": "Fuse"}, {"type": "Magic"}]}}"#,
-             .unsupportedComponent(kind: "decoder", type: "Magic", jsonPath: "decoder.decoders[1]")),
-            (#"{"model": \#(Self.unigram), "pre_tokenizer": {"type": "UnicodeScripts"}}"#,
-             .unsupportedComponent(kind: "pre-tokenizer", type: "UnicodeScripts", jsonPath: "pre_tokenizer")),
-            (#"{"model": \#(Self.unigram), "post_processor": {"type": "Fancy"}}"#,
-             .unsupportedComponent(kind: "post-processor", type: "Fancy", jsonPath: "post_processor")),
+            (
+                #"{"model": \#(Self.unigram), "decoder": {"type": "Sequence", "decoders": [{"type": "Fuse"}, {"type": "Magic"}]}}"#,
+                .unsupportedComponent(kind: "decoder", type: "Magic", jsonPath: "decoder.decoders[1]")
+            ),
+            (
+                #"{"model": \#(Self.unigram), "pre_tokenizer": {"type": "UnicodeScripts"}}"#,
+                .unsupportedComponent(kind: "pre-tokenizer", type: "UnicodeScripts", jsonPath: "pre_tokenizer")
+            ),
+            (
+                #"{"model": \#(Self.unigram), "post_processor": {"type": "Fancy"}}"#,
+                .unsupportedComponent(kind: "post-processor", type: "Fancy", jsonPath: "post_processor")
+            ),
         ]
         for (json, expected) in cases { #expect(Self.load(json) == expected) }
     }

@@ -1,7 +1,8 @@
-@testable import BertTokenizers
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BertTokenizers
 
 /// Every tokenizer kind against Hugging Face `tokenizers` on the committed cases
 /// (Tests/Fixtures/tokenizer/cases/*.jsonl.gz, made by tools/make_tokenizer_fixtures.py): ids, tokens, segment
@@ -44,7 +45,9 @@ import Testing
             checked += 1
             mismatches += checkCase(tokenizer, c, index)
         }
-        #expect(mismatches.isEmpty, "\(kind): \(mismatches.count) mismatches of \(cases.count):\n\(mismatches.prefix(6).joined(separator: "\n"))")
+        #expect(
+            mismatches.isEmpty,
+            "\(kind): \(mismatches.count) mismatches of \(cases.count):\n\(mismatches.prefix(6).joined(separator: "\n"))")
         return checked
     }
 
@@ -61,13 +64,15 @@ import Testing
     }
 
     static func truncation(_ spec: [String: Any]) -> Truncation {
-        let strategy: Truncation.Strategy = switch spec["strategy"] as? String {
-        case "only_first": .onlyFirst
-        case "only_second": .onlySecond
-        default: .longestFirst
-        }
-        return Truncation(maxLength: spec["max_length"] as! Int, strategy: strategy,
-                          direction: spec["direction"] as? String == "left" ? .left : .right, stride: spec["stride"] as? Int ?? 0)
+        let strategy: Truncation.Strategy =
+            switch spec["strategy"] as? String {
+            case "only_first": .onlyFirst
+            case "only_second": .onlySecond
+            default: .longestFirst
+            }
+        return Truncation(
+            maxLength: spec["max_length"] as! Int, strategy: strategy,
+            direction: spec["direction"] as? String == "left" ? .left : .right, stride: spec["stride"] as? Int ?? 0)
     }
 
     static func checkCase(_ base: Tokenizer, _ c: [String: Any], _ index: Int) -> [String] {
@@ -101,7 +106,9 @@ import Testing
             problems.append("\(label): decoded \(tokenizer.decode(encoding.ids).debugDescription), expected \(decoded.debugDescription)")
         }
         if let decoded = c["decoded_all"] as? String, tokenizer.decode(encoding.ids, skipSpecialTokens: false) != decoded {
-            problems.append("\(label): decoded with specials \(tokenizer.decode(encoding.ids, skipSpecialTokens: false).debugDescription), expected \(decoded.debugDescription)")
+            problems.append(
+                "\(label): decoded with specials \(tokenizer.decode(encoding.ids, skipSpecialTokens: false).debugDescription), expected \(decoded.debugDescription)"
+            )
         }
         return problems
     }
@@ -109,9 +116,10 @@ import Testing
     static func checkBatch(_ base: Tokenizer, _ batch: [[Any]], _ c: [String: Any], _ index: Int) -> [String] {
         var tokenizer = base
         let p = c["padding"] as! [String: Any]
-        tokenizer.padding = Padding(fixedLength: p["length"] as? Int, padToMultipleOf: p["pad_to_multiple_of"] as? Int,
-                                    left: p["direction"] as? String == "left", padId: p["pad_id"] as! Int, padTypeId: 0,
-                                    padToken: p["pad_token"] as! String)
+        tokenizer.padding = Padding(
+            fixedLength: p["length"] as? Int, padToMultipleOf: p["pad_to_multiple_of"] as? Int,
+            left: p["direction"] as? String == "left", padId: p["pad_id"] as! Int, padTypeId: 0,
+            padToken: p["pad_token"] as! String)
         let inputs = batch.map { (text: $0[0] as! String, pair: $0[1] as? String) }
         do {
             let encodings = try tokenizer.encodeBatch(inputs)
@@ -129,10 +137,12 @@ import Testing
         let offsets = (c["offsets"] as! [[Int]]).map { $0[0]..<$0[1] }
         var problems: [String] = []
         if e.ids != ids || e.tokens != tokens {
-            problems.append("\(label): tokens \(e.tokens.prefix(40)) ids \(e.ids.prefix(40)), expected \(tokens.prefix(40)) \(ids.prefix(40))")
+            problems.append(
+                "\(label): tokens \(e.tokens.prefix(40)) ids \(e.ids.prefix(40)), expected \(tokens.prefix(40)) \(ids.prefix(40))")
         } else if e.offsets != offsets {
             let k = zip(e.offsets, offsets).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
-            problems.append("\(label): offsets differ at token \(k) \(tokens[k].debugDescription): got \(e.offsets[k]), expected \(offsets[k])")
+            problems.append(
+                "\(label): offsets differ at token \(k) \(tokens[k].debugDescription): got \(e.offsets[k]), expected \(offsets[k])")
         } else if e.typeIds != c["type_ids"] as! [Int] {
             problems.append("\(label): type ids \(e.typeIds), expected \(c["type_ids"]!)")
         } else if e.specialTokensMask != c["special"] as! [Int] {

@@ -25,15 +25,16 @@ import Testing
         let length = Int.random(in: 0...60, using: &rng)
         for _ in 0..<length {
             let pick = Int.random(in: 0..<10, using: &rng)
-            let value: UInt32 = switch pick {
-            case 0...3: UInt32.random(in: 0x20...0x7E, using: &rng)
-            case 4: UInt32.random(in: 0...0x20, using: &rng)
-            case 5: UInt32.random(in: 0x300...0x36F, using: &rng)
-            case 6: UInt32.random(in: 0x80...0x2FFF, using: &rng)
-            case 7: UInt32.random(in: 0x3000...0xFFFF, using: &rng)
-            case 8: UInt32.random(in: 0x1F300...0x1FAFF, using: &rng)
-            default: UInt32.random(in: 0x10000...0x10FFFF, using: &rng)
-            }
+            let value: UInt32 =
+                switch pick {
+                case 0...3: UInt32.random(in: 0x20...0x7E, using: &rng)
+                case 4: UInt32.random(in: 0...0x20, using: &rng)
+                case 5: UInt32.random(in: 0x300...0x36F, using: &rng)
+                case 6: UInt32.random(in: 0x80...0x2FFF, using: &rng)
+                case 7: UInt32.random(in: 0x3000...0xFFFF, using: &rng)
+                case 8: UInt32.random(in: 0x1F300...0x1FAFF, using: &rng)
+                default: UInt32.random(in: 0x10000...0x10FFFF, using: &rng)
+                }
             if let scalar = Unicode.Scalar(value) { view.append(scalar) }
             if pick == 9, let token = added.randomElement(using: &rng) { view.append(contentsOf: token.unicodeScalars) }
         }

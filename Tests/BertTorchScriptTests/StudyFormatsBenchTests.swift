@@ -24,9 +24,12 @@ import Testing
         c.sweepSize = 4
         c.threads = [1]
         c.baseline = "native-packed"
-        c.files = BackendFiles(models: ["onnx": Fixtures.path("onnx/torch-tiny-bert-cls.onnx"),
-                                        "torchscript": Fixtures.path("torchscript/tiny-bert-cls.pt")],
-                               libraries: ["onnxruntime": library])
+        c.files = BackendFiles(
+            models: [
+                "onnx": Fixtures.path("onnx/torch-tiny-bert-cls.onnx"),
+                "torchscript": Fixtures.path("torchscript/tiny-bert-cls.pt"),
+            ],
+            libraries: ["onnxruntime": library])
         let results = try BenchSession(c).run()
         #expect(results.complete)
         #expect(Set(results.cells.map(\.spec.backend)) == ["native-packed", "onnxruntime", "torchscript"])

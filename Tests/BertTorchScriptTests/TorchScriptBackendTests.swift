@@ -15,8 +15,9 @@ import Testing
 
     static func backend(_ fixture: TorchScriptFixture, freeze: Bool = true) throws -> TorchScriptBackend {
         let model = try BertModel(directory: fixture.modelPath)
-        return try TorchScriptBackend(file: fixture.path, config: model.config, pooling: model.pooling,
-                                      options: .init(freeze: freeze, int32Inputs: fixture.int32))
+        return try TorchScriptBackend(
+            file: fixture.path, config: model.config, pooling: model.pooling,
+            options: .init(freeze: freeze, int32Inputs: fixture.int32))
     }
 
     @Test func libtorchIsBuiltIn() {
@@ -32,7 +33,8 @@ import Testing
         #expect(backend.module.inputNames == ["input_ids", "attention_mask"])
         #expect(fixture.batches.map(\.ids.count) == [1, 3, 5, 1])
         for batch in fixture.batches {
-            let difference = Fixtures.maxDifference(try backend.classify(batch.tokenBatch(segments: backend.takesTokenTypeIds)), batch.output)
+            let difference = Fixtures.maxDifference(
+                try backend.classify(batch.tokenBatch(segments: backend.takesTokenTypeIds)), batch.output)
             #expect(difference <= Self.samePeerTolerance, "\(key): \(difference)")
             // BERT's second segment on a trace without token_type_ids: refused, never silently read as segment A.
             if batch.hasSecondSegment && backend.segmentsMatter {
@@ -83,13 +85,15 @@ import Testing
             try fm.createSymbolicLink(atPath: dir.appendingPathComponent(file).path, withDestinationPath: original + "/" + file)
         }
         try fm.createDirectory(at: dir.appendingPathComponent("torchscript"), withIntermediateDirectories: true)
-        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("torchscript/model.pt").path,
-                                  withDestinationPath: Fixtures.path("torchscript/tiny-bert-cls.pt"))
+        try fm.createSymbolicLink(
+            atPath: dir.appendingPathComponent("torchscript/model.pt").path,
+            withDestinationPath: Fixtures.path("torchscript/tiny-bert-cls.pt"))
         let texts = [TextInput("the cat sat on the mat"), TextInput("tea"), TextInput("terrible film, bad music")]
         let model = try BertModel(directory: dir.path, torchscript: nil)
         let native = try BertModel(directory: original)
-        let difference = Fixtures.maxDifference(try model.classify(texts, batching: .sorted(size: 2)).map(\.logits),
-                                                          try native.classify(texts).map(\.logits))
+        let difference = Fixtures.maxDifference(
+            try model.classify(texts, batching: .sorted(size: 2)).map(\.logits),
+            try native.classify(texts).map(\.logits))
         #expect(difference <= Self.nativeTolerance)
     }
 

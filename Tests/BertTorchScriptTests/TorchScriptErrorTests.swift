@@ -24,7 +24,8 @@ import Testing
         let file = Fixtures.path("torchscript/baked-shape.pt")
         let module = try TorchScriptModule(path: file)
         // At the trace's own shape [2, 5] it runs: the sum of ids × mask per row.
-        let (values, shape) = try module.forward([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 1, 1, 1, 1, 1, 1, 1, 1, 0]], batch: 2, sequence: 5)
+        let (values, shape) = try module.forward(
+            [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 1, 1, 1, 1, 1, 1, 1, 1, 0]], batch: 2, sequence: 5)
         #expect(shape == [2, 1])
         #expect(values == [15, 30])
         // At another shape, libtorch's own message, without its C++ backtrace.

@@ -9,9 +9,12 @@ import Testing
         let folder = try Fixtures.temporaryDirectory()
         let data = folder.appendingPathComponent("data.txt").path
         try "the cat\nthe dog sat\n".write(toFile: data, atomically: true, encoding: .utf8)
-        let run = try CLITests.run(["bench", "--model", CLITests.tiny, "--data", data, "--out", folder.appendingPathComponent("out").path,
-                                    "--backends", "torchscript", "--quiet"],
-                                   environment: ["BERTKIT_TORCH_PLUGIN": folder.appendingPathComponent("missing/libBertKitTorch.so").path])
+        let run = try CLITests.run(
+            [
+                "bench", "--model", CLITests.tiny, "--data", data, "--out", folder.appendingPathComponent("out").path,
+                "--backends", "torchscript", "--quiet",
+            ],
+            environment: ["BERTKIT_TORCH_PLUGIN": folder.appendingPathComponent("missing/libBertKitTorch.so").path])
         CLITests.expectFailure(run, "backend 'torchscript' is not available: no TorchScript file found")
         #expect(!run.stderr.contains("libBertKitTorch"), "\(run.stderr)")
     }

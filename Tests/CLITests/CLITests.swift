@@ -40,8 +40,9 @@ import Testing
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: err, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
     }
 
     static let tiny = Fixtures.path("models/tiny-bert-cls")
@@ -56,8 +57,9 @@ import Testing
     }
 
     @Test func tokenizeWritesJSONLinesInInputOrder() throws {
-        let run = try Self.run(["tokenize", "--model", Self.tiny],
-                               stdin: Data("The cat\n{\"text\": \"a dog\", \"text_pair\": \"the mat\"}\n".utf8))
+        let run = try Self.run(
+            ["tokenize", "--model", Self.tiny],
+            stdin: Data("The cat\n{\"text\": \"a dog\", \"text_pair\": \"the mat\"}\n".utf8))
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(lines.count == 2)
@@ -92,8 +94,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [["--batching", "fixed", "--batch-size", "1"], ["--batching", "tokens", "--max-batch-tokens", "12"],
-                      ["--execution", "padded", "--batching", "fixed", "--batch-size", "3"], ["--threads", "1", "--max-length", "30"]])
+    @Test(arguments: [
+        ["--batching", "fixed", "--batch-size", "1"], ["--batching", "tokens", "--max-batch-tokens", "12"],
+        ["--execution", "padded", "--batching", "fixed", "--batch-size", "3"], ["--threads", "1", "--max-length", "30"],
+    ])
     func batchingAndEngineOptionsKeepResultsAndOrder(options: [String]) throws {
         let input = Data("a\nthe cat sat on the mat with the dog\nb c\nwhat a great game we play\nno\n".utf8)
         let reference = Self.vectors(try Self.run(["embed", "--model", Self.tiny], stdin: input))
@@ -107,10 +111,13 @@ import Testing
     }
 
     @Test func badBatchingOptionsAreErrors() throws {
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny, "--batch-size", "0"], stdin: Data("a\n".utf8)),
-                           "batch size must be positive, got 0")
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny, "--batching", "tokens", "--max-batch-tokens=-3"],
-                                        stdin: Data("a\n".utf8)), "max batch tokens must be positive, got -3")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", Self.tiny, "--batch-size", "0"], stdin: Data("a\n".utf8)),
+            "batch size must be positive, got 0")
+        Self.expectFailure(
+            try Self.run(
+                ["embed", "--model", Self.tiny, "--batching", "tokens", "--max-batch-tokens=-3"],
+                stdin: Data("a\n".utf8)), "max batch tokens must be positive, got -3")
         let bad = try Self.run(["embed", "--model", Self.tiny, "--execution", "sideways"], stdin: Data("a\n".utf8))
         #expect(bad.status != 0 && bad.stderr.contains("sideways"))
     }
@@ -126,27 +133,34 @@ import Testing
 
     @Test func classifyWithoutHeadSuggestsEmbed() throws {
         if let missing = Fixtures.miniLMMissing { Issue.record(Comment(rawValue: missing)); return }
-        Self.expectFailure(try Self.run(["classify", "--model", Fixtures.miniLM], stdin: Data("hi\n".utf8)),
-                           "has no classification head (no classifier weights); use `bertkit embed`")
+        Self.expectFailure(
+            try Self.run(["classify", "--model", Fixtures.miniLM], stdin: Data("hi\n".utf8)),
+            "has no classification head (no classifier weights); use `bertkit embed`")
     }
 
     @Test func missingFolderAndFile() throws {
         Self.expectFailure(try Self.run(["embed", "--model", "/no/such/model"]), "missing file or folder: /no/such/model")
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny, "--input", "/no/input.txt"]), "input file not found: /no/input.txt")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", Self.tiny, "--input", "/no/input.txt"]), "input file not found: /no/input.txt")
     }
 
     @Test func badInputLinesNameTheLine() throws {
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n{\"text\": \n".utf8)),
-                           "stdin line 2: malformed JSON")
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n{\"text\": 3}\n".utf8)),
-                           "stdin line 2: field 'text' must be a string")
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data([0x61, 0x0A, 0xC3, 0x28, 0x0A])),
-                           "stdin line 2: invalid UTF-8")
-        Self.expectFailure(try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n\nfine\n".utf8)),
-                           "stdin line 2: the text is empty")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n{\"text\": \n".utf8)),
+            "stdin line 2: malformed JSON")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n{\"text\": 3}\n".utf8)),
+            "stdin line 2: field 'text' must be a string")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", Self.tiny], stdin: Data([0x61, 0x0A, 0xC3, 0x28, 0x0A])),
+            "stdin line 2: invalid UTF-8")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", Self.tiny], stdin: Data("ok\n\nfine\n".utf8)),
+            "stdin line 2: the text is empty")
         let long = Array(repeating: "cat", count: 60).joined(separator: " ")
-        Self.expectFailure(try Self.run(["classify", "--model", Self.tiny], stdin: Data("ok\n\(long)\n".utf8)),
-                           "stdin line 2: input has 62 tokens, more than the maximum of 40")
+        Self.expectFailure(
+            try Self.run(["classify", "--model", Self.tiny], stdin: Data("ok\n\(long)\n".utf8)),
+            "stdin line 2: input has 62 tokens, more than the maximum of 40")
         let truncated = try Self.run(["classify", "--model", Self.tiny, "--truncate"], stdin: Data("ok\n\(long)\n".utf8))
         #expect(truncated.status == 0 && truncated.stdout.split(separator: "\n").count == 2)
     }
@@ -163,8 +177,9 @@ import Testing
         header = header.replacingOccurrences(of: "[3,48]", with: "[4,48]")
         bytes.replaceSubrange(8..<(8 + headerLength), with: Data(header.utf8))
         try bytes.write(to: dir.appendingPathComponent("model.safetensors"))
-        Self.expectFailure(try Self.run(["classify", "--model", dir.path], stdin: Data("hi\n".utf8)),
-                           "corrupt safetensors file \(dir.path)/model.safetensors: tensor 'classifier.weight': shape [4, 48]")
+        Self.expectFailure(
+            try Self.run(["classify", "--model", dir.path], stdin: Data("hi\n".utf8)),
+            "corrupt safetensors file \(dir.path)/model.safetensors: tensor 'classifier.weight': shape [4, 48]")
         try Data(#"{"model_type": "gpt2"}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
         Self.expectFailure(try Self.run(["info", "--model", dir.path]), "unsupported model type 'gpt2'")
         try Data(#"{"model_type": "bert", "#.utf8).write(to: dir.appendingPathComponent("config.json"))
@@ -182,20 +197,24 @@ import Testing
         let original = try String(contentsOfFile: roberta + "/config.json", encoding: .utf8)
         func config(_ key: String, _ value: String) throws {
             let pattern = try NSRegularExpression(pattern: "\"\(key)\": *-?[0-9]+")
-            let edited = pattern.stringByReplacingMatches(in: original, range: NSRange(original.startIndex..., in: original),
-                                                          withTemplate: "\"\(key)\": \(value)")
+            let edited = pattern.stringByReplacingMatches(
+                in: original, range: NSRange(original.startIndex..., in: original),
+                withTemplate: "\"\(key)\": \(value)")
             #expect(edited != original, "config.json has no \(key)")
             try edited.write(toFile: dir.path + "/config.json", atomically: true, encoding: .utf8)
         }
         try config("num_hidden_layers", "1000000000000")
-        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
-                           "encoder.layer.2.attention.self.query.weight' is missing")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+            "encoder.layer.2.attention.self.query.weight' is missing")
         try config("pad_token_id", "-5")
-        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
-                           "pad_token_id")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+            "pad_token_id")
         try config("pad_token_id", "9223372036854775807")
-        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
-                           "pad_token_id")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+            "pad_token_id")
     }
 
     @Test func missingOrMisshapedTensor() throws {
@@ -206,13 +225,16 @@ import Testing
         var config = try String(contentsOfFile: Self.tiny + "/config.json", encoding: .utf8)
         config = config.replacingOccurrences(of: "\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 3")
         try config.write(toFile: dir.path + "/config.json", atomically: true, encoding: .utf8)
-        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
-                           "tensor 'encoder.layer.2.attention.self.query.weight' is missing")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+            "tensor 'encoder.layer.2.attention.self.query.weight' is missing")
         config = config.replacingOccurrences(of: "\"num_hidden_layers\": 3", with: "\"num_hidden_layers\": 2")
             .replacingOccurrences(of: "\"intermediate_size\": 80", with: "\"intermediate_size\": 64")
         try config.write(toFile: dir.path + "/config.json", atomically: true, encoding: .utf8)
-        Self.expectFailure(try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
-                           "tensor 'bert.encoder.layer.0.intermediate.dense.weight' in \(dir.path)/model.safetensors has shape [80, 48], expected [64, 48]")
+        Self.expectFailure(
+            try Self.run(["embed", "--model", dir.path], stdin: Data("hi\n".utf8)),
+            "tensor 'bert.encoder.layer.0.intermediate.dense.weight' in \(dir.path)/model.safetensors has shape [80, 48], expected [64, 48]"
+        )
     }
 
     @Test func infoDescribesTheModel() throws {
@@ -236,17 +258,21 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let info = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         #expect(info["kernels"] as? String == "portable")
-        Self.expectFailure(try Self.run(["embed", "--model", model], stdin: Data("hi\n".utf8),
-                                        environment: ["BERTKIT_ISA": "sse9"]),
-                           "BERTKIT_ISA=sse9 is not an instruction set")
+        Self.expectFailure(
+            try Self.run(
+                ["embed", "--model", model], stdin: Data("hi\n".utf8),
+                environment: ["BERTKIT_ISA": "sse9"]),
+            "BERTKIT_ISA=sse9 is not an instruction set")
         #if arch(x86_64)
         let lacking = "neon"
         #else
         let lacking = "avx512"
         #endif
-        Self.expectFailure(try Self.run(["embed", "--model", model], stdin: Data("hi\n".utf8),
-                                        environment: ["BERTKIT_ISA": lacking]),
-                           "instruction set \(lacking) is not supported by this CPU")
+        Self.expectFailure(
+            try Self.run(
+                ["embed", "--model", model], stdin: Data("hi\n".utf8),
+                environment: ["BERTKIT_ISA": lacking]),
+            "instruction set \(lacking) is not supported by this CPU")
     }
 }
 
@@ -261,8 +287,10 @@ import Testing
         return path
     }
 
-    static let small = ["--batch-sizes", "1,8", "--orderings", "unsorted,sorted", "--lengths", "16", "--repeats", "2",
-                        "--threads", "1", "--sweep-size", "8"]
+    static let small = [
+        "--batch-sizes", "1,8", "--orderings", "unsorted,sorted", "--lengths", "16", "--repeats", "2",
+        "--threads", "1", "--sweep-size", "8",
+    ]
 
     @Test func writesEveryFileAndCompares() throws {
         let data = try Self.data(), a = Self.folder(), b = Self.folder()
@@ -278,7 +306,8 @@ import Testing
         #expect((results["cells"] as? [Any])?.count == 12)
         #expect((results["machine"] as? [String: Any])?["cores"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
 
-        let second = try CLITests.run(["bench", "--model", CLITests.tiny, "--data", data, "--out", b, "--backends", "native-packed"] + Self.small)
+        let second = try CLITests.run(
+            ["bench", "--model", CLITests.tiny, "--data", data, "--out", b, "--backends", "native-packed"] + Self.small)
         #expect(second.status == 0, "\(second.stderr)")
         let compare = try CLITests.run(["bench", "--compare", a, b])
         #expect(compare.status == 0, "\(compare.stderr)")
@@ -290,10 +319,12 @@ import Testing
     @Test func badOptionsAreOneLineErrors() throws {
         let data = try Self.data(), out = Self.folder()
         let base = ["bench", "--model", CLITests.tiny, "--data", data, "--out", out]
-        CLITests.expectFailure(try CLITests.run(base + ["--backends", "onnxruntime"]),
-                               "backend 'onnxruntime' is not available: no ONNX model found")
-        CLITests.expectFailure(try CLITests.run(base + ["--backends", "torchscript"]),
-                               "backend 'torchscript' is not available: ")
+        CLITests.expectFailure(
+            try CLITests.run(base + ["--backends", "onnxruntime"]),
+            "backend 'onnxruntime' is not available: no ONNX model found")
+        CLITests.expectFailure(
+            try CLITests.run(base + ["--backends", "torchscript"]),
+            "backend 'torchscript' is not available: ")
         CLITests.expectFailure(try CLITests.run(base + ["--backends", "tensorflow"]), "unknown backend 'tensorflow'")
         CLITests.expectFailure(try CLITests.run(base + ["--batch-sizes", "1,0"]), "--batch-sizes: '0' is not a positive whole number")
         CLITests.expectFailure(try CLITests.run(base + ["--orderings", "random"]), "--orderings: unknown ordering 'random'")
@@ -309,8 +340,10 @@ import Testing
     @Test func ctrlCKeepsFinishedCellsAndResumeFinishes() throws {
         let data = try Self.data(), out = Self.folder()
         // Enough passes (a few seconds in all) that the run is still going when the first cell is saved.
-        let arguments = ["bench", "--model", CLITests.tiny, "--data", data, "--out", out, "--repeats", "60", "--threads", "1",
-                         "--batch-sizes", "1,2,4,8", "--orderings", "unsorted,sorted", "--lengths", "none"]
+        let arguments = [
+            "bench", "--model", CLITests.tiny, "--data", data, "--out", out, "--repeats", "60", "--threads", "1",
+            "--batch-sizes", "1,2,4,8", "--orderings", "unsorted,sorted", "--lengths", "none",
+        ]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLITests.binary)
         process.arguments = arguments
@@ -321,7 +354,8 @@ import Testing
         let results = out + "/results.json"
         func savedCells() -> [[String: Any]] {
             guard let data = FileManager.default.contents(atPath: results),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return [] }
             return object["cells"] as? [[String: Any]] ?? []
         }
         let deadline = Date().addingTimeInterval(60)

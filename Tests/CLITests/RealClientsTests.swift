@@ -9,15 +9,19 @@ import Testing
     static let python = Fixtures.root.appendingPathComponent(".venv-clients/bin/python").path
 
     @Test func clientsGetBertkitsOutputs() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.python), "\(Self.python) missing: run `make clients-venv` (make test does it)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.python), "\(Self.python) missing: run `make clients-venv` (make test does it)"
+        )
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
         try #require(Fixtures.corpusMissing == nil, "\(Fixtures.corpusMissing ?? "")")
         let (status, text) = try await offPool { () throws -> (Int32, String) in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.python)
-            process.arguments = [Fixtures.root.appendingPathComponent("scripts/serve/check_clients.py").path, "--bin", CLITests.binary,
-                                 "--embedder", Fixtures.miniLM, "--classifier", Fixtures.path("models/tiny-bert-cls"),
-                                 "--reranker", Fixtures.path("models/tiny-bert-reranker"), "--corpus", Fixtures.corpus]
+            process.arguments = [
+                Fixtures.root.appendingPathComponent("scripts/serve/check_clients.py").path, "--bin", CLITests.binary,
+                "--embedder", Fixtures.miniLM, "--classifier", Fixtures.path("models/tiny-bert-cls"),
+                "--reranker", Fixtures.path("models/tiny-bert-reranker"), "--corpus", Fixtures.corpus,
+            ]
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,9 @@ import Glibc
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length); return getsockname(fd, $0, &length) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length); return getsockname(fd, $0, &length)
+            }
         }
         return Int(UInt16(bigEndian: address.sin_port))
     }
@@ -61,10 +64,12 @@ import Glibc
     @Test func readsEnvironmentAndDrainsOnSigterm() async throws {
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
         let port = Self.freePort()
-        let (process, errors) = try Self.start([], environment: [
-            "MODEL_ID": Fixtures.miniLM, "PORT": String(port), "HOSTNAME": "127.0.0.1", "MAX_CLIENT_BATCH_SIZE": "64",
-            "BERTKIT_THREADS": "2", "LOG_LEVEL": "warning",
-        ])
+        let (process, errors) = try Self.start(
+            [],
+            environment: [
+                "MODEL_ID": Fixtures.miniLM, "PORT": String(port), "HOSTNAME": "127.0.0.1", "MAX_CLIENT_BATCH_SIZE": "64",
+                "BERTKIT_THREADS": "2", "LOG_LEVEL": "warning",
+            ])
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitHealthy(port: port)
         let info = try #require(HTTPTestConnection(port: port))
@@ -105,17 +110,20 @@ import Glibc
         func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
         func body(_ response: String) -> String { response.range(of: "\r\n\r\n").map { String(response[$0.upperBound...]) } ?? "" }
 
-        let classified = try CLITests.run(["classify", "--model", CLITests.tiny, "--backend", "onnxruntime", "--onnx", classifierONNX],
-                                          stdin: Data("the cat sat on the mat\n".utf8), environment: environment)
+        let classified = try CLITests.run(
+            ["classify", "--model", CLITests.tiny, "--backend", "onnxruntime", "--onnx", classifierONNX],
+            stdin: Data("the cat sat on the mat\n".utf8), environment: environment)
         let logits = try #require((try json(classified.stdout) as? [String: Any])?["logits"] as? [Double])
-        let embedded = try CLITests.run(["embed", "--model", encoder, "--backend", "onnxruntime"], stdin: Data("the cat sat\n".utf8),
-                                        environment: environment)
+        let embedded = try CLITests.run(
+            ["embed", "--model", encoder, "--backend", "onnxruntime"], stdin: Data("the cat sat\n".utf8),
+            environment: environment)
         let vector = try #require((try json(embedded.stdout) as? [String: Any])?["embedding"] as? [Double])
 
         for (folder, extra) in [(CLITests.tiny, ["--onnx", classifierONNX]), (encoder, [])] {
             let port = Self.freePort()
-            let (process, _) = try Self.start(["--model", folder, "--backend", "onnxruntime", "--port", String(port), "--hostname", "127.0.0.1"] + extra,
-                                              environment: environment)
+            let (process, _) = try Self.start(
+                ["--model", folder, "--backend", "onnxruntime", "--port", String(port), "--hostname", "127.0.0.1"] + extra,
+                environment: environment)
             defer { if process.isRunning { process.terminate() } }
             try await Self.waitHealthy(port: port)
             let info = try #require(HTTPTestConnection(port: port))
@@ -152,12 +160,15 @@ import Glibc
     @Test func servesATunedSetup() async throws {
         let folder = try Fixtures.temporaryDirectory()
         let file = folder.appendingPathComponent("tune.json").path
-        let machine = "\"machine\": {\"cpu\": \"\", \"cores\": \(ProcessInfo.processInfo.activeProcessorCount), \"kernels\": \"x\", \"cpuFlags\": []}"
-        try "{\"setup\": {\"backend\": \"native-padded\", \"precision\": \"bf16\", \"threads\": 1, \"batching\": {\"kind\": \"sorted\", \"batchSize\": 8}, \(machine), \"sequencesPerSecond\": 1, \"p95BatchMs\": 1}}"
+        let machine =
+            "\"machine\": {\"cpu\": \"\", \"cores\": \(ProcessInfo.processInfo.activeProcessorCount), \"kernels\": \"x\", \"cpuFlags\": []}"
+        try
+            "{\"setup\": {\"backend\": \"native-padded\", \"precision\": \"bf16\", \"threads\": 1, \"batching\": {\"kind\": \"sorted\", \"batchSize\": 8}, \(machine), \"sequencesPerSecond\": 1, \"p95BatchMs\": 1}}"
             .write(toFile: file, atomically: true, encoding: .utf8)
         let port = Self.freePort()
-        let (process, _) = try Self.start(["--model", CLITests.tiny, "--port", String(port), "--hostname", "127.0.0.1"],
-                                          environment: ["BERTKIT_CONFIG": file, "LOG_LEVEL": "warning"])
+        let (process, _) = try Self.start(
+            ["--model", CLITests.tiny, "--port", String(port), "--hostname", "127.0.0.1"],
+            environment: ["BERTKIT_CONFIG": file, "LOG_LEVEL": "warning"])
         defer { if process.isRunning { process.terminate() } }
         try await Self.waitHealthy(port: port)
         let info = try #require(HTTPTestConnection(port: port))

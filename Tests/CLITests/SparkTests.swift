@@ -29,8 +29,10 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: python), "\(python) missing: run `make spark-venv` (make test does it)")
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
         try #require(Fixtures.corpusMissing == nil, "\(Fixtures.corpusMissing ?? "")")
-        let arguments = [Fixtures.root.appendingPathComponent("scripts/spark/check_spark.py").path, "--bin", CLITests.binary,
-                         "--model", Fixtures.miniLM, "--classifier", Fixtures.path("models/tiny-bert-cls"), "--corpus", Fixtures.corpus]
+        let arguments = [
+            Fixtures.root.appendingPathComponent("scripts/spark/check_spark.py").path, "--bin", CLITests.binary,
+            "--model", Fixtures.miniLM, "--classifier", Fixtures.path("models/tiny-bert-cls"), "--corpus", Fixtures.corpus,
+        ]
         let result = try await offPool { try Self.run(python, arguments) }
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == 3, "\(result.output)")

@@ -36,7 +36,8 @@ import Testing
     }
 
     @Test func idsAreCarriedToEveryCommand() throws {
-        let input = Data(#"""
+        let input = Data(
+            #"""
             {"text": "a cat", "id": 7}
             {"text": "b", "text_pair": "c", "id": "x\"y"}
             plain text
@@ -53,8 +54,9 @@ import Testing
             #expect(!lines[2].contains(#""id""#))
             #expect(lines[3].hasPrefix(#"{"id":1.5,"#))
         }
-        CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny], stdin: Data(#"{"text": "a", "id": [1]}"#.utf8)),
-                               "stdin line 1: field 'id' must be a string or a number")
+        CLITests.expectFailure(
+            try CLITests.run(["embed", "--model", CLITests.tiny], stdin: Data(#"{"text": "a", "id": [1]}"#.utf8)),
+            "stdin line 1: field 'id' must be a string or a number")
     }
 
     /// A file cut after some lines and in the middle of the next (as a killed run leaves it) is completed by
@@ -73,11 +75,13 @@ import Testing
         let after = try String(contentsOfFile: cut, encoding: .utf8)
         let drift = Self.maxDifference(try Self.vectors(after), try Self.vectors(text))
         #expect(after == text, "\(drift)")
-        CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--resume"], stdin: Data("a\n".utf8)), "--resume needs --output")
+        CLITests.expectFailure(
+            try CLITests.run(["embed", "--model", CLITests.tiny, "--resume"], stdin: Data("a\n".utf8)), "--resume needs --output")
         // An output with more lines than the input is not this input's.
         let short = try Self.inputFile(10)
-        CLITests.expectFailure(try CLITests.run(["embed", "--model", CLITests.tiny, "--input", short, "--output", cut, "--resume"]),
-                               "it is not this input's output")
+        CLITests.expectFailure(
+            try CLITests.run(["embed", "--model", CLITests.tiny, "--input", short, "--output", cut, "--resume"]),
+            "it is not this input's output")
     }
 
     /// Ctrl-C finishes the window in hand, writes it, exits 130; every line of the file is complete, and resuming
@@ -107,7 +111,9 @@ import Testing
         } else {
             #expect(status == 0 && written == 40_000, "status \(status)")  // finished first
         }
-        let resume = try await offPool { try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--resume"]) }
+        let resume = try await offPool {
+            try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", part, "--resume"])
+        }
         let whole = try await offPool { try CLITests.run(["embed", "--model", CLITests.tiny, "--input", input, "--output", full]) }
         #expect(resume.status == 0 && whole.status == 0, "\(resume.stderr) \(whole.stderr)")
         let resumed = try String(contentsOfFile: part, encoding: .utf8), uninterrupted = try String(contentsOfFile: full, encoding: .utf8)
@@ -177,7 +183,9 @@ import Testing
         let status = try await offPool { run.finish() }
         #expect(status == 0)
         #expect(run.lines.count == 50)
-        let whole = try await offPool { try CLITests.run(["embed", "--model", CLITests.tiny], stdin: Data(lines.map { $0 + "\n" }.joined().utf8)) }
+        let whole = try await offPool {
+            try CLITests.run(["embed", "--model", CLITests.tiny], stdin: Data(lines.map { $0 + "\n" }.joined().utf8))
+        }
         #expect(run.lines.joined(separator: "\n") + "\n" == whole.stdout)
     }
 
@@ -214,7 +222,9 @@ import Testing
         let message = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(String(decoding: first, as: UTF8.self).hasPrefix(#"{"embedding":["#))
-        #expect(process.terminationStatus == 0 && message.isEmpty, "status \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
+        #expect(
+            process.terminationStatus == 0 && message.isEmpty,
+            "status \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
     }
 
     /// Peak memory follows the window, not the input: 100,000 and 1,000,000 lines take no more than 10,000 do (+10%).

@@ -12,20 +12,23 @@ import Testing
     }
 
     @Test func tokenizerFileWithPairAndOffsets() throws {
-        let run = try CLITests.run(["tokenize", "--tokenizer", Self.roberta, "--offsets", "--pair", "How are you?"],
-                                   stdin: Data("Hello world\n".utf8))
+        let run = try CLITests.run(
+            ["tokenize", "--tokenizer", Self.roberta, "--offsets", "--pair", "How are you?"],
+            stdin: Data("Hello world\n".utf8))
         #expect(run.status == 0, "\(run.stderr)")
         let line = try #require(Self.lines(run).first)
         #expect(line["tokens"] as? [String] == ["<s>", "Hello", "Ġworld", "</s>", "</s>", "How", "Ġare", "Ġyou", "?", "</s>"])
         #expect(line["ids"] as? [Int] == [0, 7259, 695, 2, 2, 1105, 374, 303, 34, 2])
-        #expect(line["offsets"] as? [[Int]] == [[0, 0], [0, 5], [6, 11], [0, 0], [0, 0], [0, 3], [4, 7], [8, 11], [11, 12], [0, 0]])
+        #expect(
+            line["offsets"] as? [[Int]] == [[0, 0], [0, 5], [6, 11], [0, 0], [0, 0], [0, 3], [4, 7], [8, 11], [11, 12], [0, 0]])
         #expect(line["special_tokens_mask"] as? [Int] == [1, 0, 0, 1, 1, 0, 0, 0, 0, 1])
     }
 
     @Test func folderHoldingOnlyTokenizerJSON() throws {
         let dir = try Fixtures.temporaryDirectory()
-        try FileManager.default.copyItem(atPath: Fixtures.path("tokenizer/trained/french-unigram/tokenizer.json"),
-                                         toPath: dir.appendingPathComponent("tokenizer.json").path)
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("tokenizer/trained/french-unigram/tokenizer.json"),
+            toPath: dir.appendingPathComponent("tokenizer.json").path)
         let run = try CLITests.run(["tokenize", "--model", dir.path, "--offsets"], stdin: Data("Bonjour à tous\n".utf8))
         #expect(run.status == 0, "\(run.stderr)")
         let line = try #require(Self.lines(run).first)
@@ -46,9 +49,11 @@ import Testing
         let neither = try CLITests.run(["tokenize"], stdin: Data("x\n".utf8))
         #expect(neither.status != 0 && neither.stderr.contains("--model") && neither.stderr.contains("--tokenizer"))
         let empty = try Fixtures.temporaryDirectory()
-        CLITests.expectFailure(try CLITests.run(["tokenize", "--model", empty.path], stdin: Data("x\n".utf8)),
-                               "holds neither config.json nor tokenizer.json")
-        CLITests.expectFailure(try CLITests.run(["tokenize", "--tokenizer", "/no/tokenizer.json"], stdin: Data("x\n".utf8)),
-                               "cannot read tokenizer file /no/tokenizer.json")
+        CLITests.expectFailure(
+            try CLITests.run(["tokenize", "--model", empty.path], stdin: Data("x\n".utf8)),
+            "holds neither config.json nor tokenizer.json")
+        CLITests.expectFailure(
+            try CLITests.run(["tokenize", "--tokenizer", "/no/tokenizer.json"], stdin: Data("x\n".utf8)),
+            "cannot read tokenizer file /no/tokenizer.json")
     }
 }

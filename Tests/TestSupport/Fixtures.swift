@@ -48,7 +48,9 @@ public enum Fixtures {
     public static func floats(_ relative: String) throws -> [Float] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
         return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
         }
     }
 
@@ -70,7 +72,10 @@ public enum Fixtures {
         if let path = ProcessInfo.processInfo.environment["BERTKIT_ORT_LIBRARY"] { return path }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: onnxPython)
-        process.arguments = ["-c", "import glob,os,onnxruntime as o;print(sorted(glob.glob(os.path.join(os.path.dirname(o.__file__),'capi','libonnxruntime.so*')))[-1])"]
+        process.arguments = [
+            "-c",
+            "import glob,os,onnxruntime as o;print(sorted(glob.glob(os.path.join(os.path.dirname(o.__file__),'capi','libonnxruntime.so*')))[-1])",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -82,7 +87,8 @@ public enum Fixtures {
     }()
 
     /// Says how to get ONNX Runtime for the tests.
-    public static let onnxRuntimeMissing = "ONNX Runtime not found in the onnxruntime package of \(onnxPython): run `make test` (it installs it)"
+    public static let onnxRuntimeMissing =
+        "ONNX Runtime not found in the onnxruntime package of \(onnxPython): run `make test` (it installs it)"
 
     /// Max absolute difference of two equally shaped matrices (infinity when the shapes differ).
     public static func maxDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {

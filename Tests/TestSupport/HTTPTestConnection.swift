@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,9 +43,11 @@ public final class HTTPTestConnection: @unchecked Sendable {
             data.append(contentsOf: buffer[0..<n])
             let text = String(decoding: data, as: UTF8.self)
             if let split = text.range(of: "\r\n\r\n"),
-               let line = text[..<split.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
-               let length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
-               text.utf8.count - text.utf8.distance(from: text.startIndex, to: split.upperBound) >= length {
+                let line = text[..<split.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }
+                ),
+                let length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
+                text.utf8.count - text.utf8.distance(from: text.startIndex, to: split.upperBound) >= length
+            {
                 break
             }
         }

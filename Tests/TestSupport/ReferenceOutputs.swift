@@ -39,8 +39,9 @@ public struct ReferenceOutputs: Sendable {
         model = entry["model"] as? String ?? ""
         int32 = entry["inputs"] as? String == "int32"
         batches = (entry["batches"] as? [[String: Any]] ?? []).map { b in
-            Batch(ids: b["ids"] as? [[Int]] ?? [], typeIds: b["type_ids"] as? [[Int]] ?? [],
-                  output: (b["output"] as? [[Double]] ?? []).map { $0.map(Float.init) })
+            Batch(
+                ids: b["ids"] as? [[Int]] ?? [], typeIds: b["type_ids"] as? [[Int]] ?? [],
+                output: (b["output"] as? [[Double]] ?? []).map { $0.map(Float.init) })
         }
     }
 

@@ -43,7 +43,8 @@ public struct BenchReport: Sendable {
         var label = s.backend
         if Set(all.map(\.precision)).count > 1 { label += " \(s.precision)" }
         if Set(all.map(\.threads)).count > 1 { label += " \(s.threads)t" }
-        let weights = cells.first { $0.spec.backend == s.backend && $0.spec.precision == s.precision && $0.spec.threads == s.threads }?.weights
+        let weights = cells.first { $0.spec.backend == s.backend && $0.spec.precision == s.precision && $0.spec.threads == s.threads }?
+            .weights
         if let weights { label += " (\(weights) file)" }
         return label
     }
@@ -91,7 +92,8 @@ public struct BenchReport: Sendable {
         let columns = series
         return ReportTable(
             title: "Milliseconds per sequence by backend and batch size (\(ordering.rawValue))",
-            caption: "Median over \(results.settings.repeats) passes over the data set; ± is the spread (max − min) / median of the passes. Lower is better.",
+            caption:
+                "Median over \(results.settings.repeats) passes over the data set; ± is the spread (max − min) / median of the passes. Lower is better.",
             header: ["batch size"] + columns.map(label),
             rows: batchSizes.map { b in ["\(b)"] + columns.map { Self.ms(cell($0, ordering, b)) } })
     }
@@ -116,21 +118,26 @@ public struct BenchReport: Sendable {
             }
             return row
         }
-        return ReportTable(title: "Sorted vs unsorted batches",
-                           caption: "Milliseconds per sequence for each ordering; speedup is unsorted time / ordered time.",
-                           header: header, rows: rows)
+        return ReportTable(
+            title: "Sorted vs unsorted batches",
+            caption: "Milliseconds per sequence for each ordering; speedup is unsorted time / ordered time.",
+            header: header, rows: rows)
     }
 
     func paddingTable() -> ReportTable {
         ReportTable(
             title: "Padding by ordering",
-            caption: "Tokens a padded engine computes (batch size × longest, per batch) over the real tokens, minus one: the work that sorting saves.",
+            caption:
+                "Tokens a padded engine computes (batch size × longest, per batch) over the real tokens, minus one: the work that sorting saves.",
             header: ["batch size"] + orderings.map(\.rawValue),
             rows: batchSizes.map { b in
-                ["\(b)"] + orderings.map { o in
-                    guard let c = dataCells.first(where: { $0.spec.ordering == o && $0.spec.batchSize == b }), c.tokens > 0 else { return "–" }
-                    return String(format: "%.0f%%", (Double(c.paddedTokens) / Double(c.tokens) - 1) * 100)
-                }
+                ["\(b)"]
+                    + orderings.map { o in
+                        guard let c = dataCells.first(where: { $0.spec.ordering == o && $0.spec.batchSize == b }), c.tokens > 0 else {
+                            return "–"
+                        }
+                        return String(format: "%.0f%%", (Double(c.paddedTokens) / Double(c.tokens) - 1) * 100)
+                    }
             })
     }
 
@@ -163,9 +170,10 @@ public struct BenchReport: Sendable {
         for l in lengths {
             for b in sweepBatchSizes { rows.append(["length \(l) batch \(b)"] + others.map { speedup($0, .unsorted, b, l) }) }
         }
-        return ReportTable(title: "Speedup against \(baseline)",
-                           caption: "\(baseline) time / backend time on the same cell, measured in the same run (above 1: faster).",
-                           header: ["cell"] + others.map(label), rows: rows)
+        return ReportTable(
+            title: "Speedup against \(baseline)",
+            caption: "\(baseline) time / backend time on the same cell, measured in the same run (above 1: faster).",
+            header: ["cell"] + others.map(label), rows: rows)
     }
 
     /// What each precision buys (speed against fp32 on the same native cell) and costs (accuracy on the data).
@@ -179,8 +187,10 @@ public struct BenchReport: Sendable {
             return candidates.first { $0.spec.ordering == .sorted && $0.spec.batchSize == 32 } ?? candidates.first
         }
         let fp32 = speed("fp32")
-        let quality = embeds ? ["cosine min", "cosine p1", "cosine mean", "top-1 neighbour agreement"]
-                             : ["argmax agreement", "max |Δ logit|", "mean |Δ logit|"]
+        let quality =
+            embeds
+            ? ["cosine min", "cosine p1", "cosine mean", "top-1 neighbour agreement"]
+            : ["argmax agreement", "max |Δ logit|", "mean |Δ logit|"]
         var rows: [[String]] = []
         if let fp32 {
             rows.append(["fp32", Self.ms(fp32), "1.00x"] + quality.map { _ in "reference" } + ["1.00x"])
@@ -188,7 +198,8 @@ public struct BenchReport: Sendable {
         for a in accuracy {
             let cell = speed(a.precision)
             let gain = cell.flatMap { c in fp32.map { $0.msPerSequence.median / c.msPerSequence.median } }
-            let figures: [String] = embeds
+            let figures: [String] =
+                embeds
                 ? [a.cosineMin, a.cosineP1, a.cosineMean].map { $0.map { String(format: "%.5f", $0) } ?? "–" }
                     + [a.retrievalAgreement.map { String(format: "%.1f%%", $0 * 100) } ?? "–"]
                 : [a.argmaxAgreement.map { String(format: "%.2f%%", $0 * 100) } ?? "–"]
@@ -199,18 +210,22 @@ public struct BenchReport: Sendable {
         let where_ = fp32.map { "\($0.spec.ordering.rawValue) batch \($0.spec.batchSize)" } ?? "no fp32 cell"
         return ReportTable(
             title: "Precision: speed and accuracy against fp32",
-            caption: "native-packed, \(where_); accuracy over all \(accuracy.first?.sequences ?? 0) inputs of the data, each precision against fp32 of the same engine"
-                + (embeds ? " (cosine of each sentence's embeddings; top-1 neighbour: the most similar other sentence of the data is the same)" : "")
+            caption:
+                "native-packed, \(where_); accuracy over all \(accuracy.first?.sequences ?? 0) inputs of the data, each precision against fp32 of the same engine"
+                + (embeds
+                    ? " (cosine of each sentence's embeddings; top-1 neighbour: the most similar other sentence of the data is the same)"
+                    : "")
                 + "; weights: packed weight matrices held, against fp32.",
             header: ["precision", "ms per sequence", "speed vs fp32"] + quality + ["weights"], rows: rows)
     }
 
     func backendTable() -> ReportTable {
-        ReportTable(title: "Backends", caption: "Every backend of \(results.tool); unavailable ones with the reason.",
-                    header: ["backend", "available", "precisions", "note"],
-                    rows: results.backends.map {
-                        [$0.name, $0.available ? "yes" : "no", $0.precisions.joined(separator: ", "), $0.reason ?? ""]
-                    })
+        ReportTable(
+            title: "Backends", caption: "Every backend of \(results.tool); unavailable ones with the reason.",
+            header: ["backend", "available", "precisions", "note"],
+            rows: results.backends.map {
+                [$0.name, $0.available ? "yes" : "no", $0.precisions.joined(separator: ", "), $0.reason ?? ""]
+            })
     }
 
     // MARK: Charts
@@ -220,39 +235,61 @@ public struct BenchReport: Sendable {
         var charts: [(String, LineChart)] = []
         let all = series
         if let ordering = mainOrdering {
-            charts.append(("batch.svg", LineChart(
-                title: "Milliseconds per sequence vs batch size (\(ordering.rawValue))", xLabel: "batch size (log scale)",
-                yLabel: "ms per sequence (log scale)",
-                series: all.enumerated().map { i, s in
-                    LineChart.Series(label: label(s), points: batchSizes.compactMap { b in
-                        cell(s, ordering, b).map { (Double(b), $0.msPerSequence.median) }
-                    }, color: i)
-                })))
+            charts.append(
+                (
+                    "batch.svg",
+                    LineChart(
+                        title: "Milliseconds per sequence vs batch size (\(ordering.rawValue))", xLabel: "batch size (log scale)",
+                        yLabel: "ms per sequence (log scale)",
+                        series: all.enumerated().map { i, s in
+                            LineChart.Series(
+                                label: label(s),
+                                points: batchSizes.compactMap { b in
+                                    cell(s, ordering, b).map { (Double(b), $0.msPerSequence.median) }
+                                }, color: i)
+                        })
+                ))
         }
         if orderings.count > 1 {
             var lines: [LineChart.Series] = []
             for (i, s) in all.enumerated() {
                 for (d, o) in orderings.enumerated() {
-                    lines.append(LineChart.Series(label: "\(label(s)) \(o.rawValue)", points: batchSizes.compactMap { b in
-                        cell(s, o, b).map { (Double(b), $0.msPerSequence.median) }
-                    }, color: i, dash: d))
+                    lines.append(
+                        LineChart.Series(
+                            label: "\(label(s)) \(o.rawValue)",
+                            points: batchSizes.compactMap { b in
+                                cell(s, o, b).map { (Double(b), $0.msPerSequence.median) }
+                            }, color: i, dash: d))
                 }
             }
-            charts.append(("ordering.svg", LineChart(title: "Sorted vs unsorted batches", xLabel: "batch size (log scale)",
-                                                     yLabel: "ms per sequence (log scale)", series: lines)))
+            charts.append(
+                (
+                    "ordering.svg",
+                    LineChart(
+                        title: "Sorted vs unsorted batches", xLabel: "batch size (log scale)",
+                        yLabel: "ms per sequence (log scale)", series: lines)
+                ))
         }
         if !lengths.isEmpty {
             var lines: [LineChart.Series] = []
             for (i, s) in all.enumerated() {
                 for (d, b) in sweepBatchSizes.enumerated() {
-                    lines.append(LineChart.Series(label: "\(label(s)) batch \(b)", points: lengths.compactMap { l in
-                        cell(s, .unsorted, b, length: l).map { (Double(l), $0.msPerSequence.median) }
-                    }, color: i, dash: d))
+                    lines.append(
+                        LineChart.Series(
+                            label: "\(label(s)) batch \(b)",
+                            points: lengths.compactMap { l in
+                                cell(s, .unsorted, b, length: l).map { (Double(l), $0.msPerSequence.median) }
+                            }, color: i, dash: d))
                 }
             }
-            charts.append(("lengths.svg", LineChart(title: "Milliseconds per sequence vs sequence length",
-                                                    xLabel: "tokens per sequence (log scale)",
-                                                    yLabel: "ms per sequence (log scale)", series: lines)))
+            charts.append(
+                (
+                    "lengths.svg",
+                    LineChart(
+                        title: "Milliseconds per sequence vs sequence length",
+                        xLabel: "tokens per sequence (log scale)",
+                        yLabel: "ms per sequence (log scale)", series: lines)
+                ))
         }
         return charts
     }
@@ -264,28 +301,35 @@ public struct BenchReport: Sendable {
         let r = results, d = r.data, m = r.machine
         var lines = [
             "Model: `\(r.model.path)` (\(r.model.architecture), \(r.model.layers) layers, hidden \(r.model.hiddenSize), \(r.model.parameters) parameters; task: \(r.model.task))",
-            String(format: "Data: `%@`, %d sequences, %d tokens; length median %.0f, p95 %.0f, max %.0f (model maximum %d; %d truncated)",
-                   d.path, d.sequences, d.tokens, d.length.median, d.length.p95, d.length.max, d.maxLength, d.truncated),
+            String(
+                format: "Data: `%@`, %d sequences, %d tokens; length median %.0f, p95 %.0f, max %.0f (model maximum %d; %d truncated)",
+                d.path, d.sequences, d.tokens, d.length.median, d.length.p95, d.length.max, d.maxLength, d.truncated),
             "Machine: \(m.cpu.isEmpty ? m.architecture : m.cpu), \(m.cores) cores (\(m.cpuFlags.joined(separator: " "))), \(m.memoryBytes >> 30) GiB, \(m.os)",
             "Versions: " + r.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
             "Run: \(r.createdAt), \(r.settings.repeats) timed passes per cell after a warm-up; \(r.cells.count) cells\(r.complete ? "" : " (interrupted: finish with --resume)")",
         ]
         if let t = r.tokenization {
-            var line = String(format: "Tokenization (timed apart, %d threads): %.4f ms per sequence, %.0f tokens/s", t.threads,
-                              t.msPerSequence.median, t.tokensPerSecond)
+            var line = String(
+                format: "Tokenization (timed apart, %d threads): %.4f ms per sequence, %.0f tokens/s", t.threads,
+                t.msPerSequence.median, t.tokensPerSecond)
             if let reference = r.cells.first(where: { $0.spec.length == nil && $0.spec.ordering == .sorted && $0.spec.batchSize == 32 })
-                ?? r.cells.first(where: { $0.spec.length == nil }) {
-                line += String(format: " — %.1f%% of the model time of %@", t.msPerSequence.median / reference.msPerSequence.median * 100,
-                               reference.spec.description)
+                ?? r.cells.first(where: { $0.spec.length == nil })
+            {
+                line += String(
+                    format: " — %.1f%% of the model time of %@", t.msPerSequence.median / reference.msPerSequence.median * 100,
+                    reference.spec.description)
             }
             lines.append(line)
         }
         if let worst = r.cells.max(by: { $0.overhead < $1.overhead }) {
-            lines.append(String(format: "Harness overhead (cell time outside the model): at most %.2f%% (%@)", worst.overhead * 100,
-                                worst.spec.description))
+            lines.append(
+                String(
+                    format: "Harness overhead (cell time outside the model): at most %.2f%% (%@)", worst.overhead * 100,
+                    worst.spec.description))
         }
         if !r.skippedLengths.isEmpty {
-            lines.append("Lengths left out of the sweep (above the model's maximum): " + r.skippedLengths.map(String.init).joined(separator: ", "))
+            lines.append(
+                "Lengths left out of the sweep (above the model's maximum): " + r.skippedLengths.map(String.init).joined(separator: ", "))
         }
         return lines
     }

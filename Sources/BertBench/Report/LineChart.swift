@@ -45,17 +45,18 @@ public struct LineChart: Sendable {
     public func svg() -> String {
         let plot = (left: 70.0, top: 40.0, right: width - 200, bottom: height - 55)
         let visible = series.map { s in
-            Series(label: s.label, points: s.points.filter { (!logX || $0.x > 0) && (!logY || $0.y > 0) && $0.y.isFinite },
-                   color: s.color, dash: s.dash)
+            Series(
+                label: s.label, points: s.points.filter { (!logX || $0.x > 0) && (!logY || $0.y > 0) && $0.y.isFinite },
+                color: s.color, dash: s.dash)
         }.filter { !$0.points.isEmpty }
         let xs = visible.flatMap { $0.points.map(\.x) }, ys = visible.flatMap { $0.points.map(\.y) }
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\(Int(width))" height="\(Int(height))" \
-        viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\(escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\(Int(width))" height="\(Int(height))" \
+            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\(escape(title))</text>
 
-        """
+            """
         guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
             return out + "<text x=\"\(f(width / 2))\" y=\"\(f(height / 2))\" text-anchor=\"middle\">no data</text>\n</svg>\n"
         }
@@ -79,19 +80,22 @@ public struct LineChart: Sendable {
             out += "<text x=\"\(f(plot.left - 8))\" y=\"\(f(yAxis.map(tick) + 4))\" text-anchor=\"end\">\(label(tick))</text>\n"
         }
         out += "<text x=\"\(f((plot.left + plot.right) / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        out += "<text transform=\"translate(18 \(f((plot.top + plot.bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(18 \(f((plot.top + plot.bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
         for (i, s) in visible.enumerated() {
             let color = Self.palette[s.color % Self.palette.count]
             let dash = Self.dashes[s.dash % Self.dashes.count]
             let pixels = s.points.sorted { $0.x < $1.x }.map { (x: f(xAxis.map($0.x)), y: f(yAxis.map($0.y))) }
             out += "<g class=\"series\" data-label=\"\(escape(s.label))\">\n"
             if connectPoints {
-                out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(pixels.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>\n"
+                out +=
+                    "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(pixels.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>\n"
             }
             for p in pixels { out += "<circle cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"3\" fill=\"\(color)\"/>\n" }
             out += "</g>\n"
             let ly = plot.top + 8 + Double(i) * 18
-            out += "<line x1=\"\(f(plot.right + 14))\" y1=\"\(f(ly))\" x2=\"\(f(plot.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
+            out +=
+                "<line x1=\"\(f(plot.right + 14))\" y1=\"\(f(ly))\" x2=\"\(f(plot.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
             out += "<text x=\"\(f(plot.right + 46))\" y=\"\(f(ly + 4))\">\(escape(s.label))</text>\n"
         }
         return out + "</svg>\n"
@@ -119,7 +123,9 @@ public struct LineChart: Sendable {
 
         /// `preferring` when it fits in the range (the data's own x values), else 1-2-5 steps.
         func ticks(preferring: [Double]) -> [Double] {
-            let inRange = { (t: Double) in let v = log ? Foundation.log10(t) : t; return v >= lo - 1e-9 && v <= hi + 1e-9 }
+            let inRange = { (t: Double) in
+                let v = log ? Foundation.log10(t) : t; return v >= lo - 1e-9 && v <= hi + 1e-9
+            }
             if !preferring.isEmpty && preferring.count <= 12 { return preferring.filter(inRange) }
             if log {
                 // 1-2-5 per decade; every digit when the range is too narrow for three of those.

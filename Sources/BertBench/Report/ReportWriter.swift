@@ -22,7 +22,8 @@ public enum ReportWriter {
 
     /// One row per cell, raw repeat times joined by `;`.
     public static func csv(_ cells: [CellResult]) -> String {
-        var out = "backend,precision,threads,ordering,batch_size,length,sequences,tokens,padded_tokens,batches,"
+        var out =
+            "backend,precision,threads,ordering,batch_size,length,sequences,tokens,padded_tokens,batches,"
             + "ms_per_seq_mean,ms_per_seq_median,ms_per_seq_p95,ms_per_seq_min,ms_per_seq_max,spread,"
             + "batch_ms_median,batch_ms_p95,sequences_per_s,tokens_per_s,overhead,repeats_ms\n"
         for c in cells {
@@ -50,30 +51,30 @@ public enum ReportWriter {
 
     public static func html(_ report: BenchReport) -> String {
         var out = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>BertKit benchmark: \(escape(report.results.model.path))</title>
-        <style>
-        body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }
-        h1 { font-size: 1.6em; } h3 { margin-top: 2em; }
-        ul.summary li { margin: 0.2em 0; }
-        code { background: #f3f3f3; padding: 0 0.3em; }
-        .charts { display: flex; flex-wrap: wrap; gap: 1em; }
-        .charts figure { margin: 0; border: 1px solid #ddd; }
-        table { border-collapse: collapse; font-size: 0.9em; }
-        th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-        th:first-child, td:first-child { text-align: left; }
-        thead { background: #f0f4f8; }
-        section { overflow-x: auto; }
-        </style>
-        </head>
-        <body>
-        <h1>BertKit benchmark: \(escape(report.results.model.path))</h1>
-        <ul class="summary">
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>BertKit benchmark: \(escape(report.results.model.path))</title>
+            <style>
+            body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }
+            h1 { font-size: 1.6em; } h3 { margin-top: 2em; }
+            ul.summary li { margin: 0.2em 0; }
+            code { background: #f3f3f3; padding: 0 0.3em; }
+            .charts { display: flex; flex-wrap: wrap; gap: 1em; }
+            .charts figure { margin: 0; border: 1px solid #ddd; }
+            table { border-collapse: collapse; font-size: 0.9em; }
+            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+            th:first-child, td:first-child { text-align: left; }
+            thead { background: #f0f4f8; }
+            section { overflow-x: auto; }
+            </style>
+            </head>
+            <body>
+            <h1>BertKit benchmark: \(escape(report.results.model.path))</h1>
+            <ul class="summary">
 
-        """
+            """
         for line in report.summaryLines { out += "<li>\(inlineCode(line))</li>\n" }
         out += "</ul>\n<p>Reproduce: <code>\(escape(report.results.command.joined(separator: " ")))</code></p>\n"
         out += "<div class=\"charts\">\n"

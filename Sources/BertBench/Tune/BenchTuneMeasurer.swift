@@ -22,20 +22,26 @@ public struct BenchTuneMeasurer: TuneMeasurer {
         let start = clock.now
         if engine?.key != candidate.engineKey {
             engine = nil  // release the previous engine's weights first
-            engine = (candidate.engineKey, try catalog.engine(candidate.backend, precision: candidate.precision, threads: candidate.threads))
+            engine = (
+                candidate.engineKey, try catalog.engine(candidate.backend, precision: candidate.precision, threads: candidate.threads)
+            )
         }
         guard let current = engine?.engine else { throw BenchError.invalidGrid("no engine for \(candidate)") }
         let sample = data.prefix(sequences)
-        let runner = BenchRunner(modelPath: modelPath, data: sample,
-                                 settings: BenchSettings(grid: try BenchGrid(backends: [.init(name: candidate.backend)], threads: [candidate.threads],
-                                                                             lengths: []),
-                                                         repeats: repeats, sweepSize: 0, limit: sequences, baseline: candidate.backend),
-                                 makeEngine: { _ in current })
+        let runner = BenchRunner(
+            modelPath: modelPath, data: sample,
+            settings: BenchSettings(
+                grid: try BenchGrid(
+                    backends: [.init(name: candidate.backend)], threads: [candidate.threads],
+                    lengths: []),
+                repeats: repeats, sweepSize: 0, limit: sequences, baseline: candidate.backend),
+            makeEngine: { _ in current })
         guard let result = try runner.measure(candidate.cell, on: current, shouldStop: { false }, passDone: { _ in }) else {
             throw BenchError.invalidGrid("the measurement of \(candidate) stopped")
         }
-        return TuneFigures(sequencesPerSecond: result.sequencesPerSecond, medianBatchMs: result.batchMs.median,
-                           p95BatchMs: result.batchMs.p95, sequences: result.sequences, repeats: repeats,
-                           seconds: (clock.now - start).milliseconds / 1000)
+        return TuneFigures(
+            sequencesPerSecond: result.sequencesPerSecond, medianBatchMs: result.batchMs.median,
+            p95BatchMs: result.batchMs.p95, sequences: result.sequences, repeats: repeats,
+            seconds: (clock.now - start).milliseconds / 1000)
     }
 }

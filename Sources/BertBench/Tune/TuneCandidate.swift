@@ -23,7 +23,9 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
     }
 
     /// The bench cell that measures it.
-    public var cell: CellSpec { CellSpec(backend: backend, precision: precision, threads: threads, ordering: ordering, batchSize: batchSize) }
+    public var cell: CellSpec {
+        CellSpec(backend: backend, precision: precision, threads: threads, ordering: ordering, batchSize: batchSize)
+    }
 
     /// Its identifier (the bench cell's key).
     public var key: String { cell.key }
@@ -35,13 +37,15 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
 
     /// The candidate a setup file describes (its ordering and bench batch size).
     public init(setup: TunedSetup) {
-        let ordering: Ordering = switch setup.batching.kind {
-        case .fixed: .unsorted
-        case .sorted: .sorted
-        case .tokens: .tokens
-        }
-        self.init(backend: setup.backend, precision: setup.precision.rawValue, threads: setup.threads, ordering: ordering,
-                  batchSize: setup.batching.batchSize)
+        let ordering: Ordering =
+            switch setup.batching.kind {
+            case .fixed: .unsorted
+            case .sorted: .sorted
+            case .tokens: .tokens
+            }
+        self.init(
+            backend: setup.backend, precision: setup.precision.rawValue, threads: setup.threads, ordering: ordering,
+            batchSize: setup.batching.batchSize)
     }
 
     public static func < (a: TuneCandidate, b: TuneCandidate) -> Bool { a.key < b.key }
@@ -52,10 +56,12 @@ public struct TuneCandidate: Codable, Sendable, Hashable, Comparable, CustomStri
         switch ordering.batching(batchSize: batchSize, meanLength: meanLength) {
         case .fixed(let size): batching = .init(kind: .fixed, batchSize: size)
         case .sorted(let size): batching = .init(kind: .sorted, batchSize: size)
-        case .tokens(let maxTokens, let maxSize): batching = .init(kind: .tokens, batchSize: batchSize, maxTokens: maxTokens, maxSequences: maxSize)
+        case .tokens(let maxTokens, let maxSize):
+            batching = .init(kind: .tokens, batchSize: batchSize, maxTokens: maxTokens, maxSequences: maxSize)
         }
-        return TunedSetup(backend: backend, precision: (try? Precision.parse(precision)) ?? .fp32, threads: threads, batching: batching, machine: machine,
-                          sequencesPerSecond: figures.sequencesPerSecond, p95BatchMs: figures.p95BatchMs)
+        return TunedSetup(
+            backend: backend, precision: (try? Precision.parse(precision)) ?? .fp32, threads: threads, batching: batching, machine: machine,
+            sequencesPerSecond: figures.sequencesPerSecond, p95BatchMs: figures.p95BatchMs)
     }
 }
 

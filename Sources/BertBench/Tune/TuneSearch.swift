@@ -71,10 +71,14 @@ public struct TuneSearch: Sendable {
     /// Runs the search over `candidates` (minus those in `excluded`, which are recorded with their reason).
     /// `spentBefore` is budget already used (accuracy checks); `shouldStop` is checked before each measurement;
     /// `progress` gets (rung, measured so far in the rung, the rung's size, seconds spent).
-    public func run(_ candidates: [TuneCandidate], excluded: [TuneCandidate: String] = [:], spentBefore: Double = 0,
-                    measurer: inout some TuneMeasurer, shouldStop: () -> Bool = { false },
-                    progress: (Int, Int, Int, Double) -> Void = { _, _, _, _ in }) throws -> Outcome {
-        var trials: [TuneTrial] = excluded.sorted { $0.key < $1.key }.map { TuneTrial(candidate: $0.key, rung: -1, figures: nil, dropped: $0.value) }
+    public func run(
+        _ candidates: [TuneCandidate], excluded: [TuneCandidate: String] = [:], spentBefore: Double = 0,
+        measurer: inout some TuneMeasurer, shouldStop: () -> Bool = { false },
+        progress: (Int, Int, Int, Double) -> Void = { _, _, _, _ in }
+    ) throws -> Outcome {
+        var trials: [TuneTrial] = excluded.sorted { $0.key < $1.key }.map {
+            TuneTrial(candidate: $0.key, rung: -1, figures: nil, dropped: $0.value)
+        }
         var spent = spentBefore
         // Rung 0 in engine order (one engine load per group); later rungs best first, so a rung the budget cuts short
         // has measured its most promising candidates.
@@ -94,13 +98,18 @@ public struct TuneSearch: Sendable {
                     if !measured.isEmpty { lastMeasured = measured; lastRung = r }
                     break search
                 }
-                let estimate = measurer.estimatedSeconds(candidate, sequences: rung.sequences, repeats: rung.repeats)
-                    ?? previous[candidate].map { $0.seconds * Double(rung.sequences * (rung.repeats + 1)) / Double($0.sequences * ($0.repeats + 1)) }
+                let estimate =
+                    measurer.estimatedSeconds(candidate, sequences: rung.sequences, repeats: rung.repeats)
+                    ?? previous[candidate].map {
+                        $0.seconds * Double(rung.sequences * (rung.repeats + 1)) / Double($0.sequences * ($0.repeats + 1))
+                    }
                     ?? (rungZeroCosts.isEmpty ? 0 : rungZeroCosts.reduce(0, +) / Double(rungZeroCosts.count))
                 if spent + estimate > budget {
                     complete = false
                     trials += measured.map { TuneTrial(candidate: $0.candidate, rung: r, figures: $0.figures, dropped: nil) }
-                    trials += alive[i...].map { TuneTrial(candidate: $0, rung: r, figures: nil, dropped: "not measured: over the time budget") }
+                    trials += alive[i...].map {
+                        TuneTrial(candidate: $0, rung: r, figures: nil, dropped: "not measured: over the time budget")
+                    }
                     if !measured.isEmpty { lastMeasured = measured; lastRung = r }
                     break search
                 }
@@ -121,15 +130,18 @@ public struct TuneSearch: Sendable {
             let keep = r == rungs.count - 1 ? ranked.count : max(1, (ranked.count + eta - 1) / eta)
             for (rank, entry) in ranked.enumerated() {
                 let promoted = rank < keep && r < rungs.count - 1
-                trials.append(TuneTrial(candidate: entry.candidate, rung: r, figures: entry.figures,
-                                        dropped: promoted || r == rungs.count - 1 ? nil : "rank \(rank + 1) of \(ranked.count) at rung \(r)"))
+                trials.append(
+                    TuneTrial(
+                        candidate: entry.candidate, rung: r, figures: entry.figures,
+                        dropped: promoted || r == rungs.count - 1 ? nil : "rank \(rank + 1) of \(ranked.count) at rung \(r)"))
             }
             previous = Dictionary(uniqueKeysWithValues: measured.map { ($0.candidate, $0.figures) })
             alive = ranked.prefix(keep).map(\.candidate)
         }
         let final = lastMeasured.sorted { goal.score($0.figures) > goal.score($1.figures) }
         if lastRung < rungs.count - 1 { complete = false }
-        return Outcome(chosen: final.first, runnerUp: final.dropFirst().first, trials: trials, spent: spent, lastRung: lastRung,
-                       complete: complete)
+        return Outcome(
+            chosen: final.first, runnerUp: final.dropFirst().first, trials: trials, spent: spent, lastRung: lastRung,
+            complete: complete)
     }
 }

@@ -71,13 +71,20 @@ public struct TuneSession: Sendable {
         catalog = BenchBackends(directory: c.modelPath, files: c.files)
         let backends = try c.backends.map(catalog.select) ?? catalog.available
         let threads = c.threads.isEmpty ? TuneConfiguration.defaultThreads() : c.threads
-        if let bad = (threads + c.batchSizes).first(where: { $0 < 1 }) { throw BenchError.invalidGrid("thread counts and batch sizes must be positive, got \(bad)") }
+        if let bad = (threads + c.batchSizes).first(where: { $0 < 1 }) {
+            throw BenchError.invalidGrid("thread counts and batch sizes must be positive, got \(bad)")
+        }
         var space: [TuneCandidate] = []
         for backend in backends {
             for precision in c.precisions.map(\.rawValue) where backend.precisions.contains(precision) {
-                for t in threads { for ordering in c.orderings { for b in c.batchSizes {
-                    space.append(TuneCandidate(backend: backend.name, precision: precision, threads: t, ordering: ordering, batchSize: b))
-                } } }
+                for t in threads {
+                    for ordering in c.orderings {
+                        for b in c.batchSizes {
+                            space.append(
+                                TuneCandidate(backend: backend.name, precision: precision, threads: t, ordering: ordering, batchSize: b))
+                        }
+                    }
+                }
             }
         }
         guard !space.isEmpty else { throw BenchError.invalidGrid("no candidate: no backend offers the precisions asked for") }
@@ -87,7 +94,9 @@ public struct TuneSession: Sendable {
             warnings.append("\(c.dataPath) has \(data.statistics.sequences) inputs; the sample is all of them")
         }
         if data.statistics.truncated > 0 {
-            warnings.append("\(data.statistics.truncated) of \(data.statistics.sequences) sample inputs are longer than the model's \(data.statistics.maxLength) tokens and were truncated to it")
+            warnings.append(
+                "\(data.statistics.truncated) of \(data.statistics.sequences) sample inputs are longer than the model's \(data.statistics.maxLength) tokens and were truncated to it"
+            )
         }
         self.warnings = warnings
         model = try ModelSummary(path: c.modelPath, directory: directory, classifiesWithoutWeights: { false })
@@ -98,16 +107,23 @@ public struct TuneSession: Sendable {
     /// engines (tests). `serve`, when given, serves the chosen setup over HTTP (the CLI's serve check) and its figure
     /// goes into the setup; it runs within `serveReserve`, kept from the search's budget. Writes tune.json and the
     /// report to the output folder.
-    public func run(measurer custom: (any TuneMeasurer)? = nil, accuracy precomputed: [PrecisionAccuracy]? = nil,
-                    serve: ((TunedSetup, BenchData) throws -> TunedSetup.Served)? = nil,
-                    shouldStop: () -> Bool = { false }, progress: (String, Double) -> Void = { _, _ in }) throws -> TuneResults {
+    public func run(
+        measurer custom: (any TuneMeasurer)? = nil, accuracy precomputed: [PrecisionAccuracy]? = nil,
+        serve: ((TunedSetup, BenchData) throws -> TunedSetup.Served)? = nil,
+        shouldStop: () -> Bool = { false }, progress: (String, Double) -> Void = { _, _ in }
+    ) throws -> TuneResults {
         let c = configuration
         let clock = ContinuousClock()
         let start = clock.now
         let reduced = Set(candidates.map(\.precision)).compactMap(Precision.init(rawValue:)).filter { $0 != .fp32 }
         progress("accuracy of \(reduced.map(\.rawValue).sorted().joined(separator: ", ")) against fp32", 0)
-        var accuracy = try precomputed ?? (reduced.isEmpty ? [] : PrecisionAccuracy.measure(
-            modelPath: c.modelPath, encodings: data.encodings, precisions: reduced, threads: TuneConfiguration.defaultThreads().last ?? 0))
+        var accuracy =
+            try precomputed
+            ?? (reduced.isEmpty
+                ? []
+                : PrecisionAccuracy.measure(
+                    modelPath: c.modelPath, encodings: data.encodings, precisions: reduced,
+                    threads: TuneConfiguration.defaultThreads().last ?? 0))
         var accuracyNotes: [String] = []
         if precomputed == nil {
             let (files, notes) = try graphFileAccuracy()
@@ -125,7 +141,9 @@ public struct TuneSession: Sendable {
         let reserve = serve == nil ? 0 : min(max(c.serveReserve, 0), c.budget)
         let search = TuneSearch(rungs: TuneSearch.rungs(sampleSize: data.statistics.sequences), budget: c.budget - reserve, goal: c.goal)
         var measurer = custom ?? BenchTuneMeasurer(modelPath: c.modelPath, data: data, catalog: catalog)
-        let outcome = try search.run(candidates, excluded: excluded, spentBefore: accuracySeconds, measurer: &measurer, shouldStop: shouldStop) {
+        let outcome = try search.run(
+            candidates, excluded: excluded, spentBefore: accuracySeconds, measurer: &measurer, shouldStop: shouldStop
+        ) {
             rung, done, count, spent in
             progress("rung \(rung + 1) of \(search.rungs.count): \(done)/\(count) candidates", min(1, spent / c.budget))
         }
@@ -165,7 +183,8 @@ public struct TuneSession: Sendable {
             return String(format: "%@: lowest cosine to fp32 %.5f is under the floor %.5f", what, cosine, configuration.minCosine)
         }
         if let agreement = accuracy.argmaxAgreement, agreement < configuration.minAgreement {
-            return String(format: "%@: arg-max agreement with fp32 %.4f is under the floor %.4f", what, agreement, configuration.minAgreement)
+            return String(
+                format: "%@: arg-max agreement with fp32 %.4f is under the floor %.4f", what, agreement, configuration.minAgreement)
         }
         return nil
     }
@@ -184,17 +203,21 @@ public struct TuneSession: Sendable {
             guard weights != .fp32 else { continue }
             if reference == nil {
                 do {
-                    reference = try PrecisionAccuracy.outputs(of: BertModel(directory: configuration.modelPath, options: .init(truncate: true, threads: threads)),
-                                                              encodings: data.encodings)
+                    reference = try PrecisionAccuracy.outputs(
+                        of: BertModel(directory: configuration.modelPath, options: .init(truncate: true, threads: threads)),
+                        encodings: data.encodings)
                 } catch {
-                    notes.append("\(name)'s file computes in \(weights.rawValue); its accuracy was not checked against fp32 (the native engine cannot run the folder: \(error))")
+                    notes.append(
+                        "\(name)'s file computes in \(weights.rawValue); its accuracy was not checked against fp32 (the native engine cannot run the folder: \(error))"
+                    )
                     continue
                 }
             }
             guard let reference else { continue }
             let outputs = try PrecisionAccuracy.outputs(of: model, encodings: data.encodings)
-            var entry = PrecisionAccuracy(precision: weights.rawValue, task: reference.task, reference: reference.rows, candidate: outputs.rows,
-                                          weightBytes: 0, fp32WeightBytes: reference.bytes)
+            var entry = PrecisionAccuracy(
+                precision: weights.rawValue, task: reference.task, reference: reference.rows, candidate: outputs.rows,
+                weightBytes: 0, fp32WeightBytes: reference.bytes)
             entry.backend = name
             accuracy.append(entry)
         }

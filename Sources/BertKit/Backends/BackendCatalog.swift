@@ -41,8 +41,10 @@ public struct BackendCatalog: Sendable {
     /// Checks what a request asks of a backend before loading: the precision it runs.
     public func check(_ provider: any BackendProvider, _ request: BackendRequest) throws(BackendCatalogError) {
         guard provider.precisions.contains(request.options.precision) else {
-            throw .precision(request.options.precision, backend: provider.name,
-                             offered: provider.precisions, alternatives: providers.filter { $0.precisions.contains(request.options.precision) }.map(\.name))
+            throw .precision(
+                request.options.precision, backend: provider.name,
+                offered: provider.precisions,
+                alternatives: providers.filter { $0.precisions.contains(request.options.precision) }.map(\.name))
         }
     }
 }
@@ -59,7 +61,9 @@ public enum BackendCatalogError: Error, Sendable, Equatable, CustomStringConvert
         case let .unknown(name, known):
             return "unknown backend '\(name)' (there are: \(known.joined(separator: ", ")))"
         case let .precision(precision, backend, offered, alternatives):
-            let others = alternatives.isEmpty ? "" : "; \(alternatives.joined(separator: ", ")) offer\(alternatives.count == 1 ? "s" : "") \(precision.rawValue)"
+            let others =
+                alternatives.isEmpty
+                ? "" : "; \(alternatives.joined(separator: ", ")) offer\(alternatives.count == 1 ? "s" : "") \(precision.rawValue)"
             return "the \(backend) backend runs \(offered.map(\.rawValue).joined(separator: ", ")), not \(precision.rawValue)\(others)"
         }
     }

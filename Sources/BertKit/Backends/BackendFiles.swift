@@ -14,9 +14,12 @@ public struct BackendFiles: Sendable, Equatable {
     }
 
     /// What `provider` is asked to run: the folder, the options, its own model file and library (none of another's).
-    public func request(for provider: any BackendProvider, directory: String, options: BertModel.Options = .init(),
-                        cudaDevice: Int? = nil, settings: [String: String] = [:]) -> BackendRequest {
-        BackendRequest(directory: directory, options: options, modelFile: provider.fileKind.flatMap { models[$0] },
-                       library: libraries[provider.name], cudaDevice: cudaDevice, settings: settings)
+    public func request(
+        for provider: any BackendProvider, directory: String, options: BertModel.Options = .init(),
+        cudaDevice: Int? = nil, settings: [String: String] = [:]
+    ) -> BackendRequest {
+        BackendRequest(
+            directory: directory, options: options, modelFile: provider.fileKind.flatMap { models[$0] },
+            library: libraries[provider.name], cudaDevice: cudaDevice, settings: settings)
     }
 }

@@ -13,8 +13,10 @@ public struct BackendRequest: Sendable {
     /// Engine settings by name (`BackendProvider.settings` lists each backend's), e.g. `graph-optimization: basic`.
     public var settings: [String: String]
 
-    public init(directory: String, options: BertModel.Options = .init(), modelFile: String? = nil, library: String? = nil,
-                cudaDevice: Int? = nil, settings: [String: String] = [:]) {
+    public init(
+        directory: String, options: BertModel.Options = .init(), modelFile: String? = nil, library: String? = nil,
+        cudaDevice: Int? = nil, settings: [String: String] = [:]
+    ) {
         self.directory = directory
         self.options = options
         self.modelFile = modelFile

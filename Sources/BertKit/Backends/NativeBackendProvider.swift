@@ -11,7 +11,8 @@ public struct NativeBackendProvider: BackendProvider {
 
     public func unavailableReason(_ request: BackendRequest) -> String? {
         guard let folder = try? ModelDirectory(path: request.directory),
-              !FileManager.default.fileExists(atPath: folder.weightsPath) else { return nil }
+            !FileManager.default.fileExists(atPath: folder.weightsPath)
+        else { return nil }
         return "the model folder has no weights (model.safetensors, pytorch_model.bin or model.pt)"
     }
 

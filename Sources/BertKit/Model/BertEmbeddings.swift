@@ -23,7 +23,8 @@ struct BertEmbeddings: Sendable {
         typeVocabSize = config.typeVocabSize
         wordEmbeddings = try store.floats(keys.word + ".weight", shape: [config.vocabSize, h])
         positionEmbeddings = try store.floats(keys.position + ".weight", shape: [config.maxPositionEmbeddings, h])
-        tokenTypeEmbeddings = config.typeVocabSize > 0
+        tokenTypeEmbeddings =
+            config.typeVocabSize > 0
             ? try store.floats(keys.tokenType + ".weight", shape: [config.typeVocabSize, h]) : nil
         layerNorm = try LayerNorm(store, keys.layerNorm, width: h, eps: config.layerNormEps)
         positionOffset = config.positionOffset

@@ -32,9 +32,10 @@ struct BertEncoder: Sendable {
         }
         try embeddings.validate(batch)
         let layout = SequenceLayout(batch, mode: mode)
-        ws.plan(rows: layout.totalRows, hidden: config.hiddenSize, intermediate: config.intermediateSize,
-                headDim: config.hiddenSize / max(config.numAttentionHeads, 1), longest: layout.maxRows,
-                workers: ctx.workers)
+        ws.plan(
+            rows: layout.totalRows, hidden: config.hiddenSize, intermediate: config.intermediateSize,
+            headDim: config.hiddenSize / max(config.numAttentionHeads, 1), longest: layout.maxRows,
+            workers: ctx.workers)
         try embeddings(batch, layout: layout, into: ws.hidden.pointer, ctx)
         for layer in layers { try layer(ws, layout: layout, ctx) }
         return layout

@@ -15,8 +15,10 @@ struct BertSelfAttention: Sendable {
 
     /// Reads the projections named `query`, `key`, `value` and `output`, then the LayerNorm `layerNorm` (checkpoint
     /// names without `.weight`), in checkpoint order, so the first missing tensor is the one named.
-    init(_ store: WeightStore, query: String, key: String, value: String, output: String, layerNorm: String,
-         eps: Float, hidden: Int, heads: Int, packing: WeightPacking) throws {
+    init(
+        _ store: WeightStore, query: String, key: String, value: String, output: String, layerNorm: String,
+        eps: Float, hidden: Int, heads: Int, packing: WeightPacking
+    ) throws {
         qkv = try Linear(store, stacking: [query, key, value], in: hidden, outs: [hidden, hidden, hidden], packing: packing)
         self.output = try Linear(store, output, in: hidden, out: hidden, packing: packing)
         self.layerNorm = try LayerNorm(store, layerNorm, width: hidden, eps: eps)

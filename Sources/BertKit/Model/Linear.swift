@@ -33,14 +33,19 @@ struct Linear: Sendable {
         weight = try PackedWeights(stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision)
         name = names.joined(separator: "+")
         for tensor in weights { tensor.releaseMappedPages() }
-        bias = biases.count == 1 ? biases[0]
-            : FloatTensor(name: names.joined(separator: "+") + ".bias", shape: [outs.reduce(0, +)],
-                          values: biases.flatMap(\.values))
+        bias =
+            biases.count == 1
+            ? biases[0]
+            : FloatTensor(
+                name: names.joined(separator: "+") + ".bias", shape: [outs.reduce(0, +)],
+                values: biases.flatMap(\.values))
     }
 
     /// `y[rows, out] = epilogue(x[rows, in] · Wᵀ)` on the context's threads (one fork/join).
-    func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, _ epilogue: Epilogue,
-                        _ ctx: KernelContext) throws {
+    func callAsFunction(
+        _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, _ epilogue: Epilogue,
+        _ ctx: KernelContext
+    ) throws {
         var desc = bk_gemm_desc()
         desc.isa = weight.isa.c
         desc.m = rows

@@ -6,7 +6,7 @@ import Foundation
 public struct SentenceHead: Sendable {
     /// One `Dense` module with its weights.
     struct Dense: Sendable {
-        let weight: [Float]   // [out, in]
+        let weight: [Float]  // [out, in]
         let bias: [Float]?
         let inFeatures: Int
         let outFeatures: Int
@@ -48,8 +48,9 @@ public struct SentenceHead: Sendable {
         for module in config.dense {
             let folder = directory + "/" + module.path
             guard module.inFeatures == width else {
-                throw ModelIOError.invalidConfig(path: folder + "/config.json", field: "in_features",
-                                                 reason: "is \(module.inFeatures), but the vectors before it have \(width) values")
+                throw ModelIOError.invalidConfig(
+                    path: folder + "/config.json", field: "in_features",
+                    reason: "is \(module.inFeatures), but the vectors before it have \(width) values")
             }
             let safetensors = folder + "/model.safetensors", pickle = folder + "/pytorch_model.bin"
             let source: any TensorSource
@@ -63,8 +64,10 @@ public struct SentenceHead: Sendable {
             let store = WeightStore(source: source, prefix: "")
             let weight = try store.floats("linear.weight", shape: [module.outFeatures, module.inFeatures])
             let bias = module.bias ? try store.floats("linear.bias", shape: [module.outFeatures]).values : nil
-            modules.append(Dense(weight: weight.values, bias: bias, inFeatures: module.inFeatures,
-                                 outFeatures: module.outFeatures, activation: Dense.activation(named: module.activation)))
+            modules.append(
+                Dense(
+                    weight: weight.values, bias: bias, inFeatures: module.inFeatures,
+                    outFeatures: module.outFeatures, activation: Dense.activation(named: module.activation)))
             width = module.outFeatures
         }
         dense = modules

@@ -57,15 +57,18 @@ public enum KernelISA: String, Sendable, CaseIterable {
     public static let environmentVariable = "BERTKIT_ISA"
 
     /// `requested`, else `BERTKIT_ISA`, else `best`; an unknown name or a set this CPU lacks is an error.
-    public static func resolve(_ requested: KernelISA? = nil,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KernelISA {
+    public static func resolve(
+        _ requested: KernelISA? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> KernelISA {
         let isa: KernelISA
         if let requested {
             isa = requested
         } else if let name = environment[environmentVariable], !name.isEmpty {
             guard let named = KernelISA(rawValue: name.lowercased()) else {
                 throw BertKitError.invalidArgument(
-                    "\(environmentVariable)=\(name) is not an instruction set; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+                    "\(environmentVariable)=\(name) is not an instruction set; use one of \(allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             isa = named
         } else {
@@ -73,7 +76,8 @@ public enum KernelISA: String, Sendable, CaseIterable {
         }
         guard isa.isSupported else {
             throw BertKitError.invalidArgument(
-                "instruction set \(isa.rawValue) is not supported by this CPU (supported: \(supported.map(\.rawValue).joined(separator: ", ")))")
+                "instruction set \(isa.rawValue) is not supported by this CPU (supported: \(supported.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return isa
     }

@@ -29,8 +29,10 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     /// Parses `fp32`, `bf16`, `fp16` or `int8` (also `float32`, `bfloat16`, `float16`, `half`, `i8`), with an
     /// error that lists the choices.
     public static func parse(_ name: String) throws -> Precision {
-        let aliases: [String: Precision] = ["float32": .fp32, "f32": .fp32, "bfloat16": .bf16, "float16": .fp16,
-                                            "half": .fp16, "f16": .fp16, "i8": .int8, "qint8": .int8]
+        let aliases: [String: Precision] = [
+            "float32": .fp32, "f32": .fp32, "bfloat16": .bf16, "float16": .fp16,
+            "half": .fp16, "f16": .fp16, "i8": .int8, "qint8": .int8,
+        ]
         let key = name.lowercased()
         guard let precision = Precision(rawValue: key) ?? aliases[key] else {
             throw BertKitError.invalidArgument(

@@ -17,18 +17,21 @@ extension BertGraph {
     /// optimizer wires it: rows are padded on the right, as BertKit and Hugging Face tokenizers pad them.
     mutating func fusedEmbeddings() throws -> (String, String) {
         let h = config.hiddenSize
-        let word = g.floats(spec.embeddings.word + ".weight",
-                            try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
-        let positions = g.floats(spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+        let word = g.floats(
+            spec.embeddings.word + ".weight",
+            try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
+        let positions = g.floats(
+            spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
         let norm = try weights.layerNorm(spec.embeddings.layerNorm)
         let gamma = g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h])
         let beta = g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h])
         var segments = "", segmentTable = ""
         if takesTokenTypes {
             segments = int32(BertGraph.tokenTypeIds)
-            segmentTable = g.floats(spec.embeddings.tokenType + ".weight",
-                                    try weights.floats(spec.embeddings.tokenType + ".weight", [config.typeVocabSize, h]),
-                                    dims: [config.typeVocabSize, h])
+            segmentTable = g.floats(
+                spec.embeddings.tokenType + ".weight",
+                try weights.floats(spec.embeddings.tokenType + ".weight", [config.typeVocabSize, h]),
+                dims: [config.typeVocabSize, h])
         }
         var inputs = [int32(BertGraph.inputIds), segments, word, positions, segmentTable, gamma, beta, int32(BertGraph.attentionMask)]
         if spec.positions == .afterPadding { inputs.append(int32(robertaPositionIds())) }
@@ -53,8 +56,9 @@ extension BertGraph {
         // Named after the query's tensor, as the stacked projection it now holds (`encoder.layer.0.attention.self.query+key+value`).
         let qkv = g.floats(keys.query + "+key+value.weight", packed, dims: [h, 3 * h])
         let qkvBias = g.floats(keys.query + "+key+value.bias", q.bias + k.bias + v.bias, dims: [3 * h])
-        let attended = g.node("Attention", [x, qkv, qkvBias, mask], domain: contrib,
-                              attrs: [AttributeProto(name: "num_heads", value: .int(Int64(config.numAttentionHeads)))])[0]
+        let attended = g.node(
+            "Attention", [x, qkv, qkvBias, mask], domain: contrib,
+            attrs: [AttributeProto(name: "num_heads", value: .int(Int64(config.numAttentionHeads)))])[0]
         let x1 = try skipNorm(attended, residual: x, dense: keys.attentionOutput, in: h, norm: keys.attentionNorm)
         let (w1, b1) = try weights.linear(keys.intermediate, in: h, out: width)
         let inner = g.op("MatMul", x1, g.floats(keys.intermediate + ".weight", w1, dims: [h, width]))
@@ -74,9 +78,12 @@ extension BertGraph {
         let (w, b) = try weights.linear(prefix, in: inputs, out: h)
         let product = g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, h]))
         let (gamma, beta) = try weights.layerNorm(norm)
-        return g.node("SkipLayerNormalization",
-                      [product, residual, g.floats(norm + ".weight", gamma, dims: [h]), g.floats(norm + ".bias", beta, dims: [h]),
-                       g.floats(prefix + ".bias", b, dims: [h])],
-                      domain: contrib, attrs: [epsilonAttribute()])[0]
+        return g.node(
+            "SkipLayerNormalization",
+            [
+                product, residual, g.floats(norm + ".weight", gamma, dims: [h]), g.floats(norm + ".bias", beta, dims: [h]),
+                g.floats(prefix + ".bias", b, dims: [h]),
+            ],
+            domain: contrib, attrs: [epsilonAttribute()])[0]
     }
 }

@@ -20,7 +20,8 @@ extension BertGraph {
     /// Sentence-transformers pooling over the real tokens (the attention mask), modes concatenated, then L2
     /// normalization when the model asks for it: `[batch, dimension]`.
     mutating func pool(_ hidden: String) -> String {
-        let maskFloat = g.op("Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        let maskFloat = g.op(
+            "Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
         let mask = g.unsqueeze(maskFloat, axes: [2])
         var parts: [String] = []
         for mode in pooling.modes {
@@ -29,8 +30,9 @@ extension BertGraph {
                 parts.append(firstToken(hidden))
             case .max:
                 // Padding becomes -1e9 before the max, as sentence-transformers does.
-                let masked = g.op("Add", g.op("Mul", hidden, mask),
-                                  g.op("Mul", g.op("Sub", g.scalar(1, hint: "one"), mask), g.scalar(-1e9, hint: "max_fill")))
+                let masked = g.op(
+                    "Add", g.op("Mul", hidden, mask),
+                    g.op("Mul", g.op("Sub", g.scalar(1, hint: "one"), mask), g.scalar(-1e9, hint: "max_fill")))
                 parts.append(g.reduce("ReduceMax", masked, axes: [1], keepDims: false))
             case .mean, .meanSqrtLen:
                 let sum = g.reduce("ReduceSum", g.op("Mul", hidden, mask), axes: [1], keepDims: false)
@@ -47,8 +49,9 @@ extension BertGraph {
                 // The real token whose running count equals the sequence's count.
                 let running = g.op("CumSum", mask, g.ints([1], dims: [], hint: "axis"))
                 let count = g.reduce("ReduceSum", mask, axes: [1], keepDims: true)
-                let isLast = g.op("Cast", g.op("Equal", running, count),
-                                  attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+                let isLast = g.op(
+                    "Cast", g.op("Equal", running, count),
+                    attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
                 parts.append(g.reduce("ReduceSum", g.op("Mul", hidden, g.op("Mul", isLast, mask)), axes: [1], keepDims: false))
             }
         }

@@ -43,11 +43,15 @@ struct BertGraph {
         } else {
             let pooled = pool(hidden)
             _ = g.op("Identity", pooled, output: "sentence_embedding")
-            outputs.append(ValueInfoProto(name: "sentence_embedding", type: .float,
-                                          shape: [.param("batch"), .value(Int64(pooling.dimension(hidden: config.hiddenSize)))]))
+            outputs.append(
+                ValueInfoProto(
+                    name: "sentence_embedding", type: .float,
+                    shape: [.param("batch"), .value(Int64(pooling.dimension(hidden: config.hiddenSize)))]))
         }
-        var inputs = [ValueInfoProto(name: Self.inputIds, type: .int64, shape: dims),
-                      ValueInfoProto(name: Self.attentionMask, type: .int64, shape: dims)]
+        var inputs = [
+            ValueInfoProto(name: Self.inputIds, type: .int64, shape: dims),
+            ValueInfoProto(name: Self.attentionMask, type: .int64, shape: dims),
+        ]
         if takesTokenTypes { inputs.append(ValueInfoProto(name: Self.tokenTypeIds, type: .int64, shape: dims)) }
         return g.graph(name: "bertkit_\(config.architecture.rawValue)", inputs: inputs, outputs: outputs)
     }
@@ -85,16 +89,19 @@ struct BertGraph {
     /// `create_position_ids_from_input_ids`, with the attention mask marking the real tokens).
     mutating func robertaPositionIds() -> String {
         let cumulative = g.op("CumSum", BertGraph.attentionMask, g.ints([1], dims: [], hint: "axis"))
-        return g.op("Add", g.op("Mul", cumulative, BertGraph.attentionMask),
-                    g.ints([Int64(config.padTokenId)], dims: [], hint: "padding_idx"))
+        return g.op(
+            "Add", g.op("Mul", cumulative, BertGraph.attentionMask),
+            g.ints([Int64(config.padTokenId)], dims: [], hint: "padding_idx"))
     }
 
     /// Gather-and-add embeddings, LayerNorm, and the additive attention mask `[batch, 1, 1, sequence]`.
     private mutating func embeddings() throws -> (String, String) {
         let h = config.hiddenSize
-        let word = g.floats(spec.embeddings.word + ".weight",
-                            try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
-        let positions = g.floats(spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+        let word = g.floats(
+            spec.embeddings.word + ".weight",
+            try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
+        let positions = g.floats(
+            spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
         var x = g.op("Gather", word, BertGraph.inputIds)
         if spec.positions == .afterPadding {
             x = g.op("Add", x, g.op("Gather", positions, robertaPositionIds()))
@@ -103,16 +110,19 @@ struct BertGraph {
             x = g.op("Add", x, g.op("Slice", positions, g.ints([0]), length, g.ints([0])))
         }
         if takesTokenTypes {
-            let types = g.floats(spec.embeddings.tokenType + ".weight",
-                                 try weights.floats(spec.embeddings.tokenType + ".weight", [config.typeVocabSize, h]),
-                                 dims: [config.typeVocabSize, h])
+            let types = g.floats(
+                spec.embeddings.tokenType + ".weight",
+                try weights.floats(spec.embeddings.tokenType + ".weight", [config.typeVocabSize, h]),
+                dims: [config.typeVocabSize, h])
             x = g.op("Add", x, g.op("Gather", types, BertGraph.tokenTypeIds))
         }
         let norm = try weights.layerNorm(spec.embeddings.layerNorm)
-        x = g.layerNorm(x, gamma: g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h]),
-                        beta: g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h]), epsilon: layerNormEpsilon)
+        x = g.layerNorm(
+            x, gamma: g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h]),
+            beta: g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h]), epsilon: layerNormEpsilon)
         // transformers' extended mask: (1 - mask) * float32.min, broadcast over heads and query positions.
-        let maskFloat = g.op("Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        let maskFloat = g.op(
+            "Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
         let inverted = g.op("Sub", g.scalar(1, hint: "one"), maskFloat)
         let bias = g.op("Mul", inverted, g.scalar(-Float.greatestFiniteMagnitude, hint: "float_min"))
         return (x, g.unsqueeze(bias, axes: [1, 2]))
@@ -127,8 +137,10 @@ struct BertGraph {
         let v = try headsOf(dense(x, keys.value, in: h, out: h), split, perm: [0, 2, 1, 3])
         let scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), g.scalar(1 / Float(headDim).squareRoot(), hint: "scale")), maskBias)
         let probabilities = g.op("Softmax", scores, attrs: [AttributeProto(name: "axis", value: .int(-1))])
-        let context = g.op("Reshape", g.op("Transpose", g.op("MatMul", probabilities, v), attrs: [AttributeProto(name: "perm", value: .ints([0, 2, 1, 3]))]),
-                           g.ints([0, 0, Int64(h)], hint: "merge_heads"))
+        let context = g.op(
+            "Reshape",
+            g.op("Transpose", g.op("MatMul", probabilities, v), attrs: [AttributeProto(name: "perm", value: .ints([0, 2, 1, 3]))]),
+            g.ints([0, 0, Int64(h)], hint: "merge_heads"))
         let attended = try dense(context, keys.attentionOutput, in: h, out: h)
         let x1 = try norm(g.op("Add", attended, x), keys.attentionNorm)
         let inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize))
@@ -145,15 +157,17 @@ struct BertGraph {
     mutating func dense(_ x: String, _ prefix: String, in inputs: Int, out outputs: Int) throws -> String {
         let (w, b) = try weights.linear(prefix, in: inputs, out: outputs)
         if quantize { return quantizedDense(x, prefix, w, b, in: inputs, out: outputs) }
-        return g.op("Add", g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, outputs])),
-                    g.floats(prefix + ".bias", b, dims: [outputs]))
+        return g.op(
+            "Add", g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, outputs])),
+            g.floats(prefix + ".bias", b, dims: [outputs]))
     }
 
     private mutating func norm(_ x: String, _ prefix: String) throws -> String {
         let (gamma, beta) = try weights.layerNorm(prefix)
         let h = config.hiddenSize
-        return g.layerNorm(x, gamma: g.floats(prefix + ".weight", gamma, dims: [h]), beta: g.floats(prefix + ".bias", beta, dims: [h]),
-                           epsilon: layerNormEpsilon)
+        return g.layerNorm(
+            x, gamma: g.floats(prefix + ".weight", gamma, dims: [h]), beta: g.floats(prefix + ".bias", beta, dims: [h]),
+            epsilon: layerNormEpsilon)
     }
 
     private mutating func activation(_ x: String) -> String {
@@ -170,8 +184,10 @@ extension BertGraph {
     /// MatMul: W symmetric per output column (scale max|w| / 127, zero point 0, round half to even), the input
     /// quantized at run time by `DynamicQuantizeLinear` (uint8, one scale per tensor), `MatMulInteger`, then the
     /// int32 result scaled back to float by the product of both scales. ONNX Runtime runs it on its integer kernels.
-    mutating func quantizedDense(_ x: String, _ prefix: String, _ w: [Float], _ b: [Float], in inputs: Int,
-                                 out outputs: Int) -> String {
+    mutating func quantizedDense(
+        _ x: String, _ prefix: String, _ w: [Float], _ b: [Float], in inputs: Int,
+        out outputs: Int
+    ) -> String {
         quantizedLayers += 1
         // w is [inputs, outputs] (MatMul's B): column o holds output o's weights.
         var scales = [Float](repeating: 1, count: outputs)

@@ -29,8 +29,10 @@ struct GraphBuilder {
 
     /// Adds a node and returns its outputs.
     @discardableResult
-    mutating func node(_ op: String, _ inputs: [String], outputs count: Int = 1, domain: String = "",
-                       name hint: String? = nil, outputNames: [String]? = nil, attrs attributes: [AttributeProto] = []) -> [String] {
+    mutating func node(
+        _ op: String, _ inputs: [String], outputs count: Int = 1, domain: String = "",
+        name hint: String? = nil, outputNames: [String]? = nil, attrs attributes: [AttributeProto] = []
+    ) -> [String] {
         let name = fresh(hint ?? op)
         let outputs = outputNames ?? (0..<count).map { count == 1 ? name : "\(name)_out\($0)" }
         if domain == Self.contribDomain { usesContribOps = true }
@@ -39,30 +41,38 @@ struct GraphBuilder {
     }
 
     /// Adds a single-output node.
-    mutating func op(_ op: String, _ inputs: String..., domain: String = "", name: String? = nil, output: String? = nil,
-                     attrs attributes: [AttributeProto] = []) -> String {
+    mutating func op(
+        _ op: String, _ inputs: String..., domain: String = "", name: String? = nil, output: String? = nil,
+        attrs attributes: [AttributeProto] = []
+    ) -> String {
         node(op, inputs, domain: domain, name: name, outputNames: output.map { [$0] }, attrs: attributes)[0]
     }
 
     /// A float32 initializer.
     mutating func floats(_ name: String, _ values: [Float], dims: [Int]) -> String {
-        initializers.append(sink.tensor(name: name, type: .float, dims: dims.map(Int64.init),
-                                        bytes: values.withUnsafeBytes { Array($0) }))
+        initializers.append(
+            sink.tensor(
+                name: name, type: .float, dims: dims.map(Int64.init),
+                bytes: values.withUnsafeBytes { Array($0) }))
         return name
     }
 
     /// An int8 initializer (quantized weights, zero points).
     mutating func int8s(_ name: String, _ values: [Int8], dims: [Int]) -> String {
-        initializers.append(sink.tensor(name: name, type: .int8, dims: dims.map(Int64.init),
-                                        bytes: values.withUnsafeBytes { Array($0) }))
+        initializers.append(
+            sink.tensor(
+                name: name, type: .int8, dims: dims.map(Int64.init),
+                bytes: values.withUnsafeBytes { Array($0) }))
         return name
     }
 
     /// An int64 initializer (shapes, axes, indices).
     mutating func ints(_ values: [Int64], dims: [Int]? = nil, hint: String = "const") -> String {
         let name = fresh(hint)
-        initializers.append(TensorProto(name: name, type: .int64, dims: (dims ?? [values.count]).map(Int64.init),
-                                        storage: .raw(values.withUnsafeBytes { Array($0) })))
+        initializers.append(
+            TensorProto(
+                name: name, type: .int64, dims: (dims ?? [values.count]).map(Int64.init),
+                storage: .raw(values.withUnsafeBytes { Array($0) })))
         return name
     }
 
@@ -93,8 +103,9 @@ struct GraphBuilder {
     /// Layer normalization over the last axis: the `LayerNormalization` op from opset 17, its decomposition before.
     mutating func layerNorm(_ x: String, gamma: String, beta: String, epsilon: Float) -> String {
         if opset >= 17 {
-            return node("LayerNormalization", [x, gamma, beta],
-                        attrs: [AttributeProto(name: "axis", value: .int(-1)), AttributeProto(name: "epsilon", value: .float(epsilon))])[0]
+            return node(
+                "LayerNormalization", [x, gamma, beta],
+                attrs: [AttributeProto(name: "axis", value: .int(-1)), AttributeProto(name: "epsilon", value: .float(epsilon))])[0]
         }
         let mean = reduce("ReduceMean", x, axes: [-1], keepDims: true)
         let centered = op("Sub", x, mean)

@@ -20,7 +20,8 @@ final class InitializerSink {
     /// External storage in `path` (created or truncated), referenced from the model as `location`.
     init(externalPath path: String, location: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw ONNXExportError.cannotWrite(path: path, reason: "cannot create the external data file")
         }
         external = handle

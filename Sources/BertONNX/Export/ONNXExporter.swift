@@ -44,8 +44,10 @@ public enum ONNXExporter {
 
         /// Opset 17 (the first with LayerNormalization), standard ops, weights inline unless over 2 GB, task outputs
         /// chosen by the checkpoint, fp32.
-        public init(opset: Int = 17, optimize: Bool = false, externalData: Bool? = nil, task: Task = .automatic,
-                    quantizeInt8: Bool = false) {
+        public init(
+            opset: Int = 17, optimize: Bool = false, externalData: Bool? = nil, task: Task = .automatic,
+            quantizeInt8: Bool = false
+        ) {
             self.opset = opset
             self.optimize = optimize
             self.externalData = externalData
@@ -85,12 +87,14 @@ public enum ONNXExporter {
         let weightBytes = store.names.reduce(0) { $0 + (store.shape($1)?.reduce(4, *) ?? 0) }
         let external = options.externalData ?? (weightBytes > externalDataThreshold)
         let dataPath = output + ".data"
-        let sink = external
+        let sink =
+            external
             ? try InitializerSink(externalPath: dataPath, location: URL(fileURLWithPath: dataPath).lastPathComponent)
             : InitializerSink()
-        var graph = BertGraph(g: GraphBuilder(opset: options.opset, sink: sink),
-                              weights: ExportWeights(store: store, config: directory.config), pooling: pooling, optimize: options.optimize,
-                              task: options.task, quantize: options.quantizeInt8)
+        var graph = BertGraph(
+            g: GraphBuilder(opset: options.opset, sink: sink),
+            weights: ExportWeights(store: store, config: directory.config), pooling: pooling, optimize: options.optimize,
+            task: options.task, quantize: options.quantizeInt8)
         let proto = try graph.build()
         if options.quantizeInt8 && graph.quantizedLayers == 0 {
             try? sink.close()
@@ -99,17 +103,19 @@ public enum ONNXExporter {
         try sink.close()
         var opsets: [(domain: String, version: Int64)] = [("", Int64(options.opset))]
         if graph.g.usesContribOps { opsets.append((GraphBuilder.contribDomain, 1)) }
-        let model = ModelProto(irVersion: irVersion(opset: options.opset), opsets: opsets, producerName: "bertkit",
-                               producerVersion: BertKitInfo.version, graph: proto,
-                               metadata: [("model_type", directory.config.architecture.rawValue), ("source", path)])
+        let model = ModelProto(
+            irVersion: irVersion(opset: options.opset), opsets: opsets, producerName: "bertkit",
+            producerVersion: BertKitInfo.version, graph: proto,
+            metadata: [("model_type", directory.config.architecture.rawValue), ("source", path)])
         let bytes = model.serialized
         guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
             throw ONNXExportError.cannotWrite(path: output, reason: "cannot create the file")
         }
-        return Summary(path: output, externalDataPath: external ? dataPath : nil,
-                       inputs: proto.inputs.map(\.name), outputs: proto.outputs.map(\.name), nodeCount: proto.nodes.count,
-                       opsets: Dictionary(uniqueKeysWithValues: opsets.map { ($0.domain.isEmpty ? "ai.onnx" : $0.domain, Int($0.version)) }),
-                       bytes: bytes.count + sink.externalBytes)
+        return Summary(
+            path: output, externalDataPath: external ? dataPath : nil,
+            inputs: proto.inputs.map(\.name), outputs: proto.outputs.map(\.name), nodeCount: proto.nodes.count,
+            opsets: Dictionary(uniqueKeysWithValues: opsets.map { ($0.domain.isEmpty ? "ai.onnx" : $0.domain, Int($0.version)) }),
+            bytes: bytes.count + sink.externalBytes)
     }
 
     /// The IR version onnx pairs with an opset (onnx.helper.VERSION_TABLE).

@@ -39,7 +39,8 @@ public enum ORTError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notOnnxRuntime(path):
             return "\(path) is not ONNX Runtime's library: it has no OrtGetApiBase function"
         case let .apiTooOld(path, version, needed):
-            return "ONNX Runtime \(version) at \(path) is too old: BertKit needs C API version \(needed) (ONNX Runtime 1.\(needed) or newer)"
+            return
+                "ONNX Runtime \(version) at \(path) is too old: BertKit needs C API version \(needed) (ONNX Runtime 1.\(needed) or newer)"
         case let .alreadyLoaded(loaded, requested):
             return "ONNX Runtime is already loaded from \(loaded) in this process; cannot also load \(requested)"
         case let .call(function, code, message):

@@ -10,8 +10,11 @@ struct ORTFunctions: @unchecked Sendable {
     let getErrorMessage: @convention(c) (OpaquePointer?) -> CString?
     let createEnv: @convention(c) (Int32, CString?, Out?) -> Status
     let createSession: @convention(c) (OpaquePointer?, CString?, OpaquePointer?, Out?) -> Status
-    let run: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafePointer<CString?>?, UnsafePointer<OpaquePointer?>?, Int,
-                             UnsafePointer<CString?>?, Int, Out?) -> Status
+    let run:
+        @convention(c) (
+            OpaquePointer?, OpaquePointer?, UnsafePointer<CString?>?, UnsafePointer<OpaquePointer?>?, Int,
+            UnsafePointer<CString?>?, Int, Out?
+        ) -> Status
     let createSessionOptions: @convention(c) (Out?) -> Status
     let setExecutionMode: @convention(c) (OpaquePointer?, Int32) -> Status
     let enableCpuMemArena: @convention(c) (OpaquePointer?) -> Status
@@ -23,9 +26,12 @@ struct ORTFunctions: @unchecked Sendable {
     let sessionGetOutputCount: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int>?) -> Status
     let sessionGetInputTypeInfo: @convention(c) (OpaquePointer?, Int, Out?) -> Status
     let sessionGetOutputTypeInfo: @convention(c) (OpaquePointer?, Int, Out?) -> Status
-    let sessionGetInputName: @convention(c) (OpaquePointer?, Int, OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Status
-    let sessionGetOutputName: @convention(c) (OpaquePointer?, Int, OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Status
-    let createTensorWithData: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int, UnsafePointer<Int64>?, Int, Int32, Out?) -> Status
+    let sessionGetInputName:
+        @convention(c) (OpaquePointer?, Int, OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Status
+    let sessionGetOutputName:
+        @convention(c) (OpaquePointer?, Int, OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Status
+    let createTensorWithData:
+        @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int, UnsafePointer<Int64>?, Int, Int32, Out?) -> Status
     let getTensorMutableData: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Status
     let castTypeInfoToTensorInfo: @convention(c) (OpaquePointer?, Out?) -> Status
     let getTensorElementType: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?) -> Status
@@ -42,8 +48,11 @@ struct ORTFunctions: @unchecked Sendable {
     let releaseTypeInfo: @convention(c) (OpaquePointer?) -> Void
     let releaseTensorTypeAndShapeInfo: @convention(c) (OpaquePointer?) -> Void
     let releaseSessionOptions: @convention(c) (OpaquePointer?) -> Void
-    let getAvailableProviders: @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?,
-                                               UnsafeMutablePointer<Int32>?) -> Status
+    let getAvailableProviders:
+        @convention(c) (
+            UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?,
+            UnsafeMutablePointer<Int32>?
+        ) -> Status
     let releaseAvailableProviders: @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int32) -> Status
     /// CUDA entries (API 11 and later); nil when the library is older.
     let cuda: CUDAFunctions?
@@ -95,7 +104,8 @@ struct ORTFunctions: @unchecked Sendable {
         releaseSessionOptions = slot(100)
         getAvailableProviders = slot(125)
         releaseAvailableProviders = slot(126)
-        cuda = apiVersion >= 11
+        cuda =
+            apiVersion >= 11
             ? CUDAFunctions(append: slot(204), createOptions: slot(205), updateOptions: slot(206), releaseOptions: slot(208))
             : nil
     }

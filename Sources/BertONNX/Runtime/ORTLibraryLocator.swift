@@ -67,7 +67,8 @@ struct ORTLibraryLocator {
 
     /// The `capi` folder of the `onnxruntime` package that `python` would import, without importing it (fast).
     static func packageDirectory(python: String) -> String? {
-        let script = "import importlib.util as u,os;s=u.find_spec('onnxruntime');"
+        let script =
+            "import importlib.util as u,os;s=u.find_spec('onnxruntime');"
             + "print(os.path.join(list(s.submodule_search_locations)[0],'capi') if s else '')"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

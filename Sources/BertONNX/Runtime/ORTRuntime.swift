@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -81,7 +82,8 @@ public final class ORTRuntime: @unchecked Sendable {
         let parts = version.split(separator: ".")
         let minor = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
         guard minor >= Self.requiredAPIVersion,
-              let table = unsafeBitCast(getApiPointer, to: GetApi.self)(UInt32(Self.requiredAPIVersion)) else {
+            let table = unsafeBitCast(getApiPointer, to: GetApi.self)(UInt32(Self.requiredAPIVersion))
+        else {
             throw ORTError.apiTooOld(path: path, version: version, needed: Self.requiredAPIVersion)
         }
         self.path = Self.resolvedPath(name: path) ?? path

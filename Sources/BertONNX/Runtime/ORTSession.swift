@@ -87,17 +87,22 @@ public final class ORTSession: @unchecked Sendable {
     private static func describe(_ session: OpaquePointer, _ runtime: ORTRuntime, input: Bool) throws -> [ORTTensorInfo] {
         let api = runtime.api
         var count = 0
-        try runtime.check(input ? api.sessionGetInputCount(session, &count) : api.sessionGetOutputCount(session, &count),
-                          input ? "SessionGetInputCount" : "SessionGetOutputCount")
+        try runtime.check(
+            input ? api.sessionGetInputCount(session, &count) : api.sessionGetOutputCount(session, &count),
+            input ? "SessionGetInputCount" : "SessionGetOutputCount")
         return try (0..<count).map { index in
             var namePointer: UnsafeMutablePointer<CChar>?
-            try runtime.check(input ? api.sessionGetInputName(session, index, runtime.allocator, &namePointer)
-                                    : api.sessionGetOutputName(session, index, runtime.allocator, &namePointer), "SessionGetName")
+            try runtime.check(
+                input
+                    ? api.sessionGetInputName(session, index, runtime.allocator, &namePointer)
+                    : api.sessionGetOutputName(session, index, runtime.allocator, &namePointer), "SessionGetName")
             let name = namePointer.map { String(cString: $0) } ?? ""
             if let namePointer { _ = api.allocatorFree(runtime.allocator, namePointer).map(api.releaseStatus) }
             var typeInfo: OpaquePointer?
-            try runtime.check(input ? api.sessionGetInputTypeInfo(session, index, &typeInfo)
-                                    : api.sessionGetOutputTypeInfo(session, index, &typeInfo), "SessionGetTypeInfo")
+            try runtime.check(
+                input
+                    ? api.sessionGetInputTypeInfo(session, index, &typeInfo)
+                    : api.sessionGetOutputTypeInfo(session, index, &typeInfo), "SessionGetTypeInfo")
             defer { api.releaseTypeInfo(typeInfo) }
             var tensorInfo: OpaquePointer?
             try runtime.check(api.castTypeInfoToTensorInfo(typeInfo, &tensorInfo), "CastTypeInfoToTensorInfo")
@@ -142,8 +147,9 @@ public final class ORTSession: @unchecked Sendable {
             }
             let shape = feed.shape.map(Int64.init)
             var value: OpaquePointer?
-            try runtime.check(api.createTensorWithData(memoryInfo, buffer, bytes, shape, shape.count, feed.elementType.rawValue, &value),
-                              "CreateTensorWithDataAsOrtValue(\(feed.name))")
+            try runtime.check(
+                api.createTensorWithData(memoryInfo, buffer, bytes, shape, shape.count, feed.elementType.rawValue, &value),
+                "CreateTensorWithDataAsOrtValue(\(feed.name))")
             values.append(value)
         }
         var results = [OpaquePointer?](repeating: nil, count: fetch.count)
@@ -159,8 +165,9 @@ public final class ORTSession: @unchecked Sendable {
             let (shape, type, data) = try read(value, name: name)
             let count = data == nil ? 0 : shape.reduce(1, *)
             if type == ONNXElementType.float.rawValue || data == nil {
-                return ORTOutputView(name: name, shape: shape,
-                                     values: UnsafeBufferPointer(start: data?.assumingMemoryBound(to: Float.self), count: count))
+                return ORTOutputView(
+                    name: name, shape: shape,
+                    values: UnsafeBufferPointer(start: data?.assumingMemoryBound(to: Float.self), count: count))
             }
             let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
             converted.append(buffer)
@@ -194,8 +201,9 @@ public final class ORTSession: @unchecked Sendable {
             let doubles = data.assumingMemoryBound(to: Double.self)
             for i in out.indices { out[i] = Float(doubles[i]) }
         default:
-            throw ORTError.unexpectedOutput(path: path, name: name,
-                                            detail: "has element type \(ORTTensorInfo.typeName(type)); BertKit reads float, float16 or double")
+            throw ORTError.unexpectedOutput(
+                path: path, name: name,
+                detail: "has element type \(ORTTensorInfo.typeName(type)); BertKit reads float, float16 or double")
         }
     }
 }
@@ -207,4 +215,3 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<C
     let pointers = copies.map { UnsafePointer($0) }
     return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
 }
-

@@ -36,8 +36,10 @@ public struct ORTSessionOptions: Sendable, Equatable {
     public var provider: Provider
 
     /// Options; the defaults are ONNX Runtime's own.
-    public init(graphOptimization: GraphOptimization = .all, intraOpThreads: Int = 0, interOpThreads: Int = 0,
-                parallelExecution: Bool = false, memoryArena: Bool = true, provider: Provider = .cpu) {
+    public init(
+        graphOptimization: GraphOptimization = .all, intraOpThreads: Int = 0, interOpThreads: Int = 0,
+        parallelExecution: Bool = false, memoryArena: Bool = true, provider: Provider = .cpu
+    ) {
         self.graphOptimization = graphOptimization
         self.intraOpThreads = intraOpThreads
         self.interOpThreads = interOpThreads

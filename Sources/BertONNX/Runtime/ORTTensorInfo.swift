@@ -11,9 +11,11 @@ public struct ORTTensorInfo: Sendable, Equatable {
     public var typeName: String { ORTTensorInfo.typeName(elementType) }
 
     static func typeName(_ type: Int32) -> String {
-        let names: [Int32: String] = [0: "not a tensor", 1: "float", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16",
-                                      6: "int32", 7: "int64", 8: "string", 9: "bool", 10: "float16", 11: "double",
-                                      12: "uint32", 13: "uint64", 16: "bfloat16"]
+        let names: [Int32: String] = [
+            0: "not a tensor", 1: "float", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16",
+            6: "int32", 7: "int64", 8: "string", 9: "bool", 10: "float16", 11: "double",
+            12: "uint32", 13: "uint64", 16: "bfloat16",
+        ]
         return names[type] ?? "type \(type)"
     }
 }

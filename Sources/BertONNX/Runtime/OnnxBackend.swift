@@ -29,10 +29,13 @@ public struct OnnxBackend: InferenceBackend {
     }
 
     /// Opens `file` in a session on `runtime` for a model whose configuration is `config`.
-    public init(file: String, config: BertConfig, pooling: Pooling, runtime: ORTRuntime,
-                options: ORTSessionOptions = ORTSessionOptions()) throws {
-        try self.init(session: ORTSession(path: file, runtime: runtime, options: options), config: config, pooling: pooling,
-                      weightPrecision: try OnnxWeightPrecision.read(path: file))
+    public init(
+        file: String, config: BertConfig, pooling: Pooling, runtime: ORTRuntime,
+        options: ORTSessionOptions = ORTSessionOptions()
+    ) throws {
+        try self.init(
+            session: ORTSession(path: file, runtime: runtime, options: options), config: config, pooling: pooling,
+            weightPrecision: try OnnxWeightPrecision.read(path: file))
     }
 
     /// A backend over an open session; `weightPrecision` is the file's, if known.
@@ -48,7 +51,8 @@ public struct OnnxBackend: InferenceBackend {
                 throw ORTError.unexpectedInput(path: path, name: input.name, detail: "has element type \(input.typeName)")
             }
             guard input.shape.count == 2 else {
-                throw ORTError.unexpectedInput(path: path, name: input.name, detail: "has rank \(input.shape.count), expected [batch, sequence]")
+                throw ORTError.unexpectedInput(
+                    path: path, name: input.name, detail: "has rank \(input.shape.count), expected [batch, sequence]")
             }
             guard let known = PaddedBatch.Input(rawValue: input.name) else {
                 throw ORTError.unexpectedInput(path: path, name: input.name, detail: "is not one BertKit knows")
@@ -63,7 +67,8 @@ public struct OnnxBackend: InferenceBackend {
         if let pooled = outputs.first(where: { $0.name == "sentence_embedding" }) {
             embedding = (pooled.name, true)
         } else if let hidden = outputs.first(where: { $0.name == "last_hidden_state" })
-                    ?? outputs.first(where: { $0.shape.count == 3 && $0.name != "logits" }) {
+            ?? outputs.first(where: { $0.shape.count == 3 && $0.name != "logits" })
+        {
             embedding = (hidden.name, false)
         } else {
             embedding = nil
@@ -84,7 +89,9 @@ public struct OnnxBackend: InferenceBackend {
         return try run(batch, fetch: embedding.name) { output in
             let base = try hiddenStates(output, batch)
             let (width, hidden) = (output.shape[1], output.shape[2])
-            return (0..<batch.count).map { b in Array(UnsafeBufferPointer(start: base + b * width * hidden, count: batch.length(b) * hidden)) }
+            return (0..<batch.count).map { b in
+                Array(UnsafeBufferPointer(start: base + b * width * hidden, count: batch.length(b) * hidden))
+            }
         }
     }
 
@@ -119,9 +126,11 @@ public struct OnnxBackend: InferenceBackend {
     /// The values of a `[batch, width >= longest, hidden]` output.
     private func hiddenStates(_ output: ORTOutputView, _ batch: TokenBatch) throws -> UnsafePointer<Float> {
         guard output.shape.count == 3, output.shape[0] == batch.count, output.shape[1] >= batch.maxLength,
-              output.values.count == output.shape.reduce(1, *), let base = output.values.baseAddress else {
-            throw ORTError.unexpectedOutput(path: session.path, name: output.name,
-                                            detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
+            output.values.count == output.shape.reduce(1, *), let base = output.values.baseAddress
+        else {
+            throw ORTError.unexpectedOutput(
+                path: session.path, name: output.name,
+                detail: "has shape \(output.shape), expected [\(batch.count), \(batch.maxLength), hidden]")
         }
         return base
     }
@@ -129,10 +138,11 @@ public struct OnnxBackend: InferenceBackend {
     /// The rows of a `[batch, n]` output.
     private func rows(_ output: ORTOutputView, count: Int) throws -> [[Float]] {
         guard output.shape.count == 2, output.shape[0] == count, output.values.count == output.shape.reduce(1, *) else {
-            throw ORTError.unexpectedOutput(path: session.path, name: output.name, detail: "has shape \(output.shape), expected [\(count), n]")
+            throw ORTError.unexpectedOutput(
+                path: session.path, name: output.name, detail: "has shape \(output.shape), expected [\(count), n]")
         }
         let n = output.shape[1]
-        return (0..<count).map { Array(output.values[$0 * n ..< ($0 + 1) * n]) }
+        return (0..<count).map { Array(output.values[$0 * n..<($0 + 1) * n]) }
     }
 
     /// Pads `batch` to a rectangle, runs the graph and hands `body` the output `fetch`.

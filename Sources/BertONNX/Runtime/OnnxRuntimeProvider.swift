@@ -13,8 +13,10 @@ public struct OnnxRuntimeProvider: BackendProvider {
     public var fileKind: String? { "onnx" }
     public var precisions: [Precision] { [.fp32] }
     public var settings: [String: String] {
-        ["graph-optimization": ORTSessionOptions.GraphOptimization.allCases.map(\.rawValue).joined(separator: ", "),
-         "memory-arena": "true, false"]
+        [
+            "graph-optimization": ORTSessionOptions.GraphOptimization.allCases.map(\.rawValue).joined(separator: ", "),
+            "memory-arena": "true, false",
+        ]
     }
 
     public func unavailableReason(_ request: BackendRequest) -> String? {
@@ -42,15 +44,19 @@ public struct OnnxRuntimeProvider: BackendProvider {
         }
         var arena = true
         if let value = request.settings["memory-arena"] {
-            guard let parsed = Bool(value) else { throw ORTError.invalidSetting(name: "memory-arena", value: value, expected: "true, false") }
+            guard let parsed = Bool(value) else {
+                throw ORTError.invalidSetting(name: "memory-arena", value: value, expected: "true, false")
+            }
             arena = parsed
         }
-        return ORTSessionOptions(graphOptimization: optimization, intraOpThreads: request.options.threads, memoryArena: arena,
-                                 provider: request.cudaDevice.map { .cuda(device: $0) } ?? .cpu)
+        return ORTSessionOptions(
+            graphOptimization: optimization, intraOpThreads: request.options.threads, memoryArena: arena,
+            provider: request.cudaDevice.map { .cuda(device: $0) } ?? .cpu)
     }
 
     public func load(_ request: BackendRequest) throws -> BertModel {
-        try BertModel(directory: request.directory, onnx: request.modelFile, options: request.options,
-                      ortLibrary: request.library, session: try session(request))
+        try BertModel(
+            directory: request.directory, onnx: request.modelFile, options: request.options,
+            ortLibrary: request.library, session: try session(request))
     }
 }

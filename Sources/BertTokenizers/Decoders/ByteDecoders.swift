@@ -34,7 +34,8 @@ public struct ByteFallbackDecoder: Decoder {
         for token in tokens {
             let u = Array(token.utf8)
             if u.count == 6, token.hasPrefix("<0x"), u[5] == UInt8(ascii: ">"),
-               let b = UInt8(String(decoding: u[3..<5], as: UTF8.self), radix: 16) {
+                let b = UInt8(String(decoding: u[3..<5], as: UTF8.self), radix: 16)
+            {
                 pending.append(b)
             } else {
                 flush()

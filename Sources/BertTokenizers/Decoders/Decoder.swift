@@ -22,7 +22,8 @@ extension String {
         var i = 0
         while i < source.count {
             if i + needle.count <= source.count, source[i] == needle[0],
-               (1..<needle.count).allSatisfy({ source[i + $0] == needle[$0] }) {
+                (1..<needle.count).allSatisfy({ source[i + $0] == needle[$0] })
+            {
                 out.append(contentsOf: replacement.unicodeScalars)
                 i += needle.count
             } else {

@@ -22,8 +22,10 @@ public struct WordPieceDecoder: Decoder {
     /// HF's `wordpiece::cleanup`.
     static func cleanup(_ s: String) -> String {
         var t = s
-        for (a, b) in [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
-                       (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")] {
+        for (a, b) in [
+            (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
+            (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+        ] {
             t = t.replacingAll(a, with: b)
         }
         return t

@@ -22,8 +22,10 @@ public struct BPE: TokenModel {
     public let ignoreMerges: Bool
 
     /// Builds the model from a vocabulary and the merges in rank order.
-    public init(vocab: [String: Int], merges: [(String, String)], unkToken: String?, continuingSubwordPrefix: String?,
-                endOfWordSuffix: String?, fuseUnk: Bool, byteFallback: Bool, ignoreMerges: Bool) throws(TokenizerError) {
+    public init(
+        vocab: [String: Int], merges: [(String, String)], unkToken: String?, continuingSubwordPrefix: String?,
+        endOfWordSuffix: String?, fuseUnk: Bool, byteFallback: Bool, ignoreMerges: Bool
+    ) throws(TokenizerError) {
         // Ids are stored in 32 bits (as HF's u32): anything else is refused here, not trapped on later.
         if let (token, id) = vocab.first(where: { $0.value < 0 || $0.value > Int(Int32.max) }) {
             throw .malformed(path: "", jsonPath: "model.vocab", reason: "token '\(token)' has id \(id), outside 0...\(Int32.max)")
@@ -38,15 +40,18 @@ public struct BPE: TokenModel {
         let prefixLength = continuingSubwordPrefix?.utf8.count ?? 0
         for (rank, merge) in merges.enumerated() {
             guard let a = vocab[merge.0], let b = vocab[merge.1] else {
-                throw .malformed(path: "", jsonPath: "model.merges[\(rank)]",
-                                 reason: "merge '\(merge.0) \(merge.1)' uses a token that is not in the vocabulary")
+                throw .malformed(
+                    path: "", jsonPath: "model.merges[\(rank)]",
+                    reason: "merge '\(merge.0) \(merge.1)' uses a token that is not in the vocabulary")
             }
             // The merged token drops the right part's continuing-subword prefix (HF cuts its length in bytes).
-            let right = prefixLength > 0 && merge.1.utf8.count >= prefixLength
+            let right =
+                prefixLength > 0 && merge.1.utf8.count >= prefixLength
                 ? String(decoding: merge.1.utf8.dropFirst(prefixLength), as: UTF8.self) : merge.1
             guard let id = vocab[merge.0 + right] else {
-                throw .malformed(path: "", jsonPath: "model.merges[\(rank)]",
-                                 reason: "the merged token '\(merge.0 + right)' is not in the vocabulary")
+                throw .malformed(
+                    path: "", jsonPath: "model.merges[\(rank)]",
+                    reason: "the merged token '\(merge.0 + right)' is not in the vocabulary")
             }
             let key = UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))
             table[key] = (Int32(rank), Int32(id))  // HF collects into a map: a repeated pair keeps its last rank
@@ -88,7 +93,8 @@ public struct BPE: TokenModel {
         guard !range.isEmpty else { return }
         let scalars = text.scalars
         if ignoreMerges, let word = Optional(String(scalars: scalars[range])), let id = vocab[word],
-           reverse[id]?.isIdentical(to: word) == true {
+            reverse[id]?.isIdentical(to: word) == true
+        {
             tokens.append(Token(id: id, value: reverse[id] ?? "", range: range))
             return
         }
@@ -199,8 +205,10 @@ public struct BPE: TokenModel {
     /// Merges symbol `best` with the next one into `p.id` and recomputes the two pairs that changed (its own and its
     /// previous symbol's); returns the previous symbol's index, -1 if none.
     @inline(__always)
-    private func apply(_ p: (rank: Int32, id: Int32), at best: Int, _ symbols: inout [Symbol],
-                       _ pair: inout [(rank: Int32, id: Int32)?]) -> Int {
+    private func apply(
+        _ p: (rank: Int32, id: Int32), at best: Int, _ symbols: inout [Symbol],
+        _ pair: inout [(rank: Int32, id: Int32)?]
+    ) -> Int {
         let right = symbols[best].next
         symbols[best].id = p.id
         symbols[best].range = symbols[best].range.lowerBound..<symbols[right].range.upperBound

@@ -22,7 +22,8 @@ public struct Unigram: TokenModel {
         for (id, piece) in pieces.enumerated() { ids[ExactText(piece)] = id }  // HF: a repeated piece keeps its last id
         self.ids = ids
         if let unkId, !(0..<vocab.count).contains(unkId) {
-            throw .malformed(path: "", jsonPath: "model.unk_id", reason: "unk_id \(unkId) is outside the vocabulary of \(vocab.count) pieces")
+            throw .malformed(
+                path: "", jsonPath: "model.unk_id", reason: "unk_id \(unkId) is outside the vocabulary of \(vocab.count) pieces")
         }
         self.unkId = unkId
         unkScore = (scores.min() ?? 0) - 10
@@ -50,8 +51,10 @@ public struct Unigram: TokenModel {
         }
     }
 
-    private func viterbi(_ scalars: [Unicode.Scalar], _ range: Range<Int>, _ best: UnsafeMutableBufferPointer<Node>,
-                         _ tokens: inout [Token]) throws(TokenizerError) {
+    private func viterbi(
+        _ scalars: [Unicode.Scalar], _ range: Range<Int>, _ best: UnsafeMutableBufferPointer<Node>,
+        _ tokens: inout [Token]
+    ) throws(TokenizerError) {
         let base = range.lowerBound
         let n = range.count
         best[0].start = 0
@@ -68,7 +71,9 @@ public struct Unigram: TokenModel {
             }
             if !coveredOne {
                 guard let unkId else {
-                    throw .missingToken("(unk_id)", context: "the Unigram model: no piece covers '\(String(Character(scalars[base + start])))' and unk_id is not set")
+                    throw .missingToken(
+                        "(unk_id)",
+                        context: "the Unigram model: no piece covers '\(String(Character(scalars[base + start])))' and unk_id is not set")
                 }
                 let candidate = unkScore + here
                 if best[start + 1].start < 0 || candidate > best[start + 1].score {

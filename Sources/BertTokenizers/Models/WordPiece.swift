@@ -16,8 +16,10 @@ public struct WordPiece: TokenModel {
     private let tries: VocabularyTries
 
     /// Builds the model; throws if the unknown token is not in the vocabulary.
-    public init(vocab: [String: Int], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
-                maxInputCharsPerWord: Int = 100) throws(TokenizerError) {
+    public init(
+        vocab: [String: Int], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
+        maxInputCharsPerWord: Int = 100
+    ) throws(TokenizerError) {
         guard let unkId = vocab[unkToken] else {
             throw TokenizerError.missingToken(unkToken, context: "the WordPiece model (unk_token)")
         }
@@ -48,8 +50,11 @@ public struct WordPiece: TokenModel {
         while start < range.upperBound {
             // The longest vocabulary entry starting at `start` (with the prefix after the first piece), as HF's
             // greedy search finds it by trying the longest candidate first.
-            guard let (end, piece) = tries.longestMatch(scalars, from: start, upTo: range.upperBound,
-                                                        continuing: start > range.lowerBound) else {
+            guard
+                let (end, piece) = tries.longestMatch(
+                    scalars, from: start, upTo: range.upperBound,
+                    continuing: start > range.lowerBound)
+            else {
                 tokens.removeLast(tokens.count - firstOut)
                 tokens.append(Token(id: unkId, value: unkToken, range: range))
                 return

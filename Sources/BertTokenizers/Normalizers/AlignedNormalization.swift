@@ -31,8 +31,8 @@ enum AlignedNormalization {
         // Each output scalar with how many input scalars it consumed.
         var output: [(scalar: Unicode.Scalar, consumed: Int)] = []
         output.reserveCapacity(source.count)
-        var composee: Int?          // index into output
-        var lastClass: UInt8?       // class of the last scalar kept since the composee
+        var composee: Int?  // index into output
+        var lastClass: UInt8?  // class of the last scalar kept since the composee
         for c in source {
             let cls = c.properties.canonicalCombiningClass.rawValue
             guard let k = composee else {

@@ -28,7 +28,8 @@ struct NormalizationTable: Sendable {
             let nfkd = alone.decomposedStringWithCompatibilityMapping.unicodeScalars
             if nfkd.count == 1 && nfkd.first == s { f |= Self.nfkdStable }
             if s.properties.canonicalCombiningClass.rawValue == 0,
-               nfkd.first.map({ $0.properties.canonicalCombiningClass.rawValue == 0 }) ?? true {
+                nfkd.first.map({ $0.properties.canonicalCombiningClass.rawValue == 0 }) ?? true
+            {
                 f |= Self.boundary
             }
             flags[Int(v)] = f
@@ -78,7 +79,9 @@ extension AlignedNormalization {
                 var chunk = NormalizedString(rebuilding: Array(scalars[start..<end]), alignments: Array(text.alignments[start..<end]))
                 decompose(&chunk, compatibility: form == .nfkc || form == .nfkd)
                 if form == .nfc || form == .nfkc { compose(&chunk) }
-                if chunk.scalars != Array(scalars[start..<end]) || chunk.alignments != Array(text.alignments[start..<end]) { changed = true }
+                if chunk.scalars != Array(scalars[start..<end]) || chunk.alignments != Array(text.alignments[start..<end]) {
+                    changed = true
+                }
                 for (s, a) in zip(chunk.scalars, chunk.alignments) { out.append(s, alignedTo: a) }
             }
             start = end

@@ -50,8 +50,10 @@ public enum SplitPattern: Sendable {
     }
 
     /// Each scalar satisfying `predicate` is a match of its own (HF's `Fn(char) -> bool` pattern).
-    static func scalarMatches(in scalars: [Unicode.Scalar], _ range: Range<Int>,
-                              _ predicate: (Unicode.Scalar) -> Bool) -> [PatternPiece] {
+    static func scalarMatches(
+        in scalars: [Unicode.Scalar], _ range: Range<Int>,
+        _ predicate: (Unicode.Scalar) -> Bool
+    ) -> [PatternPiece] {
         guard !range.isEmpty else { return [PatternPiece(range: range, isMatch: false)] }
         var pieces: [PatternPiece] = []
         var last = range.lowerBound

@@ -56,8 +56,9 @@ public struct TokenizerRegex: @unchecked Sendable {
     private static func repeatedScalar(_ pattern: String) -> (Unicode.Scalar, Int)? {
         let s = Array(pattern.unicodeScalars)
         guard s.count >= 5, s[1] == "{", s[s.count - 2] == ",", s[s.count - 1] == "}",
-              !"\\^$.|?*+()[]{}".unicodeScalars.contains(s[0]),
-              let n = Int(String(scalars: s[2..<(s.count - 2)])), n >= 1 else { return nil }
+            !"\\^$.|?*+()[]{}".unicodeScalars.contains(s[0]),
+            let n = Int(String(scalars: s[2..<(s.count - 2)])), n >= 1
+        else { return nil }
         return (s[0], n)
     }
 

@@ -12,7 +12,8 @@ public struct BertProcessor: PostProcessor {
     public func processEncodings(_ encodings: [Encoding], addSpecialTokens: Bool) -> [Encoding] {
         guard addSpecialTokens else { return encodings }
         return encodings.enumerated().map { i, e in
-            i == 0 ? e.wrapped(before: [cls], after: [sep], typeId: { $0 }, sequence: 0, endTypeId: 0)
+            i == 0
+                ? e.wrapped(before: [cls], after: [sep], typeId: { $0 }, sequence: 0, endTypeId: 0)
                 : e.wrapped(before: [], after: [sep], typeId: { $0 }, sequence: 1, endTypeId: 1)
         }
     }
@@ -47,7 +48,8 @@ public struct RobertaProcessor: PostProcessor {
         for i in encodings.indices { encodings[i].setTypeIds(0) }
         guard addSpecialTokens else { return encodings }
         return encodings.enumerated().map { i, e in
-            i == 0 ? e.wrapped(before: [cls], after: [sep], typeId: { _ in 0 }, sequence: 0, endTypeId: 0)
+            i == 0
+                ? e.wrapped(before: [cls], after: [sep], typeId: { _ in 0 }, sequence: 0, endTypeId: 0)
                 : e.wrapped(before: [sep], after: [sep], typeId: { _ in 0 }, sequence: 1, endTypeId: 0)
         }
     }

@@ -27,8 +27,10 @@ extension Encoding {
 
     /// `before`, this encoding's tokens with segment ids `typeIds` and no special mask, then `after`, with this
     /// treatment applied to every overflowing window too (the BERT and RoBERTa processors).
-    func wrapped(before: [(id: Int, token: String)], after: [(id: Int, token: String)], typeId: (Int) -> Int,
-                 sequence: Int, endTypeId: Int) -> Encoding {
+    func wrapped(
+        before: [(id: Int, token: String)], after: [(id: Int, token: String)], typeId: (Int) -> Int,
+        sequence: Int, endTypeId: Int
+    ) -> Encoding {
         var out = Encoding.special(before, typeId: 0)
         for i in 0..<count {
             out.append(id: ids[i], token: tokens[i], typeId: typeId(typeIds[i]), special: false, offsets: offsets[i], sequence: sequence)

@@ -23,8 +23,9 @@ extension SlowTokenizerFiles {
         if let name = config.values["tokenizer_class"] as? String {
             let base = name.hasSuffix("Fast") ? String(name.dropLast(4)) : name
             guard let layout = SentencePieceLayout(rawValue: base) else {
-                throw .malformed(path: folder + "/tokenizer_config.json", jsonPath: "tokenizer_class",
-                                 reason: "\(name) with \(path): BertKit converts SentencePiece models of XLMRobertaTokenizer and CamembertTokenizer")
+                throw .malformed(
+                    path: folder + "/tokenizer_config.json", jsonPath: "tokenizer_class",
+                    reason: "\(name) with \(path): BertKit converts SentencePiece models of XLMRobertaTokenizer and CamembertTokenizer")
             }
             return layout
         }
@@ -34,11 +35,16 @@ extension SlowTokenizerFiles {
             case "xlm-roberta", "xlm_roberta": return .xlmRoberta
             case "camembert": return .camembert
             default:
-                throw .malformed(path: configPath, jsonPath: "model_type",
-                                 reason: "\(type) with \(path): BertKit converts SentencePiece models of xlm-roberta and camembert")
+                throw .malformed(
+                    path: configPath, jsonPath: "model_type",
+                    reason: "\(type) with \(path): BertKit converts SentencePiece models of xlm-roberta and camembert")
             }
         }
-        throw .fileUnreadable(path: path, reason: "cannot tell XLM-R's layout of its ids from CamemBERT's: tokenizer_config.json names no tokenizer_class and config.json no model_type")
+        throw .fileUnreadable(
+            path: path,
+            reason:
+                "cannot tell XLM-R's layout of its ids from CamemBERT's: tokenizer_config.json names no tokenizer_class and config.json no model_type"
+        )
     }
 
     static func sentencePiece(model path: String, folder: String, config: Options) throws(TokenizerError) -> [String: Any] {
@@ -52,8 +58,9 @@ extension SlowTokenizerFiles {
             throw .fileUnreadable(path: path, reason: "\(error)")
         }
         guard model.modelType == .unigram else {
-            throw .malformed(path: path, jsonPath: "trainer_spec.model_type",
-                             reason: "\(model.modelType) model; XLM-R and CamemBERT use unigram ones")
+            throw .malformed(
+                path: path, jsonPath: "trainer_spec.model_type",
+                reason: "\(model.modelType) model; XLM-R and CamemBERT use unigram ones")
         }
         let skipped = layout == .xlmRoberta ? 3 : 1
         guard model.pieces.count > skipped else {
@@ -62,7 +69,8 @@ extension SlowTokenizerFiles {
         let bos = config.token("bos_token", "<s>"), eos = config.token("eos_token", "</s>")
         let pad = config.token("pad_token", "<pad>"), unk = config.token("unk_token", "<unk>")
         let mask = config.token("mask_token", "<mask>")
-        var vocab: [(String, Double)] = layout == .xlmRoberta
+        var vocab: [(String, Double)] =
+            layout == .xlmRoberta
             ? [(bos, 0), (pad, 0), (eos, 0), (unk, 0)]
             : [("<s>NOTUSED", 0), (pad, 0), ("</s>NOTUSED", 0), (unk, 0), ("<unk>NOTUSED", -100)]
         vocab += model.pieces[skipped...].map { ($0.text, Double($0.score)) }
@@ -96,7 +104,8 @@ extension SlowTokenizerFiles {
         added.sort { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
         let scheme = config.bool("add_prefix_space", true) ? "always" : "never"
         let metaspace: [String: Any] = ["type": "Metaspace", "replacement": "▁", "prepend_scheme": scheme, "split": true]
-        let normalizer: Any = model.precompiledCharsmap.isEmpty
+        let normalizer: Any =
+            model.precompiledCharsmap.isEmpty
             ? NSNull() : ["type": "Precompiled", "precompiled_charsmap": Data(model.precompiledCharsmap).base64EncodedString()]
         return [
             "version": "1.0",
@@ -107,8 +116,10 @@ extension SlowTokenizerFiles {
                 "type": "TemplateProcessing",
                 "single": [special(bos, 0), sequence("A", 0), special(eos, 0)],
                 "pair": [special(bos, 0), sequence("A", 0), special(eos, 0), special(eos, 0), sequence("B", 0), special(eos, 0)],
-                "special_tokens": [bos: ["id": bos, "ids": [try id(bos)], "tokens": [bos]],
-                                   eos: ["id": eos, "ids": [try id(eos)], "tokens": [eos]]],
+                "special_tokens": [
+                    bos: ["id": bos, "ids": [try id(bos)], "tokens": [bos]],
+                    eos: ["id": eos, "ids": [try id(eos)], "tokens": [eos]],
+                ],
             ] as [String: Any],
             "decoder": metaspace,
             "model": ["type": "Unigram", "unk_id": unkId, "vocab": vocab.map { [$0.0, $0.1] as [Any] }, "byte_fallback": false]

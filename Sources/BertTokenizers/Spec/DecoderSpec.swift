@@ -16,9 +16,10 @@ extension ComponentFactory {
         case "Replace":
             return ReplaceDecoder(pattern: try pattern(node.field("pattern")), content: try node.string("content"))
         case "CTC":
-            return CTCDecoder(padToken: try node.optionalString("pad_token") ?? "<pad>",
-                              wordDelimiterToken: try node.optionalString("word_delimiter_token") ?? "|",
-                              cleanup: try node.bool("cleanup", default: true))
+            return CTCDecoder(
+                padToken: try node.optionalString("pad_token") ?? "<pad>",
+                wordDelimiterToken: try node.optionalString("word_delimiter_token") ?? "|",
+                cleanup: try node.bool("cleanup", default: true))
         case "Sequence":
             return SequenceDecoder(decoders: try node.field("decoders").array.map { (n) throws(TokenizerError) in try decoder(n) })
         default:

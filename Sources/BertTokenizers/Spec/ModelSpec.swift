@@ -16,24 +16,31 @@ extension ComponentFactory {
         }
         switch type {
         case "WordPiece":
-            return (try WordPiece(vocab: try vocabulary(node.field("vocab")),
-                                  unkToken: try node.optionalString("unk_token") ?? "[UNK]",
-                                  continuingSubwordPrefix: try node.optionalString("continuing_subword_prefix") ?? "##",
-                                  maxInputCharsPerWord: try node.optionalInt("max_input_chars_per_word") ?? 100), type)
+            return (
+                try WordPiece(
+                    vocab: try vocabulary(node.field("vocab")),
+                    unkToken: try node.optionalString("unk_token") ?? "[UNK]",
+                    continuingSubwordPrefix: try node.optionalString("continuing_subword_prefix") ?? "##",
+                    maxInputCharsPerWord: try node.optionalInt("max_input_chars_per_word") ?? 100), type
+            )
         case "WordLevel":
             return (try WordLevel(vocab: try vocabulary(node.field("vocab")), unkToken: try node.optionalString("unk_token")), type)
         case "BPE":
             if let dropout = try node.child("dropout")?.double, dropout > 0 {
-                throw TokenizerError.malformed(path: "", jsonPath: node.path + ".dropout",
-                                               reason: "BPE dropout \(dropout) makes tokenization random; set it to null for inference")
+                throw TokenizerError.malformed(
+                    path: "", jsonPath: node.path + ".dropout",
+                    reason: "BPE dropout \(dropout) makes tokenization random; set it to null for inference")
             }
-            return (try BPE(vocab: try vocabulary(node.field("vocab")), merges: try merges(node.field("merges")),
-                            unkToken: try node.optionalString("unk_token"),
-                            continuingSubwordPrefix: try node.optionalString("continuing_subword_prefix"),
-                            endOfWordSuffix: try node.optionalString("end_of_word_suffix"),
-                            fuseUnk: try node.bool("fuse_unk", default: false),
-                            byteFallback: try node.bool("byte_fallback", default: false),
-                            ignoreMerges: try node.bool("ignore_merges", default: false)), type)
+            return (
+                try BPE(
+                    vocab: try vocabulary(node.field("vocab")), merges: try merges(node.field("merges")),
+                    unkToken: try node.optionalString("unk_token"),
+                    continuingSubwordPrefix: try node.optionalString("continuing_subword_prefix"),
+                    endOfWordSuffix: try node.optionalString("end_of_word_suffix"),
+                    fuseUnk: try node.bool("fuse_unk", default: false),
+                    byteFallback: try node.bool("byte_fallback", default: false),
+                    ignoreMerges: try node.bool("ignore_merges", default: false)), type
+            )
         case "Unigram":
             let field = try node.field("vocab")
             guard case let .array(entries) = field.value else { throw field.error("expected an array, found \(field.value.kindName)") }
@@ -41,13 +48,17 @@ extension ComponentFactory {
             vocab.reserveCapacity(entries.count)
             // The raw values, not path-carrying nodes: a 250k-piece vocabulary must load fast; paths only for errors.
             for (index, entry) in entries.enumerated() {
-                guard case let .array(pair) = entry, pair.count == 2, case let .string(piece) = pair[0], case let .number(score) = pair[1] else {
+                guard case let .array(pair) = entry, pair.count == 2, case let .string(piece) = pair[0], case let .number(score) = pair[1]
+                else {
                     throw TokenizerError.malformed(path: "", jsonPath: "\(field.path)[\(index)]", reason: "expected [piece, score]")
                 }
                 vocab.append((piece, score))
             }
-            return (try Unigram(vocab: vocab, unkId: try node.optionalInt("unk_id"),
-                                byteFallback: try node.bool("byte_fallback", default: false)), type)
+            return (
+                try Unigram(
+                    vocab: vocab, unkId: try node.optionalInt("unk_id"),
+                    byteFallback: try node.bool("byte_fallback", default: false)), type
+            )
         default:
             throw node.unsupported("model", type)
         }
@@ -77,7 +88,8 @@ extension ComponentFactory {
             case let .string(text):
                 let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
                 guard parts.count == 2 else {
-                    throw TokenizerError.malformed(path: "", jsonPath: "\(node.path)[\(index)]", reason: "expected two tokens separated by a space")
+                    throw TokenizerError.malformed(
+                        path: "", jsonPath: "\(node.path)[\(index)]", reason: "expected two tokens separated by a space")
                 }
                 merges.append((String(parts[0]), String(parts[1])))
             case let .array(pair) where pair.count == 2:

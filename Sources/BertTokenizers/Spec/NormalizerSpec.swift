@@ -8,10 +8,11 @@ enum ComponentFactory {
         switch type {
         case "BertNormalizer":
             let lowercase = try node.bool("lowercase", default: true)
-            return BertNormalizer(cleanText: try node.bool("clean_text", default: true),
-                                  handleChineseChars: try node.bool("handle_chinese_chars", default: true),
-                                  stripAccents: try node.child("strip_accents")?.bool ?? lowercase,
-                                  lowercase: lowercase)
+            return BertNormalizer(
+                cleanText: try node.bool("clean_text", default: true),
+                handleChineseChars: try node.bool("handle_chinese_chars", default: true),
+                stripAccents: try node.child("strip_accents")?.bool ?? lowercase,
+                lowercase: lowercase)
         case "Lowercase": return LowercaseNormalizer()
         case "StripAccents": return StripAccentsNormalizer()
         case "NFD": return NFDNormalizer()

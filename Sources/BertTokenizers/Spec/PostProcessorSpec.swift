@@ -10,19 +10,23 @@ extension ComponentFactory {
                 guard ids.count == tokens.count else { throw spec.error("ids and tokens have different lengths") }
                 table[name] = Array(zip(ids, tokens)).map { (id: $0.0, token: $0.1) }
             }
-            return TemplateProcessor(single: try template(node.field("single"), known: table),
-                                     pair: try template(node.field("pair"), known: table), specialTokens: table)
+            return TemplateProcessor(
+                single: try template(node.field("single"), known: table),
+                pair: try template(node.field("pair"), known: table), specialTokens: table)
         case "BertProcessing":
             return BertProcessor(cls: try tokenPair(node.field("cls")), sep: try tokenPair(node.field("sep")))
         case "RobertaProcessing":
-            return RobertaProcessor(cls: try tokenPair(node.field("cls")), sep: try tokenPair(node.field("sep")),
-                                    trimOffsets: try node.bool("trim_offsets", default: true),
-                                    addPrefixSpace: try node.bool("add_prefix_space", default: true))
+            return RobertaProcessor(
+                cls: try tokenPair(node.field("cls")), sep: try tokenPair(node.field("sep")),
+                trimOffsets: try node.bool("trim_offsets", default: true),
+                addPrefixSpace: try node.bool("add_prefix_space", default: true))
         case "ByteLevel":
-            return ByteLevelProcessor(trimOffsets: try node.bool("trim_offsets", default: true),
-                                      addPrefixSpace: try node.bool("add_prefix_space", default: true))
+            return ByteLevelProcessor(
+                trimOffsets: try node.bool("trim_offsets", default: true),
+                addPrefixSpace: try node.bool("add_prefix_space", default: true))
         case "Sequence":
-            return SequenceProcessor(processors: try node.field("processors").array.map { (n) throws(TokenizerError) in try postProcessor(n) })
+            return SequenceProcessor(
+                processors: try node.field("processors").array.map { (n) throws(TokenizerError) in try postProcessor(n) })
         default:
             throw node.unsupported("post-processor", type)
         }

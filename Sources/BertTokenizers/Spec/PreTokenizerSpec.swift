@@ -6,11 +6,13 @@ extension ComponentFactory {
         case "Whitespace": return WhitespacePreTokenizer()
         case "WhitespaceSplit": return WhitespaceSplitPreTokenizer()
         case "ByteLevel":
-            return ByteLevelPreTokenizer(addPrefixSpace: try node.bool("add_prefix_space", default: true),
-                                         useRegex: try node.bool("use_regex", default: true))
+            return ByteLevelPreTokenizer(
+                addPrefixSpace: try node.bool("add_prefix_space", default: true),
+                useRegex: try node.bool("use_regex", default: true))
         case "Metaspace":
-            return MetaspacePreTokenizer(replacement: try replacement(node), prependScheme: try prependScheme(node),
-                                         split: try node.bool("split", default: true))
+            return MetaspacePreTokenizer(
+                replacement: try replacement(node), prependScheme: try prependScheme(node),
+                split: try node.bool("split", default: true))
         case "Punctuation": return PunctuationPreTokenizer(behavior: try behavior(node, "behavior", default: .isolated))
         case "Digits": return DigitsPreTokenizer(individualDigits: try node.bool("individual_digits", default: false))
         case "CharDelimiterSplit":
@@ -21,11 +23,13 @@ extension ComponentFactory {
             }
             return CharDelimiterPreTokenizer(delimiter: scalar)
         case "Split":
-            return SplitPreTokenizer(pattern: try pattern(node.field("pattern")),
-                                     behavior: try behavior(node, "behavior", default: .removed),
-                                     invert: try node.bool("invert", default: false))
+            return SplitPreTokenizer(
+                pattern: try pattern(node.field("pattern")),
+                behavior: try behavior(node, "behavior", default: .removed),
+                invert: try node.bool("invert", default: false))
         case "Sequence":
-            return SequencePreTokenizer(stages: try node.field("pretokenizers").array.map { (n) throws(TokenizerError) in try preTokenizer(n) })
+            return SequencePreTokenizer(
+                stages: try node.field("pretokenizers").array.map { (n) throws(TokenizerError) in try preTokenizer(n) })
         default:
             throw node.unsupported("pre-tokenizer", type)
         }
