@@ -43,8 +43,11 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         write(bytes, to: dir + "/config.json")
         _ = try? BertConfig(contentsOf: dir + "/config.json")
         write(bytes, to: dir + "/1_Pooling/config.json")
-        _ = FileManager.default.createFile(atPath: dir + "/modules.json", contents: Data(
-            #"[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]"#.utf8))
+        _ = FileManager.default.createFile(
+            atPath: dir + "/modules.json",
+            contents: Data(
+                #"[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]"#
+                    .utf8))
         _ = try? SentenceTransformersConfig.load(directory: dir)
         write(bytes, to: dir + "/modules.json")
         _ = try? SentenceTransformersConfig.load(directory: dir)
