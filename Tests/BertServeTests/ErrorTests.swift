@@ -119,13 +119,7 @@ import Testing
     }
 
     @Test func unhealthyWhileLoadingAndUnauthorized() async throws {
-        let gate = DispatchSemaphore(value: 0)
-        var options = ServeOptions()
-        options.apiKey = "secret"
-        let server = EmbeddingServer(options: options, modelID: "slow", logger: ServeHarness.quiet) {
-            gate.wait()
-            return try ServeHarness.serveModel(ServeHarness.tinyClassifier)
-        }
+        let (server, gate) = ServeHarness.gatedServer()
         try await server.application().test(.router) { client in
             try ServeHarness.expectError(try await client.execute(uri: "/health", method: .get), 503, "Unhealthy")
             let auth: HTTPFields = [.contentType: "application/json", .authorization: "Bearer secret"]

@@ -42,13 +42,7 @@ import Testing
     /// The API key guards the model's routes, not the public ones nor unknown paths; while the model loads, the
     /// OpenAI routes answer 503 in OpenAI's words, and those refusals are not counted as failed requests.
     @Test func groupsWhileLoadingAndWithAKey() async throws {
-        let gate = DispatchSemaphore(value: 0)
-        var options = ServeOptions()
-        options.apiKey = "secret"
-        let server = EmbeddingServer(options: options, modelID: "slow", logger: ServeHarness.quiet) {
-            gate.wait()
-            return try ServeHarness.serveModel(ServeHarness.tinyClassifier)
-        }
+        let (server, gate) = ServeHarness.gatedServer()
         try await server.application().test(.router) { client in
             let auth: HTTPFields = [.contentType: "application/json", .authorization: "Bearer secret"]
             #expect(try await client.execute(uri: "/nowhere", method: .get).status == .notFound)

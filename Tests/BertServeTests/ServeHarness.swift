@@ -52,6 +52,18 @@ enum ServeHarness {
         }
     }
 
+    /// A server behind the API key `secret` whose model (the tiny classifier) loads only once `gate` is signalled.
+    static func gatedServer() -> (server: EmbeddingServer, gate: DispatchSemaphore) {
+        let gate = DispatchSemaphore(value: 0)
+        var options = ServeOptions()
+        options.apiKey = "secret"
+        let server = EmbeddingServer(options: options, modelID: "slow", logger: quiet) {
+            gate.wait()
+            return try serveModel(tinyClassifier)
+        }
+        return (server, gate)
+    }
+
     static func waitReady(_ client: any TestClientProtocol) async throws {
         for _ in 0..<600 {
             if try await client.execute(uri: "/health", method: .get).status == .ok { return }

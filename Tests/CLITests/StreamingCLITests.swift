@@ -207,6 +207,26 @@ import Testing
         try? run.input.fileHandleForWriting.close()
     }
 
+    /// `--config tune.json` is read once, when the run starts: a stream that outlives the file (it was replaced or
+    /// removed) keeps the setup it started with (the file was read again for every window).
+    @Test func aTuneFileIsReadOnce() async throws {
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("tune.json")
+        let setup = #"{"backend":"native-packed","precision":"fp32","threads":1,"batching":{"kind":"sorted","batchSize":4},"#
+            + #""machine":{"cpu":"","cores":2,"kernels":"portable","cpuFlags":[]},"sequencesPerSecond":1,"p95BatchMs":1}"#
+        try setup.write(to: file, atomically: true, encoding: .utf8)
+        let run = try LiveRun(["embed", "--model", CLITests.tiny, "--window", "4", "--config", file.path])
+        let counts = try await offPool { () -> (Int, Int) in
+            run.send(["one", "two", "three", "four"])
+            let first = run.waitFor(4, seconds: 60).count
+            try? FileManager.default.removeItem(at: file)
+            run.send(["five", "six", "seven", "eight"])
+            return (first, run.waitFor(8, seconds: 60).count)
+        }
+        #expect(counts == (4, 8), "\(counts)")
+        let status = try await offPool { run.finish() }
+        #expect(status == 0)
+    }
+
     /// `bertkit embed | head -1`: the reader goes away; bertkit stops quietly with status 0.
     @Test func aClosedPipeEndsQuietly() throws {
         let input = try Self.inputFile(20_000)
