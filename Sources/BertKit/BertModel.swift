@@ -154,7 +154,7 @@ public struct BertModel: Sendable {
     public func classify(_ inputs: [TextInput], batching: Batching = .default) throws -> [Classification] {
         try run(inputs, batching: batching) { try backend.classify($0) }.map { logits in
             let best = VectorMath.argmax(logits)
-            let score = VectorMath.softmax(logits).isEmpty ? 1 : VectorMath.softmax(logits)[best]
+            let score = logits.isEmpty ? 1 : VectorMath.softmax(logits)[best]
             return Classification(label: config.id2label[best] ?? "LABEL_\(best)", score: score, logits: logits)
         }
     }

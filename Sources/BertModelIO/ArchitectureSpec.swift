@@ -8,6 +8,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var intermediateSize = "intermediate_size", activation = "hidden_act"
         /// nil: the architecture has no such field (DistilBERT: a fixed epsilon, no token types).
         public var layerNormEps: String? = "layer_norm_eps", typeVocabSize: String? = "type_vocab_size"
+        /// Layers when `config.json` gives none (transformers' default for the architecture).
+        public var defaultLayers = 12
     }
 
     /// Where positions start: at 0, or after the padding id, skipping pad tokens (RoBERTa's
@@ -125,7 +127,7 @@ extension ArchitectureSpec {
         architecture: .distilbert, taskPrefix: "distilbert",
         config: ConfigNames(
             hiddenSize: "dim", layers: "n_layers", heads: "n_heads", intermediateSize: "hidden_dim",
-            activation: "activation", layerNormEps: nil, typeVocabSize: nil),
+            activation: "activation", layerNormEps: nil, typeVocabSize: nil, defaultLayers: 6),
         layerPrefix: "transformer.layer",
         layer: LayerKeys(
             query: "attention.q_lin", key: "attention.k_lin", value: "attention.v_lin",

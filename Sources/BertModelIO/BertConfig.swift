@@ -82,7 +82,7 @@ public struct BertConfig: Sendable, Equatable {
         self.init(architecture: architecture)
         let names = architecture.spec.config
         hiddenSize = try json.int(names.hiddenSize) ?? hiddenSize
-        numHiddenLayers = try json.int(names.layers) ?? (architecture == .distilbert ? 6 : numHiddenLayers)
+        numHiddenLayers = try json.int(names.layers) ?? names.defaultLayers
         numAttentionHeads = try json.int(names.heads) ?? numAttentionHeads
         intermediateSize = try json.int(names.intermediateSize) ?? intermediateSize
         hiddenAct = try Self.activation(json.string(names.activation) ?? "gelu", field: names.activation, path: path)

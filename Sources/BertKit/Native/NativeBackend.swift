@@ -93,17 +93,9 @@ public struct NativeBackend: InferenceBackend {
         }
     }
 
-    /// The last hidden state of every sequence, unpadded: `[batch.tokenCount, hidden]` in batch order.
-    public func lastHiddenState(_ batch: TokenBatch) throws -> [Float] {
-        try run(batch) { hidden, layout, h in
-            var out: [Float] = []
-            out.reserveCapacity(batch.tokenCount * h)
-            for b in 0..<layout.count {
-                out.append(contentsOf: UnsafeBufferPointer(start: hidden + layout.rowStart[b] * h, count: layout.lengths[b] * h))
-            }
-            return out
-        }
-    }
+    /// The last hidden state of every sequence, unpadded: `[batch.tokenCount, hidden]` in batch order
+    /// (`tokenEmbeddings`, laid end to end).
+    public func lastHiddenState(_ batch: TokenBatch) throws -> [Float] { try tokenEmbeddings(batch).flatMap { $0 } }
 
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
         try run(batch) { hidden, layout, h in
