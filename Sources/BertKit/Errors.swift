@@ -17,6 +17,11 @@ public enum BertKitError: Error, Sendable, Equatable, CustomStringConvertible {
     case tokenEmbeddingsUnavailable(backend: String)
     /// A kernel could not run: `operation` names it (`the product encoder.layer.3.intermediate.dense`), `reason` why.
     case kernelFailed(operation: String, reason: String)
+    /// Sparse (SPLADE) embeddings of a checkpoint without a masked-language-model head: `tensor` is the first one
+    /// missing.
+    case noMaskedLMHead(path: String, tensor: String)
+    /// Sparse embeddings asked of a backend that does not compute them.
+    case sparseEmbeddingsUnavailable(backend: String)
 
     public var description: String {
         switch self {
@@ -36,6 +41,11 @@ public enum BertKitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the \(backend) backend gives pooled embeddings only, not every token's hidden state; use the native backend"
         case let .kernelFailed(operation, reason):
             return "\(operation) failed: \(reason)"
+        case let .noMaskedLMHead(path, tensor):
+            return "\(path) has no masked-language-model head (no tensor \(tensor)): sparse (SPLADE) embeddings need a "
+                + "BertForMaskedLM or DistilBertForMaskedLM checkpoint"
+        case let .sparseEmbeddingsUnavailable(backend):
+            return "the \(backend) backend does not compute sparse (SPLADE) embeddings; use the native backend"
         }
     }
 }

@@ -10,6 +10,40 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var layerNormEps: String? = "layer_norm_eps", typeVocabSize: String? = "type_vocab_size"
         /// Layers when `config.json` gives none (transformers' default for the architecture).
         public var defaultLayers = 12
+        /// The width of the embedding tables when the architecture lets it differ from the hidden size (ELECTRA's
+        /// `embedding_size`), and its default; nil: the hidden size.
+        public var embeddingSize: String? = nil
+        public var defaultEmbeddingSize: Int? = nil
+    }
+
+    /// A per-head additive bias by relative position, computed once and added to every layer's attention scores
+    /// (MPNet's `relative_attention_bias`, T5-style bidirectional buckets).
+    public struct RelativeBias: Sendable, Equatable {
+        /// The table `[buckets, heads]` (name without `.weight`).
+        public var table: String
+        /// The `config.json` field giving the table's rows.
+        public var bucketsField: String
+        /// The buckets looked up (transformers' MPNet passes 32 whatever the config says).
+        public var buckets: Int
+        /// The distance from which every key falls in the farthest bucket.
+        public var maxDistance: Int
+    }
+
+    /// The masked-language-model head (SPLADE reads it): `transform` (a product, the config's activation and a
+    /// LayerNorm), then `decoder` to the vocabulary, whose weight is usually tied to the word embeddings.
+    public struct MaskedLMHead: Sendable, Equatable {
+        /// transformers' class (`BertForMaskedLM`), for messages.
+        public var className: String
+        public var transform: String
+        public var transformNorm: String
+        /// The decoder's weight; a checkpoint without it ties it to the word embeddings (safetensors keep one copy).
+        public var decoderWeight: String
+        /// The decoder's bias, tried in order.
+        public var decoderBiases: [String]
+        /// The transform's activation when the architecture fixes it (nil: the config's feed-forward activation).
+        public var activation: String?
+        /// The LayerNorm epsilon when the architecture fixes it (nil: the config's).
+        public var eps: Float?
     }
 
     /// Where positions start: at 0, or after the padding id, skipping pad tokens (RoBERTa's
@@ -44,6 +78,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
         /// The activation between the two products.
         public enum Activation: String, Sendable, Equatable {
             case tanh, relu
+            /// Exact (erf) GELU: ELECTRA's head.
+            case gelu
         }
 
         /// transformers' class (`BertForSequenceClassification`), for messages and summaries.
@@ -65,7 +101,17 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var layer: LayerKeys
     /// LayerNorm's epsilon when the architecture fixes it (DistilBERT: 1e-12), else nil: `config.json`'s.
     public var fixedLayerNormEps: Float?
+    /// The id skipped by positions when the architecture fixes it (MPNet's `padding_idx` 1), else nil: the config's
+    /// `pad_token_id`.
+    public var fixedPositionPadId: Int? = nil
+    /// The product from the embedding width to the hidden size after the embeddings' LayerNorm, used when the
+    /// config's embedding size differs from the hidden size (ELECTRA's `embeddings_project`).
+    public var embeddingProjection: String? = nil
+    /// The relative-position bias, when the architecture has one (MPNet).
+    public var relativeBias: RelativeBias? = nil
     public var head: Head
+    /// The masked-language-model head, when the architecture has one BertKit runs (SPLADE).
+    public var maskedLM: MaskedLMHead? = nil
 
     /// Layer `index`'s keys.
     public func layerKeys(_ index: Int) -> LayerKeys { layer.under("\(layerPrefix).\(index)") }
@@ -76,6 +122,10 @@ public struct ArchitectureSpec: Sendable, Equatable {
         var names = [embeddings.word, embeddings.position].map { $0 + ".weight" }
         if config.typeVocabSize > 0 { names.append(embeddings.tokenType + ".weight") }
         names += [embeddings.layerNorm + ".weight", embeddings.layerNorm + ".bias"]
+        if let projection = embeddingProjection, config.embeddingSize != nil {
+            names += [projection + ".weight", projection + ".bias"]
+        }
+        if let bias = relativeBias { names.append(bias.table + ".weight") }
         for index in 0..<config.numHiddenLayers {
             let k = layerKeys(index)
             for part in [k.query, k.key, k.value, k.attentionOutput, k.attentionNorm, k.intermediate, k.output, k.outputNorm] {
@@ -97,6 +147,8 @@ extension Architecture {
         case .bert: .bert
         case .roberta, .camembert, .xlmRoberta: .roberta(self)
         case .distilbert: .distilbert
+        case .mpnet: .mpnet
+        case .electra: .electra
         }
     }
 }
@@ -110,7 +162,14 @@ extension ArchitectureSpec {
     /// BERT and MiniLM (`modeling_bert.py`): pooler + classifier head.
     static let bert = ArchitectureSpec(
         architecture: .bert, taskPrefix: "bert", layerPrefix: "encoder.layer", layer: bertLayer,
-        head: Head(className: "BertForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"))
+        head: Head(className: "BertForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"),
+        maskedLM: bertMaskedLM)
+
+    static let bertMaskedLM = MaskedLMHead(
+        className: "BertForMaskedLM", transform: "cls.predictions.transform.dense",
+        transformNorm: "cls.predictions.transform.LayerNorm",
+        decoderWeight: "cls.predictions.decoder.weight",
+        decoderBiases: ["cls.predictions.bias", "cls.predictions.decoder.bias"])
 
     /// RoBERTa, CamemBERT, XLM-R (`modeling_roberta.py`): positions after the padding id, `RobertaClassificationHead`.
     static func roberta(_ architecture: Architecture) -> ArchitectureSpec {
@@ -136,5 +195,39 @@ extension ArchitectureSpec {
         fixedLayerNormEps: 1e-12,
         head: Head(
             className: "DistilBertForSequenceClassification", dense: "pre_classifier", activation: .relu,
-            projection: "classifier"))
+            projection: "classifier"),
+        maskedLM: MaskedLMHead(
+            className: "DistilBertForMaskedLM", transform: "vocab_transform", transformNorm: "vocab_layer_norm",
+            decoderWeight: "vocab_projector.weight",
+            decoderBiases: ["vocab_projector.bias"], activation: nil, eps: 1e-12))
+
+    /// MPNet (`modeling_mpnet.py`): RoBERTa-style positions from its fixed `padding_idx` 1, no token types, the
+    /// attention under `attention.attn`, one relative-position bias (32 buckets, distances to 128) shared by every
+    /// layer, `MPNetClassificationHead` (RoBERTa's).
+    static let mpnet = ArchitectureSpec(
+        architecture: .mpnet, taskPrefix: "mpnet",
+        config: ConfigNames(typeVocabSize: nil),
+        positions: .afterPadding, layerPrefix: "encoder.layer",
+        layer: LayerKeys(
+            query: "attention.attn.q", key: "attention.attn.k", value: "attention.attn.v",
+            attentionOutput: "attention.attn.o", attentionNorm: "attention.LayerNorm", intermediate: "intermediate.dense",
+            output: "output.dense", outputNorm: "output.LayerNorm"),
+        fixedPositionPadId: 1,
+        relativeBias: RelativeBias(
+            table: "encoder.relative_attention_bias", bucketsField: "relative_attention_num_buckets", buckets: 32,
+            maxDistance: 128),
+        head: Head(
+            className: "MPNetForSequenceClassification", dense: "classifier.dense", activation: .tanh,
+            projection: "classifier.out_proj"))
+
+    /// ELECTRA's discriminator (`modeling_electra.py`): BERT's names under `electra.`, embeddings of
+    /// `embedding_size` (transformers' default 128) projected to the hidden size by `embeddings_project` when the two
+    /// differ, `ElectraClassificationHead` (dense, exact GELU, out_proj).
+    static let electra = ArchitectureSpec(
+        architecture: .electra, taskPrefix: "electra",
+        config: ConfigNames(embeddingSize: "embedding_size", defaultEmbeddingSize: 128),
+        layerPrefix: "encoder.layer", layer: bertLayer, embeddingProjection: "embeddings_project",
+        head: Head(
+            className: "ElectraForSequenceClassification", dense: "classifier.dense", activation: .gelu,
+            projection: "classifier.out_proj"))
 }

@@ -10,6 +10,10 @@ public enum Architecture: String, Sendable, CaseIterable {
     case xlmRoberta = "xlm-roberta"
     /// DistilBERT (`distilbert`): its own tensor names, no token types.
     case distilbert
+    /// MPNet (`mpnet`): RoBERTa-style positions, no token types, a relative-position bias shared by every layer.
+    case mpnet
+    /// ELECTRA's discriminator (`electra`): BERT with embeddings of their own width projected to the hidden size.
+    case electra
 }
 
 /// Feed-forward activations.
@@ -52,6 +56,15 @@ public struct BertConfig: Sendable, Equatable {
     public var id2label: [Int: String] = [:]
     /// `architectures` as listed.
     public var architectures: [String] = []
+    /// Width of the embedding tables when it differs from the hidden size (ELECTRA's `embedding_size`: the
+    /// embeddings are projected to the hidden size after their LayerNorm), else nil.
+    public var embeddingSize: Int?
+    /// Rows of the relative-position bias table (MPNet's `relative_attention_num_buckets`), when the architecture
+    /// has one.
+    public var relativeAttentionBuckets: Int?
+
+    /// Width of the embedding tables.
+    public var embeddingWidth: Int { embeddingSize ?? hiddenSize }
 
     /// Per-head width.
     public var headDim: Int { hiddenSize / numAttentionHeads }
@@ -60,7 +73,10 @@ public struct BertConfig: Sendable, Equatable {
     /// Whether token type ids change the model's output: BERT's segment embeddings (DistilBERT has none, RoBERTa one).
     public var usesSegments: Bool { architecture.spec.config.typeVocabSize != nil && typeVocabSize > 1 }
 
-    public var positionOffset: Int { architecture.spec.positions == .afterPadding ? padTokenId + 1 : 0 }
+    public var positionOffset: Int { architecture.spec.positions == .afterPadding ? positionPadId + 1 : 0 }
+
+    /// The id whose tokens take no position of their own (RoBERTa family: the padding id; MPNet fixes it at 1).
+    public var positionPadId: Int { architecture.spec.fixedPositionPadId ?? padTokenId }
 
     /// Longest sequence the position table allows, special tokens included.
     public var maxSequenceLength: Int { maxPositionEmbeddings - positionOffset }
@@ -92,6 +108,13 @@ public struct BertConfig: Sendable, Equatable {
             layerNormEps = fixed
         }
         typeVocabSize = try names.typeVocabSize.map { try json.int($0) ?? typeVocabSize } ?? 0
+        if let field = names.embeddingSize {
+            let size = try json.int(field) ?? names.defaultEmbeddingSize ?? hiddenSize
+            embeddingSize = size == hiddenSize ? nil : size
+        }
+        if let bias = architecture.spec.relativeBias {
+            relativeAttentionBuckets = try json.int(bias.bucketsField) ?? bias.buckets
+        }
         if let kind = try json.string("position_embedding_type"), kind != "absolute" {
             throw ModelIOError.invalidConfig(
                 path: path, field: "position_embedding_type",
@@ -130,6 +153,7 @@ public struct BertConfig: Sendable, Equatable {
             ("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),
             ("num_attention_heads", numAttentionHeads), ("intermediate_size", intermediateSize),
             ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings),
+            (architecture.spec.config.embeddingSize ?? "embedding_size", embeddingWidth),
         ] where value <= 0 {
             throw ModelIOError.invalidConfig(path: path, field: field, reason: "must be positive, is \(value)")
         }
@@ -139,6 +163,11 @@ public struct BertConfig: Sendable, Equatable {
             throw ModelIOError.invalidConfig(
                 path: path, field: "pad_token_id",
                 reason: "\(padTokenId) is outside the vocabulary of \(vocabSize) tokens")
+        }
+        if let bias = architecture.spec.relativeBias, let rows = relativeAttentionBuckets, rows < bias.buckets {
+            throw ModelIOError.invalidConfig(
+                path: path, field: bias.bucketsField,
+                reason: "is \(rows), but \(architecture.rawValue) looks up \(bias.buckets) relative-position buckets")
         }
         guard hiddenSize % numAttentionHeads == 0 else {
             throw ModelIOError.invalidConfig(

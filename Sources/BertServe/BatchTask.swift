@@ -6,4 +6,6 @@ public enum BatchTask: String, Sendable, Hashable {
     case tokens
     /// Classification logits (`/predict`, `/rerank`, `/v1/classify`).
     case logits
+    /// The sparse (SPLADE) embedding (`/embed_sparse`), as index and value pairs laid end to end.
+    case sparse
 }

@@ -10,9 +10,14 @@ public enum ModelKind: Sendable, Equatable {
     /// A cross-encoder: a classifier with one label, scoring (query, text) pairs.
     case reranker(labels: [String])
 
-    /// The kind of `model`: a classification head makes it a classifier (a reranker with one label), with as many
-    /// labels as the backend's `labelCount`, else as config.json names.
+    /// The kind of `model`: a masked-language-model head loaded for SPLADE makes it an embedding model pooled by
+    /// `splade`; a classification head makes it a classifier (a reranker with one label), with as many labels as the
+    /// backend's `labelCount`, else as config.json names.
     public init(model: BertModel) {
+        if model.backend.hasSparseHead {
+            self = .embedding(pooling: "splade")
+            return
+        }
         guard model.backend.hasClassificationHead else {
             let modes = model.pooling.modes.map(\.teiName)
             self = .embedding(pooling: modes.count == 1 ? modes[0] : modes.joined(separator: "+"))

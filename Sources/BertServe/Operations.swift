@@ -79,6 +79,23 @@ extension InferenceService {
         return (outputs.map { states in stride(from: 0, to: states.count, by: hidden).map { Array(states[$0..<$0 + hidden]) } }, timing)
     }
 
+    /// `/embed_sparse`: the sparse (SPLADE) embedding of each input, as (vocabulary id, weight) pairs, ids ascending.
+    /// A model served without `--pooling splade` is refused as TEI refuses it (424, `Backend`).
+    public func embedSparse(_ request: EmbedRequest, connection: ClientConnection? = nil) async throws(ServeError) -> (
+        [[(index: Int, value: Float)]], Timing
+    ) {
+        try checkBatch(request.inputs.items.count)
+        guard model.backend.hasSparseHead else {
+            throw .backend("Backend error: `embed_sparse` is only available for models served with `--pooling splade`")
+        }
+        let prompt = try prompt(named: request.promptName)
+        let (outputs, timing) = try await run(
+            .sparse, request.inputs.items.map { ($0, nil) }, truncate: request.truncate,
+            side: request.truncationDirection, prompt: prompt, connection: connection)
+        let pairs = outputs.map { flat in stride(from: 0, to: flat.count - 1, by: 2).map { (index: Int(flat[$0]), value: flat[$0 + 1]) } }
+        return (pairs, timing)
+    }
+
     /// `/predict`: every label's score (softmax, or sigmoid for one label, or the raw logits), best first.
     public func predict(_ request: PredictRequest, connection: ClientConnection? = nil) async throws(ServeError) -> ([[LabelScore]], Timing)
     {

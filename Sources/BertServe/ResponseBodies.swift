@@ -9,6 +9,17 @@ enum ResponseBodies {
         return w.bytes
     }
 
+    /// TEI's `EmbedSparseResponse`: per input, `[{"index": i, "value": v}, ...]`.
+    static func sparse(_ vectors: [[(index: Int, value: Float)]]) -> [UInt8] {
+        var w = JSONWriter(capacity: vectors.reduce(2) { $0 + $1.count * 32 })
+        w.list(vectors) { w, pairs in
+            w.list(pairs) { w, pair in
+                w.raw("{\"index\":\(pair.index),\"value\":"); w.float(pair.value); w.raw("}")
+            }
+        }
+        return w.bytes
+    }
+
     static func tokenStates(_ states: [[[Float]]]) -> [UInt8] {
         var w = JSONWriter()
         w.list(states) { w, rows in w.list(rows) { $0.floats($1) } }

@@ -55,6 +55,12 @@ public struct Routes: Sendable {
                 let (states, timing) = try await service.embedAll(body, connection: connection)
                 return .json(ResponseBodies.tokenStates(states), timing: timing)
             })
+        group.post(
+            "/embed_sparse",
+            use: handler { (body: EmbedRequest, service, connection) in
+                let (vectors, timing) = try await service.embedSparse(body, connection: connection)
+                return .json(ResponseBodies.sparse(vectors), timing: timing)
+            })
         group.post("/predict", use: predict)
         group.post("/v1/classify", use: predict)
         group.post("/rerank", use: rerank)

@@ -4,8 +4,9 @@ import BertTokenizers
 /// What the batch queue hands its batches to: one output row per sequence, in batch order. Runs on the queue's own
 /// thread, never on Swift's cooperative pool, so an engine may block for as long as a batch takes.
 public protocol ServeEngine: Sendable {
-    /// Runs `task` on `sequences` as one batch: a pooled embedding, the logits, or every token's hidden state
-    /// (`length × hidden` values, row after row) per sequence.
+    /// Runs `task` on `sequences` as one batch: a pooled embedding, the logits, every token's hidden state
+    /// (`length × hidden` values, row after row), or the sparse embedding (index, value, index, value, ...) per
+    /// sequence.
     func run(_ task: BatchTask, _ sequences: [Encoding]) throws -> [[Float]]
 }
 
@@ -27,6 +28,11 @@ public struct ModelEngine: ServeEngine {
             return try model.logits(encodings: sequences, batching: whole)
         case .tokens:
             return try model.backend.tokenEmbeddings(TokenBatch(sequences))
+        case .sparse:
+            // Vocabulary ids are far below 2^24, so they travel exactly as floats.
+            return try model.sparseEmbed(encodings: sequences, batching: whole).map { vector in
+                zip(vector.indices, vector.values).flatMap { [Float($0), $1] }
+            }
         }
     }
 }

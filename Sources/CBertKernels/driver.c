@@ -106,6 +106,7 @@ bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
     if (!ops) return BK_ERROR_ISA;
     if (d->count <= 0 || d->heads <= 0) return BK_OK;
     if (!d->scratch || !d->qkv || !d->out) return BK_ERROR_ARGUMENT;
+    if (d->rel_bias && d->rel_span < 0) return BK_ERROR_ARGUMENT;
     ptrdiff_t longest = 0;
     for (ptrdiff_t b = 0; b < d->count; b++) longest = d->rows[b] > longest ? d->rows[b] : longest;
     attention_job job = {d, ops, bk_attention_scratch_floats(d->head_dim, longest)};

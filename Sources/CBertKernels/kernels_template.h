@@ -431,6 +431,18 @@ KFN float softmax_row(float *s, ptrdiff_t nb, ptrdiff_t padded, float maximum, i
     return sum;
 }
 
+// s[j] += table[clamp(first + j, -span, span) + span] for j < nb: key j of the block sits at relative distance
+// first + j from the query. Three runs (below, within and above the table) so the middle one vectorizes.
+KFN void add_relative_bias(float *s, ptrdiff_t nb, ptrdiff_t first, const float *table, ptrdiff_t span) {
+    ptrdiff_t j = 0;
+    const float below = table[0], above = table[2 * span];
+    for (; j < nb && first + j < -span; j++) s[j] += below;
+    const ptrdiff_t end = span - first + 1 < nb ? span - first + 1 : nb;  // first + j <= span
+    const float *within = table + span;
+    for (; j < end; j++) s[j] += within[first + j];
+    for (; j < nb; j++) s[j] += above;
+}
+
 KFN float row_max(const float *s, ptrdiff_t nb) {
     vf mv = splat(-__builtin_inff());
     for (ptrdiff_t j = 0; j + VL <= nb; j += VL) mv = vmax(mv, load(s + j));
@@ -462,6 +474,7 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     float *maxima = scores + QG * BK_KEY_BLOCK;    // [m]
     float *sums = maxima + m;                      // [m]
     const float scale = d->scale;
+    const float *bias = d->rel_bias ? d->rel_bias + head * (2 * d->rel_span + 1) : 0;
     const int single = n <= BK_KEY_BLOCK;
     for (ptrdiff_t i = 0; !single && i < m; i++) {
         maxima[i] = -__builtin_inff();
@@ -476,6 +489,7 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
                 const ptrdiff_t i = i0 + r;
+                if (bias) add_relative_bias(s, nb, k0 - i, bias, d->rel_span);
                 if (single) {
                     softmax_row(s, nb, padded, row_max(s, nb), 1);
                     continue;

@@ -89,6 +89,14 @@ void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
     free(qa);
 }
 
+// The relative-position bias of query i and key j (0 without a table).
+static double ref_relative_bias(const bk_attention_desc *d, ptrdiff_t head, ptrdiff_t i, ptrdiff_t j) {
+    if (!d->rel_bias) return 0;
+    ptrdiff_t distance = j - i;
+    distance = distance < -d->rel_span ? -d->rel_span : distance > d->rel_span ? d->rel_span : distance;
+    return d->rel_bias[head * (2 * d->rel_span + 1) + distance + d->rel_span];
+}
+
 void bk_ref_attention(const bk_attention_desc *d) {
     const ptrdiff_t h = d->hidden, dh = d->head_dim;
     for (ptrdiff_t b = 0; b < d->count; b++) {
@@ -106,7 +114,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                     const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
                     double s = 0;
                     for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
-                    s *= d->scale;
+                    s = s * d->scale + ref_relative_bias(d, head, i, j);
                     maximum = s > maximum ? s : maximum;
                 }
                 double total = 0;
@@ -117,7 +125,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                     const float *v = k + h;
                     double s = 0;
                     for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
-                    const double p = exp(s * d->scale - maximum);
+                    const double p = exp(s * d->scale + ref_relative_bias(d, head, i, j) - maximum);
                     total += p;
                     for (ptrdiff_t t = 0; t < dh; t++) acc[t] += p * v[t];
                 }

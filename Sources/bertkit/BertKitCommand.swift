@@ -72,15 +72,15 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// The model as `settings` runs it.
-    func load(_ settings: RunSettings) throws -> BertModel {
+    /// `sparse`: with the masked-language-model head, for SPLADE.
+    func load(_ settings: RunSettings, sparse: Bool = false) throws -> BertModel {
         var engine = engine
         engine.backend = settings.backend
-        return try engine.load(
-            directory: model,
-            options: prompts.applied(
-                to: BertModel.Options(
-                    truncate: truncate, threads: settings.threads, mode: settings.execution, maxLength: maxLength,
-                    precision: settings.precision)))
+        var options = BertModel.Options(
+            truncate: truncate, threads: settings.threads, mode: settings.execution, maxLength: maxLength,
+            precision: settings.precision)
+        options.sparse = sparse
+        return try engine.load(directory: model, options: prompts.applied(to: options))
     }
 }
 
@@ -123,12 +123,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
 /// Loads the model and streams the inputs through `body` (`streamLines`): the JSON lines it makes for each window of
 /// inputs are written in input order. `check` runs once after loading, before any input is read.
 func streamInputs(
-    _ options: ModelOptions, check: (BertModel) throws -> Void = { _ in },
+    _ options: ModelOptions, sparse: Bool = false, check: (BertModel) throws -> Void = { _ in },
     _ body: (BertModel, Batching, [TextInput]) throws -> [String]
 ) throws {
     try reportingErrors {
         let settings = try options.settings()
-        let model = try options.load(settings)
+        let model = try options.load(settings, sparse: sparse)
         try check(model)
         try streamLines(options.stream) { try body(model, settings.batching, $0) }
     }

@@ -12,21 +12,34 @@ struct EmbedCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the time spent tokenizing and in the model, as JSON on standard error.")
     var timing = false
 
+    @Flag(
+        name: .long,
+        help: "Sparse (SPLADE) embeddings from the masked-language-model head: {\"indices\": [...], \"values\": [...]} per line.")
+    var sparse = false
+
     func run() throws {
         let clock = ContinuousClock()
         var tokenizing = Duration.zero, modelTime = Duration.zero, tokens = 0, sequences = 0
-        try streamInputs(options) { model, batching, chunk in
-            guard timing else { return try model.embed(chunk, batching: batching).map(Self.line) }
+        let sparse = self.sparse
+        try streamInputs(options, sparse: sparse) { model, batching, chunk in
+            func lines(_ encodings: [Encoding]) throws -> [String] {
+                sparse
+                    ? try model.sparseEmbed(encodings: encodings, batching: batching).map(\.json)
+                    : try model.embed(encodings: encodings, batching: batching).map(Self.line)
+            }
+            guard timing else {
+                return sparse ? try model.sparseEmbed(chunk, batching: batching).map(\.json) : try model.embed(chunk, batching: batching).map(Self.line)
+            }
             var encodings: [Encoding] = []
             tokenizing += try clock.measure { encodings = try model.tokenize(chunk) }
             if sequences == 0, let first = encodings.first {
-                _ = try model.embed(encodings: [first], batching: batching)  // warm-up: first-touch of the weights
+                _ = try lines([first])  // warm-up: first-touch of the weights
             }
-            var vectors: [[Float]] = []
-            modelTime += try clock.measure { vectors = try model.embed(encodings: encodings, batching: batching) }
+            var output: [String] = []
+            modelTime += try clock.measure { output = try lines(encodings) }
             tokens += encodings.reduce(0) { $0 + $1.count }
             sequences += encodings.count
-            return vectors.map(Self.line)
+            return output
         }
         if timing {
             let peak = ResidentMemory.peakKilobytes.map(String.init) ?? "null"

@@ -88,6 +88,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help:
+            "`splade`: serve sparse embeddings (POST /embed_sparse) from a BertForMaskedLM or DistilBertForMaskedLM folder's masked-language-model head (env POOLING). Dense pooling comes from the folder's 1_Pooling."
+    )
+    var pooling: String?
+
+    @Option(
+        name: .long,
+        help:
             "A tune.json from `bertkit tune`: its backend, precision, threads, layout and largest batch (options given here win; env BERTKIT_CONFIG)."
     )
     var config: String?
@@ -184,10 +191,17 @@ struct ServeCommand: AsyncParsableCommand {
         let parsed = try parsePrecisions(precisionName, option: "--precision")
         guard let format = parsed.first, parsed.count == 1 else { throw CLIError("--precision takes one precision, got \(precisionName)") }
         try engine.check(format)
-        let modelOptions = BertModel.Options(
+        var modelOptions = BertModel.Options(
             truncate: false, threads: try threads ?? environment.int("BERTKIT_THREADS") ?? tunedThreads ?? 0,
             mode: execution, precision: format
         ).forServing()
+        if let pooling = pooling ?? environment["POOLING"] {
+            guard pooling == "splade" else {
+                throw CLIError(
+                    "--pooling \(pooling): only `splade` is taken here; dense pooling comes from the folder's 1_Pooling/config.json")
+            }
+            modelOptions.sparse = true
+        }
 
         let directory = try ModelDirectory(path: folder)
         let maxLength = try InputEncoder(directory: directory, options: modelOptions).maxLength

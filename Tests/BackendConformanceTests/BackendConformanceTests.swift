@@ -16,9 +16,12 @@ import Testing
 @Suite struct BackendConformanceTests {
     static let tolerance: Float = 1e-4
 
-    /// Every fixture with transformers' logits: BERT, RoBERTa, DistilBERT, and the realistic-magnitude BERT and XLM-R
-    /// (the latter from sentencepiece.bpe.model).
-    static let models = ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-bert-cls-sharp", "tiny-xlmr-spm"]
+    /// Every fixture with transformers' logits: BERT, RoBERTa, DistilBERT, the realistic-magnitude BERT and XLM-R
+    /// (the latter from sentencepiece.bpe.model), MPNet and ELECTRA.
+    static let models = [
+        "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-bert-cls-sharp", "tiny-xlmr-spm", "tiny-mpnet-cls",
+        "tiny-electra-cls",
+    ]
 
     struct Case: CustomTestStringConvertible, Sendable {
         let backend: String

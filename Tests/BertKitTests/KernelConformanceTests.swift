@@ -177,17 +177,21 @@ import Testing
     }
 
     /// Batches of sequences (with padded rows and empty sequences), head widths that are and are not multiples of
-    /// the vector width, and sequences longer than a key block (the online softmax's rescaling path).
+    /// the vector width, sequences longer than a key block (the online softmax's rescaling path), and MPNet's
+    /// relative-position bias (a table of 2·span + 1 per head, distances inside and past it).
     @Test(arguments: Self.fp32Paths, [1, 2])
     func attentionMatchesReference(isa: KernelISA, workers: Int) {
         var values = Values(state: 99)
-        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int])] = [
-            (1, 8, [1], [1]),
-            (2, 32, [5, 17, 1], [5, 17, 1]),
-            (3, 7, [0, 4, 9], [9, 9, 9]),  // padded layout: rows past a length are padding queries
-            (12, 64, [60, 3], [60, 3]),
-            (2, 24, [300, 257], [300, 257]),  // two key blocks
-            (1, 32, [700], [700]),  // three key blocks
+        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int)] = [
+            (1, 8, [1], [1], 0),
+            (2, 32, [5, 17, 1], [5, 17, 1], 0),
+            (3, 7, [0, 4, 9], [9, 9, 9], 0),  // padded layout: rows past a length are padding queries
+            (12, 64, [60, 3], [60, 3], 0),
+            (2, 24, [300, 257], [300, 257], 0),  // two key blocks
+            (1, 32, [700], [700], 0),  // three key blocks
+            (3, 16, [20, 7, 0], [20, 8, 2], 128),  // relative bias within the table, padded queries
+            (2, 8, [600, 30], [600, 30], 128),  // ...and past it on both sides, across key blocks
+            (2, 8, [40], [40], 3),  // a narrow table: most keys clamp to its ends
         ]
         for c in cases {
             let hidden = c.heads * c.headDim
@@ -195,6 +199,8 @@ import Testing
             let total = c.rows.reduce(0, +)
             // Scores of a realistic spread (logits of several units), so the softmax is neither flat nor one-hot.
             let qkv = values.array(total * 3 * hidden, scale: 1.5)
+            // Drawn only for the biased cases (the last ones), so the others keep the data they always had.
+            let bias = c.span > 0 ? values.array(c.heads * (2 * c.span + 1), scale: 2) : [0]
             var got = [Float](repeating: .nan, count: total * hidden), want = got
             let longest = c.rows.max() ?? 0
             var scratch = [Float](repeating: .nan, count: bk_attention_scratch_floats(c.headDim, longest) * workers)
@@ -205,13 +211,16 @@ import Testing
                             c.lengths.withUnsafeBufferPointer { l in
                                 out.withUnsafeMutableBufferPointer { o in
                                     scratch.withUnsafeMutableBufferPointer { sc in
+                                        bias.withUnsafeBufferPointer { rb in
                                         var d = bk_attention_desc(
                                             isa: isa.c, qkv: q.baseAddress, ld_qkv: 3 * hidden, hidden: hidden,
                                             heads: c.heads, head_dim: c.headDim,
                                             scale: 1 / Float(c.headDim).squareRoot(), out: o.baseAddress,
                                             ld_out: hidden, count: c.rows.count, row_start: s.baseAddress,
-                                            rows: r.baseAddress, lengths: l.baseAddress, scratch: sc.baseAddress)
+                                            rows: r.baseAddress, lengths: l.baseAddress, scratch: sc.baseAddress,
+                                            rel_bias: c.span > 0 ? rb.baseAddress : nil, rel_span: c.span)
                                         body(&d)
+                                        }
                                     }
                                 }
                             }
@@ -224,7 +233,7 @@ import Testing
             // Relative to the output's scale: softmax-weighted means of values of unit scale.
             let worst = zip(got, want).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
             #expect(got.allSatisfy { $0.isFinite }, "\(isa) \(c)")
-            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths): \(worst)")
+            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span): \(worst)")
         }
     }
 

@@ -10,7 +10,10 @@ import Testing
 /// the architecture's spec names, no more and no fewer, on a checkpoint of each architecture; and the spec claims every
 /// tensor those checkpoints hold. A reader that spelled a key of its own, or skipped one, fails here.
 @Suite struct ArchitectureSpecTests {
-    static let folders = ["tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-xlmr-spm", "tiny-bert-reranker"]
+    static let folders = [
+        "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-xlmr-spm", "tiny-bert-reranker", "tiny-mpnet-cls",
+        "tiny-electra-cls",
+    ]
 
     static func load(_ folder: String) throws -> (ModelDirectory, WeightStore) {
         let directory = try ModelDirectory(path: Fixtures.path("models/" + folder))
@@ -58,6 +61,10 @@ import Testing
         #expect(Architecture.xlmRoberta.spec.head.projection == "classifier.out_proj")
         #expect(Architecture.camembert.spec.positions == .afterPadding && Architecture.bert.spec.positions == .absolute)
         #expect(Architecture.distilbert.spec.head.activation == .relu && Architecture.distilbert.spec.fixedLayerNormEps == 1e-12)
+        #expect(Architecture.mpnet.spec.layerKeys(1).attentionOutput == "encoder.layer.1.attention.attn.o")
+        #expect(Architecture.mpnet.spec.relativeBias?.table == "encoder.relative_attention_bias")
+        #expect(Architecture.mpnet.spec.fixedPositionPadId == 1 && Architecture.mpnet.spec.config.typeVocabSize == nil)
+        #expect(Architecture.electra.spec.embeddingProjection == "embeddings_project" && Architecture.electra.spec.head.activation == .gelu)
         for architecture in Architecture.allCases { #expect(architecture.spec.architecture == architecture) }
     }
 }

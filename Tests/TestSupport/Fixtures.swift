@@ -23,6 +23,17 @@ public enum Fixtures {
             ? nil : "MiniLM not found at \(miniLM): run `make models` (make test does it)"
     }
 
+    /// The all-mpnet-base-v2 folder: `$BERTKIT_MPNET`, else `models/all-mpnet-base-v2` (made by `make mpnet`).
+    public static var mpnet: String {
+        ProcessInfo.processInfo.environment["BERTKIT_MPNET"] ?? root.appendingPathComponent("models/all-mpnet-base-v2").path
+    }
+
+    /// Says how to get all-mpnet-base-v2 when it is missing (tests then fail with this message).
+    public static var mpnetMissing: String? {
+        FileManager.default.fileExists(atPath: mpnet + "/model.safetensors")
+            ? nil : "all-mpnet-base-v2 not found at \(mpnet): run `make mpnet` (make test does it)"
+    }
+
     /// The default corpus (`data/corpus.txt`, 1,000 lines of Debian's fortunes, made by `make corpus`).
     public static var corpus: String { root.appendingPathComponent("data/corpus.txt").path }
 

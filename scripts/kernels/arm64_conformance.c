@@ -621,6 +621,7 @@ typedef struct {
     ptrdiff_t heads, head_dim, count;
     ptrdiff_t lengths[4], rows[4], starts[4];  // starts[0] < 0: sequences back to back from row 0
     ptrdiff_t qkv_pad, out_pad;                // floats past 3·hidden and hidden in each row
+    ptrdiff_t rel_span;                        // > 0: a relative-position bias table of 2·span + 1 per head
 } attention_case;
 
 static void check_attention(void) {
@@ -634,6 +635,9 @@ static void check_attention(void) {
         {2, 13, 2, {290, 40}, {300, 41}, {-1}, 0, 0},     // two key blocks, head width 8 + 4 + 1, padding keys
         {4, 16, 3, {5, 270, 0}, {5, 270, 3}, {3, 12, 290}, 8, 4},  // gaps between sequences, strided rows
         {2, 4, 2, {256, 257}, {256, 257}, {-1}, 0, 0},    // one block exactly, one key past it
+        {3, 16, 2, {20, 7}, {20, 7}, {-1}, 0, 0, 128},    // MPNet's relative bias: distances inside the table
+        {2, 8, 2, {600, 30}, {600, 31}, {-1}, 0, 0, 128}, // ...and past it on both sides, across key blocks
+        {2, 8, 1, {40}, {40}, {-1}, 0, 0, 3},             // a narrow table: most keys clamp to its ends
     };
     const unsigned ncases = sizeof cases / sizeof cases[0];
     group groups[NISAS];
@@ -652,13 +656,14 @@ static void check_attention(void) {
         }
         // Scores of a realistic spread (logits of several units), so the softmax is neither flat nor one-hot.
         float *qkv = array(&v, total * ld_qkv, 1.5f, 0);
+        float *bias = c->rel_span > 0 ? array(&v, c->heads * (2 * c->rel_span + 1), 2.0f, 0) : NULL;
         const ptrdiff_t floats = total * ld_out + GUARD;
         float *want = malloc(sizeof(float) * (size_t)floats), *got = malloc(sizeof(float) * (size_t)floats);
         for (ptrdiff_t i = 0; i < floats; i++) want[i] = sentinel();
         bk_attention_desc d = {.isa = ISAS[0], .qkv = qkv, .ld_qkv = ld_qkv, .hidden = hidden, .heads = c->heads,
                                .head_dim = c->head_dim, .scale = 1 / sqrtf((float)c->head_dim), .out = want,
                                .ld_out = ld_out, .count = c->count, .row_start = starts, .rows = c->rows,
-                               .lengths = c->lengths};
+                               .lengths = c->lengths, .rel_bias = bias, .rel_span = c->rel_span};
         bk_ref_attention(&d);  // the same for every path (it reads no isa)
         for (int s = 0; s < NISAS; s++) {
             const double t0 = now();
@@ -699,10 +704,11 @@ static void check_attention(void) {
             passed_at[s] += passed - p0;
             failed_at[s] += failed - f0;
         }
-        free(qkv), free(want), free(got);
+        free(qkv), free(want), free(got), free(bias);
     }
     for (int s = 0; s < NISAS; s++)
-        printf("%s attention %s: %u cases (up to 600 keys: online softmax; padding keys and queries, gaps) x workers "
+        printf("%s attention %s: %u cases (up to 600 keys: online softmax; padding keys and queries, gaps, relative "
+               "bias) x workers "
                "1/2: %ld checks, %ld failed, worst %.3g (tolerance %.3g) [%.1fs]\n",
                failed_at[s] ? "FAIL" : "ok  ", isa_name(ISAS[s]), ncases, passed_at[s] + failed_at[s], failed_at[s],
                groups[s].worst, groups[s].tol, elapsed[s]);

@@ -9,6 +9,9 @@ struct BertEmbeddings: Sendable {
     let positionEmbeddings: FloatTensor
     let tokenTypeEmbeddings: FloatTensor?
     let layerNorm: LayerNorm
+    /// ELECTRA's `embeddings_project` from the embedding width to the hidden size, when they differ.
+    let projection: Linear?
+    /// Width of the embedding tables (the hidden size unless projected).
     let hidden: Int
     let positionOffset: Int
     /// The pad token id where positions skip it (RoBERTa family), else nil.
@@ -16,8 +19,9 @@ struct BertEmbeddings: Sendable {
     let vocabSize: Int
     let typeVocabSize: Int
 
-    init(_ store: WeightStore, _ keys: ArchitectureSpec.EmbeddingKeys, config: BertConfig) throws {
-        let h = config.hiddenSize
+    init(_ store: WeightStore, _ spec: ArchitectureSpec, config: BertConfig, packing: WeightPacking) throws {
+        let keys = spec.embeddings
+        let h = config.embeddingWidth
         hidden = h
         vocabSize = config.vocabSize
         typeVocabSize = config.typeVocabSize
@@ -27,8 +31,13 @@ struct BertEmbeddings: Sendable {
             config.typeVocabSize > 0
             ? try store.floats(keys.tokenType + ".weight", shape: [config.typeVocabSize, h]) : nil
         layerNorm = try LayerNorm(store, keys.layerNorm, width: h, eps: config.layerNormEps)
+        if let name = spec.embeddingProjection, config.embeddingSize != nil {
+            projection = try Linear(store, name, in: h, out: config.hiddenSize, packing: packing)
+        } else {
+            projection = nil
+        }
         positionOffset = config.positionOffset
-        positionPadId = config.architecture.spec.positions == .afterPadding ? Int32(clamping: config.padTokenId) : nil
+        positionPadId = spec.positions == .afterPadding ? Int32(clamping: config.positionPadId) : nil
     }
 
     /// Throws for an id outside the vocabularies, before any work is done.
@@ -43,10 +52,15 @@ struct BertEmbeddings: Sendable {
         }
     }
 
-    /// Writes `x[layout.totalRows, hidden]`: sequence `b`'s token `t` at row `layout.rowStart[b] + t`; padding rows
-    /// (padded layout) are zero before the LayerNorm. Ids must have passed `validate`.
-    func callAsFunction(_ batch: TokenBatch, layout: SequenceLayout, into x: UnsafeMutablePointer<Float>, _ ctx: KernelContext) throws {
+    /// Writes `out[layout.totalRows, hidden size]`: sequence `b`'s token `t` at row `layout.rowStart[b] + t`; padding
+    /// rows (padded layout) are zero before the LayerNorm. With a projection, the embeddings are built in `staging`
+    /// (`[totalRows, embedding width]`) and projected into `out`. Ids must have passed `validate`.
+    func callAsFunction(
+        _ batch: TokenBatch, layout: SequenceLayout, into out: UnsafeMutablePointer<Float>,
+        staging: UnsafeMutablePointer<Float>, _ ctx: KernelContext
+    ) throws {
         let h = hidden
+        let x = projection == nil ? out : staging
         for b in 0..<batch.count {
             let start = batch.cuSeqLens[b]
             let length = layout.lengths[b]
@@ -77,5 +91,6 @@ struct BertEmbeddings: Sendable {
             }
         }
         try layerNorm(x, rows: layout.totalRows, ctx)
+        try projection?(x, rows: layout.totalRows, into: out, .bias, ctx)
     }
 }

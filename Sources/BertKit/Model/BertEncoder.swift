@@ -7,14 +7,21 @@ struct BertEncoder: Sendable {
     let config: BertConfig
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
+    /// MPNet's relative-position bias, expanded per distance for the attention kernel.
+    let relativeBias: RelativeBiasTable?
 
     /// Bytes of packed weight matrices its layers hold.
-    var packedWeightBytes: Int { layers.reduce(0) { $0 + $1.packedWeightBytes } }
+    var packedWeightBytes: Int {
+        layers.reduce(embeddings.projection?.weight.byteCount ?? 0) { $0 + $1.packedWeightBytes }
+    }
 
     init(_ store: WeightStore, config: BertConfig, packing: WeightPacking) throws {
         self.config = config
         let spec = config.architecture.spec
-        embeddings = try BertEmbeddings(store, spec.embeddings, config: config)
+        embeddings = try BertEmbeddings(store, spec, config: config, packing: packing)
+        relativeBias = try spec.relativeBias.map {
+            try RelativeBiasTable(store, $0, rows: config.relativeAttentionBuckets ?? $0.buckets, heads: config.numAttentionHeads)
+        }
         // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
         // than the checkpoint's stops at the first missing tensor, with its name.
         var layers: [BertLayer] = []
@@ -35,9 +42,9 @@ struct BertEncoder: Sendable {
         ws.plan(
             rows: layout.totalRows, hidden: config.hiddenSize, intermediate: config.intermediateSize,
             headDim: config.hiddenSize / max(config.numAttentionHeads, 1), longest: layout.maxRows,
-            workers: ctx.workers)
-        try embeddings(batch, layout: layout, into: ws.hidden.pointer, ctx)
-        for layer in layers { try layer(ws, layout: layout, ctx) }
+            workers: ctx.workers, embedding: embeddings.projection == nil ? 0 : config.embeddingWidth)
+        try embeddings(batch, layout: layout, into: ws.hidden.pointer, staging: ws.embedding.pointer, ctx)
+        for layer in layers { try layer(ws, layout: layout, relativeBias: relativeBias, ctx) }
         return layout
     }
 }

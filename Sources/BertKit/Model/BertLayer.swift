@@ -32,8 +32,8 @@ struct BertLayer: Sendable {
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: five fork/joins in all (QKV,
     /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm).
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, _ ctx: KernelContext) throws {
-        try attention(ws, layout: layout, ctx)
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, relativeBias: RelativeBiasTable?, _ ctx: KernelContext) throws {
+        try attention(ws, layout: layout, relativeBias: relativeBias, ctx)
         let rows = layout.totalRows
         try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
         try output(ws.intermediate.pointer, rows: rows, into: ws.hidden.pointer, .residualLayerNorm(outputLayerNorm), ctx)

@@ -28,8 +28,8 @@ struct BertSelfAttention: Sendable {
     }
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: three fork/joins (QKV, attention,
-    /// output projection with its LayerNorm).
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, _ ctx: KernelContext) throws {
+    /// output projection with its LayerNorm). `relativeBias` (MPNet) is added to the scores inside the kernel.
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, relativeBias: RelativeBiasTable?, _ ctx: KernelContext) throws {
         let rows = layout.totalRows
         let x = ws.hidden.pointer
         try qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
@@ -51,7 +51,11 @@ struct BertSelfAttention: Sendable {
                     desc.rows = counts.baseAddress
                     desc.lengths = lengths.baseAddress
                     desc.scratch = ws.attentionScratch.pointer
-                    return bk_attention(ctx.pool, Int32(ctx.workers), &desc)
+                    if let relativeBias {
+                        desc.rel_bias = relativeBias.table.pointer
+                        desc.rel_span = relativeBias.span
+                    }
+                    return withExtendedLifetime(relativeBias) { bk_attention(ctx.pool, Int32(ctx.workers), &desc) }
                 }
             }
         }

@@ -3,7 +3,7 @@ import BertModelIO
 /// The sequence-classification heads of transformers, applied to the first token's hidden state: a dense product and
 /// its activation, then the projection to the labels, at the names of the architecture's `ArchitectureSpec.Head`
 /// (BERT: `pooler.dense` + tanh, `classifier`; RoBERTa: `classifier.dense` + tanh, `classifier.out_proj`;
-/// DistilBERT: `pre_classifier` + ReLU, `classifier`).
+/// DistilBERT: `pre_classifier` + ReLU, `classifier`; ELECTRA: `classifier.dense` + GELU, `classifier.out_proj`).
 struct ClassificationHead: Sendable {
     let dense: Linear
     let denseActivation: ActivationKind
@@ -24,7 +24,11 @@ struct ClassificationHead: Sendable {
         let head = config.architecture.spec.head
         guard let shape = store.shape(head.projection + ".weight") else { throw BertKitError.noClassificationHead(path: store.path) }
         dense = try Linear(store, head.dense, in: h, out: h, packing: packing)
-        denseActivation = head.activation == .tanh ? .tanh : .relu
+        switch head.activation {
+        case .tanh: denseActivation = .tanh
+        case .relu: denseActivation = .relu
+        case .gelu: denseActivation = .gelu
+        }
         // The shape check of the projection names the tensor when it is not [labels, hidden].
         projection = try Linear(store, head.projection, in: h, out: shape.first ?? 0, packing: packing)
     }

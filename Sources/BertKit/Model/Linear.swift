@@ -25,6 +25,14 @@ struct Linear: Sendable {
         try self.init(store, stacking: [name], in: inFeatures, outs: [outFeatures], packing: packing)
     }
 
+    /// A product whose weight and bias have names of their own (a decoder tied to the word embeddings).
+    init(_ store: WeightStore, weight: String, bias: String, in inputs: Int, out outputs: Int, packing: WeightPacking) throws {
+        let w = try store.floats(weight, shape: [outputs, inputs])
+        self.bias = try store.floats(bias, shape: [outputs])
+        self.weight = try PackedWeights(stacking: [w], k: inputs, isa: packing.isa, precision: packing.precision)
+        name = weight
+    }
+
     /// One product for several projections of the same input (Q, K and V): their weights stacked row-wise and
     /// packed together, their biases concatenated.
     init(_ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], packing: WeightPacking) throws {

@@ -11,6 +11,8 @@ public struct NativeBackend: InferenceBackend {
     let encoder: BertEncoder
     let pooling: Pooling
     let head: Result<ClassificationHead, BertKitError>
+    /// The masked-language-model head, loaded when `options.sparse` asks for SPLADE.
+    let maskedLM: MaskedLMHead?
     let workspaces = WorkspacePool()
     /// The weights, kept mapped.
     public let weights: WeightStore
@@ -27,13 +29,19 @@ public struct NativeBackend: InferenceBackend {
         public var isa: KernelISA?
         /// The number format of the encoder's weight matrices (fp32 by default).
         public var precision: Precision
+        /// Load the masked-language-model head for sparse (SPLADE) embeddings; loading fails without one.
+        public var sparse: Bool
 
         /// Settings; the defaults suit both batch-1 latency and large-batch throughput.
-        public init(mode: ExecutionMode = .packed, threads: Int = 0, isa: KernelISA? = nil, precision: Precision = .fp32) {
+        public init(
+            mode: ExecutionMode = .packed, threads: Int = 0, isa: KernelISA? = nil, precision: Precision = .fp32,
+            sparse: Bool = false
+        ) {
             self.mode = mode
             self.threads = threads
             self.isa = isa
             self.precision = precision
+            self.sparse = sparse
         }
 
         /// The thread count in effect.
@@ -45,7 +53,7 @@ public struct NativeBackend: InferenceBackend {
 
     /// Bytes of packed weight matrices the engine holds (the encoder's and the head's).
     public var packedWeightBytes: Int {
-        encoder.packedWeightBytes + ((try? head.get())?.packedWeightBytes ?? 0)
+        encoder.packedWeightBytes + ((try? head.get())?.packedWeightBytes ?? 0) + (maskedLM?.packedWeightBytes ?? 0)
     }
 
     /// Loads the encoder (and the classification head, if any) from `weights`, packing every product's weights
@@ -55,7 +63,9 @@ public struct NativeBackend: InferenceBackend {
         self.options = options
         let isa = try KernelISA.resolve(options.isa)
         self.isa = isa
-        encoder = try BertEncoder(weights, config: config, packing: WeightPacking(isa: isa, precision: options.precision))
+        let packing = WeightPacking(isa: isa, precision: options.precision)
+        encoder = try BertEncoder(weights, config: config, packing: packing)
+        maskedLM = options.sparse ? try MaskedLMHead(weights, config: config, packing: packing) : nil
         self.pooling = pooling
         do {
             head = .success(try ClassificationHead(weights, config: config, isa: isa))
@@ -100,6 +110,21 @@ public struct NativeBackend: InferenceBackend {
     public func embed(_ batch: TokenBatch) throws -> [[Float]] {
         try run(batch) { hidden, layout, h in
             (0..<layout.count).map { b in pooling(hidden + layout.rowStart[b] * h, length: layout.lengths[b], hidden: h) }
+        }
+    }
+
+    public var hasSparseHead: Bool { maskedLM != nil }
+
+    public func sparseEmbed(_ batch: TokenBatch) throws -> [SparseVector] {
+        guard let maskedLM else { throw BertKitError.sparseEmbeddingsUnavailable(backend: name + " (loaded without --sparse)") }
+        let ctx = KernelContext(isa: isa, workers: options.resolvedThreads)
+        let floats = MaskedLMHead.rowsPerStep * (encoder.config.hiddenSize + encoder.config.vocabSize)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+        defer { scratch.deallocate() }
+        return try run(batch) { hidden, layout, h in
+            try (0..<layout.count).map { b in
+                try maskedLM(hidden + layout.rowStart[b] * h, length: layout.lengths[b], scratch: scratch, ctx)
+            }
         }
     }
 

@@ -26,10 +26,13 @@ final class Workspace: @unchecked Sendable {
     var context = Buffer()
     var intermediate = Buffer()
     var attentionScratch = Buffer()
+    /// The embeddings before their projection (ELECTRA), `[rows, embedding width]`.
+    var embedding = Buffer()
 
     /// Sizes every buffer for `rows` rows, and attention scratch for `workers` workers on sequences of at most
-    /// `longest` rows.
-    func plan(rows: Int, hidden h: Int, intermediate i: Int, headDim: Int, longest: Int, workers: Int) {
+    /// `longest` rows, and `embedding` floats a row for embeddings that are projected (0: none).
+    func plan(rows: Int, hidden h: Int, intermediate i: Int, headDim: Int, longest: Int, workers: Int, embedding e: Int = 0) {
+        embedding.reserve(rows * e)
         hidden.reserve(rows * h)
         qkv.reserve(rows * 3 * h)
         context.reserve(rows * h)
@@ -38,7 +41,7 @@ final class Workspace: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [hidden, qkv, context, intermediate, attentionScratch] { buffer.release() }
+        for buffer in [hidden, qkv, context, intermediate, attentionScratch, embedding] { buffer.release() }
     }
 }
 

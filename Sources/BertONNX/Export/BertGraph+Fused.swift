@@ -16,13 +16,13 @@ extension BertGraph {
     /// from the attention mask (each row's count of real tokens, `[batch]`), which `Attention` takes as ONNX Runtime's
     /// optimizer wires it: rows are padded on the right, as BertKit and Hugging Face tokenizers pad them.
     mutating func fusedEmbeddings() throws -> (String, String) {
-        let h = config.hiddenSize
+        let h = config.embeddingWidth
         let word = g.floats(
             spec.embeddings.word + ".weight",
             try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
         let positions = g.floats(
             spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
-        let norm = try weights.layerNorm(spec.embeddings.layerNorm)
+        let norm = try weights.layerNorm(spec.embeddings.layerNorm, width: h)
         let gamma = g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h])
         let beta = g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h])
         var segments = "", segmentTable = ""
@@ -41,7 +41,8 @@ extension BertGraph {
 
     /// One layer: `Attention` (packed QKV), `MatMul` + `SkipLayerNormalization` (bias, residual, LayerNorm),
     /// `MatMul` + `BiasGelu`/`FastGelu`, `MatMul` + `SkipLayerNormalization`.
-    mutating func fusedLayer(_ x: String, _ keys: ArchitectureSpec.LayerKeys, mask: String) throws -> String {
+    /// `relativeBias` (MPNet's `[1, heads, S, S]`) goes in as the operator's `attention_bias` input.
+    mutating func fusedLayer(_ x: String, _ keys: ArchitectureSpec.LayerKeys, mask: String, relativeBias: String?) throws -> String {
         let h = config.hiddenSize, width = config.intermediateSize
         let q = try weights.linear(keys.query, in: h, out: h)
         let k = try weights.linear(keys.key, in: h, out: h)
@@ -57,7 +58,7 @@ extension BertGraph {
         let qkv = g.floats(keys.query + "+key+value.weight", packed, dims: [h, 3 * h])
         let qkvBias = g.floats(keys.query + "+key+value.bias", q.bias + k.bias + v.bias, dims: [3 * h])
         let attended = g.node(
-            "Attention", [x, qkv, qkvBias, mask], domain: contrib,
+            "Attention", [x, qkv, qkvBias, mask] + (relativeBias.map { ["", $0] } ?? []), domain: contrib,
             attrs: [AttributeProto(name: "num_heads", value: .int(Int64(config.numAttentionHeads)))])[0]
         let x1 = try skipNorm(attended, residual: x, dense: keys.attentionOutput, in: h, norm: keys.attentionNorm)
         let (w1, b1) = try weights.linear(keys.intermediate, in: h, out: width)

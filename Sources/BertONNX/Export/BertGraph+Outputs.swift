@@ -13,7 +13,13 @@ extension BertGraph {
         guard let labels = weights.store.shape(head.projection + ".weight")?.first else {
             throw ONNXExportError.missingTensor(head.projection + ".weight")
         }
-        let pooled = g.op(head.activation, try dense(firstToken(hidden), head.dense, in: h, out: h))
+        let product = try dense(firstToken(hidden), head.dense, in: h, out: h)
+        let pooled: String
+        switch head.activation {
+        case .tanh: pooled = g.op("Tanh", product)
+        case .relu: pooled = g.op("Relu", product)
+        case .gelu: pooled = g.gelu(product, tanhApproximation: false)
+        }
         return (try dense(pooled, head.projection, in: h, out: labels), labels)
     }
 

@@ -65,18 +65,44 @@ struct BertGraph {
 
     /// Embeddings and every layer; returns the last hidden state `[batch, sequence, hidden]`.
     private mutating func encoder() throws -> String {
-        let (x, attention) = optimize ? try fusedEmbeddings() : try embeddings()
+        var (x, attention) = optimize ? try fusedEmbeddings() : try embeddings()
+        if let projection = spec.embeddingProjection, config.embeddingSize != nil {
+            x = try dense(x, projection, in: config.embeddingWidth, out: config.hiddenSize)
+        }
+        let bias = try relativePositionBias()
         var hidden = x
         for i in 0..<config.numHiddenLayers {
             let keys = spec.layerKeys(i)
-            hidden = optimize ? try fusedLayer(hidden, keys, mask: attention) : try layer(hidden, keys, maskBias: attention)
+            hidden =
+                optimize
+                ? try fusedLayer(hidden, keys, mask: attention, relativeBias: bias)
+                : try layer(hidden, keys, maskBias: attention, relativeBias: bias)
         }
         return hidden
     }
 
+    /// MPNet's relative-position bias `[1, heads, sequence, sequence]`, computed once for every layer: the distance
+    /// `j − i` of each key from each query, clamped to the table's span, looks up the per-distance table.
+    private mutating func relativePositionBias() throws -> String? {
+        guard let (table, span) = try weights.relativeBias(), let bias = spec.relativeBias else { return nil }
+        let heads = config.numAttentionHeads
+        let rows = g.floats(bias.table + ".weight (per distance)", table, dims: [2 * span + 1, heads])
+        let length = g.op("Gather", g.op("Shape", BertGraph.inputIds), g.ints([1], dims: [], hint: "sequence_axis"))
+        let positions = g.op("Range", g.ints([0], dims: [], hint: "zero"), length, g.ints([1], dims: [], hint: "one"))
+        // [1, S] - [S, 1]: row i, column j holds j - i.
+        let distance = g.op("Sub", g.unsqueeze(positions, axes: [0]), g.unsqueeze(positions, axes: [1]))
+        let clamped = g.op(
+            "Min", g.op("Max", distance, g.ints([Int64(-span)], dims: [], hint: "min_distance")),
+            g.ints([Int64(span)], dims: [], hint: "max_distance"))
+        let index = g.op("Add", clamped, g.ints([Int64(span)], dims: [], hint: "span"))
+        let gathered = g.op("Gather", rows, index)  // [S, S, heads]
+        let perHead = g.op("Transpose", gathered, attrs: [AttributeProto(name: "perm", value: .ints([2, 0, 1]))])
+        return g.unsqueeze(perHead, axes: [0])
+    }
+
     /// The position table, with the single token-type row folded in when the graph takes no token types.
     func positionTableForExport() throws -> [Float] {
-        let h = config.hiddenSize
+        let h = config.embeddingWidth
         var table = try weights.floats(spec.embeddings.position + ".weight", [config.maxPositionEmbeddings, h])
         if !takesTokenTypes, config.typeVocabSize == 1 {
             let typeRow = try weights.floats(spec.embeddings.tokenType + ".weight", [1, h])
@@ -91,12 +117,12 @@ struct BertGraph {
         let cumulative = g.op("CumSum", BertGraph.attentionMask, g.ints([1], dims: [], hint: "axis"))
         return g.op(
             "Add", g.op("Mul", cumulative, BertGraph.attentionMask),
-            g.ints([Int64(config.padTokenId)], dims: [], hint: "padding_idx"))
+            g.ints([Int64(config.positionPadId)], dims: [], hint: "padding_idx"))
     }
 
     /// Gather-and-add embeddings, LayerNorm, and the additive attention mask `[batch, 1, 1, sequence]`.
     private mutating func embeddings() throws -> (String, String) {
-        let h = config.hiddenSize
+        let h = config.embeddingWidth
         let word = g.floats(
             spec.embeddings.word + ".weight",
             try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
@@ -116,7 +142,7 @@ struct BertGraph {
                 dims: [config.typeVocabSize, h])
             x = g.op("Add", x, g.op("Gather", types, BertGraph.tokenTypeIds))
         }
-        let norm = try weights.layerNorm(spec.embeddings.layerNorm)
+        let norm = try weights.layerNorm(spec.embeddings.layerNorm, width: h)
         x = g.layerNorm(
             x, gamma: g.floats(spec.embeddings.layerNorm + ".weight", norm.gamma, dims: [h]),
             beta: g.floats(spec.embeddings.layerNorm + ".bias", norm.beta, dims: [h]), epsilon: layerNormEpsilon)
@@ -129,13 +155,17 @@ struct BertGraph {
     }
 
     /// One encoder layer from standard ops: attention, residual + LayerNorm, feed-forward, residual + LayerNorm.
-    private mutating func layer(_ x: String, _ keys: ArchitectureSpec.LayerKeys, maskBias: String) throws -> String {
+    private mutating func layer(
+        _ x: String, _ keys: ArchitectureSpec.LayerKeys, maskBias: String, relativeBias: String?
+    ) throws -> String {
         let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
         let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
         let q = try headsOf(dense(x, keys.query, in: h, out: h), split, perm: [0, 2, 1, 3])
         let k = try headsOf(dense(x, keys.key, in: h, out: h), split, perm: [0, 2, 3, 1])
         let v = try headsOf(dense(x, keys.value, in: h, out: h), split, perm: [0, 2, 1, 3])
-        let scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), g.scalar(1 / Float(headDim).squareRoot(), hint: "scale")), maskBias)
+        var scaled = g.op("Mul", g.op("MatMul", q, k), g.scalar(1 / Float(headDim).squareRoot(), hint: "scale"))
+        if let relativeBias { scaled = g.op("Add", scaled, relativeBias) }
+        let scores = g.op("Add", scaled, maskBias)
         let probabilities = g.op("Softmax", scores, attrs: [AttributeProto(name: "axis", value: .int(-1))])
         let context = g.op(
             "Reshape",

@@ -23,10 +23,25 @@ struct ExportWeights {
         return (transposed, try floats(prefix + ".bias", [outputs]))
     }
 
-    /// LayerNorm weight and bias at `prefix`.
-    func layerNorm(_ prefix: String) throws -> (gamma: [Float], beta: [Float]) {
-        let h = config.hiddenSize
+    /// LayerNorm weight and bias at `prefix`, `width` wide (nil: the hidden size).
+    func layerNorm(_ prefix: String, width: Int? = nil) throws -> (gamma: [Float], beta: [Float]) {
+        let h = width ?? config.hiddenSize
         return (try floats(prefix + ".weight", [h]), try floats(prefix + ".bias", [h]))
+    }
+
+    /// MPNet's relative-position bias per distance `[2·span + 1, heads]` (row `d + span` for a key `d` positions from
+    /// its query, clamped to ±span), and `span`; nil for architectures without one.
+    func relativeBias() throws -> (table: [Float], span: Int)? {
+        guard let bias = config.architecture.spec.relativeBias else { return nil }
+        let heads = config.numAttentionHeads
+        let weight = try floats(bias.table + ".weight", [config.relativeAttentionBuckets ?? bias.buckets, heads])
+        let span = bias.maxDistance
+        var table = [Float](repeating: 0, count: (2 * span + 1) * heads)
+        for distance in -span...span {
+            let bucket = bias.bucket(distance)
+            for head in 0..<heads { table[(distance + span) * heads + head] = weight[bucket * heads + head] }
+        }
+        return (table, span)
     }
 }
 
@@ -34,12 +49,12 @@ struct ExportWeights {
 struct HeadKeys {
     let dense: String
     let projection: String
-    let activation: String
+    let activation: ArchitectureSpec.Head.Activation
 
     init?(store: WeightStore, architecture: Architecture) {
         let head = architecture.spec.head
         guard store.contains(head.projection + ".weight") else { return nil }
         (dense, projection) = (head.dense, head.projection)
-        activation = head.activation == .tanh ? "Tanh" : "Relu"
+        activation = head.activation
     }
 }

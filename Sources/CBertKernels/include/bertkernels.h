@@ -176,6 +176,11 @@ typedef struct bk_attention_desc {
     const ptrdiff_t *lengths;
     /// Per-worker scratch: `bk_attention_scratch_floats` floats for each of `workers` workers.
     float *scratch;
+    /// Optional additive bias by relative position (MPNet's, T5-style buckets expanded per distance):
+    /// `[heads][2·rel_span + 1]`; the scaled score of query i and key j (positions within the sequence) gains
+    /// `rel_bias[head][clamp(j − i, −rel_span, rel_span) + rel_span]`. NULL (zero-initialized): no bias.
+    const float *rel_bias;
+    ptrdiff_t rel_span;
 } bk_attention_desc;
 
 /// Scratch floats one worker needs for sequences of at most `max_rows` rows.
