@@ -12,6 +12,15 @@ tools/make_sharp_fixtures.py) and inputs up to 512 tokens:
   the long inputs cross 128).
 - Tests/Fixtures/models/tiny-electra-cls: ElectraForSequenceClassification, embeddings of width 32 projected to the
   hidden 48 (`electra.embeddings_project`), BERT's tokenizer; its head is dense, exact GELU, out_proj.
+- Tests/Fixtures/models/tiny-deberta-v3-cls: DebertaV2ForSequenceClassification configured as DeBERTa-v3 (relative
+  attention with log buckets: position_buckets 256, max_relative_positions -1, so 512; c2p and p2c sharing the content
+  key/query projections; the relative table through a LayerNorm; no absolute positions, no token types; LayerNorm
+  epsilon 1e-7), BERT's tokenizer; its ContextPooler is dense + GELU on the first token, then the classifier.
+  expected.json also records `buckets`, transformers' log bucket of each relative distance (query minus key) in
+  `bucket_distances`.
+- Tests/Fixtures/models/tiny-deberta-v2-cls: the same classifier configured as DeBERTa-v2 (no log buckets, relative
+  distances clamped at max_relative_positions 64, which the long inputs cross; separate pos_key_proj/pos_query_proj;
+  the relative table used raw; absolute positions and two token types added to the embeddings).
 - Tests/Fixtures/models/tiny-splade-bert, tiny-splade-distilbert: BertForMaskedLM and DistilBertForMaskedLM written
   by transformers' save_pretrained (so the decoder tied to the word embeddings is not in the file), with the
   SPLADE vector of each input: max over every token (specials included) of log1p(relu(MLM logits)), as Text
@@ -23,8 +32,10 @@ Every input runs alone (batch 1, attention mask of ones). expected.json has inpu
 nonzero entries with ascending indices, for SPLADE), and `sensitivity`: the largest change transformers shows under
 a wrong LayerNorm epsilon, gelu_new in place of exact GELU, and per architecture: MPNet without its relative bias or
 with bucket distances clamped at 256 instead of 128 (only the inputs past 128 tokens show that), ELECTRA's head with
-tanh or ReLU in place of GELU. The script asserts each is over 1e-3, ten times the tests' tolerance. Deterministic:
-fixed seeds.
+tanh or ReLU in place of GELU, DeBERTa with c2p or p2c alone (the scale then sqrt(2d), not sqrt(3d)), DeBERTa-v3
+without relative attention, without log buckets (plain distances, clamped at the span 256) or with a tanh pooler,
+DeBERTa-v2 with its position projections replaced by the content ones (share_att_key). The script asserts each is over
+1e-3, ten times the tests' tolerance. Deterministic: fixed seeds.
 """
 import copy
 import json
@@ -37,8 +48,10 @@ import torch
 import torch.nn.functional as F
 from safetensors import safe_open
 from safetensors.torch import save_file
-from transformers import (BertConfig, BertForMaskedLM, DistilBertConfig, DistilBertForMaskedLM, ElectraConfig,
-                          ElectraForSequenceClassification, MPNetConfig, MPNetForSequenceClassification)
+from transformers import (BertConfig, BertForMaskedLM, DebertaV2Config, DebertaV2ForSequenceClassification,
+                          DistilBertConfig, DistilBertForMaskedLM, ElectraConfig, ElectraForSequenceClassification,
+                          MPNetConfig, MPNetForSequenceClassification)
+from transformers.models.deberta_v2 import modeling_deberta_v2
 
 sys.path.insert(0, os.path.dirname(__file__))
 from make_fixtures import WORDS, processors, tiny_tokenizer, tiny_vocab  # noqa: E402
@@ -92,7 +105,8 @@ def encode_all(tok):
 
 def sharpen(model, seed, mlm_bias=None):
     """Scales random weights to trained-encoder magnitudes (tools/make_sharp_fixtures.py's rules), with the names
-    of every architecture here: MPNet's relative bias table gets std 1 (trained tables reach a few units), ELECTRA's
+    of every architecture here: MPNet's relative bias table gets std 1 (trained tables reach a few units), DeBERTa's
+    relative embeddings std 0.5 (so the position terms weigh as much as the content ones), ELECTRA's
     embedding projection keeps unit variance, and a masked-LM head gets a transform LayerNorm of gain ~6 (logits of a
     few units, as trained heads give) and output biases `mlm_bias(n)`, mostly negative, so only part of the
     vocabulary is ever positive."""
@@ -101,6 +115,8 @@ def sharpen(model, seed, mlm_bias=None):
         for name, p in model.named_parameters():
             if "relative_attention_bias" in name:
                 p.copy_(torch.randn_like(p))
+            elif "rel_embeddings" in name:
+                p.copy_(torch.randn_like(p) * 0.5)
             elif name in ("cls.predictions.transform.LayerNorm.weight", "vocab_layer_norm.weight"):
                 p.copy_(6.0 + torch.randn_like(p) * 0.5)
             elif "LayerNorm" in name or "layer_norm" in name:
@@ -286,6 +302,143 @@ def electra():
     write_classifier(name, folder, model, config, tok, encodings, True, sensitivity, logits, means)
 
 
+# DeBERTa ----------------------------------------------------------------------------------------------------------
+
+# Relative distances (query minus key, as build_relative_position makes them) whose DeBERTa-v3 log buckets (256
+# buckets, max position 512) expected.json records: the exact range's edge (128) and the logarithmic buckets past it.
+DEBERTA_BUCKET_DISTANCES = [0, 1, -1, 63, 64, 127, 128, -128, 129, -129, 130, 200, -200, 255, 256, 300, 400, 511, -511]
+
+
+def deberta_variant(model, config, unused=(), **changes):
+    """`variant` for a config with fewer modules: the weights it has no place for must be exactly `unused`."""
+    changed = copy.deepcopy(config)
+    for k, v in changes.items():
+        setattr(changed, k, v)
+    other = type(model)(changed)
+    result = other.load_state_dict(model.state_dict(), strict=False)
+    assert not result.missing_keys, f"the variant {changes} lacks {result.missing_keys}"
+    assert sorted(result.unexpected_keys) == sorted(unused), f"{changes} leaves unused {result.unexpected_keys}"
+    return other.eval()
+
+
+def deberta_head(activation):
+    """ContextPooler (dense, activation, on the first token) then the classifier, by hand."""
+    return lambda m, first: m.classifier(activation(m.pooler.dense(first)))
+
+
+def deberta_config(vocab, **changes):
+    return DebertaV2Config(vocab_size=len(vocab), hidden_size=48, num_hidden_layers=2, num_attention_heads=3,
+                           intermediate_size=96, max_position_embeddings=512, relative_attention=True,
+                           layer_norm_eps=1e-7, hidden_act="gelu", pooler_hidden_act="gelu", pooler_hidden_size=48,
+                           pooler_dropout=0, pad_token_id=0, id2label=LABELS,
+                           label2id={v: k for k, v in LABELS.items()}, **changes)
+
+
+def deberta_common(name, model, config, encodings, token_types):
+    """Logits and means, the head checked by hand, and the sensitivities every DeBERTa shares: a LayerNorm epsilon
+    of 1e-12 (1e-5 where 1e-12 moves too little: the one used is returned) and gelu_new."""
+    assert max(len(e["input_ids"]) for e in encodings) == 512, "no input reaches 512 tokens"
+    base = lambda m: m.deberta  # noqa: E731
+    logits, means, manual = classifier_outputs(model, encodings, token_types, base, deberta_head(F.gelu))
+    drift = max_delta(logits, manual)
+    assert drift < 1e-5, f"{name}: the pooler and classifier by hand (exact GELU) differ from transformers' by {drift}"
+    assert all(isinstance(m, torch.nn.LayerNorm) for n, m in model.named_modules() if n.endswith("LayerNorm"))
+    assert model.deberta.encoder.conv is None, "a ConvLayer"
+    sensitivity = {}
+    for eps in (1e-12, 1e-5):
+        other = variant(model, config, layer_norm_eps=eps)
+        sensitivity["layer_norm_eps"] = max_delta(logits, classifier_outputs(other, encodings, token_types, base)[0])
+        if sensitivity["layer_norm_eps"] > 1e-3:
+            break
+    sensitivity["gelu_new"] = max_delta(logits, classifier_outputs(
+        variant(model, config, hidden_act="gelu_new"), encodings, token_types, base)[0])
+    return base, logits, means, sensitivity, eps
+
+
+def deberta_finish(name, folder, model, encodings, token_types, logits):
+    """The folder as transformers loads it gives the same logits (every config key survives config.json); prints
+    the tensor names (layers folded into N) and the config."""
+    loaded = DebertaV2ForSequenceClassification.from_pretrained(folder).eval()
+    drift = max_delta(logits, classifier_outputs(loaded, encodings, token_types, lambda m: m.deberta)[0])
+    assert drift < 1e-5, f"{name}: transformers' own load of the folder differs by {drift}"
+    with safe_open(f"{folder}/model.safetensors", "pt") as f:
+        keys = sorted(f.keys())
+    folded = sorted({k.replace(".layer.0.", ".layer.N.").replace(".layer.1.", ".layer.N.") for k in keys})
+    print(f"  {name} model.safetensors: {len(keys)} tensors (layer.N: 0 and 1): {folded}")
+
+
+def deberta_v3():
+    name = "tiny-deberta-v3-cls"
+    folder = fresh(name)
+    vocab, tok = bert_tokenizer()
+    encodings = encode_all(tok)
+    config = deberta_config(vocab, position_buckets=256, max_relative_positions=-1, pos_att_type=["p2c", "c2p"],
+                            share_att_key=True, norm_rel_ebd="layer_norm", position_biased_input=False,
+                            type_vocab_size=0)
+    model = DebertaV2ForSequenceClassification(config)
+    sharpen(model, 35)
+    attention = model.deberta.encoder.layer[0].attention.self
+    assert attention.max_relative_positions == 512 and attention.pos_ebd_size == 256
+    assert model.deberta.encoder.rel_embeddings.weight.shape[0] == 512
+    base, logits, means, sensitivity, eps = deberta_common(name, model, config, encodings, False)
+    rel = "deberta.encoder.rel_embeddings.weight"
+    for key, other in [("c2p_only", deberta_variant(model, config, pos_att_type=["c2p"])),
+                       ("p2c_only", deberta_variant(model, config, pos_att_type=["p2c"])),
+                       ("no_relative_attention", deberta_variant(model, config, [rel], relative_attention=False)),
+                       ("pooler_tanh", deberta_variant(model, config, pooler_hidden_act="tanh"))]:
+        sensitivity[key] = max_delta(logits, classifier_outputs(other, encodings, False, base)[0])
+    tanh = max_delta(classifier_outputs(model, encodings, False, base, deberta_head(torch.tanh))[2],
+                     classifier_outputs(deberta_variant(model, config, pooler_hidden_act="tanh"), encodings, False,
+                                        base)[0])
+    assert tanh < 1e-5, f"{name}: ContextPooler does not follow pooler_hidden_act ({tanh})"
+    # Without log buckets: build_relative_position looks make_log_bucket_position up in its module at each call, so
+    # replacing it there by the identity leaves plain distances, which the span of 256 then clamps to -256...255.
+    log_bucket = modeling_deberta_v2.make_log_bucket_position
+    modeling_deberta_v2.make_log_bucket_position = lambda relative_pos, bucket_size, max_position: relative_pos
+    try:
+        sensitivity["no_log_buckets"] = max_delta(logits, classifier_outputs(model, encodings, False, base)[0])
+    finally:
+        modeling_deberta_v2.make_log_bucket_position = log_bucket
+    restored = max_delta(logits, classifier_outputs(model, encodings, False, base)[0])
+    assert restored == 0.0, f"{name}: the log buckets are not restored ({restored})"
+    buckets = [int(log_bucket(torch.tensor(d), 256, 512)) for d in DEBERTA_BUCKET_DISTANCES]
+    square = torch.zeros(1, 512, 1)
+    matrix = modeling_deberta_v2.build_relative_position(square, square, bucket_size=256, max_position=512)[0]
+    for d, b in zip(DEBERTA_BUCKET_DISTANCES, buckets):
+        i, j = (d, 0) if d >= 0 else (0, -d)
+        assert int(matrix[i, j]) == b, f"distance {d}: bucket {b}, but build_relative_position gives {matrix[i, j]}"
+    write_classifier(name, folder, model, config, tok, encodings, False, sensitivity, logits, means,
+                     extra={"bucket_distances": DEBERTA_BUCKET_DISTANCES, "buckets": buckets,
+                            "sensitivity_layer_norm_eps": eps})
+    deberta_finish(name, folder, model, encodings, False, logits)
+
+
+def deberta_v2():
+    name = "tiny-deberta-v2-cls"
+    folder = fresh(name)
+    vocab, tok = bert_tokenizer()
+    encodings = encode_all(tok)
+    config = deberta_config(vocab, position_buckets=-1, max_relative_positions=64, pos_att_type=["c2p", "p2c"],
+                            share_att_key=False, norm_rel_ebd="none", position_biased_input=True, type_vocab_size=2)
+    model = DebertaV2ForSequenceClassification(config)
+    sharpen(model, 36)
+    attention = model.deberta.encoder.layer[0].attention.self
+    assert attention.max_relative_positions == 64 and attention.pos_ebd_size == 64
+    assert model.deberta.encoder.rel_embeddings.weight.shape[0] == 128
+    assert not hasattr(model.deberta.encoder, "LayerNorm"), "a relative-embedding LayerNorm"
+    base, logits, means, sensitivity, eps = deberta_common(name, model, config, encodings, True)
+    layers = range(config.num_hidden_layers)
+    pos_query = [f"deberta.encoder.layer.{i}.attention.self.pos_query_proj.{w}" for i in layers
+                 for w in ("weight", "bias")]
+    pos_key = [k.replace("pos_query_proj", "pos_key_proj") for k in pos_query]
+    for key, other in [("c2p_only", deberta_variant(model, config, pos_query, pos_att_type=["c2p"])),
+                       ("share_att_key", deberta_variant(model, config, pos_query + pos_key, share_att_key=True))]:
+        sensitivity[key] = max_delta(logits, classifier_outputs(other, encodings, True, base)[0])
+    write_classifier(name, folder, model, config, tok, encodings, True, sensitivity, logits, means,
+                     extra={"sensitivity_layer_norm_eps": eps})
+    deberta_finish(name, folder, model, encodings, True, logits)
+
+
 # SPLADE -----------------------------------------------------------------------------------------------------------
 
 def splade_vectors(model, encodings, token_types):
@@ -395,3 +548,5 @@ if __name__ == "__main__":
     electra()
     splade_bert()
     splade_distilbert()
+    deberta_v3()
+    deberta_v2()

@@ -14,6 +14,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
         /// `embedding_size`), and its default; nil: the hidden size.
         public var embeddingSize: String? = nil
         public var defaultEmbeddingSize: Int? = nil
+        /// Token types when `config.json` gives none (transformers' default: 2, DeBERTa-v2's 0).
+        public var defaultTypeVocabSize = 2
     }
 
     /// A per-head additive bias by relative position, computed once and added to every layer's attention scores
@@ -27,6 +29,16 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var buckets: Int
         /// The distance from which every key falls in the farthest bucket.
         public var maxDistance: Int
+    }
+
+    /// DeBERTa's disentangled attention: the relative-position embeddings shared by every layer, their LayerNorm,
+    /// and each layer's own position projections (used when `share_att_key` is false), relative to the layer's
+    /// attention prefix.
+    public struct Disentangled: Sendable, Equatable {
+        public var relativeEmbeddings: String
+        public var norm: String
+        public var positionKey: String
+        public var positionQuery: String
     }
 
     /// The masked-language-model head (SPLADE reads it): `transform` (a product, the config's activation and a
@@ -109,6 +121,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var embeddingProjection: String? = nil
     /// The relative-position bias, when the architecture has one (MPNet).
     public var relativeBias: RelativeBias? = nil
+    /// Disentangled attention, when the architecture has it (DeBERTa-v2/v3).
+    public var disentangled: Disentangled? = nil
     public var head: Head
     /// The masked-language-model head, when the architecture has one BertKit runs (SPLADE).
     public var maskedLM: MaskedLMHead? = nil
@@ -119,13 +133,23 @@ public struct ArchitectureSpec: Sendable, Equatable {
     /// Every tensor a model of `config` reads (names as the spec gives them, `.weight` and `.bias`): the embeddings,
     /// each layer, and the classification head when `head` is true.
     public func tensorNames(_ config: BertConfig, head withHead: Bool) -> Set<String> {
-        var names = [embeddings.word, embeddings.position].map { $0 + ".weight" }
+        var names = [embeddings.word + ".weight"]
+        if config.positionBiasedInput { names.append(embeddings.position + ".weight") }
         if config.typeVocabSize > 0 { names.append(embeddings.tokenType + ".weight") }
         names += [embeddings.layerNorm + ".weight", embeddings.layerNorm + ".bias"]
         if let projection = embeddingProjection, config.embeddingSize != nil {
             names += [projection + ".weight", projection + ".bias"]
         }
         if let bias = relativeBias { names.append(bias.table + ".weight") }
+        if let keys = disentangled, let attention = config.disentangled {
+            names.append(keys.relativeEmbeddings + ".weight")
+            if attention.normalizeEmbeddings { names += [keys.norm + ".weight", keys.norm + ".bias"] }
+            for index in 0..<config.numHiddenLayers where !attention.shareKey {
+                let prefix = "\(layerPrefix).\(index)."
+                if attention.contentToPosition { names += [".weight", ".bias"].map { prefix + keys.positionKey + $0 } }
+                if attention.positionToContent { names += [".weight", ".bias"].map { prefix + keys.positionQuery + $0 } }
+            }
+        }
         for index in 0..<config.numHiddenLayers {
             let k = layerKeys(index)
             for part in [k.query, k.key, k.value, k.attentionOutput, k.attentionNorm, k.intermediate, k.output, k.outputNorm] {
@@ -149,6 +173,7 @@ extension Architecture {
         case .distilbert: .distilbert
         case .mpnet: .mpnet
         case .electra: .electra
+        case .debertaV2: .debertaV2
         }
     }
 }
@@ -219,6 +244,22 @@ extension ArchitectureSpec {
         head: Head(
             className: "MPNetForSequenceClassification", dense: "classifier.dense", activation: .tanh,
             projection: "classifier.out_proj"))
+
+    /// DeBERTa-v2/v3 (`modeling_deberta_v2.py`): `query_proj`/`key_proj`/`value_proj`, no token types by default
+    /// (`type_vocab_size` 0), absolute positions only with `position_biased_input`, disentangled attention through
+    /// `encoder.rel_embeddings`, and `ContextPooler` (`pooler.dense`, GELU) + `classifier`.
+    static let debertaV2 = ArchitectureSpec(
+        architecture: .debertaV2, taskPrefix: "deberta",
+        config: ConfigNames(defaultTypeVocabSize: 0),
+        layerPrefix: "encoder.layer",
+        layer: LayerKeys(
+            query: "attention.self.query_proj", key: "attention.self.key_proj", value: "attention.self.value_proj",
+            attentionOutput: "attention.output.dense", attentionNorm: "attention.output.LayerNorm",
+            intermediate: "intermediate.dense", output: "output.dense", outputNorm: "output.LayerNorm"),
+        disentangled: Disentangled(
+            relativeEmbeddings: "encoder.rel_embeddings", norm: "encoder.LayerNorm",
+            positionKey: "attention.self.pos_key_proj", positionQuery: "attention.self.pos_query_proj"),
+        head: Head(className: "DebertaV2ForSequenceClassification", dense: "pooler.dense", activation: .gelu, projection: "classifier"))
 
     /// ELECTRA's discriminator (`modeling_electra.py`): BERT's names under `electra.`, embeddings of
     /// `embedding_size` (transformers' default 128) projected to the hidden size by `embeddings_project` when the two

@@ -14,6 +14,8 @@ public enum Architecture: String, Sendable, CaseIterable {
     case mpnet
     /// ELECTRA's discriminator (`electra`): BERT with embeddings of their own width projected to the hidden size.
     case electra
+    /// DeBERTa-v2 and v3 (`deberta-v2`): disentangled attention over log-bucketed relative positions.
+    case debertaV2 = "deberta-v2"
 }
 
 /// Feed-forward activations.
@@ -65,6 +67,12 @@ public struct BertConfig: Sendable, Equatable {
 
     /// Width of the embedding tables.
     public var embeddingWidth: Int { embeddingSize ?? hiddenSize }
+    /// Whether absolute position embeddings are added (DeBERTa's `position_biased_input`; true elsewhere).
+    public var positionBiasedInput = true
+    /// DeBERTa's disentangled attention, when the config turns it on (`relative_attention`).
+    public var disentangled: DisentangledAttention?
+    /// The attention scores' scale is 1/√(head size × this): DeBERTa's 1 + one per `pos_att_type` entry, else 1.
+    public var attentionScaleFactor = 1
 
     /// Per-head width.
     public var headDim: Int { hiddenSize / numAttentionHeads }
@@ -107,7 +115,7 @@ public struct BertConfig: Sendable, Equatable {
         } else if let fixed = architecture.spec.fixedLayerNormEps {
             layerNormEps = fixed
         }
-        typeVocabSize = try names.typeVocabSize.map { try json.int($0) ?? typeVocabSize } ?? 0
+        typeVocabSize = try names.typeVocabSize.map { try json.int($0) ?? names.defaultTypeVocabSize } ?? 0
         if let field = names.embeddingSize {
             let size = try json.int(field) ?? names.defaultEmbeddingSize ?? hiddenSize
             embeddingSize = size == hiddenSize ? nil : size
@@ -115,6 +123,7 @@ public struct BertConfig: Sendable, Equatable {
         if let bias = architecture.spec.relativeBias {
             relativeAttentionBuckets = try json.int(bias.bucketsField) ?? bias.buckets
         }
+        if architecture.spec.disentangled != nil { try readDisentangled(json, path: path) }
         if let kind = try json.string("position_embedding_type"), kind != "absolute" {
             throw ModelIOError.invalidConfig(
                 path: path, field: "position_embedding_type",

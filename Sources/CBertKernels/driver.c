@@ -109,6 +109,8 @@ bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
     if (d->rel_bias && d->rel_span < 0) return BK_ERROR_ARGUMENT;
     ptrdiff_t longest = 0;
     for (ptrdiff_t b = 0; b < d->count; b++) longest = d->rows[b] > longest ? d->rows[b] : longest;
+    // DeBERTa's bucket table must reach every distance between a query row and a key of its sequence.
+    if (d->pos_index && d->pos_center < longest - 1) return BK_ERROR_ARGUMENT;
     attention_job job = {d, ops, bk_attention_scratch_floats(d->head_dim, longest)};
     bk_pool_run(pool, workers, d->count * d->heads, attention_task, &job);
     return BK_OK;

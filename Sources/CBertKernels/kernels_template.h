@@ -443,6 +443,15 @@ KFN void add_relative_bias(float *s, ptrdiff_t nb, ptrdiff_t first, const float 
     for (; j < nb; j++) s[j] += above;
 }
 
+// DeBERTa: s[j] += c2p_row[c] + p2c[(k0 + j)·ld + c] for the keys j < nb of a block starting at k0, where
+// c = index[-j] (index points at the bucket of query i against key k0). Either table may be NULL.
+KFN void add_disentangled(float *s, ptrdiff_t nb, const int *index, const float *c2p_row, const float *p2c, ptrdiff_t ld) {
+    if (c2p_row)
+        for (ptrdiff_t j = 0; j < nb; j++) s[j] += c2p_row[index[-j]];
+    if (p2c)
+        for (ptrdiff_t j = 0; j < nb; j++) s[j] += p2c[j * ld + index[-j]];
+}
+
 KFN float row_max(const float *s, ptrdiff_t nb) {
     vf mv = splat(-__builtin_inff());
     for (ptrdiff_t j = 0; j + VL <= nb; j += VL) mv = vmax(mv, load(s + j));
@@ -475,6 +484,9 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     float *sums = maxima + m;                      // [m]
     const float scale = d->scale;
     const float *bias = d->rel_bias ? d->rel_bias + head * (2 * d->rel_span + 1) : 0;
+    // DeBERTa's tables at this sequence's first row and this head's columns.
+    const float *c2p = d->pos_index && d->c2p ? d->c2p + d->row_start[b] * d->ld_pos + head * d->pos_width : 0;
+    const float *p2c = d->pos_index && d->p2c ? d->p2c + d->row_start[b] * d->ld_pos + head * d->pos_width : 0;
     const int single = n <= BK_KEY_BLOCK;
     for (ptrdiff_t i = 0; !single && i < m; i++) {
         maxima[i] = -__builtin_inff();
@@ -490,6 +502,9 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 float *s = scores + r * BK_KEY_BLOCK;
                 const ptrdiff_t i = i0 + r;
                 if (bias) add_relative_bias(s, nb, k0 - i, bias, d->rel_span);
+                if (d->pos_index)
+                    add_disentangled(s, nb, d->pos_index + d->pos_center + i - k0,
+                                     c2p ? c2p + i * d->ld_pos : 0, p2c ? p2c + k0 * d->ld_pos : 0, d->ld_pos);
                 if (single) {
                     softmax_row(s, nb, padded, row_max(s, nb), 1);
                     continue;

@@ -97,6 +97,16 @@ static double ref_relative_bias(const bk_attention_desc *d, ptrdiff_t head, ptrd
     return d->rel_bias[head * (2 * d->rel_span + 1) + distance + d->rel_span];
 }
 
+// DeBERTa's disentangled terms of query i and key j of sequence b (0 without them).
+static double ref_disentangled(const bk_attention_desc *d, ptrdiff_t b, ptrdiff_t head, ptrdiff_t i, ptrdiff_t j) {
+    if (!d->pos_index) return 0;
+    const ptrdiff_t c = d->pos_index[i - j + d->pos_center];
+    double total = 0;
+    if (d->c2p) total += d->c2p[(d->row_start[b] + i) * d->ld_pos + head * d->pos_width + c];
+    if (d->p2c) total += d->p2c[(d->row_start[b] + j) * d->ld_pos + head * d->pos_width + c];
+    return total;
+}
+
 void bk_ref_attention(const bk_attention_desc *d) {
     const ptrdiff_t h = d->hidden, dh = d->head_dim;
     for (ptrdiff_t b = 0; b < d->count; b++) {
@@ -114,7 +124,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                     const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
                     double s = 0;
                     for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
-                    s = s * d->scale + ref_relative_bias(d, head, i, j);
+                    s = s * d->scale + ref_relative_bias(d, head, i, j) + ref_disentangled(d, b, head, i, j);
                     maximum = s > maximum ? s : maximum;
                 }
                 double total = 0;
@@ -125,7 +135,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                     const float *v = k + h;
                     double s = 0;
                     for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
-                    const double p = exp(s * d->scale + ref_relative_bias(d, head, i, j) - maximum);
+                    const double p = exp(s * d->scale + ref_relative_bias(d, head, i, j) + ref_disentangled(d, b, head, i, j) - maximum);
                     total += p;
                     for (ptrdiff_t t = 0; t < dh; t++) acc[t] += p * v[t];
                 }

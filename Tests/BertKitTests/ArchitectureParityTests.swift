@@ -5,14 +5,15 @@ import Foundation
 import TestSupport
 import Testing
 
-/// MPNet and ELECTRA classifiers, and SPLADE's masked-language-model heads (BERT, DistilBERT), against transformers 5
-/// (Tests/Fixtures/models/tiny-{mpnet,electra}-cls and tiny-splade-{bert,distilbert}, made by
+/// MPNet, ELECTRA and DeBERTa-v3/v2 classifiers, and SPLADE's masked-language-model heads (BERT, DistilBERT), against transformers 5
+/// (Tests/Fixtures/models/tiny-{mpnet,electra,deberta-v3,deberta-v2}-cls and tiny-splade-{bert,distilbert}, made by
 /// tools/make_arch_fixtures.py: weights at trained magnitudes, inputs up to 512 tokens so MPNet's relative distances
-/// pass its 128-position buckets): on every fp32 instruction-set path, packed and padded.
+/// pass its 128-position buckets and DeBERTa's pass its exact buckets and its ±64 clamp): on every fp32
+/// instruction-set path, packed and padded.
 @Suite struct ArchitectureParityTests {
     /// Max absolute difference of logits and of mean-pooled hidden states.
     static let tolerance: Float = 1e-4
-    static let classifiers = ["tiny-mpnet-cls", "tiny-electra-cls"]
+    static let classifiers = ["tiny-mpnet-cls", "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls"]
     static let splade = ["tiny-splade-bert", "tiny-splade-distilbert"]
 
     struct Expected {
@@ -69,11 +70,14 @@ import Testing
         #expect(logits.map(VectorMath.argmax) == want.map(VectorMath.argmax))
     }
 
-    /// The tolerance can fail: the other LayerNorm epsilon, `gelu_new`, and for MPNet no relative-position bias (its
-    /// table zeroed in a copy of the checkpoint) each miss transformers' logits by more than ten times it.
+    /// The tolerance can fail: the other LayerNorm epsilon, `gelu_new`, for MPNet no relative-position bias (its
+    /// table zeroed in a copy of the checkpoint), for DeBERTa c2p only, no relative attention, or (v2) the content
+    /// projections shared with the positions: each misses transformers' logits by more than ten times it.
     @Test(arguments: [
         ("tiny-mpnet-cls", "layer_norm_eps"), ("tiny-mpnet-cls", "hidden_act"), ("tiny-mpnet-cls", "relative_attention_bias"),
         ("tiny-electra-cls", "layer_norm_eps"), ("tiny-electra-cls", "hidden_act"),
+        ("tiny-deberta-v3-cls", "layer_norm_eps"), ("tiny-deberta-v3-cls", "hidden_act"), ("tiny-deberta-v3-cls", "pos_att_type"),
+        ("tiny-deberta-v3-cls", "relative_attention"), ("tiny-deberta-v2-cls", "pos_att_type"), ("tiny-deberta-v2-cls", "share_att_key"),
     ])
     func wrongVariantFailsTheFixture(name: String, change: String) throws {
         let folder = try Fixtures.copyOfModel(name)
@@ -82,6 +86,12 @@ import Testing
             try Fixtures.zeroTensor("mpnet.encoder.relative_attention_bias.weight", in: folder.appendingPathComponent("model.safetensors").path)
         case "hidden_act":
             try Fixtures.editConfig(folder) { $0["hidden_act"] = "gelu_new" }
+        case "pos_att_type":
+            try Fixtures.editConfig(folder) { $0["pos_att_type"] = ["c2p"] }
+        case "relative_attention":
+            try Fixtures.editConfig(folder) { $0["relative_attention"] = false }
+        case "share_att_key":
+            try Fixtures.editConfig(folder) { $0["share_att_key"] = true }
         default:
             try Fixtures.editConfig(folder) { $0[change] = ($0[change] as! Double) < 1e-6 ? 1e-5 : 1e-12 }
         }
@@ -130,7 +140,9 @@ import Testing
     @Test func unsupportedConfigurationsNameTheField() throws {
         for (name, field, value) in [
             ("tiny-mpnet-cls", "relative_attention_num_buckets", 16 as Any), ("tiny-electra-cls", "embedding_size", 0),
-            ("tiny-mpnet-cls", "position_embedding_type", "relative_key"),
+            ("tiny-mpnet-cls", "position_embedding_type", "relative_key"), ("tiny-deberta-v3-cls", "conv_kernel_size", 3),
+            ("tiny-deberta-v3-cls", "pos_att_type", ["c2p", "p2p"]), ("tiny-deberta-v3-cls", "norm_rel_ebd", "batch_norm"),
+            ("tiny-deberta-v3-cls", "pooler_hidden_act", "tanh"), ("tiny-deberta-v3-cls", "embedding_size", 32),
         ] {
             let folder = try Fixtures.copyOfModel(name)
             try Fixtures.editConfig(folder) { $0[field] = value }
@@ -138,6 +150,16 @@ import Testing
                 try BertModel(directory: folder.path)
             } throws: { "\($0)".contains(field) }
         }
+    }
+
+    /// DeBERTa-v3's log buckets as transformers' `make_log_bucket_position(d, 256, 512)` gives them.
+    @Test func debertaBucketsMatchTransformers() throws {
+        let folder = Fixtures.path("models/tiny-deberta-v3-cls")
+        let attention = try #require(try BertConfig(contentsOf: folder + "/config.json").disentangled)
+        #expect(attention.span == 256 && attention.maxRelativePositions == 512 && attention.shareKey)
+        let json = try Fixtures.json("models/tiny-deberta-v3-cls/expected.json")
+        let distances = json["bucket_distances"] as! [Int], want = json["buckets"] as! [Int]
+        #expect(distances.map(attention.bucket) == want)
     }
 
     /// MPNet's buckets as transformers' `relative_position_bucket` gives them (printed by torch for these distances).

@@ -178,20 +178,25 @@ import Testing
 
     /// Batches of sequences (with padded rows and empty sequences), head widths that are and are not multiples of
     /// the vector width, sequences longer than a key block (the online softmax's rescaling path), and MPNet's
-    /// relative-position bias (a table of 2·span + 1 per head, distances inside and past it).
+    /// relative-position bias (a table of 2·span + 1 per head, distances inside and past it), and DeBERTa's
+    /// disentangled terms (c2p and p2c tables of `width` relative positions per row and head, gathered by distance;
+    /// both, or c2p alone).
     @Test(arguments: Self.fp32Paths, [1, 2])
     func attentionMatchesReference(isa: KernelISA, workers: Int) {
         var values = Values(state: 99)
-        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int)] = [
-            (1, 8, [1], [1], 0),
-            (2, 32, [5, 17, 1], [5, 17, 1], 0),
-            (3, 7, [0, 4, 9], [9, 9, 9], 0),  // padded layout: rows past a length are padding queries
-            (12, 64, [60, 3], [60, 3], 0),
-            (2, 24, [300, 257], [300, 257], 0),  // two key blocks
-            (1, 32, [700], [700], 0),  // three key blocks
-            (3, 16, [20, 7, 0], [20, 8, 2], 128),  // relative bias within the table, padded queries
-            (2, 8, [600, 30], [600, 30], 128),  // ...and past it on both sides, across key blocks
-            (2, 8, [40], [40], 3),  // a narrow table: most keys clamp to its ends
+        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int, width: Int, p2c: Bool)] = [
+            (1, 8, [1], [1], 0, 0, false),
+            (2, 32, [5, 17, 1], [5, 17, 1], 0, 0, false),
+            (3, 7, [0, 4, 9], [9, 9, 9], 0, 0, false),  // padded layout: rows past a length are padding queries
+            (12, 64, [60, 3], [60, 3], 0, 0, false),
+            (2, 24, [300, 257], [300, 257], 0, 0, false),  // two key blocks
+            (1, 32, [700], [700], 0, 0, false),  // three key blocks
+            (3, 16, [20, 7, 0], [20, 8, 2], 128, 0, false),  // relative bias within the table, padded queries
+            (2, 8, [600, 30], [600, 30], 128, 0, false),  // ...and past it on both sides, across key blocks
+            (2, 8, [40], [40], 3, 0, false),  // a narrow table: most keys clamp to its ends
+            (3, 16, [20, 7, 0], [20, 8, 2], 0, 24, true),  // DeBERTa: c2p and p2c, padded queries
+            (2, 8, [520, 30], [520, 31], 0, 64, true),  // ...across key blocks, distances clamped at both ends
+            (2, 8, [90], [90], 0, 16, false),  // c2p alone
         ]
         for c in cases {
             let hidden = c.heads * c.headDim
@@ -201,6 +206,12 @@ import Testing
             let qkv = values.array(total * 3 * hidden, scale: 1.5)
             // Drawn only for the biased cases (the last ones), so the others keep the data they always had.
             let bias = c.span > 0 ? values.array(c.heads * (2 * c.span + 1), scale: 2) : [0]
+            let ldPos = c.heads * c.width
+            let c2p = c.width > 0 ? values.array(total * ldPos, scale: 1.5) : [0]
+            let p2c = c.p2c ? values.array(total * ldPos, scale: 1.5) : [0]
+            // Distance d = i − j to its table row: compressed and clamped, so rows repeat and both ends are reached.
+            let center = (c.rows.max() ?? 1) - 1
+            let rows = (-center...max(center, 0)).map { Int32(min(max($0 / 3 + c.width / 2, 0), max(c.width - 1, 0))) }
             var got = [Float](repeating: .nan, count: total * hidden), want = got
             let longest = c.rows.max() ?? 0
             var scratch = [Float](repeating: .nan, count: bk_attention_scratch_floats(c.headDim, longest) * workers)
@@ -212,14 +223,40 @@ import Testing
                                 out.withUnsafeMutableBufferPointer { o in
                                     scratch.withUnsafeMutableBufferPointer { sc in
                                         bias.withUnsafeBufferPointer { rb in
-                                        var d = bk_attention_desc(
-                                            isa: isa.c, qkv: q.baseAddress, ld_qkv: 3 * hidden, hidden: hidden,
-                                            heads: c.heads, head_dim: c.headDim,
-                                            scale: 1 / Float(c.headDim).squareRoot(), out: o.baseAddress,
-                                            ld_out: hidden, count: c.rows.count, row_start: s.baseAddress,
-                                            rows: r.baseAddress, lengths: l.baseAddress, scratch: sc.baseAddress,
-                                            rel_bias: c.span > 0 ? rb.baseAddress : nil, rel_span: c.span)
-                                        body(&d)
+                                            c2p.withUnsafeBufferPointer { cp in
+                                                p2c.withUnsafeBufferPointer { pc in
+                                                    rows.withUnsafeBufferPointer { index in
+                                                        var d = bk_attention_desc()
+                                                        d.isa = isa.c
+                                                        d.qkv = q.baseAddress
+                                                        d.ld_qkv = 3 * hidden
+                                                        d.hidden = hidden
+                                                        d.heads = c.heads
+                                                        d.head_dim = c.headDim
+                                                        d.scale = 1 / Float(c.headDim).squareRoot()
+                                                        d.out = o.baseAddress
+                                                        d.ld_out = hidden
+                                                        d.count = c.rows.count
+                                                        d.row_start = s.baseAddress
+                                                        d.rows = r.baseAddress
+                                                        d.lengths = l.baseAddress
+                                                        d.scratch = sc.baseAddress
+                                                        if c.span > 0 {
+                                                            d.rel_bias = rb.baseAddress
+                                                            d.rel_span = c.span
+                                                        }
+                                                        if c.width > 0 {
+                                                            d.c2p = cp.baseAddress
+                                                            d.p2c = c.p2c ? pc.baseAddress : nil
+                                                            d.ld_pos = ldPos
+                                                            d.pos_width = c.width
+                                                            d.pos_index = index.baseAddress
+                                                            d.pos_center = center
+                                                        }
+                                                        body(&d)
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -233,7 +270,7 @@ import Testing
             // Relative to the output's scale: softmax-weighted means of values of unit scale.
             let worst = zip(got, want).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
             #expect(got.allSatisfy { $0.isFinite }, "\(isa) \(c)")
-            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span): \(worst)")
+            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span) width \(c.width): \(worst)")
         }
     }
 

@@ -6,7 +6,8 @@ import BertModelIO
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L154
 struct BertEmbeddings: Sendable {
     let wordEmbeddings: FloatTensor
-    let positionEmbeddings: FloatTensor
+    /// nil when the model adds no absolute positions (DeBERTa without `position_biased_input`).
+    let positionEmbeddings: FloatTensor?
     let tokenTypeEmbeddings: FloatTensor?
     let layerNorm: LayerNorm
     /// ELECTRA's `embeddings_project` from the embedding width to the hidden size, when they differ.
@@ -26,7 +27,9 @@ struct BertEmbeddings: Sendable {
         vocabSize = config.vocabSize
         typeVocabSize = config.typeVocabSize
         wordEmbeddings = try store.floats(keys.word + ".weight", shape: [config.vocabSize, h])
-        positionEmbeddings = try store.floats(keys.position + ".weight", shape: [config.maxPositionEmbeddings, h])
+        positionEmbeddings =
+            config.positionBiasedInput
+            ? try store.floats(keys.position + ".weight", shape: [config.maxPositionEmbeddings, h]) : nil
         tokenTypeEmbeddings =
             config.typeVocabSize > 0
             ? try store.floats(keys.tokenType + ".weight", shape: [config.typeVocabSize, h]) : nil
@@ -78,12 +81,14 @@ struct BertEmbeddings: Sendable {
                         counted += 1
                     }
                 }
-                let position = positionEmbeddings.pointer + index * h
+                for i in 0..<h { row[i] = word[i] }
+                if let positionEmbeddings {
+                    let position = positionEmbeddings.pointer + index * h
+                    for i in 0..<h { row[i] += position[i] }
+                }
                 if let tokenTypeEmbeddings {
                     let type = tokenTypeEmbeddings.pointer + Int(batch.typeIds[start + t]) * h
-                    for i in 0..<h { row[i] = word[i] + position[i] + type[i] }
-                } else {
-                    for i in 0..<h { row[i] = word[i] + position[i] }
+                    for i in 0..<h { row[i] += type[i] }
                 }
             }
             if layout.rows[b] > length {

@@ -7,8 +7,8 @@ struct BertEncoder: Sendable {
     let config: BertConfig
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
-    /// MPNet's relative-position bias, expanded per distance for the attention kernel.
-    let relativeBias: RelativeBiasTable?
+    /// MPNet's relative-position bias and DeBERTa's relative positions, for every layer's attention.
+    let positions: SharedPositions
 
     /// Bytes of packed weight matrices its layers hold.
     var packedWeightBytes: Int {
@@ -19,14 +19,22 @@ struct BertEncoder: Sendable {
         self.config = config
         let spec = config.architecture.spec
         embeddings = try BertEmbeddings(store, spec, config: config, packing: packing)
-        relativeBias = try spec.relativeBias.map {
+        var positions = SharedPositions()
+        positions.bias = try spec.relativeBias.map {
             try RelativeBiasTable(store, $0, rows: config.relativeAttentionBuckets ?? $0.buckets, heads: config.numAttentionHeads)
         }
+        if let keys = spec.disentangled, let attention = config.disentangled {
+            positions.disentangled = try DisentangledPositions(store, keys, config: config, attention: attention, isa: packing.isa)
+        }
+        self.positions = positions
         // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
         // than the checkpoint's stops at the first missing tensor, with its name.
         var layers: [BertLayer] = []
         for index in 0..<config.numHiddenLayers {
-            layers.append(try BertLayer(store, keys: spec.layerKeys(index), config: config, packing: packing))
+            layers.append(
+                try BertLayer(
+                    store, keys: spec.layerKeys(index), prefix: "\(spec.layerPrefix).\(index).", config: config, packing: packing,
+                    positions: positions))
         }
         self.layers = layers
     }
@@ -44,7 +52,7 @@ struct BertEncoder: Sendable {
             headDim: config.hiddenSize / max(config.numAttentionHeads, 1), longest: layout.maxRows,
             workers: ctx.workers, embedding: embeddings.projection == nil ? 0 : config.embeddingWidth)
         try embeddings(batch, layout: layout, into: ws.hidden.pointer, staging: ws.embedding.pointer, ctx)
-        for layer in layers { try layer(ws, layout: layout, relativeBias: relativeBias, ctx) }
+        for layer in layers { try layer(ws, layout: layout, positions: positions, ctx) }
         return layout
     }
 }

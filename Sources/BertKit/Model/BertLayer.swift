@@ -14,16 +14,25 @@ struct BertLayer: Sendable {
     /// Bytes of packed weight matrices it holds.
     var packedWeightBytes: Int {
         attention.qkv.weight.byteCount + attention.output.weight.byteCount + intermediate.weight.byteCount
-            + output.weight.byteCount
+            + output.weight.byteCount + (attention.disentangled?.packedWeightBytes ?? 0)
     }
 
     /// Reads the layer's tensors at `keys` (the architecture's names, `ArchitectureSpec.layerKeys`), in checkpoint
     /// order, so the first missing tensor is the one named.
-    init(_ store: WeightStore, keys: ArchitectureSpec.LayerKeys, config c: BertConfig, packing: WeightPacking) throws {
+    init(
+        _ store: WeightStore, keys: ArchitectureSpec.LayerKeys, prefix: String, config c: BertConfig, packing: WeightPacking,
+        positions: SharedPositions
+    ) throws {
         let h = c.hiddenSize
         attention = try BertSelfAttention(
             store, query: keys.query, key: keys.key, value: keys.value, output: keys.attentionOutput,
-            layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, packing: packing)
+            layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, packing: packing,
+            scaleFactor: c.attentionScaleFactor,
+            disentangled: try positions.disentangled.flatMap { shared in
+                try c.architecture.spec.disentangled.map {
+                    try DisentangledLayer(store, layer: keys, prefix: prefix, $0, positions: shared, config: c, isa: packing.isa)
+                }
+            })
         intermediate = try Linear(store, keys.intermediate, in: h, out: c.intermediateSize, packing: packing)
         output = try Linear(store, keys.output, in: c.intermediateSize, out: h, packing: packing)
         outputLayerNorm = try LayerNorm(store, keys.outputNorm, width: h, eps: c.layerNormEps)
@@ -32,8 +41,8 @@ struct BertLayer: Sendable {
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: five fork/joins in all (QKV,
     /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm).
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, relativeBias: RelativeBiasTable?, _ ctx: KernelContext) throws {
-        try attention(ws, layout: layout, relativeBias: relativeBias, ctx)
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, positions: SharedPositions, _ ctx: KernelContext) throws {
+        try attention(ws, layout: layout, positions: positions, ctx)
         let rows = layout.totalRows
         try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
         try output(ws.intermediate.pointer, rows: rows, into: ws.hidden.pointer, .residualLayerNorm(outputLayerNorm), ctx)

@@ -3,6 +3,7 @@ import CBertKernels
 
 /// `BertSelfAttention` + `BertSelfOutput`: Q, K and V in one product, scaled dot-product attention per sequence and
 /// head on the sequence's own length, then the output projection with bias + residual + LayerNorm fused into it.
+/// MPNet's relative-position bias and DeBERTa's disentangled terms are added to the scores inside the kernel.
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L296
 struct BertSelfAttention: Sendable {
     /// Q, K, V stacked: `[3 · hidden, hidden]`.
@@ -12,12 +13,19 @@ struct BertSelfAttention: Sendable {
     let heads: Int
     let headDim: Int
     let hidden: Int
+    /// 1/√(head size × factor): DeBERTa's factor counts its disentangled terms.
+    let scale: Float
+    /// DeBERTa's position keys and queries of this layer.
+    let disentangled: DisentangledLayer?
+
+    /// Floats the c2p and p2c scores of one pass may take (heads are taken in groups that fit).
+    static let disentangledBudget = 8 << 20
 
     /// Reads the projections named `query`, `key`, `value` and `output`, then the LayerNorm `layerNorm` (checkpoint
     /// names without `.weight`), in checkpoint order, so the first missing tensor is the one named.
     init(
         _ store: WeightStore, query: String, key: String, value: String, output: String, layerNorm: String,
-        eps: Float, hidden: Int, heads: Int, packing: WeightPacking
+        eps: Float, hidden: Int, heads: Int, packing: WeightPacking, scaleFactor: Int = 1, disentangled: DisentangledLayer? = nil
     ) throws {
         qkv = try Linear(store, stacking: [query, key, value], in: hidden, outs: [hidden, hidden, hidden], packing: packing)
         self.output = try Linear(store, output, in: hidden, out: hidden, packing: packing)
@@ -25,41 +33,79 @@ struct BertSelfAttention: Sendable {
         self.heads = heads
         self.hidden = hidden
         headDim = hidden / heads
+        scale = 1 / (Float(headDim) * Float(scaleFactor)).squareRoot()
+        self.disentangled = disentangled
     }
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: three fork/joins (QKV, attention,
-    /// output projection with its LayerNorm). `relativeBias` (MPNet) is added to the scores inside the kernel.
-    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, relativeBias: RelativeBiasTable?, _ ctx: KernelContext) throws {
+    /// output projection with its LayerNorm); with DeBERTa's terms, two products per head score every token against
+    /// the relative positions first, heads taken in groups whose scores fit `disentangledBudget`.
+    func callAsFunction(_ ws: Workspace, layout: SequenceLayout, positions: SharedPositions, _ ctx: KernelContext) throws {
         let rows = layout.totalRows
         let x = ws.hidden.pointer
         try qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
+        if let disentangled, let shared = positions.disentangled {
+            let group = max(1, min(heads, Self.disentangledBudget / max(2 * rows * disentangled.width, 1)))
+            ws.positionScores.reserve(2 * rows * group * disentangled.width)
+            let c2p = ws.positionScores.pointer, p2c = c2p + rows * group * disentangled.width
+            for first in stride(from: 0, to: heads, by: group) {
+                let count = min(group, heads - first)
+                try disentangled.score(
+                    qkv: ws.qkv.pointer, rows: rows, hidden: hidden, headDim: headDim, heads: first, count: count, c2p: c2p,
+                    p2c: p2c, ctx)
+                try shared.rows.withUnsafeBufferPointer { index in
+                    try attend(layout, heads: first, count: count, ws, ctx) { desc in
+                        desc.c2p = disentangled.keys.isEmpty ? nil : UnsafePointer(c2p)
+                        desc.p2c = disentangled.queries.isEmpty ? nil : UnsafePointer(p2c)
+                        desc.ld_pos = count * disentangled.width
+                        desc.pos_width = disentangled.width
+                        desc.pos_index = index.baseAddress
+                        desc.pos_center = shared.center
+                    }
+                }
+            }
+        } else {
+            try attend(layout, heads: 0, count: heads, ws, ctx) { desc in
+                if let bias = positions.bias {
+                    desc.rel_bias = bias.table.pointer
+                    desc.rel_span = bias.span
+                }
+            }
+        }
+        try withExtendedLifetime(positions) {
+            try output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
+        }
+    }
+
+    /// The attention of heads `first ..< first + count` (their Q, K and V columns in the fused rows, their context
+    /// columns in `ws.context`), with what `configure` adds to the kernel's description.
+    private func attend(
+        _ layout: SequenceLayout, heads first: Int, count: Int, _ ws: Workspace, _ ctx: KernelContext,
+        _ configure: (inout bk_attention_desc) -> Void
+    ) throws {
         let status = layout.rowStart.withUnsafeBufferPointer { starts in
             layout.rows.withUnsafeBufferPointer { counts in
                 layout.lengths.withUnsafeBufferPointer { lengths in
                     var desc = bk_attention_desc()
                     desc.isa = ctx.isa.c
-                    desc.qkv = UnsafePointer(ws.qkv.pointer)
+                    desc.qkv = UnsafePointer(ws.qkv.pointer + first * headDim)
                     desc.ld_qkv = 3 * hidden
                     desc.hidden = hidden
-                    desc.heads = heads
+                    desc.heads = count
                     desc.head_dim = headDim
-                    desc.scale = 1 / Float(headDim).squareRoot()
-                    desc.out = ws.context.pointer
+                    desc.scale = scale
+                    desc.out = ws.context.pointer + first * headDim
                     desc.ld_out = hidden
                     desc.count = layout.count
                     desc.row_start = starts.baseAddress
                     desc.rows = counts.baseAddress
                     desc.lengths = lengths.baseAddress
                     desc.scratch = ws.attentionScratch.pointer
-                    if let relativeBias {
-                        desc.rel_bias = relativeBias.table.pointer
-                        desc.rel_span = relativeBias.span
-                    }
-                    return withExtendedLifetime(relativeBias) { bk_attention(ctx.pool, Int32(ctx.workers), &desc) }
+                    configure(&desc)
+                    return bk_attention(ctx.pool, Int32(ctx.workers), &desc)
                 }
             }
         }
         try status.check("the attention of \(qkv.name)")
-        try output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
     }
 }

@@ -28,6 +28,8 @@ final class Workspace: @unchecked Sendable {
     var attentionScratch = Buffer()
     /// The embeddings before their projection (ELECTRA), `[rows, embedding width]`.
     var embedding = Buffer()
+    /// DeBERTa's c2p and p2c scores of a group of heads.
+    var positionScores = Buffer()
 
     /// Sizes every buffer for `rows` rows, and attention scratch for `workers` workers on sequences of at most
     /// `longest` rows, and `embedding` floats a row for embeddings that are projected (0: none).
@@ -41,7 +43,7 @@ final class Workspace: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [hidden, qkv, context, intermediate, attentionScratch, embedding] { buffer.release() }
+        for buffer in [hidden, qkv, context, intermediate, attentionScratch, embedding, positionScores] { buffer.release() }
     }
 }
 

@@ -181,6 +181,15 @@ typedef struct bk_attention_desc {
     /// `rel_bias[head][clamp(j − i, −rel_span, rel_span) + rel_span]`. NULL (zero-initialized): no bias.
     const float *rel_bias;
     ptrdiff_t rel_span;
+    /// Optional disentangled attention (DeBERTa): query i and key j of a sequence, at relative bucket
+    /// `c = pos_index[i − j + pos_center]`, gain `c2p[row(i)·ld_pos + head·pos_width + c]` (the query's
+    /// content-to-position score) plus `p2c[row(j)·ld_pos + head·pos_width + c]` (the key's position-to-content score),
+    /// both already scaled, where row() is the token's row. `pos_index` NULL: none; either table may be NULL.
+    const float *c2p;
+    const float *p2c;
+    ptrdiff_t ld_pos, pos_width;
+    const int *pos_index;
+    ptrdiff_t pos_center;
 } bk_attention_desc;
 
 /// Scratch floats one worker needs for sequences of at most `max_rows` rows.

@@ -1,0 +1,106 @@
+import BertModelIO
+import CBertKernels
+import Foundation
+
+/// DeBERTa's relative positions, shared by every layer: the relative-embedding row of each distance `i − j` between
+/// a query and a key (`rows[d + center]`, bucketed and clamped as `modeling_deberta_v2.py` gathers them), and the
+/// relative embeddings after their LayerNorm, from which each layer makes its own position keys and queries.
+struct DisentangledPositions: Sendable {
+    let attention: DisentangledAttention
+    let rows: [Int32]
+    let center: Int
+    /// `[2 · span, hidden]`.
+    let embeddings: FloatTensor
+
+    init(_ store: WeightStore, _ keys: ArchitectureSpec.Disentangled, config: BertConfig, attention: DisentangledAttention, isa: KernelISA) throws {
+        self.attention = attention
+        let h = config.hiddenSize, width = 2 * attention.span
+        center = max(config.maxSequenceLength - 1, 0)
+        rows = (-center...center).map { Int32(attention.row($0)) }
+        let table = try store.floats(keys.relativeEmbeddings + ".weight", shape: [width, h])
+        guard attention.normalizeEmbeddings else {
+            embeddings = table
+            return
+        }
+        var values = table.values
+        let norm = try LayerNorm(store, keys.norm, width: h, eps: config.layerNormEps)
+        try values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            try norm(base, rows: width, KernelContext(isa: isa, workers: ProcessInfo.processInfo.activeProcessorCount))
+        }
+        embeddings = FloatTensor(name: keys.norm + "(" + keys.relativeEmbeddings + ")", shape: [width, h], values: values)
+    }
+}
+
+/// One layer's position keys (for c2p) and position queries (for p2c): the shared relative embeddings through the
+/// layer's key and query projections (`share_att_key`) or its own `pos_key_proj`/`pos_query_proj`, divided by the
+/// scores' scale √(head size × factor) as transformers divides the gathered terms, and packed per head as the
+/// `[2 · span, head size]` weight of a product that scores every token against every relative position.
+struct DisentangledLayer: Sendable {
+    let keys: [PackedWeights]
+    let queries: [PackedWeights]
+    /// Relative positions per head: `2 · span`.
+    let width: Int
+
+    init(
+        _ store: WeightStore, layer: ArchitectureSpec.LayerKeys, prefix: String, _ names: ArchitectureSpec.Disentangled,
+        positions: DisentangledPositions, config: BertConfig, isa: KernelISA
+    ) throws {
+        let attention = positions.attention
+        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
+        let width = 2 * attention.span
+        self.width = width
+        let scale = 1 / (Float(dh) * Float(config.attentionScaleFactor)).squareRoot()
+        let ctx = KernelContext(isa: isa, workers: ProcessInfo.processInfo.activeProcessorCount)
+        let packing = WeightPacking(isa: isa, precision: .fp32)
+        func perHead(_ projection: String) throws -> [PackedWeights] {
+            let linear = try Linear(store, projection, in: h, out: h, packing: packing)
+            var projected = [Float](repeating: 0, count: width * h)
+            try positions.embeddings.withUnsafeBufferPointer { r in
+                try projected.withUnsafeMutableBufferPointer { out in
+                    guard let input = r.baseAddress, let output = out.baseAddress else { return }
+                    try linear(input, rows: width, into: output, .bias, ctx)
+                }
+            }
+            return try (0..<heads).map { head in
+                var values = [Float](repeating: 0, count: width * dh)
+                for r in 0..<width {
+                    for t in 0..<dh { values[r * dh + t] = projected[r * h + head * dh + t] * scale }
+                }
+                let tensor = FloatTensor(name: "\(projection) head \(head) (relative positions)", shape: [width, dh], values: values)
+                return try PackedWeights(stacking: [tensor], k: dh, isa: isa)
+            }
+        }
+        keys = attention.contentToPosition ? try perHead(attention.shareKey ? layer.key : prefix + names.positionKey) : []
+        queries = attention.positionToContent ? try perHead(attention.shareKey ? layer.query : prefix + names.positionQuery) : []
+    }
+
+    /// Bytes of packed weights it holds.
+    var packedWeightBytes: Int { (keys + queries).reduce(0) { $0 + $1.byteCount } }
+
+    /// The c2p scores of every row against every relative position for heads `first ..< first + count`:
+    /// `c2p[row, head − first, r] = Q[row, head] · Kr[head, r]`, and the p2c scores `K[row, head] · Qr[head, r]`, from
+    /// the fused QKV rows `qkv[rows, 3 · hidden]`; `[rows, count · width]` each.
+    func score(
+        qkv: UnsafePointer<Float>, rows: Int, hidden: Int, headDim: Int, heads first: Int, count: Int,
+        c2p: UnsafeMutablePointer<Float>, p2c: UnsafeMutablePointer<Float>, _ ctx: KernelContext
+    ) throws {
+        for head in first..<(first + count) {
+            for (weights, input, output) in [(keys, qkv, c2p), (queries, qkv + hidden, p2c)] where !weights.isEmpty {
+                var desc = bk_gemm_desc()
+                desc.isa = weights[head].isa.c
+                desc.m = rows
+                desc.n = width
+                desc.k = headDim
+                desc.a = input + head * headDim
+                desc.lda = 3 * hidden
+                desc.packed = UnsafeRawPointer(weights[head].pointer)
+                desc.c = output + (head - first) * width
+                desc.ldc = count * width
+                desc.epilogue = BK_EPILOGUE_NONE
+                try withExtendedLifetime(weights[head]) { bk_gemm(ctx.pool, Int32(ctx.workers), &desc) }
+                    .check("the relative-position scores of head \(head)")
+            }
+        }
+    }
+}
