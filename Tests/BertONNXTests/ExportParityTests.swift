@@ -114,10 +114,11 @@ import Testing
     /// of tools/make_fixtures.py (transformers, fp32) on their fixture inputs, plain and `--optimize`; and the
     /// realistic-magnitude ones of tools/make_sharp_fixtures.py (logits up to 5.8; XLM-R from sentencepiece.bpe.model);
     /// MPNet (its relative-position bias computed in the graph, or fed to ONNX Runtime's `Attention` as its
-    /// `attention_bias`) and ELECTRA (embeddings projected) of tools/make_arch_fixtures.py, up to 512 tokens.
+    /// `attention_bias`), ELECTRA (embeddings projected) and DeBERTa-v3/v2 (c2p and p2c gathered in the graph) of
+    /// tools/make_arch_fixtures.py, up to 512 tokens.
     @Test(arguments: [
         "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-bert-cls-sharp", "tiny-xlmr-spm", "tiny-mpnet-cls",
-        "tiny-electra-cls",
+        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls",
     ], [false, true])
     func exportMatchesTransformersLogits(model name: String, optimize: Bool) throws {
         let folder = Fixtures.path("models/\(name)")

@@ -5,14 +5,18 @@ import Foundation
 /// DeBERTa's relative positions, shared by every layer: the relative-embedding row of each distance `i − j` between
 /// a query and a key (`rows[d + center]`, bucketed and clamped as `modeling_deberta_v2.py` gathers them), and the
 /// relative embeddings after their LayerNorm, from which each layer makes its own position keys and queries.
-struct DisentangledPositions: Sendable {
-    let attention: DisentangledAttention
-    let rows: [Int32]
-    let center: Int
+package struct DisentangledPositions: Sendable {
+    package let attention: DisentangledAttention
+    /// The relative-embedding row of distance `d`, at `d + center`.
+    package let rows: [Int32]
+    package let center: Int
     /// `[2 · span, hidden]`.
     let embeddings: FloatTensor
 
-    init(_ store: WeightStore, _ keys: ArchitectureSpec.Disentangled, config: BertConfig, attention: DisentangledAttention, isa: KernelISA) throws {
+    package init(
+        _ store: WeightStore, _ keys: ArchitectureSpec.Disentangled, config: BertConfig, attention: DisentangledAttention,
+        isa: KernelISA
+    ) throws {
         self.attention = attention
         let h = config.hiddenSize, width = 2 * attention.span
         center = max(config.maxSequenceLength - 1, 0)
@@ -36,7 +40,7 @@ struct DisentangledPositions: Sendable {
 /// layer's key and query projections (`share_att_key`) or its own `pos_key_proj`/`pos_query_proj`, divided by the
 /// scores' scale √(head size × factor) as transformers divides the gathered terms, and packed per head as the
 /// `[2 · span, head size]` weight of a product that scores every token against every relative position.
-struct DisentangledLayer: Sendable {
+package struct DisentangledLayer: Sendable {
     let keys: [PackedWeights]
     let queries: [PackedWeights]
     /// Relative positions per head: `2 · span`.
@@ -47,32 +51,51 @@ struct DisentangledLayer: Sendable {
         positions: DisentangledPositions, config: BertConfig, isa: KernelISA
     ) throws {
         let attention = positions.attention
-        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
+        let dh = config.headDim
         let width = 2 * attention.span
         self.width = width
-        let scale = 1 / (Float(dh) * Float(config.attentionScaleFactor)).squareRoot()
-        let ctx = KernelContext(isa: isa, workers: ProcessInfo.processInfo.activeProcessorCount)
-        let packing = WeightPacking(isa: isa, precision: .fp32)
-        func perHead(_ projection: String) throws -> [PackedWeights] {
-            let linear = try Linear(store, projection, in: h, out: h, packing: packing)
-            var projected = [Float](repeating: 0, count: width * h)
-            try positions.embeddings.withUnsafeBufferPointer { r in
-                try projected.withUnsafeMutableBufferPointer { out in
-                    guard let input = r.baseAddress, let output = out.baseAddress else { return }
-                    try linear(input, rows: width, into: output, .bias, ctx)
-                }
-            }
-            return try (0..<heads).map { head in
-                var values = [Float](repeating: 0, count: width * dh)
-                for r in 0..<width {
-                    for t in 0..<dh { values[r * dh + t] = projected[r * h + head * dh + t] * scale }
-                }
+        func packed(_ projection: String) throws -> [PackedWeights] {
+            try Self.projected(store, projection, positions: positions, config: config, isa: isa).enumerated().map { head, values in
                 let tensor = FloatTensor(name: "\(projection) head \(head) (relative positions)", shape: [width, dh], values: values)
                 return try PackedWeights(stacking: [tensor], k: dh, isa: isa)
             }
         }
-        keys = attention.contentToPosition ? try perHead(attention.shareKey ? layer.key : prefix + names.positionKey) : []
-        queries = attention.positionToContent ? try perHead(attention.shareKey ? layer.query : prefix + names.positionQuery) : []
+        let (keyName, queryName) = Self.projections(layer: layer, prefix: prefix, names, attention)
+        keys = attention.contentToPosition ? try packed(keyName) : []
+        queries = attention.positionToContent ? try packed(queryName) : []
+    }
+
+    /// The projections that make a layer's position keys and queries: the layer's own `key_proj` and `query_proj`
+    /// with `share_att_key`, else its `pos_key_proj` and `pos_query_proj`.
+    package static func projections(
+        layer: ArchitectureSpec.LayerKeys, prefix: String, _ names: ArchitectureSpec.Disentangled, _ attention: DisentangledAttention
+    ) -> (key: String, query: String) {
+        attention.shareKey ? (layer.key, layer.query) : (prefix + names.positionKey, prefix + names.positionQuery)
+    }
+
+    /// The relative embeddings through `projection` (with its bias), divided by the scores' scale, per head:
+    /// `[2 · span, head size]` values each.
+    package static func projected(
+        _ store: WeightStore, _ projection: String, positions: DisentangledPositions, config: BertConfig, isa: KernelISA
+    ) throws -> [[Float]] {
+        let h = config.hiddenSize, dh = config.headDim, width = 2 * positions.attention.span
+        let scale = 1 / (Float(dh) * Float(config.attentionScaleFactor)).squareRoot()
+        let ctx = KernelContext(isa: isa, workers: ProcessInfo.processInfo.activeProcessorCount)
+        let linear = try Linear(store, projection, in: h, out: h, packing: WeightPacking(isa: isa, precision: .fp32))
+        var projected = [Float](repeating: 0, count: width * h)
+        try positions.embeddings.withUnsafeBufferPointer { r in
+            try projected.withUnsafeMutableBufferPointer { out in
+                guard let input = r.baseAddress, let output = out.baseAddress else { return }
+                try linear(input, rows: width, into: output, .bias, ctx)
+            }
+        }
+        return (0..<config.numAttentionHeads).map { head in
+            var values = [Float](repeating: 0, count: width * dh)
+            for r in 0..<width {
+                for t in 0..<dh { values[r * dh + t] = projected[r * h + head * dh + t] * scale }
+            }
+            return values
+        }
     }
 
     /// Bytes of packed weights it holds.

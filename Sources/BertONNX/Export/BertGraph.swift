@@ -64,19 +64,26 @@ struct BertGraph {
     var spec: ArchitectureSpec { config.architecture.spec }
 
     /// Embeddings and every layer; returns the last hidden state `[batch, sequence, hidden]`.
+    /// With `optimize`, DeBERTa's graph stays in standard ops (ONNX Runtime's `Attention` has no disentangled terms);
+    /// ONNX Runtime's own graph optimizations still run on it when the session starts.
+    private var fused: Bool { optimize && spec.disentangled == nil }
+
     private mutating func encoder() throws -> String {
-        var (x, attention) = optimize ? try fusedEmbeddings() : try embeddings()
+        var (x, attention) = fused ? try fusedEmbeddings() : try embeddings()
         if let projection = spec.embeddingProjection, config.embeddingSize != nil {
             x = try dense(x, projection, in: config.embeddingWidth, out: config.hiddenSize)
         }
         let bias = try relativePositionBias()
+        let disentangled = try disentangledIndex()
         var hidden = x
         for i in 0..<config.numHiddenLayers {
             let keys = spec.layerKeys(i)
             hidden =
-                optimize
+                fused
                 ? try fusedLayer(hidden, keys, mask: attention, relativeBias: bias)
-                : try layer(hidden, keys, maskBias: attention, relativeBias: bias)
+                : try layer(
+                    hidden, keys, prefix: "\(spec.layerPrefix).\(i).", maskBias: attention, relativeBias: bias,
+                    disentangled: disentangled)
         }
         return hidden
     }
@@ -126,14 +133,17 @@ struct BertGraph {
         let word = g.floats(
             spec.embeddings.word + ".weight",
             try weights.floats(spec.embeddings.word + ".weight", [config.vocabSize, h]), dims: [config.vocabSize, h])
-        let positions = g.floats(
-            spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
         var x = g.op("Gather", word, BertGraph.inputIds)
-        if spec.positions == .afterPadding {
-            x = g.op("Add", x, g.op("Gather", positions, robertaPositionIds()))
-        } else {
-            let length = g.op("Slice", g.op("Shape", BertGraph.inputIds), g.ints([1]), g.ints([2]), g.ints([0]))
-            x = g.op("Add", x, g.op("Slice", positions, g.ints([0]), length, g.ints([0])))
+        // DeBERTa without `position_biased_input` adds no absolute positions: relative ones only, in the attention.
+        if config.positionBiasedInput {
+            let positions = g.floats(
+                spec.embeddings.position + ".weight", try positionTableForExport(), dims: [config.maxPositionEmbeddings, h])
+            if spec.positions == .afterPadding {
+                x = g.op("Add", x, g.op("Gather", positions, robertaPositionIds()))
+            } else {
+                let length = g.op("Slice", g.op("Shape", BertGraph.inputIds), g.ints([1]), g.ints([2]), g.ints([0]))
+                x = g.op("Add", x, g.op("Slice", positions, g.ints([0]), length, g.ints([0])))
+            }
         }
         if takesTokenTypes {
             let types = g.floats(
@@ -156,15 +166,20 @@ struct BertGraph {
 
     /// One encoder layer from standard ops: attention, residual + LayerNorm, feed-forward, residual + LayerNorm.
     private mutating func layer(
-        _ x: String, _ keys: ArchitectureSpec.LayerKeys, maskBias: String, relativeBias: String?
+        _ x: String, _ keys: ArchitectureSpec.LayerKeys, prefix: String, maskBias: String, relativeBias: String?,
+        disentangled: DisentangledIndex?
     ) throws -> String {
         let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
         let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
         let q = try headsOf(dense(x, keys.query, in: h, out: h), split, perm: [0, 2, 1, 3])
         let k = try headsOf(dense(x, keys.key, in: h, out: h), split, perm: [0, 2, 3, 1])
         let v = try headsOf(dense(x, keys.value, in: h, out: h), split, perm: [0, 2, 1, 3])
-        var scaled = g.op("Mul", g.op("MatMul", q, k), g.scalar(1 / Float(headDim).squareRoot(), hint: "scale"))
+        let scale = 1 / (Float(headDim) * Float(config.attentionScaleFactor)).squareRoot()
+        var scaled = g.op("Mul", g.op("MatMul", q, k), g.scalar(scale, hint: "scale"))
         if let relativeBias { scaled = g.op("Add", scaled, relativeBias) }
+        if let disentangled, let terms = try disentangledScores(q: q, kT: k, layer: keys, prefix: prefix, disentangled) {
+            scaled = g.op("Add", scaled, terms)
+        }
         let scores = g.op("Add", scaled, maskBias)
         let probabilities = g.op("Softmax", scores, attrs: [AttributeProto(name: "axis", value: .int(-1))])
         let context = g.op(
