@@ -207,8 +207,10 @@ tokenizer-fixtures: venv models tokenizers
 	$(VENV)/bin/python tools/make_slow_tokenizer_fixtures.py
 
 # Regenerates every expected output under Tests/Fixtures from the Python reference.
-fixtures: venv models corpus tokenizer-fixtures
+fixtures: venv models mpnet corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
+	$(VENV)/bin/python tools/make_arch_fixtures.py
+	$(VENV)/bin/python tools/make_mpnet_fixture.py
 	$(VENV)/bin/python tools/make_roberta_positions_fixture.py
 	$(VENV)/bin/python tools/make_st_fixtures.py
 	$(VENV)/bin/python tools/make_sharp_fixtures.py
