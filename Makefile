@@ -40,7 +40,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: format demo test build mpnet spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: format demo test build mpnet bench-architectures spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -67,6 +67,12 @@ build: system-deps
 # Formats the Swift sources with the toolchain's swift-format and the repository's .swift-format.
 format:
 	swift-format format --in-place --recursive --parallel Sources Tests scripts/modelio/FuzzModelIO.swift scripts/tokenizers/FuzzTokenizer.swift
+
+# MPNet (all-mpnet-base-v2) and a DeBERTa-v3-base shape: the native engine against ONNX Runtime and OpenVINO on the same
+# exported graph, alternated (docs/BENCHMARKS.md).
+bench-architectures: venv mpnet corpus build
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check openvino
+	$(VENV)/bin/python scripts/bench_architectures.py --bertkit .build/release/bertkit --out $(BENCH_OUT)/architectures
 
 # Before and after, alternated: the engine's cells and serve under wrk, for two bertkit binaries (A=before, B=after).
 AB_A ?= /tmp/base/bertkit

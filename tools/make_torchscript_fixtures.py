@@ -7,7 +7,7 @@ Runs on Debian's python3-torch, the same libtorch (1.13) that the tests link (`.
 site packages with transformers 4.40, the last line whose `torchscript=True` config flag the study used). Writes
 Tests/Fixtures/torchscript/:
   tiny-{bert,roberta,distilbert}-cls.pt   AutoModelForSequenceClassification(torchscript=True), torch.jit.trace on a
-                                          sample batch (input_ids, attention_mask) of shape [2, 5], torch.jit.save
+  (+ mpnet, electra, deberta-v3, -v2)     sample batch (input_ids, attention_mask) of shape [2, 5], torch.jit.save
   tiny-bert-encoder.pt                    AutoModel(torchscript=True) traced on (input_ids, attention_mask,
                                           token_type_ids): outputs (last_hidden_state, pooler_output)
   baked-shape.pt                          a module whose trace baked in the sample's shape ([2, 5])
@@ -15,7 +15,7 @@ Tests/Fixtures/torchscript/:
   expected.json                           batches of ids (right-padded with the config's pad id) and Python torch's
                                           output on each (logits, or mean-pooled last_hidden_state), int64 inputs and,
                                           for one file, int32
-Deterministic: the weights come from Tests/Fixtures/models (make fixtures).
+Deterministic: weights from Tests/Fixtures/models. MPNet, ELECTRA, DeBERTa: see torchscript_arch_fixtures.py.
 """
 import json
 import os
@@ -101,11 +101,11 @@ def main():
                                                        ["input_ids", "attention_mask", "token_type_ids"])}
     torch.jit.save(torch.jit.trace(Baked(), (sample, sample_mask)), f"{OUT}/baked-shape.pt")
     torch.jit.save(torch.jit.trace(Unexpected(), (sample, sample.to(torch.float32))), f"{OUT}/unexpected-input.pt")
+    from torchscript_arch_fixtures import trace_newer_classifiers  # in its own file: see its docstring for why
+    expected.update(trace_newer_classifiers(MODELS, OUT, sample_mask, batches, run))
     with open(f"{OUT}/expected.json", "w", encoding="utf-8") as f:
         json.dump({"torch": torch.__version__, "files": expected}, f, indent=1)
-    for key, entry in expected.items():
-        print(f"{key}: {len(entry['batches'])} batches")
-
+    print("\n".join(f"{key}: {len(entry['batches'])} batches" for key, entry in expected.items()))
 
 if __name__ == "__main__":
     main()

@@ -69,7 +69,7 @@ public struct ModelDirectory: Sendable {
         self.path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         config = try BertConfig(contentsOf: self.path + "/config.json")
         sentenceTransformers = try SentenceTransformersConfig.load(directory: self.path)
-        let slowFiles = ["vocab.txt", "vocab.json", "sentencepiece.bpe.model", "spiece.model"]
+        let slowFiles = ["vocab.txt", "vocab.json", "sentencepiece.bpe.model", "spm.model", "spiece.model"]
         guard
             FileManager.default.fileExists(atPath: tokenizerPath)
                 || slowFiles.contains(where: { FileManager.default.fileExists(atPath: self.path + "/" + $0) })

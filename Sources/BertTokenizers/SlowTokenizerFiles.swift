@@ -7,7 +7,8 @@ import Foundation
 ///   `[CLS] A [SEP] B [SEP]` with type ids 0 and 1, the WordPiece decoder;
 /// - `vocab.json` + `merges.txt`: RoBERTa's byte-level BPE — `ByteLevel` (with `add_prefix_space` from the config),
 ///   `<s> A </s>` / `<s> A </s></s> B </s>`, `<mask>` taking the space before it;
-/// - `sentencepiece.bpe.model`: XLM-R's and CamemBERT's Unigram (`SentencePieceConversion.swift`).
+/// - `sentencepiece.bpe.model`: XLM-R's and CamemBERT's Unigram; `spm.model`: DeBERTa-v2's and v3's
+///   (`SentencePieceConversion.swift`).
 /// Tokens of `added_tokens.json` are added after the vocabulary. The result is the tokenizer.json transformers would
 /// write for the folder, parsed by `Tokenizer(json:)`, so every check of that path applies.
 public enum SlowTokenizerFiles {
@@ -20,14 +21,14 @@ public enum SlowTokenizerFiles {
             json = try wordPiece(vocab: vocabText, config: try options(folder))
         } else if exists(vocabJSON), exists(merges) {
             json = try byteLevelBPE(vocab: vocabJSON, merges: merges, config: try options(folder))
-        } else if exists(folder + "/sentencepiece.bpe.model") {
-            json = try sentencePiece(model: folder + "/sentencepiece.bpe.model", folder: folder, config: try options(folder))
+        } else if let name = sentencePieceFiles.first(where: { exists(folder + "/" + $0) }) {
+            json = try sentencePiece(model: folder + "/" + name, folder: folder, config: try options(folder))
         } else {
             for name in ["spiece.model", "sentencepiece.model"] where exists(folder + "/" + name) {
                 throw .fileUnreadable(
                     path: folder + "/" + name,
                     reason:
-                        "SentencePiece models other than XLM-R's and CamemBERT's sentencepiece.bpe.model are not converted; add the model's tokenizer.json (transformers writes it with save_pretrained)"
+                        "SentencePiece models other than XLM-R's and CamemBERT's sentencepiece.bpe.model and DeBERTa-v2's spm.model are not converted; add the model's tokenizer.json (transformers writes it with save_pretrained)"
                 )
             }
             return nil

@@ -162,6 +162,31 @@ import Testing
         #expect(distances.map(attention.bucket) == want)
     }
 
+    /// A DeBERTa-v3 folder with only `spm.model` (no tokenizer.json, no tokenizer_config.json): the model folder's
+    /// loading path (ModelDirectory, InputEncoder) converts it as transformers' AutoTokenizer does for `model_type`
+    /// deberta-v2 (tools/make_slow_tokenizer_fixtures.py's `v3` ids and type ids; the weights are not read).
+    @Test func debertaFolderWithOnlySpmModelTokenizesAsTransformers() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("models/tiny-deberta-v3-cls/config.json"), toPath: folder.appendingPathComponent("config.json").path)
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("tokenizer/slow/deberta/spm.model"), toPath: folder.appendingPathComponent("spm.model").path)
+        let encoder = try InputEncoder(directory: ModelDirectory(path: folder.path), options: .init())
+        var checked = 0
+        for line in try Fixtures.gzipLines("tokenizer/slow/deberta-expected.jsonl.gz") {
+            // Foundation's JSON parser drops a U+FEFF that starts a string: those rows are left to BertTokenizersTests.
+            if line.firstRange(of: Data([0xEF, 0xBB, 0xBF])) != nil { continue }
+            let row = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+            let want = row["v3"] as! [String: Any]
+            let ids = want["ids"] as! [Int]
+            guard ids.count <= encoder.maxLength else { continue }
+            let encoding = try encoder.encode(TextInput(row["text"] as! String, pair: row["pair"] as? String))
+            #expect(encoding.ids == ids && encoding.typeIds == want["type_ids"] as! [Int], "\((row["text"] as! String).prefix(60))")
+            checked += 1
+        }
+        #expect(checked >= 5000)
+    }
+
     /// MPNet's buckets as transformers' `relative_position_bucket` gives them (printed by torch for these distances).
     @Test func mpnetBucketsMatchTransformers() throws {
         let bias = try #require(Architecture.mpnet.spec.relativeBias)

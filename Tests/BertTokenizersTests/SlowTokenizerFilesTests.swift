@@ -39,12 +39,35 @@ import Testing
         try Self.expectTransformers(tokenizer, "tokenizer/slow/\(layout)-expected.jsonl.gz")
     }
 
-    /// Every case of `fixture` (transformers' ids, tokens and type ids, single and paired) encoded alike.
-    static func expectTransformers(_ tokenizer: Tokenizer, _ fixture: String) throws {
+    /// DeBERTa-v3's layout (`[PAD] [CLS] [SEP] [UNK]` as pieces 0-3, `[MASK]` added after the last) on the 5,000
+    /// `xlmr-unigram` strings and 600 with DeBERTa's special tokens in them: `deberta` with nmt_nfkc's charsmap and
+    /// v3's config, `deberta-punct` without a charsmap (transformers' other normalizer), lowercasing and
+    /// `split_by_punct`.
+    @Test(arguments: [("deberta", "v3"), ("deberta-punct", "punct")])
+    func debertaFromSpmModelMatchesTransformers(_ folder: String, _ variant: String) throws {
+        let tokenizer = try #require(try SlowTokenizerFiles.tokenizer(folder: Fixtures.path("tokenizer/slow/\(folder)")))
+        try Self.expectTransformers(tokenizer, "tokenizer/slow/deberta-expected.jsonl.gz", variant: variant)
+    }
+
+    /// Without tokenizer_config.json, config.json's `model_type` picks DebertaV2Tokenizer with its defaults (those of
+    /// v3's config: no lowercasing, no punctuation split), as AutoTokenizer does.
+    @Test func debertaSpmModelIsPickedByModelType() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("tokenizer/slow/deberta/spm.model"), toPath: folder.appendingPathComponent("spm.model").path)
+        try Data(#"{"model_type": "deberta-v2"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let tokenizer = try #require(try SlowTokenizerFiles.tokenizer(folder: folder.path))
+        try Self.expectTransformers(tokenizer, "tokenizer/slow/deberta-expected.jsonl.gz", variant: "v3")
+    }
+
+    /// Every case of `fixture` (transformers' ids, tokens and type ids, single and paired) encoded alike; with
+    /// `variant`, each row holds them under that key.
+    static func expectTransformers(_ tokenizer: Tokenizer, _ fixture: String, variant: String? = nil) throws {
         // Parsed with the tokenizers' own JSON reader: Foundation's drops a U+FEFF inside strings.
-        let cases = try Fixtures.gzipLines(fixture).map {
+        let rows = try Fixtures.gzipLines(fixture).map {
             try TokenizerParityTests.plain(JSONValue.parse($0)) as! [String: Any]
         }
+        let cases = rows.map { row in variant.map { (row[$0] as! [String: Any]).merging(row) { own, _ in own } } ?? row }
         #expect(cases.count >= 4900)
         var mismatches: [String] = []
         for (index, c) in cases.enumerated() {
@@ -123,5 +146,35 @@ import Testing
         #expect(try attempt([]).contains("too few"))
         // Every prefix of a real model file: an error or a tokenizer, never a trap.
         for cut in stride(from: 0, to: model.count, by: 997) { _ = try attempt(Array(model.prefix(cut))) }
+    }
+
+    /// The same for DeBERTa's spm.model: one line naming the file (or the config that names another class).
+    @Test func badDebertaSpmModelsAreNamed() throws {
+        let model = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tokenizer/slow/deberta/spm.model"))))
+        func attempt(_ bytes: [UInt8], config: String? = #"{"tokenizer_class": "DebertaV2Tokenizer"}"#) throws -> String {
+            let folder = try Fixtures.temporaryDirectory()
+            try Data(bytes).write(to: folder.appendingPathComponent("spm.model"))
+            if let config { try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json")) }
+            do {
+                _ = try SlowTokenizerFiles.tokenizer(folder: folder.path)
+                return "loaded"
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains("spm.model") || message.contains("tokenizer_config.json"), "\(message)")
+                #expect(!message.contains("\n"), "\(message)")
+                return message
+            }
+        }
+        #expect(try attempt(model) == "loaded")
+        #expect(try attempt(model, config: nil).contains("tokenizer_class"))
+        let foreign = try attempt(model, config: #"{"tokenizer_class": "XLMRobertaTokenizer"}"#)
+        #expect(foreign.contains("XLMRobertaTokenizer") && foreign.contains("DebertaV2Tokenizer"), "\(foreign)")
+        #expect(try attempt(Array(model.prefix(model.count / 2))).contains("runs past the end"))
+        #expect(try attempt(Array(model.prefix(5000))).contains("runs past the end"))
+        #expect(try attempt([0x0A, 0x02, 0x0A, 0x00]).contains("pieces[0] has no text"))
+        #expect(try attempt([]).contains("no pieces"))
+        // One piece "a", trainer_spec { unk_id: 5 }: no [UNK] piece and the model's unknown id outside the pieces.
+        #expect(try attempt([0x0A, 0x03, 0x0A, 0x01, 0x61, 0x12, 0x03, 0xC0, 0x02, 0x05]).contains("unk_id"))
+        for cut in stride(from: 0, to: model.count, by: 1499) { _ = try attempt(Array(model.prefix(cut))) }
     }
 }

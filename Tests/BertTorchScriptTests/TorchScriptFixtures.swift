@@ -4,7 +4,10 @@ import TestSupport
 typealias TorchScriptFixture = ReferenceOutputs
 
 extension ReferenceOutputs {
-    static let classifiers = ["tiny-bert-cls.pt", "tiny-bert-cls.pt int32", "tiny-roberta-cls.pt", "tiny-distilbert-cls.pt"]
+    static let classifiers = [
+        "tiny-bert-cls.pt", "tiny-bert-cls.pt int32", "tiny-roberta-cls.pt", "tiny-distilbert-cls.pt", "tiny-mpnet-cls.pt",
+        "tiny-electra-cls.pt", "tiny-deberta-v3-cls.pt", "tiny-deberta-v2-cls.pt",
+    ]
 
     init(_ key: String) throws { try self.init(folder: "torchscript", key: key) }
 

@@ -34,25 +34,34 @@ private func fuzzTokenizerFile(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
     return 0
 }
 
-/// BERTKIT_FUZZ_TOKENIZER=sentencepiece: the input is a sentencepiece.bpe.model, put in a folder with XLM-R's
-/// tokenizer_config.json and converted as a user's folder is; a tokenizer or an error, and a tokenizer must tokenize.
-nonisolated(unsafe) private var pieceFolder: URL?
+/// BERTKIT_FUZZ_TOKENIZER=sentencepiece: the input is a SentencePiece model, put in a folder with XLM-R's
+/// tokenizer_config.json as sentencepiece.bpe.model and in one with DeBERTa-v2's (lowercasing, punctuation split) as
+/// spm.model, each converted as a user's folder is; a tokenizer or an error, and a tokenizer must tokenize.
+nonisolated(unsafe) private var pieceFolders: [(URL, String)]?
 
 private func fuzzSentencePiece(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
-    if pieceFolder == nil {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-fuzz-spm-\(getpid())")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? Data(#"{"tokenizer_class": "XLMRobertaTokenizer"}"#.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
-        pieceFolder = folder
+    if pieceFolders == nil {
+        var folders: [(URL, String)] = []
+        for (name, file, config) in [
+            ("xlmr", "sentencepiece.bpe.model", #"{"tokenizer_class": "XLMRobertaTokenizer"}"#),
+            ("deberta", "spm.model", #"{"tokenizer_class": "DebertaV2Tokenizer", "do_lower_case": true, "split_by_punct": true}"#),
+        ] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-fuzz-spm-\(name)-\(getpid())")
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
+            folders.append((folder, file))
+        }
+        pieceFolders = folders
     }
-    guard let folder = pieceFolder else { return 0 }
-    guard (try? Data(bytes).write(to: folder.appendingPathComponent("sentencepiece.bpe.model"))) != nil else { return 0 }
-    guard let loaded = try? SlowTokenizerFiles.tokenizer(folder: folder.path) else { return 0 }
-    var t = loaded
-    t.truncation = nil
-    t.padding = nil
-    for text in ["Hello world!", "naïve café 中文", "", "  x  y  "] {
-        if let e = try? t.encode(text, pair: "a pair") { _ = t.decode(e.ids) }
+    for (folder, file) in pieceFolders ?? [] {
+        guard (try? Data(bytes).write(to: folder.appendingPathComponent(file))) != nil else { return 0 }
+        guard let loaded = try? SlowTokenizerFiles.tokenizer(folder: folder.path) else { continue }
+        var t = loaded
+        t.truncation = nil
+        t.padding = nil
+        for text in ["Hello world!", "naïve café 中文", "", "  x  y  ", "[MASK] ok [SEP]"] {
+            if let e = try? t.encode(text, pair: "a pair") { _ = t.decode(e.ids) }
+        }
     }
     return 0
 }

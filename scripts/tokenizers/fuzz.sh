@@ -4,7 +4,7 @@
 # Usage: scripts/tokenizers/fuzz.sh [SECONDS] [json|sentencepiece]
 set -euo pipefail
 seconds=${1:-60}
-only=${2:-}   # "json": only the tokenizer.json reader; "sentencepiece": only the sentencepiece.bpe.model reader
+only=${2:-}   # "json": only the tokenizer.json reader; "sentencepiece": only the SentencePiece model reader
 out=.build-fuzz
 mkdir -p "$out/corpus"
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name BertTokenizers \
@@ -34,11 +34,12 @@ fuzz_reader() {
   fi
   grep -E "stat::number_of_executed_units|stat::new_units_added|stat::average_exec_per_sec" "$out/log-$mode.txt" || true
 }
-# The SentencePiece model reader and XLM-R conversion, seeded with the fixture model.
+# The SentencePiece model reader and the XLM-R and DeBERTa-v2 conversions, seeded with the fixture models.
 if [ "$only" != json ]; then
   mkdir -p "$out/corpus-spm"
   cp Tests/Fixtures/tokenizer/slow/xlmr/sentencepiece.bpe.model "$out/corpus-spm/xlmr.model"
-  fuzz_reader sentencepiece "sentencepiece.bpe.model reader" "$out/corpus-spm" 400000
+  cp Tests/Fixtures/tokenizer/slow/deberta-punct/spm.model "$out/corpus-spm/deberta.model"
+  fuzz_reader sentencepiece "SentencePiece model reader (XLM-R, DeBERTa-v2)" "$out/corpus-spm" 400000
   if [ "$only" = sentencepiece ]; then exit 0; fi
 fi
 # The tokenizer.json reader itself, seeded with the small trained tokenizers.

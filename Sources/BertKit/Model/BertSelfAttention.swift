@@ -45,22 +45,25 @@ struct BertSelfAttention: Sendable {
         let x = ws.hidden.pointer
         try qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
         if let disentangled, let shared = positions.disentangled {
-            let group = max(1, min(heads, Self.disentangledBudget / max(2 * rows * disentangled.width, 1)))
-            ws.positionScores.reserve(2 * rows * group * disentangled.width)
-            let c2p = ws.positionScores.pointer, p2c = c2p + rows * group * disentangled.width
+            // Only the relative positions this batch's lengths reach are scored (all of them from 2·span tokens on).
+            let (columns, index) = disentangled.reach(shared, longest: layout.maxRows, isa: disentangled.isa)
+            let width = columns.count
+            let group = max(1, min(heads, Self.disentangledBudget / max(2 * rows * width, 1)))
+            ws.positionScores.reserve(2 * rows * group * width)
+            let c2p = ws.positionScores.pointer, p2c = c2p + rows * group * width
             for first in stride(from: 0, to: heads, by: group) {
                 let count = min(group, heads - first)
                 try disentangled.score(
-                    qkv: ws.qkv.pointer, rows: rows, hidden: hidden, headDim: headDim, heads: first, count: count, c2p: c2p,
-                    p2c: p2c, ctx)
-                try shared.rows.withUnsafeBufferPointer { index in
+                    qkv: ws.qkv.pointer, rows: rows, hidden: hidden, headDim: headDim, heads: first, count: count,
+                    columns: columns, c2p: c2p, p2c: p2c, ctx)
+                try index.withUnsafeBufferPointer { index in
                     try attend(layout, heads: first, count: count, ws, ctx) { desc in
                         desc.c2p = disentangled.keys.isEmpty ? nil : UnsafePointer(c2p)
                         desc.p2c = disentangled.queries.isEmpty ? nil : UnsafePointer(p2c)
-                        desc.ld_pos = count * disentangled.width
-                        desc.pos_width = disentangled.width
+                        desc.ld_pos = count * width
+                        desc.pos_width = width
                         desc.pos_index = index.baseAddress
-                        desc.pos_center = shared.center
+                        desc.pos_center = index.count / 2
                     }
                 }
             }

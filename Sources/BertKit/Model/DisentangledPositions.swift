@@ -45,6 +45,8 @@ package struct DisentangledLayer: Sendable {
     let queries: [PackedWeights]
     /// Relative positions per head: `2 · span`.
     let width: Int
+    /// The instruction set its weights are packed for.
+    let isa: KernelISA
 
     init(
         _ store: WeightStore, layer: ArchitectureSpec.LayerKeys, prefix: String, _ names: ArchitectureSpec.Disentangled,
@@ -54,6 +56,7 @@ package struct DisentangledLayer: Sendable {
         let dh = config.headDim
         let width = 2 * attention.span
         self.width = width
+        self.isa = isa
         func packed(_ projection: String) throws -> [PackedWeights] {
             try Self.projected(store, projection, positions: positions, config: config, isa: isa).enumerated().map { head, values in
                 let tensor = FloatTensor(name: "\(projection) head \(head) (relative positions)", shape: [width, dh], values: values)
@@ -101,25 +104,40 @@ package struct DisentangledLayer: Sendable {
     /// Bytes of packed weights it holds.
     var packedWeightBytes: Int { (keys + queries).reduce(0) { $0 + $1.byteCount } }
 
-    /// The c2p scores of every row against every relative position for heads `first ..< first + count`:
+    /// The relative positions a batch whose sequences have at most `longest` rows reaches: the table rows from the
+    /// farthest key after a query to the farthest before, widened down to a whole packed panel (so the products can
+    /// start there), and the kernel's row of each distance `d` (at `d + longest − 1`) relative to that start.
+    func reach(_ shared: DisentangledPositions, longest: Int, isa: KernelISA) -> (columns: Range<Int>, rows: [Int32]) {
+        let span = max(min(longest, shared.center + 1), 1) - 1
+        let low = Int(shared.rows[shared.center - span]), high = Int(shared.rows[shared.center + span])
+        let panel = max(bk_panel_width(isa.c), 1)
+        let first = low / panel * panel
+        return (first..<(high + 1), shared.rows[(shared.center - span)...(shared.center + span)].map { $0 - Int32(first) })
+    }
+
+    /// The c2p scores of every row against the relative positions `columns` for heads `first ..< first + count`:
     /// `c2p[row, head − first, r] = Q[row, head] · Kr[head, r]`, and the p2c scores `K[row, head] · Qr[head, r]`, from
-    /// the fused QKV rows `qkv[rows, 3 · hidden]`; `[rows, count · width]` each.
+    /// the fused QKV rows `qkv[rows, 3 · hidden]`; `[rows, count · columns.count]` each. `columns` starts on a panel
+    /// (`reach`).
     func score(
-        qkv: UnsafePointer<Float>, rows: Int, hidden: Int, headDim: Int, heads first: Int, count: Int,
+        qkv: UnsafePointer<Float>, rows: Int, hidden: Int, headDim: Int, heads first: Int, count: Int, columns: Range<Int>,
         c2p: UnsafeMutablePointer<Float>, p2c: UnsafeMutablePointer<Float>, _ ctx: KernelContext
     ) throws {
+        let n = columns.count
         for head in first..<(first + count) {
             for (weights, input, output) in [(keys, qkv, c2p), (queries, qkv + hidden, p2c)] where !weights.isEmpty {
                 var desc = bk_gemm_desc()
                 desc.isa = weights[head].isa.c
                 desc.m = rows
-                desc.n = width
+                desc.n = n
                 desc.k = headDim
                 desc.a = input + head * headDim
                 desc.lda = 3 * hidden
-                desc.packed = UnsafeRawPointer(weights[head].pointer)
-                desc.c = output + (head - first) * width
-                desc.ldc = count * width
+                // fp32 panels of `k × panel width` floats: the first column's panel starts this many floats in.
+                let skipped = bk_packed_floats(weights[head].isa.c, columns.lowerBound, headDim)
+                desc.packed = UnsafeRawPointer(weights[head].pointer + skipped * MemoryLayout<Float>.size)
+                desc.c = output + (head - first) * n
+                desc.ldc = count * n
                 desc.epilogue = BK_EPILOGUE_NONE
                 try withExtendedLifetime(weights[head]) { bk_gemm(ctx.pool, Int32(ctx.workers), &desc) }
                     .check("the relative-position scores of head \(head)")

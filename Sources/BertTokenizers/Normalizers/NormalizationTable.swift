@@ -22,8 +22,10 @@ struct NormalizationTable: Sendable {
                 composesBackward.insert(last.value)
             }
             var f: UInt8 = 0
-            if alone.precomposedStringWithCanonicalMapping == alone { f |= Self.nfcStable }
-            if alone.precomposedStringWithCompatibilityMapping == alone { f |= Self.nfkcStable }
+            // Scalar by scalar: String's == is canonical equivalence, under which every NFC result equals its
+            // input (U+212B ANGSTROM SIGN, U+1FE3, U+0A5B, U+037E, U+2000 would pass as unchanged).
+            if Array(alone.precomposedStringWithCanonicalMapping.unicodeScalars) == [s] { f |= Self.nfcStable }
+            if Array(alone.precomposedStringWithCompatibilityMapping.unicodeScalars) == [s] { f |= Self.nfkcStable }
             if nfd.count == 1 && nfd.first == s { f |= Self.nfdStable }
             let nfkd = alone.decomposedStringWithCompatibilityMapping.unicodeScalars
             if nfkd.count == 1 && nfkd.first == s { f |= Self.nfkdStable }
