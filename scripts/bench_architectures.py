@@ -5,7 +5,8 @@ differs, and int8 through its `quantize_dynamic` of the plain export).
 
 Models: the real all-mpnet-base-v2 (`make mpnet`) and a DeBERTa-v3-base-shaped model with random weights (12 layers,
 hidden 768, 12 heads, 3072, position_buckets 256, share_att_key, c2p+p2c, no absolute positions; vocabulary cut to
-MPNet's 30,527 ids and tokenized with MPNet's tokenizer: speed depends on the shape, not the vocabulary).
+MPNet's 30,527 ids and tokenized with MPNet's tokenizer: speed depends on the shape, not the vocabulary); `--models bert`
+adds a BERT-base shape (random weights, MPNet's tokenizer) as the same run's baseline of the lead on BERT.
 
 Each cell (model x ordering x batch size, --threads threads): ms per sequence over the data set, model time only
 (tokenization excluded for every engine), after a warm-up batch; the passes of a cell alternate engine by engine
@@ -55,6 +56,22 @@ def deberta_shaped(out_dir, mpnet_dir):
     model = DebertaV2Model(config).eval()
     os.makedirs(out_dir, exist_ok=True)
     model.save_pretrained(out_dir, safe_serialization=True)
+    shutil.copy(f"{mpnet_dir}/tokenizer.json", out_dir)
+    return out_dir
+
+
+def bert_shaped(out_dir, mpnet_dir):
+    """A BERT-base-shaped encoder with random weights and MPNet's tokenizer: the same-run baseline of the lead on BERT."""
+    if os.path.exists(f"{out_dir}/model.safetensors"):
+        return out_dir
+    import shutil
+    import torch
+    from transformers import BertConfig, BertModel
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=30527, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+                        intermediate_size=3072, max_position_embeddings=512, pad_token_id=1)
+    os.makedirs(out_dir, exist_ok=True)
+    BertModel(config, add_pooling_layer=False).eval().save_pretrained(out_dir, safe_serialization=True)
     shutil.copy(f"{mpnet_dir}/tokenizer.json", out_dir)
     return out_dir
 
@@ -118,7 +135,8 @@ def peers(binary, model_dir, work, threads, wanted):
             sys.exit(f"openvino: INFERENCE_NUM_THREADS reads back {read_back}, not {threads}")
         names = [i.get_any_name() for i in compiled.inputs]
         request = compiled.create_infer_request()
-        made["openvino"] = lambda x, m: request.infer({n: v for n, v in (("input_ids", x), ("attention_mask", m))
+        made["openvino"] = lambda x, m: request.infer({n: v for n, v in (("input_ids", x), ("attention_mask", m),
+                                                                         ("token_type_ids", np.zeros_like(x)))
                                                        if n in names})
     return made
 
@@ -170,7 +188,9 @@ def main():
     report = {"machine": {"cpu": cpu, "flags": flags, "cores": os.cpu_count()}, "versions": versions,
               "threads": args.threads, "max_length": args.max_length, "repeats": args.repeats, "models": {}}
     for name in args.models.split(","):
-        model_dir = args.mpnet if name == "mpnet" else deberta_shaped(f"{args.out}/deberta-v3-base-random", args.mpnet)
+        model_dir = {"mpnet": lambda: args.mpnet,
+                     "deberta": lambda: deberta_shaped(f"{args.out}/deberta-v3-base-random", args.mpnet),
+                     "bert": lambda: bert_shaped(f"{args.out}/bert-base-random", args.mpnet)}[name]()
         work = f"{args.out}/{name}"
         os.makedirs(work, exist_ok=True)
         data_path = f"{work}/data.txt"
