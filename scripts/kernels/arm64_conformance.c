@@ -622,22 +622,27 @@ typedef struct {
     ptrdiff_t lengths[4], rows[4], starts[4];  // starts[0] < 0: sequences back to back from row 0
     ptrdiff_t qkv_pad, out_pad;                // floats past 3·hidden and hidden in each row
     ptrdiff_t rel_span;                        // > 0: a relative-position bias table of 2·span + 1 per head
+    ptrdiff_t pos_width;                       // > 0: DeBERTa's c2p (and p2c) tables of this many positions per head
+    int p2c;
 } attention_case;
 
 static void check_attention(void) {
     const attention_case cases[] = {
-        {1, 8, 1, {1}, {1}, {-1}, 0, 0},
-        {2, 32, 3, {5, 17, 1}, {5, 17, 1}, {-1}, 0, 0},
-        {3, 7, 3, {0, 4, 9}, {9, 9, 9}, {-1}, 0, 0},      // padded layout: rows past a length are padding queries
-        {12, 64, 2, {60, 3}, {60, 3}, {-1}, 0, 0},
-        {2, 24, 2, {300, 257}, {300, 257}, {-1}, 0, 0},   // two key blocks
-        {1, 32, 1, {600}, {600}, {-1}, 0, 0},             // three key blocks
-        {2, 13, 2, {290, 40}, {300, 41}, {-1}, 0, 0},     // two key blocks, head width 8 + 4 + 1, padding keys
-        {4, 16, 3, {5, 270, 0}, {5, 270, 3}, {3, 12, 290}, 8, 4},  // gaps between sequences, strided rows
-        {2, 4, 2, {256, 257}, {256, 257}, {-1}, 0, 0},    // one block exactly, one key past it
-        {3, 16, 2, {20, 7}, {20, 7}, {-1}, 0, 0, 128},    // MPNet's relative bias: distances inside the table
-        {2, 8, 2, {600, 30}, {600, 31}, {-1}, 0, 0, 128}, // ...and past it on both sides, across key blocks
-        {2, 8, 1, {40}, {40}, {-1}, 0, 0, 3},             // a narrow table: most keys clamp to its ends
+        {1, 8, 1, {1}, {1}, {-1}, 0, 0, 0, 0, 0},
+        {2, 32, 3, {5, 17, 1}, {5, 17, 1}, {-1}, 0, 0, 0, 0, 0},
+        {3, 7, 3, {0, 4, 9}, {9, 9, 9}, {-1}, 0, 0, 0, 0, 0},      // padded layout: rows past a length are padding queries
+        {12, 64, 2, {60, 3}, {60, 3}, {-1}, 0, 0, 0, 0, 0},
+        {2, 24, 2, {300, 257}, {300, 257}, {-1}, 0, 0, 0, 0, 0},   // two key blocks
+        {1, 32, 1, {600}, {600}, {-1}, 0, 0, 0, 0, 0},             // three key blocks
+        {2, 13, 2, {290, 40}, {300, 41}, {-1}, 0, 0, 0, 0, 0},     // two key blocks, head width 8 + 4 + 1, padding keys
+        {4, 16, 3, {5, 270, 0}, {5, 270, 3}, {3, 12, 290}, 8, 4, 0, 0, 0},  // gaps between sequences, strided rows
+        {2, 4, 2, {256, 257}, {256, 257}, {-1}, 0, 0, 0, 0, 0},    // one block exactly, one key past it
+        {3, 16, 2, {20, 7}, {20, 7}, {-1}, 0, 0, 128, 0, 0},    // MPNet's relative bias: distances inside the table
+        {2, 8, 2, {600, 30}, {600, 31}, {-1}, 0, 0, 128, 0, 0}, // ...and past it on both sides, across key blocks
+        {2, 8, 1, {40}, {40}, {-1}, 0, 0, 3, 0, 0},             // a narrow table: most keys clamp to its ends
+        {3, 16, 2, {20, 7}, {20, 8}, {-1}, 0, 0, 0, 24, 1},   // DeBERTa: c2p and p2c, a padded query
+        {2, 8, 2, {520, 30}, {520, 31}, {-1}, 0, 0, 0, 64, 1}, // ...across key blocks, rows clamped at both ends
+        {2, 8, 1, {90}, {90}, {-1}, 0, 0, 0, 16, 0},          // c2p alone
     };
     const unsigned ncases = sizeof cases / sizeof cases[0];
     group groups[NISAS];
@@ -657,13 +662,25 @@ static void check_attention(void) {
         // Scores of a realistic spread (logits of several units), so the softmax is neither flat nor one-hot.
         float *qkv = array(&v, total * ld_qkv, 1.5f, 0);
         float *bias = c->rel_span > 0 ? array(&v, c->heads * (2 * c->rel_span + 1), 2.0f, 0) : NULL;
+        // DeBERTa: per-row tables and the row of each distance (compressed and clamped, so rows repeat and both ends
+        // of the table are reached).
+        const ptrdiff_t ld_pos = c->heads * c->pos_width, center = longest > 0 ? longest - 1 : 0;
+        float *c2p = c->pos_width > 0 ? array(&v, total * ld_pos, 1.5f, 0) : NULL;
+        float *p2c = c->pos_width > 0 && c->p2c ? array(&v, total * ld_pos, 1.5f, 0) : NULL;
+        int *pos_index = c->pos_width > 0 ? malloc(sizeof(int) * (size_t)(2 * center + 1)) : NULL;
+        for (ptrdiff_t dd = -center; pos_index && dd <= center; dd++) {
+            ptrdiff_t row = dd / 3 + c->pos_width / 2;
+            pos_index[dd + center] = (int)(row < 0 ? 0 : row > c->pos_width - 1 ? c->pos_width - 1 : row);
+        }
         const ptrdiff_t floats = total * ld_out + GUARD;
         float *want = malloc(sizeof(float) * (size_t)floats), *got = malloc(sizeof(float) * (size_t)floats);
         for (ptrdiff_t i = 0; i < floats; i++) want[i] = sentinel();
         bk_attention_desc d = {.isa = ISAS[0], .qkv = qkv, .ld_qkv = ld_qkv, .hidden = hidden, .heads = c->heads,
                                .head_dim = c->head_dim, .scale = 1 / sqrtf((float)c->head_dim), .out = want,
                                .ld_out = ld_out, .count = c->count, .row_start = starts, .rows = c->rows,
-                               .lengths = c->lengths, .rel_bias = bias, .rel_span = c->rel_span};
+                               .lengths = c->lengths, .rel_bias = bias, .rel_span = c->rel_span, .c2p = c2p,
+                               .p2c = p2c, .ld_pos = ld_pos, .pos_width = c->pos_width, .pos_index = pos_index,
+                               .pos_center = center};
         bk_ref_attention(&d);  // the same for every path (it reads no isa)
         for (int s = 0; s < NISAS; s++) {
             const double t0 = now();
@@ -704,11 +721,11 @@ static void check_attention(void) {
             passed_at[s] += passed - p0;
             failed_at[s] += failed - f0;
         }
-        free(qkv), free(want), free(got), free(bias);
+        free(qkv), free(want), free(got), free(bias), free(c2p), free(p2c), free(pos_index);
     }
     for (int s = 0; s < NISAS; s++)
         printf("%s attention %s: %u cases (up to 600 keys: online softmax; padding keys and queries, gaps, relative "
-               "bias) x workers "
+               "bias, disentangled) x workers "
                "1/2: %ld checks, %ld failed, worst %.3g (tolerance %.3g) [%.1fs]\n",
                failed_at[s] ? "FAIL" : "ok  ", isa_name(ISAS[s]), ncases, passed_at[s] + failed_at[s], failed_at[s],
                groups[s].worst, groups[s].tol, elapsed[s]);
