@@ -18,26 +18,15 @@ BertKit runs as `bertkit embed --timing` (its model time); the peers from Python
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 
-
-def cpu_description():
-    flags = set()
-    model = platform.processor()
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("flags") and not flags:
-                flags = set(line.split(":", 1)[1].split())
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile"]
-    return model, [f for f in wanted if f in flags]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The grid's shared pieces: batches, padding, BertKit's timed pass, a peer's timed pass, the CPU's flags.
+from bench_engines import batches, bertkit_pass, cpu_description, padded, peer_pass  # noqa: E402
 
 
 def deberta_shaped(out_dir, mpnet_dir):
@@ -74,21 +63,6 @@ def bert_shaped(out_dir, mpnet_dir):
     BertModel(config, add_pooling_layer=False).eval().save_pretrained(out_dir, safe_serialization=True)
     shutil.copy(f"{mpnet_dir}/tokenizer.json", out_dir)
     return out_dir
-
-
-def batches(lengths, size, ordering):
-    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i)) if ordering == "sorted" else list(range(len(lengths)))
-    return [order[i:i + size] for i in range(0, len(order), size)]
-
-
-def padded(ids, batch, pad):
-    longest = max(len(ids[i]) for i in batch)
-    x = np.full((len(batch), longest), pad, dtype=np.int64)
-    m = np.zeros((len(batch), longest), dtype=np.int64)
-    for r, i in enumerate(batch):
-        x[r, :len(ids[i])] = ids[i]
-        m[r, :len(ids[i])] = 1
-    return x, m
 
 
 def export(binary, model_dir, out, optimize=False):
@@ -139,23 +113,6 @@ def peers(binary, model_dir, work, threads, wanted):
                                                                          ("token_type_ids", np.zeros_like(x)))
                                                        if n in names})
     return made
-
-
-def bertkit_pass(binary, model_dir, data_path, size, ordering, threads, max_length, precision):
-    result = subprocess.run(
-        [binary, "embed", "--model", model_dir, "--input", data_path, "--truncate", "--max-length", str(max_length),
-         "--batching", "fixed" if ordering == "unsorted" else "sorted", "--batch-size", str(size),
-         "--execution", "packed", "--threads", str(threads), "--timing", "--precision", precision],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
-    timing = json.loads(result.stderr.strip().splitlines()[-1])
-    return timing["model_ms"] / timing["sequences"]
-
-
-def peer_pass(run, plan, n):
-    start = time.perf_counter()
-    for x, m in plan:
-        run(x, m)
-    return (time.perf_counter() - start) * 1e3 / n
 
 
 def main():
@@ -213,7 +170,7 @@ def main():
                     if engine.startswith("bertkit"):
                         precision = engine.partition(":")[2] or "fp32"
                         runs[engine] = (lambda p: lambda: bertkit_pass(
-                            args.bertkit, model_dir, data_path, size, ordering, args.threads, args.max_length, p))(precision)
+                            args.bertkit, model_dir, data_path, size, ordering, args.threads, args.max_length, None, p))(precision)
                     else:
                         engines[engine](*plan[0])  # warm-up on the first batch
                         runs[engine] = (lambda run: lambda: peer_pass(run, plan, len(ids)))(engines[engine])

@@ -149,3 +149,46 @@ import Testing
         }
     }
 }
+
+/// SPLADE through ONNX Runtime: `--task sparse` exports the masked-language-model head and the max over tokens of
+/// log(1 + ReLU(logit)) as `sparse_embedding`; BertKit's ONNX Runtime backend reads it as sparse vectors equal to
+/// transformers' (Tests/Fixtures/models/tiny-splade-*, tools/make_arch_fixtures.py) within 1e-4, one input per batch and
+/// all of them in one padded batch.
+@Suite struct SparseExportTests {
+    @Test(arguments: ["tiny-splade-bert", "tiny-splade-distilbert"])
+    func sparseExportMatchesTransformers(model name: String) throws {
+        let folder = Fixtures.path("models/\(name)")
+        let json = try Fixtures.json("models/\(name)/expected.json")
+        let inputs = (json["inputs"] as! [[String: Any]]).map { TextInput($0["text"] as! String, pair: $0["text_pair"] as? String) }
+        let want = (json["sparse"] as! [[String: Any]]).map {
+            Dictionary(uniqueKeysWithValues: zip($0["indices"] as! [Int], ($0["values"] as! [Double]).map(Float.init)))
+        }
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("model.onnx").path
+        let summary = try ONNXExporter.export(directory: folder, to: file, options: .init(task: .sparse))
+        #expect(summary.outputs.contains("sparse_embedding"))
+        let native = try BertModel(directory: folder)
+        let backend = try OnnxBackend(
+            file: file, config: native.config, pooling: native.pooling, runtime: ORTTestSupport.runtime(),
+            options: .init(intraOpThreads: 1))
+        #expect(backend.hasSparseHead)
+        let encodings = try inputs.map { try native.tokenize($0) }
+        let single = try encodings.flatMap { try backend.sparseEmbed(TokenBatch([$0])) }
+        let batched = try backend.sparseEmbed(TokenBatch(encodings))
+        for got in [single, batched] {
+            #expect(got.count == want.count)
+            var worst: Float = 0
+            for (vector, reference) in zip(got, want) {
+                let found = Dictionary(uniqueKeysWithValues: zip(vector.indices, vector.values))
+                for key in Set(found.keys).union(reference.keys) { worst = max(worst, abs((found[key] ?? 0) - (reference[key] ?? 0))) }
+            }
+            #expect(worst <= 1e-4, "\(name): \(worst) from transformers")
+        }
+    }
+
+    @Test func sparseExportOfAClassifierNamesTheMissingHead() throws {
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("model.onnx").path
+        #expect(throws: ONNXExportError.noMaskedLMHead(tensor: "cls.predictions.transform.dense.weight")) {
+            try ONNXExporter.export(directory: Fixtures.path("models/tiny-bert-cls"), to: file, options: .init(task: .sparse))
+        }
+    }
+}

@@ -70,12 +70,20 @@ import Testing
             metrics: ServerMetrics(), engine: nil, willTokenize: { watch.tokenizing() })
     }
 
-    /// Every input of a model request and of `/tokenize` is tokenized on a worker thread.
+    /// Every input of a model request and of `/tokenize` is tokenized on a worker thread, and a request's inputs are
+    /// spread over the workers: the first request's tokenizations are held until two of them are in hand at once
+    /// (each on its own worker, so it cannot be one thread taking them all while the others wait for a core; a pool
+    /// that ran them on one thread would never hold two, and the watchdog would end the test with one name).
     @Test func tokenizationRunsOnTheWorkers() async throws {
         let watch = Watch()
         let service = try Self.service(watch, workers: 3)
         #expect(service.tokenizers.workers == 3)
-        _ = try await service.predict(try BatchingTests.predict([("the cat", nil), ("a dog", "the mat"), ("tea", nil), ("sat", nil)]))
+        watch.close()
+        async let first = service.predict(
+            try BatchingTests.predict([("the cat", nil), ("a dog", "the mat"), ("tea", nil), ("sat", nil)]))
+        await watch.waitHeld(2, watchdog: 60)
+        watch.open(4)
+        _ = try await first
         _ = try await service.predict(try BatchingTests.predict([("the dog", nil), ("a cat", nil)]))
         _ = try await service.tokenize(try JSONDecoder().decode(TokenizeRequest.self, from: Data("{\"inputs\":[\"the cat\",\"a\"]}".utf8)))
         let names = watch.threadNames

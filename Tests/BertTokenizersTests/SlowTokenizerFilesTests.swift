@@ -117,22 +117,28 @@ import Testing
         }
     }
 
+    /// A folder holding `bytes` as the SentencePiece file `name` (and `config` as its tokenizer_config.json), loaded:
+    /// "loaded", or the error, which must be one line naming the file or the config.
+    static func load(_ name: String, _ bytes: [UInt8], config: String?) throws -> String {
+        let folder = try Fixtures.temporaryDirectory()
+        try Data(bytes).write(to: folder.appendingPathComponent(name))
+        if let config { try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json")) }
+        do {
+            _ = try SlowTokenizerFiles.tokenizer(folder: folder.path)
+            return "loaded"
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains(name) || message.contains("tokenizer_config.json"), "\(message)")
+            #expect(!message.contains("\n"), "\(message)")
+            return message
+        }
+    }
+
     /// Hostile or foreign SentencePiece files: each a one-line error naming the file and what is wrong.
     @Test func badSentencePieceModelsAreNamed() throws {
         let model = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tokenizer/slow/xlmr/sentencepiece.bpe.model"))))
         func attempt(_ bytes: [UInt8], config: String? = #"{"tokenizer_class": "XLMRobertaTokenizer"}"#) throws -> String {
-            let folder = try Fixtures.temporaryDirectory()
-            try Data(bytes).write(to: folder.appendingPathComponent("sentencepiece.bpe.model"))
-            if let config { try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json")) }
-            do {
-                _ = try SlowTokenizerFiles.tokenizer(folder: folder.path)
-                return "loaded"
-            } catch {
-                let message = "\(error)"
-                #expect(message.contains("sentencepiece.bpe.model") || message.contains("tokenizer_config.json"), "\(message)")
-                #expect(!message.contains("\n"), "\(message)")
-                return message
-            }
+            try Self.load("sentencepiece.bpe.model", bytes, config: config)
         }
         #expect(try attempt(model, config: nil).contains("tokenizer_class"))
         #expect(try attempt(model, config: #"{"tokenizer_class": "AlbertTokenizer"}"#).contains("AlbertTokenizer"))
@@ -152,18 +158,7 @@ import Testing
     @Test func badDebertaSpmModelsAreNamed() throws {
         let model = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tokenizer/slow/deberta/spm.model"))))
         func attempt(_ bytes: [UInt8], config: String? = #"{"tokenizer_class": "DebertaV2Tokenizer"}"#) throws -> String {
-            let folder = try Fixtures.temporaryDirectory()
-            try Data(bytes).write(to: folder.appendingPathComponent("spm.model"))
-            if let config { try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json")) }
-            do {
-                _ = try SlowTokenizerFiles.tokenizer(folder: folder.path)
-                return "loaded"
-            } catch {
-                let message = "\(error)"
-                #expect(message.contains("spm.model") || message.contains("tokenizer_config.json"), "\(message)")
-                #expect(!message.contains("\n"), "\(message)")
-                return message
-            }
+            try Self.load("spm.model", bytes, config: config)
         }
         #expect(try attempt(model) == "loaded")
         #expect(try attempt(model, config: nil).contains("tokenizer_class"))

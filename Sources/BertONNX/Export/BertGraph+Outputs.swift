@@ -23,6 +23,42 @@ extension BertGraph {
         return (try dense(pooled, head.projection, in: h, out: labels), labels)
     }
 
+    /// SPLADE: the masked-language-model head on every token (transform, activation, LayerNorm, the decoder to the
+    /// vocabulary, tied to the word embeddings when the file has no decoder weight), log(1 + ReLU(logit)), zero on
+    /// padding (every value is at least 0), and the maximum over the tokens: `[batch, vocabulary]`.
+    mutating func sparse(_ hidden: String) throws -> String {
+        let h = config.hiddenSize, vocabulary = config.vocabSize
+        guard let head = spec.maskedLM else {
+            throw ONNXExportError.noMaskedLMHead(tensor: "(\(config.architecture.rawValue) has no masked-language-model head)")
+        }
+        for name in [head.transform + ".weight", head.transformNorm + ".weight"] where !weights.store.contains(name) {
+            throw ONNXExportError.noMaskedLMHead(tensor: name)
+        }
+        guard let biasName = head.decoderBiases.first(where: { weights.store.contains($0) }) else {
+            throw ONNXExportError.noMaskedLMHead(tensor: head.decoderBiases[0])
+        }
+        let activationKind = try head.activation.map {
+            guard let kind = Activation(rawValue: $0) else { throw ONNXExportError.unsupportedModule("activation \($0)") }
+            return kind
+        }
+        var x = activation(try dense(hidden, head.transform, in: h, out: h), activationKind)
+        let (gamma, beta) = try weights.layerNorm(head.transformNorm)
+        x = g.layerNorm(
+            x, gamma: g.floats(head.transformNorm + ".weight", gamma, dims: [h]),
+            beta: g.floats(head.transformNorm + ".bias", beta, dims: [h]), epsilon: head.eps ?? layerNormEpsilon)
+        let weightName = weights.store.contains(head.decoderWeight) ? head.decoderWeight : spec.embeddings.word + ".weight"
+        let decoder = try weights.floats(weightName, [vocabulary, h])
+        var transposed = [Float](repeating: 0, count: h * vocabulary)
+        for v in 0..<vocabulary { for i in 0..<h { transposed[i * vocabulary + v] = decoder[v * h + i] } }
+        let logits = g.op(
+            "Add", g.op("MatMul", x, g.floats(weightName + " (decoder, transposed)", transposed, dims: [h, vocabulary])),
+            g.floats(biasName, try weights.floats(biasName, [vocabulary]), dims: [vocabulary]))
+        let weight = g.op("Log", g.op("Add", g.op("Relu", logits), g.scalar(1, hint: "one")))
+        let maskFloat = g.op(
+            "Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        return g.reduce("ReduceMax", g.op("Mul", weight, g.unsqueeze(maskFloat, axes: [2])), axes: [1], keepDims: false)
+    }
+
     /// Sentence-transformers pooling over the real tokens (the attention mask), modes concatenated, then L2
     /// normalization when the model asks for it: `[batch, dimension]`.
     mutating func pool(_ hidden: String) -> String {

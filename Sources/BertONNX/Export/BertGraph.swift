@@ -34,6 +34,11 @@ struct BertGraph {
         let h = Int64(config.hiddenSize)
         _ = g.op("Identity", hidden, output: "last_hidden_state")
         outputs.append(ValueInfoProto(name: "last_hidden_state", type: .float, shape: dims + [.value(h)]))
+        if task == .sparse {
+            _ = g.op("Identity", try sparse(hidden), output: "sparse_embedding")
+            outputs.append(ValueInfoProto(name: "sparse_embedding", type: .float, shape: [.param("batch"), .value(Int64(config.vocabSize))]))
+            return g.graph(name: "bertkit_\(config.architecture.rawValue)", inputs: inputs(dims), outputs: outputs)
+        }
         let head = task == .embedding ? nil : HeadKeys(store: weights.store, architecture: config.architecture)
         if task == .classification, head == nil { throw ONNXExportError.noClassificationHead }
         if let head {
@@ -48,12 +53,17 @@ struct BertGraph {
                     name: "sentence_embedding", type: .float,
                     shape: [.param("batch"), .value(Int64(pooling.dimension(hidden: config.hiddenSize)))]))
         }
+        return g.graph(name: "bertkit_\(config.architecture.rawValue)", inputs: inputs(dims), outputs: outputs)
+    }
+
+    /// The graph's inputs: ids, attention mask, and token types when the model uses them.
+    private func inputs(_ dims: [ValueInfoProto.Dimension]) -> [ValueInfoProto] {
         var inputs = [
             ValueInfoProto(name: Self.inputIds, type: .int64, shape: dims),
             ValueInfoProto(name: Self.attentionMask, type: .int64, shape: dims),
         ]
         if takesTokenTypes { inputs.append(ValueInfoProto(name: Self.tokenTypeIds, type: .int64, shape: dims)) }
-        return g.graph(name: "bertkit_\(config.architecture.rawValue)", inputs: inputs, outputs: outputs)
+        return inputs
     }
 
     // MARK: Encoder
@@ -215,8 +225,8 @@ struct BertGraph {
             epsilon: layerNormEpsilon)
     }
 
-    private mutating func activation(_ x: String) -> String {
-        switch config.hiddenAct {
+    mutating func activation(_ x: String, _ kind: Activation? = nil) -> String {
+        switch kind ?? config.hiddenAct {
         case .gelu: return g.gelu(x, tanhApproximation: false)
         case .geluTanh: return g.gelu(x, tanhApproximation: true)
         case .relu: return g.op("Relu", x)

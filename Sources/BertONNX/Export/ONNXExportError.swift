@@ -12,6 +12,8 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
     case quantizedFusedGraph
     /// `--quantize int8` of a graph with no linear layer (no encoder layer and no classification head).
     case nothingToQuantize
+    /// `--task sparse` on a checkpoint without a masked-language-model head: `tensor` is the first one missing.
+    case noMaskedLMHead(tensor: String)
     /// The output (or its external data file) could not be written.
     case cannotWrite(path: String, reason: String)
 
@@ -29,6 +31,9 @@ public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible
             return "an int8 export is written with standard ops only; drop --optimize (ONNX Runtime fuses the quantized graph itself)"
         case .nothingToQuantize:
             return "the model has no linear layer to quantize (no encoder layer, no classification head); export it without --quantize"
+        case let .noMaskedLMHead(tensor):
+            return "the checkpoint has no masked-language-model head (no tensor \(tensor)), so the graph cannot output sparse "
+                + "(SPLADE) embeddings; export a BertForMaskedLM or DistilBertForMaskedLM folder"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
         }

@@ -26,6 +26,9 @@ public enum ONNXExporter {
         case classification
         /// `sentence_embedding` (the folder's pooling), even when the checkpoint has a head.
         case embedding
+        /// `sparse_embedding` `[batch, vocabulary]`: SPLADE's maximum over the tokens of log(1 + ReLU(logit)) from the
+        /// masked-language-model head (`BertForMaskedLM`, `DistilBertForMaskedLM`); an error without one.
+        case sparse
     }
 
     /// Export settings.

@@ -20,6 +20,8 @@ public struct OnnxBackend: InferenceBackend {
     public let weightPrecision: Precision?
     let feeds: [Feed]
     let logits: String?
+    /// The `sparse_embedding` output (SPLADE), if the graph has one.
+    let sparse: String?
     let embedding: (name: String, pooled: Bool)?
 
     /// A graph input BertKit feeds, and its element type (int64 or int32).
@@ -64,6 +66,7 @@ public struct OnnxBackend: InferenceBackend {
         }
         let outputs = session.outputs
         logits = outputs.first { $0.name == "logits" }?.name
+        sparse = outputs.first { $0.name == "sparse_embedding" }?.name
         if let pooled = outputs.first(where: { $0.name == "sentence_embedding" }) {
             embedding = (pooled.name, true)
         } else if let hidden = outputs.first(where: { $0.name == "last_hidden_state" })
@@ -76,6 +79,15 @@ public struct OnnxBackend: InferenceBackend {
     }
 
     public var hasClassificationHead: Bool { logits != nil }
+
+    /// A graph exported with `--task sparse` gives SPLADE's vectors.
+    public var hasSparseHead: Bool { sparse != nil }
+
+    public func sparseEmbed(_ batch: TokenBatch) throws -> [SparseVector] {
+        guard let sparse else { throw missing("sparse embeddings (an output named sparse_embedding)") }
+        guard batch.count > 0 else { return [] }
+        return try run(batch, fetch: sparse) { try rows($0, count: batch.count) }.map(SparseVector.init(dense:))
+    }
 
     /// ONNX Runtime runs the padded rectangle.
     public var batchLayout: ExecutionMode { .padded }
