@@ -52,10 +52,21 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var decoderWeight: String
         /// The decoder's bias, tried in order.
         public var decoderBiases: [String]
-        /// The transform's activation when the architecture fixes it (nil: the config's feed-forward activation).
-        public var activation: String?
         /// The LayerNorm epsilon when the architecture fixes it (nil: the config's).
         public var eps: Float?
+
+        /// The decoder's weight and bias as `store` holds them (the word embeddings `wordEmbeddings` when the weight is
+        /// tied); throws `missingTensor` naming the first tensor of the head the store lacks. The one check the engine
+        /// and the exporter make before reading the head.
+        public func decoder(in store: WeightStore, wordEmbeddings: String) throws -> (weight: String, bias: String) {
+            for name in [transform + ".weight", transformNorm + ".weight"] where !store.contains(name) {
+                throw ModelIOError.missingTensor(name, path: store.path)
+            }
+            guard let bias = decoderBiases.first(where: store.contains) else {
+                throw ModelIOError.missingTensor(decoderBiases.first ?? decoderWeight, path: store.path)
+            }
+            return (store.contains(decoderWeight) ? decoderWeight : wordEmbeddings, bias)
+        }
     }
 
     /// Where positions start: at 0, or after the padding id, skipping pad tokens (RoBERTa's
@@ -224,7 +235,7 @@ extension ArchitectureSpec {
         maskedLM: MaskedLMHead(
             className: "DistilBertForMaskedLM", transform: "vocab_transform", transformNorm: "vocab_layer_norm",
             decoderWeight: "vocab_projector.weight",
-            decoderBiases: ["vocab_projector.bias"], activation: nil, eps: 1e-12))
+            decoderBiases: ["vocab_projector.bias"], eps: 1e-12))
 
     /// MPNet (`modeling_mpnet.py`): RoBERTa-style positions from its fixed `padding_idx` 1, no token types, the
     /// attention under `attention.attn`, one relative-position bias (32 buckets, distances to 128) shared by every

@@ -74,6 +74,9 @@ public struct BertConfig: Sendable, Equatable {
     /// The attention scores' scale is 1/√(head size × this): DeBERTa's 1 + one per `pos_att_type` entry, else 1.
     public var attentionScaleFactor = 1
 
+    /// What the attention scores (and DeBERTa's position terms) are multiplied by: 1/√(head size × factor).
+    public var attentionScale: Float { 1 / (Float(headDim) * Float(attentionScaleFactor)).squareRoot() }
+
     /// Per-head width.
     public var headDim: Int { hiddenSize / numAttentionHeads }
 

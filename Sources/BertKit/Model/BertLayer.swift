@@ -27,7 +27,7 @@ struct BertLayer: Sendable {
         attention = try BertSelfAttention(
             store, query: keys.query, key: keys.key, value: keys.value, output: keys.attentionOutput,
             layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, packing: packing,
-            scaleFactor: c.attentionScaleFactor,
+            scale: c.attentionScale,
             disentangled: try positions.disentangled.flatMap { shared in
                 try c.architecture.spec.disentangled.map {
                     try DisentangledLayer(store, layer: keys, prefix: prefix, $0, positions: shared, config: c, isa: packing.isa)

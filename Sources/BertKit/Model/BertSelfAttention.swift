@@ -13,7 +13,7 @@ struct BertSelfAttention: Sendable {
     let heads: Int
     let headDim: Int
     let hidden: Int
-    /// 1/√(head size × factor): DeBERTa's factor counts its disentangled terms.
+    /// `BertConfig.attentionScale`: 1/√(head size × factor), DeBERTa's factor counting its disentangled terms.
     let scale: Float
     /// DeBERTa's position keys and queries of this layer.
     let disentangled: DisentangledLayer?
@@ -25,7 +25,7 @@ struct BertSelfAttention: Sendable {
     /// names without `.weight`), in checkpoint order, so the first missing tensor is the one named.
     init(
         _ store: WeightStore, query: String, key: String, value: String, output: String, layerNorm: String,
-        eps: Float, hidden: Int, heads: Int, packing: WeightPacking, scaleFactor: Int = 1, disentangled: DisentangledLayer? = nil
+        eps: Float, hidden: Int, heads: Int, packing: WeightPacking, scale: Float, disentangled: DisentangledLayer? = nil
     ) throws {
         qkv = try Linear(store, stacking: [query, key, value], in: hidden, outs: [hidden, hidden, hidden], packing: packing)
         self.output = try Linear(store, output, in: hidden, out: hidden, packing: packing)
@@ -33,7 +33,7 @@ struct BertSelfAttention: Sendable {
         self.heads = heads
         self.hidden = hidden
         headDim = hidden / heads
-        scale = 1 / (Float(headDim) * Float(scaleFactor)).squareRoot()
+        self.scale = scale
         self.disentangled = disentangled
     }
 

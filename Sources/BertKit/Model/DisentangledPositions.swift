@@ -82,7 +82,7 @@ package struct DisentangledLayer: Sendable {
         _ store: WeightStore, _ projection: String, positions: DisentangledPositions, config: BertConfig, isa: KernelISA
     ) throws -> [[Float]] {
         let h = config.hiddenSize, dh = config.headDim, width = 2 * positions.attention.span
-        let scale = 1 / (Float(dh) * Float(config.attentionScaleFactor)).squareRoot()
+        let scale = config.attentionScale
         let ctx = KernelContext(isa: isa, workers: ProcessInfo.processInfo.activeProcessorCount)
         let linear = try Linear(store, projection, in: h, out: h, packing: WeightPacking(isa: isa, precision: .fp32))
         var projected = [Float](repeating: 0, count: width * h)

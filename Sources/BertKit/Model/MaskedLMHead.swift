@@ -26,22 +26,16 @@ struct MaskedLMHead: Sendable {
         guard let head = spec.maskedLM else {
             throw BertKitError.noMaskedLMHead(path: store.path, tensor: "(\(config.architecture.rawValue) has no masked-language-model head BertKit runs)")
         }
-        for name in [head.transform + ".weight", head.transformNorm + ".weight"] where !store.contains(name) {
-            throw BertKitError.noMaskedLMHead(path: store.path, tensor: name)
-        }
-        guard let bias = head.decoderBiases.first(where: { store.contains($0) }) else {
-            throw BertKitError.noMaskedLMHead(path: store.path, tensor: head.decoderBiases[0])
+        let names: (weight: String, bias: String)
+        do {
+            names = try head.decoder(in: store, wordEmbeddings: spec.embeddings.word + ".weight")
+        } catch ModelIOError.missingTensor(let tensor, _) {
+            throw BertKitError.noMaskedLMHead(path: store.path, tensor: tensor)
         }
         transform = try Linear(store, head.transform, in: h, out: h, packing: packing)
         norm = try LayerNorm(store, head.transformNorm, width: h, eps: head.eps ?? config.layerNormEps)
-        let weight = store.contains(head.decoderWeight) ? head.decoderWeight : spec.embeddings.word + ".weight"
-        decoder = try Linear(store, weight: weight, bias: bias, in: h, out: config.vocabSize, packing: packing)
-        activation = try head.activation.map { name in
-            guard let act = Activation(rawValue: name) else {
-                throw BertKitError.invalidArgument("unknown masked-language-model activation \(name)")
-            }
-            return ActivationKind(act)
-        } ?? ActivationKind(config.hiddenAct)
+        decoder = try Linear(store, weight: names.weight, bias: names.bias, in: h, out: config.vocabSize, packing: packing)
+        activation = ActivationKind(config.hiddenAct)
     }
 
     /// The sparse vector of one sequence from its `length` rows of last hidden state at `rows`: `scratch` holds

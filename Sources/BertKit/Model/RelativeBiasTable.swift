@@ -1,11 +1,5 @@
 import BertModelIO
 
-/// What every layer's attention shares about relative positions: MPNet's bias table, DeBERTa's position rows.
-struct SharedPositions: Sendable {
-    var bias: RelativeBiasTable?
-    var disentangled: DisentangledPositions?
-}
-
 /// MPNet's relative-position bias (`MPNetEncoder.compute_position_bias`), expanded per distance for the attention
 /// kernel: `[heads][2·span + 1]`, entry `d + span` holding the bias of a key `d = j − i` positions from its query,
 /// where `span` is the distance from which every key falls in the farthest bucket (so clamping `d` to ±span changes

@@ -31,22 +31,18 @@ extension BertGraph {
         guard let head = spec.maskedLM else {
             throw ONNXExportError.noMaskedLMHead(tensor: "(\(config.architecture.rawValue) has no masked-language-model head)")
         }
-        for name in [head.transform + ".weight", head.transformNorm + ".weight"] where !weights.store.contains(name) {
-            throw ONNXExportError.noMaskedLMHead(tensor: name)
+        let names: (weight: String, bias: String)
+        do {
+            names = try head.decoder(in: weights.store, wordEmbeddings: spec.embeddings.word + ".weight")
+        } catch ModelIOError.missingTensor(let tensor, _) {
+            throw ONNXExportError.noMaskedLMHead(tensor: tensor)
         }
-        guard let biasName = head.decoderBiases.first(where: { weights.store.contains($0) }) else {
-            throw ONNXExportError.noMaskedLMHead(tensor: head.decoderBiases[0])
-        }
-        let activationKind = try head.activation.map {
-            guard let kind = Activation(rawValue: $0) else { throw ONNXExportError.unsupportedModule("activation \($0)") }
-            return kind
-        }
-        var x = activation(try dense(hidden, head.transform, in: h, out: h), activationKind)
+        var x = activation(try dense(hidden, head.transform, in: h, out: h))
         let (gamma, beta) = try weights.layerNorm(head.transformNorm)
         x = g.layerNorm(
             x, gamma: g.floats(head.transformNorm + ".weight", gamma, dims: [h]),
             beta: g.floats(head.transformNorm + ".bias", beta, dims: [h]), epsilon: head.eps ?? layerNormEpsilon)
-        let weightName = weights.store.contains(head.decoderWeight) ? head.decoderWeight : spec.embeddings.word + ".weight"
+        let (weightName, biasName) = names
         let decoder = try weights.floats(weightName, [vocabulary, h])
         var transposed = [Float](repeating: 0, count: h * vocabulary)
         for v in 0..<vocabulary { for i in 0..<h { transposed[i * vocabulary + v] = decoder[v * h + i] } }

@@ -184,8 +184,7 @@ struct BertGraph {
         let q = try headsOf(dense(x, keys.query, in: h, out: h), split, perm: [0, 2, 1, 3])
         let k = try headsOf(dense(x, keys.key, in: h, out: h), split, perm: [0, 2, 3, 1])
         let v = try headsOf(dense(x, keys.value, in: h, out: h), split, perm: [0, 2, 1, 3])
-        let scale = 1 / (Float(headDim) * Float(config.attentionScaleFactor)).squareRoot()
-        var scaled = g.op("Mul", g.op("MatMul", q, k), g.scalar(scale, hint: "scale"))
+        var scaled = g.op("Mul", g.op("MatMul", q, k), g.scalar(config.attentionScale, hint: "scale"))
         if let relativeBias { scaled = g.op("Add", scaled, relativeBias) }
         if let disentangled, let terms = try disentangledScores(q: q, kT: k, layer: keys, prefix: prefix, disentangled) {
             scaled = g.op("Add", scaled, terms)
@@ -225,8 +224,8 @@ struct BertGraph {
             epsilon: layerNormEpsilon)
     }
 
-    mutating func activation(_ x: String, _ kind: Activation? = nil) -> String {
-        switch kind ?? config.hiddenAct {
+    mutating func activation(_ x: String) -> String {
+        switch config.hiddenAct {
         case .gelu: return g.gelu(x, tanhApproximation: false)
         case .geluTanh: return g.gelu(x, tanhApproximation: true)
         case .relu: return g.op("Relu", x)

@@ -1,0 +1,5 @@
+/// What every layer's attention shares about relative positions: MPNet's bias table, DeBERTa's position rows.
+struct SharedPositions: Sendable {
+    var bias: RelativeBiasTable?
+    var disentangled: DisentangledPositions?
+}
