@@ -15,6 +15,7 @@ let package = Package(
         // that backend is used; it links libtorch only with the TorchScript trait.
         .library(name: "BertKitTorch", type: .dynamic, targets: ["CTorchScript"]),
         .library(name: "BertServe", targets: ["BertServe"]),
+        .library(name: "BertHub", targets: ["BertHub"]),
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
     traits: [
@@ -31,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // Already resolved through Hummingbird; named for the in-process load client of `bertkit tune`'s serve check.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // Models by name (the BertHub target only): the Hub's HTTP file API, and SHA-256 of the files it sends.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // The native engine's kernels in C: packed-weight GEMM with fused epilogues, attention, LayerNorm, a persistent
@@ -69,9 +73,16 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Models by name: the Hugging Face cache (huggingface_hub's layout) and downloads from the Hub's file API. Its
+        // own target, so that a user of the library alone pulls no HTTP client.
+        .target(name: "BertHub", dependencies: [
+            "BertKit", "BertModelIO",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(
             name: "bertkit",
-            dependencies: ["BertKit", "BertBackends", "BertBench", "BertServe", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BertKit", "BertBackends", "BertBench", "BertServe", "BertHub", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fixture paths and reference outputs shared by the test targets.
         .target(name: "TestSupport", dependencies: ["BertKit"], path: "Tests/TestSupport"),
@@ -88,6 +99,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "BackendConformanceTests", dependencies: ["BertBackends", "BertONNX", "TestSupport"]),
+        .testTarget(name: "BertHubTests", dependencies: [
+            "BertHub", "BertKit", "BertModelIO", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "BertBench"]),
     ],
     swiftLanguageModes: [.v6],

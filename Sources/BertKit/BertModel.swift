@@ -29,6 +29,8 @@ public struct BertModel: Sendable {
     public var maxLength: Int { encoder.maxLength }
     /// Options it was loaded with.
     public let options: Options
+    /// The thread the async API runs passes on (started by the first async call).
+    let engineThread = EngineThread()
 
     /// The precision the model computes in: what the backend read from its file (an int8 ONNX export), else the
     /// options' precision.
@@ -149,13 +151,21 @@ public struct BertModel: Sendable {
 
     /// Sentence embeddings, in input order, computed in the batches `batching` makes.
     public func embed(_ inputs: [TextInput], batching: Batching = .default) throws -> [[Float]] {
-        let pooled = try run(inputs, batching: batching) { try backend.embed($0) }
+        try embed(inputs, batching: batching, cancellation: nil)
+    }
+
+    func embed(_ inputs: [TextInput], batching: Batching, cancellation: CancellationFlag?) throws -> [[Float]] {
+        let pooled = try run(inputs, batching: batching, cancellation: cancellation) { try backend.embed($0) }
         return sentenceHead.map { head in pooled.map(head.callAsFunction) } ?? pooled
     }
 
     /// Classification logits and the winning label, in input order.
     public func classify(_ inputs: [TextInput], batching: Batching = .default) throws -> [Classification] {
-        try run(inputs, batching: batching) { try backend.classify($0) }.map { logits in
+        try classify(inputs, batching: batching, cancellation: nil)
+    }
+
+    func classify(_ inputs: [TextInput], batching: Batching, cancellation: CancellationFlag?) throws -> [Classification] {
+        try run(inputs, batching: batching, cancellation: cancellation) { try backend.classify($0) }.map { logits in
             let best = VectorMath.argmax(logits)
             let score = logits.isEmpty ? 1 : VectorMath.softmax(logits)[best]
             return Classification(label: config.id2label[best] ?? "LABEL_\(best)", score: score, logits: logits)
@@ -166,17 +176,26 @@ public struct BertModel: Sendable {
     /// the masked-language-model head's vocabulary logits, nonzero entries only. Needs a model loaded with
     /// `Options.sparse` (a `BertForMaskedLM` or `DistilBertForMaskedLM` checkpoint).
     public func sparseEmbed(_ inputs: [TextInput], batching: Batching = .default) throws -> [SparseVector] {
+        try sparseEmbed(inputs, batching: batching, cancellation: nil)
+    }
+
+    func sparseEmbed(_ inputs: [TextInput], batching: Batching, cancellation: CancellationFlag?) throws -> [SparseVector] {
         try batching.validate()
         for (i, input) in inputs.enumerated() where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
-        return try sparseEmbed(encodings: try tokenize(inputs), batching: batching)
+        return try sparseEmbed(encodings: try tokenize(inputs), batching: batching, cancellation: cancellation)
     }
 
     /// Sparse (SPLADE) embeddings of already tokenized inputs (from `tokenize`), in their order.
     public func sparseEmbed(encodings: [Encoding], batching: Batching = .default) throws -> [SparseVector] {
+        try sparseEmbed(encodings: encodings, batching: batching, cancellation: nil)
+    }
+
+    func sparseEmbed(encodings: [Encoding], batching: Batching, cancellation: CancellationFlag?) throws -> [SparseVector] {
         var results = [SparseVector](repeating: SparseVector(indices: [], values: []), count: encodings.count)
         for batch in try batching.plan(lengths: encodings.map(\.count)) {
+            try cancellation?.check()
             for (index, output) in zip(batch, try backend.sparseEmbed(TokenBatch(batch.map { encodings[$0] }))) {
                 results[index] = output
             }
@@ -195,18 +214,25 @@ public struct BertModel: Sendable {
         try run(encodings: encodings, batching: batching) { try backend.classify($0) }
     }
 
-    private func run(_ inputs: [TextInput], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
+    private func run(
+        _ inputs: [TextInput], batching: Batching, cancellation: CancellationFlag? = nil,
+        _ body: (TokenBatch) throws -> [[Float]]
+    ) throws -> [[Float]] {
         try batching.validate()
         for (i, input) in inputs.enumerated()
         where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
-        return try run(encodings: try tokenize(inputs), batching: batching, body)
+        return try run(encodings: try tokenize(inputs), batching: batching, cancellation: cancellation, body)
     }
 
-    private func run(encodings: [Encoding], batching: Batching, _ body: (TokenBatch) throws -> [[Float]]) throws -> [[Float]] {
+    private func run(
+        encodings: [Encoding], batching: Batching, cancellation: CancellationFlag? = nil,
+        _ body: (TokenBatch) throws -> [[Float]]
+    ) throws -> [[Float]] {
         var results = [[Float]](repeating: [], count: encodings.count)
         for batch in try batching.plan(lengths: encodings.map(\.count)) {
+            try cancellation?.check()
             for (index, output) in zip(batch, try body(TokenBatch(batch.map { encodings[$0] }))) {
                 results[index] = output
             }

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
             current batch and keeps the finished cells; --resume finishes the run. --compare A B diffs two results folders.
             """)
 
-    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, weights).")
+    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, weights), or a Hub name ORG/NAME[@REVISION].")
     var model: String?
 
     @Option(name: .long, help: "Data file: one input per line, text or JSON Lines {\"text\": ...}.")
@@ -77,7 +77,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if !compare.isEmpty { return try runCompare() }
-            guard let model else { throw CLIError("bench needs --model (or --compare A B)") }
+            guard let model = try model.map(ModelLocation.folder) else { throw CLIError("bench needs --model (or --compare A B)") }
             guard let data else { throw CLIError("bench needs --data FILE (text lines or JSON Lines)") }
             var configuration = BenchConfiguration(modelPath: model, dataPath: data, outputFolder: out)
             configuration.backends = backends.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }

@@ -17,7 +17,7 @@ struct BertKitCommand: AsyncParsableCommand {
 
 /// Options shared by the commands that read inputs and run a model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, model.safetensors).")
+    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, model.safetensors), or a Hub name ORG/NAME[@REVISION] (from the Hugging Face cache, downloaded into it when missing).")
     var model: String
 
     @OptionGroup var stream: StreamOptions
@@ -80,7 +80,7 @@ struct ModelOptions: ParsableArguments {
             truncate: truncate, threads: settings.threads, mode: settings.execution, maxLength: maxLength,
             precision: settings.precision)
         options.sparse = sparse
-        return try engine.load(directory: model, options: prompts.applied(to: options))
+        return try engine.load(directory: ModelLocation.folder(model), options: prompts.applied(to: options))
     }
 }
 

@@ -15,7 +15,7 @@ struct ComparePrecisionCommand: ParsableCommand {
             JSON object per precision with --json.
             """)
 
-    @Option(name: .long, help: "Model folder.")
+    @Option(name: .long, help: "Model folder, or a Hub name ORG/NAME[@REVISION] (Hugging Face cache, downloaded when missing).")
     var model: String
 
     @Option(name: .long, help: "Data file: one input per line, text or JSON Lines {\"text\": ...}.")
@@ -42,6 +42,7 @@ struct ComparePrecisionCommand: ParsableCommand {
                 throw CLIError("--precision: name at least one of bf16, fp16, int8 to compare with fp32")
             }
             if let limit, limit < 1 { throw CLIError("--limit must be positive, got \(limit)") }
+            let model = try ModelLocation.folder(model)
             let encoder = try InputEncoder(
                 directory: ModelDirectory(path: model),
                 options: prompts.applied(to: BertModel.Options(truncate: true)))

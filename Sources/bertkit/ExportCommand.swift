@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a model folder as an ONNX model (dynamic batch and sequence axes, weights as initializers).")
 
-    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, weights).")
+    @Option(name: .long, help: "Model folder (config.json, tokenizer.json, weights), or a Hub name ORG/NAME[@REVISION].")
     var model: String
 
     @Option(name: .long, help: "Output format (onnx).")
@@ -39,7 +39,7 @@ struct ExportCommand: ParsableCommand {
             guard format == "onnx" else { throw CLIError("unknown --format \(format); the only format is onnx") }
             if let quantize, quantize != "int8" { throw CLIError("unknown --quantize \(quantize); the only quantization is int8") }
             let summary = try ONNXExporter.export(
-                directory: model, to: output,
+                directory: ModelLocation.folder(model), to: output,
                 options: .init(
                     opset: opset, optimize: optimize, externalData: externalData,
                     task: task, quantizeInt8: quantize == "int8"))

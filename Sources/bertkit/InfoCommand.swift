@@ -7,12 +7,12 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: "Describe a model folder: architecture, sizes, parameters, tokenizer, pooling, labels.")
 
-    @Option(name: .long, help: "Model folder.")
+    @Option(name: .long, help: "Model folder, or a Hub name ORG/NAME[@REVISION] (Hugging Face cache, downloaded when missing).")
     var model: String
 
     func run() throws {
         try reportingErrors {
-            let loaded = try BertModel(directory: model)
+            let loaded = try BertModel(directory: ModelLocation.folder(model))
             let c = loaded.config
             let native = loaded.backend as? NativeBackend
             let source = native?.weights.source

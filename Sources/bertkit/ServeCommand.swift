@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             BERTKIT_THREADS, BERTKIT_PRECISION, BERTKIT_CONFIG (a tune.json) for the engine.
             """)
 
-    @Option(name: .long, help: "Model folder (env MODEL_ID).")
+    @Option(name: .long, help: "Model folder, or a Hub name ORG/NAME[@REVISION] from the Hugging Face cache, downloaded when missing (env MODEL_ID; HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, HF_HUB_OFFLINE as huggingface_hub reads them).")
     var model: String?
 
     @Option(name: .long, help: "Name of the model in /info and OpenAI responses (env SERVED_MODEL_NAME; default: the folder's name).")
@@ -139,7 +139,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func makePlan() throws -> Plan {
         let environment = Environment()
-        guard let folder = model ?? environment["MODEL_ID"] else { throw CLIError("give --model or MODEL_ID") }
+        guard let argument = model ?? environment["MODEL_ID"] else { throw CLIError("give --model or MODEL_ID") }
+        let (folder, hubName) = try ModelLocation.resolve(argument)
         var options = ServeOptions()
         if let hostname {
             options.hostname = hostname
@@ -206,7 +207,7 @@ struct ServeCommand: AsyncParsableCommand {
         let directory = try ModelDirectory(path: folder)
         let maxLength = try InputEncoder(directory: directory, options: modelOptions).maxLength
         try options.validate(maxInputLength: maxLength)
-        let name = servedModelName ?? environment["SERVED_MODEL_NAME"] ?? URL(fileURLWithPath: folder).lastPathComponent
+        let name = servedModelName ?? environment["SERVED_MODEL_NAME"] ?? hubName?.repo ?? URL(fileURLWithPath: folder).lastPathComponent
         return Plan(folder: folder, name: name, options: options, engine: engine, modelOptions: modelOptions, promise: promise)
     }
 }

@@ -59,6 +59,7 @@ struct TokenizeCommand: ParsableCommand {
 
     /// The tokenizer and the length inputs must fit in (nil: no limit).
     private func load() throws -> (Tokenizer, Int?) {
+        let model = try self.model.map(ModelLocation.folder)
         if let model, FileManager.default.fileExists(atPath: model + "/config.json") {
             let directory = try ModelDirectory(path: model)
             let encoder = try InputEncoder(directory: directory, options: .init(truncate: truncate, maxLength: maxLength))

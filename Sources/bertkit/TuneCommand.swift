@@ -21,7 +21,7 @@ struct TuneCommand: ParsableCommand {
             measured.
             """)
 
-    @Option(name: .long, help: "Model folder.")
+    @Option(name: .long, help: "Model folder, or a Hub name ORG/NAME[@REVISION] (Hugging Face cache, downloaded when missing).")
     var model: String
 
     @Option(name: .long, help: "Data file: one input per line, text or JSON Lines.")
@@ -82,6 +82,7 @@ struct TuneCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let model = try ModelLocation.folder(model)
             var c = TuneConfiguration(modelPath: model, dataPath: data, outputFolder: out)
             c.goal = TuneGoal(objective: objective, p95Ms: p95Ms)
             c.minCosine = minCosine
@@ -151,7 +152,7 @@ struct TuneCommand: ParsableCommand {
         engine.files = files
         engine.backend = try setup.apply(to: RunSettings(), catalog: .standard).backend
         // The setup's options carry its layout and precision.
-        let model = try engine.load(directory: self.model, options: try setup.options(truncate: false).forServing())
+        let model = try engine.load(directory: try ModelLocation.folder(self.model), options: try setup.options(truncate: false).forServing())
         var options = ServeOptions()
         options.adopt(setup)
         var check = ServeCheck()

@@ -140,7 +140,7 @@ import Testing
     @Test func promptsByName() async throws {
         let folder = Fixtures.path("st/bert-dense")
         let reference = try BertModel(directory: folder, options: BertModel.Options(threads: 2).with(promptName: "passage"))
-        let expected = try reference.embed([TextInput("a passage about cats")])
+        let expected = try await reference.embed([TextInput("a passage about cats")])
         try await ServeHarness.withServer(folder) { client, _ in
             let answer = try await ServeHarness.post(client, "/embed", "{\"inputs\":\"a passage about cats\",\"prompt_name\":\"passage\"}")
             #expect(Fixtures.maxDifference(ServeHarness.matrix(try ServeHarness.json(answer)), expected) <= 1e-6)

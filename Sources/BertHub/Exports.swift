@@ -1,0 +1,2 @@
+// The cache layout types (HubModelName, HubCache, HubFilePlan, HubError) come with `import BertHub`.
+@_exported import BertModelIO
