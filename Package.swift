@@ -84,6 +84,11 @@ let package = Package(
             name: "bertkit",
             dependencies: ["BertKit", "BertBackends", "BertBench", "BertServe", "BertHub", "BertONNX", "BertTorchScript", "BertTokenizers", "BertModelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The README's Hummingbird example of the async library API, built with the package so that it keeps compiling.
+        .executableTarget(
+            name: "EmbeddingServerExample",
+            dependencies: ["BertKit", "BertHub", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/EmbeddingServer"),
         // Fixture paths and reference outputs shared by the test targets.
         .target(name: "TestSupport", dependencies: ["BertKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BertTokenizersTests", dependencies: ["BertTokenizers", "TestSupport"]),

@@ -67,11 +67,14 @@ struct BlobDownload {
             throw HubError.cacheWrite(path: path, reason: String(cString: strerror(errno)))
         }
         do {
+            // Without an announced size, no more than the largest file BertKit takes.
+            let limit = metadata.size ?? HubFileMetadata.maxSize
             for try await chunk in response.body {
-                if let size = metadata.size, offset + chunk.readableBytes > size {
+                if offset + chunk.readableBytes > limit {
                     ftruncate(descriptor, 0)
                     unlink(path)
-                    throw refused("more bytes than the \(size) the Hub announced; the download was discarded")
+                    let announced = metadata.size.map { "the \($0) the Hub announced" } ?? "the \(limit) BertKit takes"
+                    throw refused("more bytes than \(announced); the download was discarded")
                 }
                 try chunk.withUnsafeReadableBytes { bytes in try writeAll(descriptor, bytes, path: path) }
                 offset += chunk.readableBytes
