@@ -222,7 +222,8 @@ fixtures: venv models mpnet corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_sharp_fixtures.py
 	$(VENV)/bin/python tools/make_state_dict_fixtures.py
 	$(VENV)/bin/python scripts/peers/bench_peers.py --model Tests/Fixtures/models/tiny-bert-cls --data Tests/Fixtures/bench/data.txt \
-	  --out $(BENCH_OUT)/peers-fixture --batch-sizes 1,4 --orderings unsorted,tokens --lengths 16 --length-batch-sizes 2 \
+	  --out $(BENCH_OUT)/peers-fixture --backends torch-eager,torchscript-python,onnxruntime-python \
+	  --batch-sizes 1,4 --orderings unsorted,tokens --lengths 16 --length-batch-sizes 2 \
 	  --repeats 2 --sweep-size 4 --threads 1 --precisions fp32,int8 --quiet
 	cp $(BENCH_OUT)/peers-fixture/results.json Tests/Fixtures/bench/peers-results.json
 	$(VENV)/bin/python tools/make_onnx_fixtures.py
@@ -232,8 +233,9 @@ fixtures: venv models mpnet corpus tokenizer-fixtures
 bench: models corpus build
 	.build/release/bertkit bench --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/minilm
 
-# The Python peers (PyTorch eager, TorchScript, ONNX Runtime) on the grid of docs/BENCHMARKS.md, then BertKit on the
-# same grid with the peers beside it in its report.
+# The Python peers (PyTorch eager, TorchScript, ONNX Runtime; OpenVINO on the same ONNX file, CTranslate2) on the grid
+# of docs/BENCHMARKS.md, then BertKit on the same grid with the peers beside it in its report. Their int8 rows come from
+# scripts/peers/run.sh --precisions fp32,int8 --calibration FILE (sentences other than the corpus's, for OpenVINO's).
 PEER_GRID := --batch-sizes 1,8,32 --orderings unsorted,sorted --lengths 32,128,512 --repeats 3
 bench-peers: venv models corpus build
 	scripts/peers/run.sh --model $(MINILM) --data $(CORPUS) --out $(BENCH_OUT)/peers $(PEER_GRID)

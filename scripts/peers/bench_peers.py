@@ -13,6 +13,21 @@ work on it. Run through scripts/peers/run.sh, which installs what it needs into 
 --precisions fp32,int8 adds the study's quantized peers: torch-eager at int8 is PyTorch's dynamic quantization
 (torch.ao.quantization.quantize_dynamic on the Linear layers, qint8 weights), onnxruntime-python at int8 is ONNX
 Runtime's (onnxruntime.quantization.quantize_dynamic of the exported graph, QInt8 weights). TorchScript is fp32 only.
+
+Two more CPU runtimes, also run by default:
+- openvino runs the same ONNX file as onnxruntime-python, one request at a time (PERFORMANCE_HINT LATENCY, NUM_STREAMS
+  1) on INFERENCE_NUM_THREADS = --threads; the compiled model's threads and precision are read back. fp32 is asked for
+  (INFERENCE_PRECISION_HINT f32: OpenVINO computes in bf16 by default on CPUs with AVX512_BF16); --precisions bf16 is
+  its own row, run only where /proc/cpuinfo lists avx512_bf16 or amx_bf16 (skipped, and noted, elsewhere); int8 is
+  NNCF's static quantization (nncf.quantize, ModelType.TRANSFORMER: int8 weights, activations calibrated per tensor)
+  on the inputs of --calibration FILE, which must hold none of the measured inputs.
+- ctranslate2 runs the model folder converted by ctranslate2.converters.TransformersConverter into OUT/work (fp32; int8
+  weights with compute_type int8, activations quantized per token at run time) on intra_threads = --threads. It gets
+  the ids with each row's length and drops the padding itself. CT2_FORCE_CPU_ISA=AVX512 is set where the CPU has
+  avx512f (its own kernels stay at AVX2 otherwise). Embedding models only: it runs no classification head.
+Once each is set up, its output on the first 8 inputs is compared with fp32 PyTorch eager's (mean-pooled last hidden
+states, or logits; fed the same token types): the largest absolute difference (and the lowest cosine) goes to `checks`
+in results.json, beside `notes` (calibration, skipped rows); fp32 must be within 1e-3.
 """
 import argparse
 import json
@@ -27,9 +42,14 @@ from datetime import datetime, timezone
 import numpy as np
 
 SCHEMA = "bertkit-bench/1"
-PEERS = ["torch-eager", "torchscript-python", "onnxruntime-python"]
-# The precisions each peer offers.
-PRECISIONS = {"torch-eager": ["fp32", "int8"], "torchscript-python": ["fp32"], "onnxruntime-python": ["fp32", "int8"]}
+PEERS = ["torch-eager", "torchscript-python", "onnxruntime-python", "openvino", "ctranslate2"]
+# The precisions each peer offers (openvino's bf16 only where the CPU computes in bf16: main removes it elsewhere).
+PRECISIONS = {"torch-eager": ["fp32", "int8"], "torchscript-python": ["fp32"], "onnxruntime-python": ["fp32", "int8"],
+              "openvino": ["fp32", "bf16", "int8"], "ctranslate2": ["fp32", "int8"]}
+# The Python module each peer needs beyond torch and transformers.
+MODULES = {"onnxruntime-python": "onnxruntime", "openvino": "openvino", "ctranslate2": "ctranslate2"}
+# Largest absolute difference to fp32 PyTorch eager that an fp32 peer may show on the check inputs.
+FP32_TOLERANCE = 1e-3
 
 
 def summary(values):
@@ -147,18 +167,28 @@ def traced_file(path):
     return run
 
 
-def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, torchscript_file=None, precisions=("fp32",)):
-    """(name, precision) -> callable(ids, type_ids, mask) for each peer and precision it offers."""
+def engines(names, model_dir, work, threads, sample, classify, onnx_file=None, torchscript_file=None, precisions=("fp32",),
+            calibration=None, verify=None):
+    """(name, precision) -> callable(ids, type_ids, mask) for each peer and precision it offers. `calibration`: the
+    (ids, type_ids, mask) inputs openvino's int8 is calibrated on; `verify(name, precision, run)` checks the output of
+    openvino and ctranslate2 once each is set up."""
     made = {}
     for precision in precisions:
-        one = peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, torchscript_file, precision)
-        made.update({(name, precision): run for name, run in one.items()})
+        one = peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, torchscript_file, precision,
+                           calibration)
+        for name, run in one.items():
+            if verify and name in ("openvino", "ctranslate2"):
+                verify(name, precision, run)
+            made[(name, precision)] = run
     return made
 
 
-def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, torchscript_file, precision):
+def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, torchscript_file, precision,
+                 calibration=None):
     """name -> callable(ids, type_ids, mask) for each peer at `precision`."""
     names = [n for n in names if precision in PRECISIONS[n]]
+    if not names:
+        return {}
     import torch
     torch.set_num_threads(threads)
     made = {}
@@ -168,9 +198,10 @@ def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, t
             return made
     from transformers import AutoModel, AutoModelForSequenceClassification
     loader = AutoModelForSequenceClassification if classify else AutoModel
-    eager = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
-    if precision == "int8":
-        eager = torch.ao.quantization.quantize_dynamic(eager, {torch.nn.Linear}, dtype=torch.qint8)
+    if {"torch-eager", "torchscript-python"} & set(names):
+        eager = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
+        if precision == "int8":
+            eager = torch.ao.quantization.quantize_dynamic(eager, {torch.nn.Linear}, dtype=torch.qint8)
 
     class Plain(torch.nn.Module):
         """The model's main output as a plain tensor (transformers 5 dropped `torchscript=True`)."""
@@ -196,8 +227,8 @@ def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, t
             with torch.inference_mode():
                 traced(torch.from_numpy(x), torch.from_numpy(m))
         made["torchscript-python"] = run_traced
-    if "onnxruntime-python" in names:
-        import onnxruntime as ort
+    def exported():
+        """The graph of onnxruntime-python and openvino: --onnx, or the model's torch.onnx.export into OUT/work."""
         path = onnx_file or os.path.join(work, "model.onnx")
         if not os.path.exists(path):
             fp32 = loader.from_pretrained(model_dir, attn_implementation="eager").eval()
@@ -205,6 +236,11 @@ def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, t
                               output_names=["output"], opset_version=17, dynamo=False,
                               dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
                                             "attention_mask": {0: "batch", 1: "sequence"}, "output": {0: "batch"}})
+        return path
+
+    if "onnxruntime-python" in names:
+        import onnxruntime as ort
+        path = exported()
         if precision == "int8":
             from onnxruntime.quantization import QuantType, quantize_dynamic
             quantized = os.path.join(work, os.path.basename(path).replace(".onnx", "") + "-int8.onnx")
@@ -221,7 +257,95 @@ def peer_engines(names, model_dir, work, threads, sample, classify, onnx_file, t
             sys.exit(f"{path}: inputs {wanted}; the peer feeds input_ids, attention_mask, token_type_ids")
         made["onnxruntime-python"] = lambda x, t, m: session.run(
             None, {n: v for n, v in (("input_ids", x), ("attention_mask", m), ("token_type_ids", t)) if n in wanted})
+    if "openvino" in names:
+        made["openvino"] = openvino_peer(exported(), threads, precision, calibration)
+    if "ctranslate2" in names:
+        made["ctranslate2"] = ctranslate2_peer(model_dir, work, threads, precision)
     return made
+
+
+QUANTIZED = {}  # ONNX path -> its NNCF int8 ov.Model, quantized once for every thread count
+
+
+def openvino_peer(path, threads, precision, calibration):
+    """OpenVINO on the ONNX file `path`, one request at a time on `threads` threads (read back). Returns the output."""
+    import openvino as ov
+    core = ov.Core()
+    model = core.read_model(path)
+    wanted = [i.get_any_name() for i in model.inputs]
+    if not set(wanted) <= {"input_ids", "attention_mask", "token_type_ids"}:
+        sys.exit(f"{path}: inputs {wanted}; the peer feeds input_ids, attention_mask, token_type_ids")
+    feeds = lambda x, t, m: {n: v for n, v in (("input_ids", x), ("attention_mask", m), ("token_type_ids", t))
+                             if n in wanted}
+    if precision == "int8":
+        if path not in QUANTIZED:
+            import nncf
+            QUANTIZED[path] = nncf.quantize(model, nncf.Dataset([feeds(*c) for c in calibration]),
+                                            model_type=nncf.ModelType.TRANSFORMER, subset_size=len(calibration))
+        model = QUANTIZED[path]
+    # int8 keeps f32 around its quantized operations, as the other int8 peers do.
+    compiled = core.compile_model(model, "CPU", {
+        "INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32", "INFERENCE_NUM_THREADS": threads,
+        "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY"})
+    read_back = compiled.get_property("INFERENCE_NUM_THREADS")
+    if int(read_back) != threads:
+        sys.exit(f"openvino: INFERENCE_NUM_THREADS reads back {read_back}, not {threads}")
+    # A CPU without bf16 silently computes in f32 instead.
+    computes = compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name()
+    if computes != ("bf16" if precision == "bf16" else "f32"):
+        sys.exit(f"openvino {precision}: INFERENCE_PRECISION_HINT reads back {computes}")
+    print(f"openvino {precision}: INFERENCE_NUM_THREADS {read_back}, INFERENCE_PRECISION_HINT {computes}, "
+          f"NUM_STREAMS {compiled.get_property('NUM_STREAMS')}", file=sys.stderr, flush=True)
+    request = compiled.create_infer_request()
+
+    def run(x, t, m):
+        return request.infer(feeds(x, t, m), share_inputs=True, share_outputs=True)[0]
+    run.token_types = "token_type_ids" in wanted  # for the check: torch.onnx.export here leaves them out
+    return run
+
+
+def ctranslate2_peer(model_dir, work, threads, precision):
+    """CTranslate2's Encoder on the model folder converted into `work` (int8: its weights quantized at conversion).
+    It gets the ids with each row's length, so that it drops the padding; token types only for pairs (else zeros).
+    Returns the last hidden states."""
+    import ctranslate2
+    path = os.path.join(work, f"ctranslate2-{precision}")
+    if not os.path.exists(os.path.join(path, "model.bin")):
+        ctranslate2.converters.TransformersConverter(model_dir).convert(
+            path, quantization="int8" if precision == "int8" else None, force=True)
+    encoder = ctranslate2.Encoder(path, device="cpu", intra_threads=threads, inter_threads=1,
+                                  compute_type="int8" if precision == "int8" else "float32")
+    takes = json.load(open(os.path.join(model_dir, "config.json"))).get("type_vocab_size", 0) > 1
+
+    def run(x, t, m):
+        ids = ctranslate2.StorageView.from_array(x.astype(np.int32))
+        lengths = ctranslate2.StorageView.from_array(m.sum(axis=1, dtype=np.int32))
+        types = t.tolist() if takes and t.any() else None
+        return encoder.forward_batch(ids, lengths, token_type_ids=types).last_hidden_state
+    run.token_types = takes
+    return run
+
+
+def reference(model_dir, classify, batch, token_types):
+    """fp32 PyTorch eager on `batch` (ids, type_ids, mask); with its token types if `token_types` and the model takes
+    them (the peers' inputs hold token types other than 0 only for text pairs)."""
+    import inspect
+    import torch
+    from transformers import AutoModel, AutoModelForSequenceClassification
+    model = (AutoModelForSequenceClassification if classify else AutoModel).from_pretrained(
+        model_dir, attn_implementation="eager").eval()
+    x, t, m = (torch.from_numpy(v) for v in batch)
+    takes = token_types and "token_type_ids" in inspect.signature(model.forward).parameters
+    extra = {"token_type_ids": t} if takes else {}
+    with torch.inference_mode():
+        out = model(input_ids=x, attention_mask=m, **extra)
+    return (out.logits if classify else out.last_hidden_state).float().numpy()
+
+
+def pooled(hidden, mask):
+    """Mean over each row's real tokens."""
+    weights = mask[..., None].astype(np.float32)
+    return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1)
 
 
 def measure(run, batches, repeats, stop_check=None):
@@ -291,6 +415,15 @@ def numbers(text):
     return [int(v) for v in text.split(",") if v]
 
 
+def available(name):
+    import importlib.util
+    return name not in MODULES or importlib.util.find_spec(MODULES[name]) is not None
+
+
+def bf16_cpu(flags):
+    return bool({"avx512_bf16", "amx_bf16"} & set(flags))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True)
@@ -305,24 +438,37 @@ def main():
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threads", default=str(len(os.sched_getaffinity(0))))
     p.add_argument("--limit", type=int)
-    p.add_argument("--precisions", default="fp32", help="fp32 and/or int8 (the quantized peers)")
+    p.add_argument("--precisions", default="fp32", help="fp32, int8 (the quantized peers) and/or bf16 (openvino)")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--onnx", help="ONNX file for onnxruntime-python (default: torch.onnx.export of the model into OUT/work)")
     p.add_argument("--torchscript", help="traced file for torchscript-python (default: torch.jit.trace of the model)")
+    p.add_argument("--calibration", help="inputs (one per line, as --data; none of the measured ones) that openvino's "
+                                         "int8 is calibrated on: needed for openvino at int8")
     a = p.parse_args()
-
-    import torch
-    import importlib.util
-    from tokenizers import Tokenizer
 
     names = [n for n in a.backends.split(",") if n]
     for n in names:
         if n not in PEERS:
             sys.exit(f"unknown peer '{n}' (known: {', '.join(PEERS)})")
+    host = machine()
+    notes = []
+    if "ctranslate2" in names and "avx512f" in host["cpuFlags"]:
+        os.environ.setdefault("CT2_FORCE_CPU_ISA", "AVX512")  # read when ctranslate2 is imported
+        notes.append(f"ctranslate2: CT2_FORCE_CPU_ISA={os.environ['CT2_FORCE_CPU_ISA']}")
+
+    import torch
+    import importlib.util
+    from tokenizers import Tokenizer
+
     precisions = [p for p in a.precisions.split(",") if p]
     for precision in precisions:
-        if precision not in ("fp32", "int8"):
-            sys.exit(f"unknown precision '{precision}' (the peers offer fp32 and int8)")
+        if precision not in ("fp32", "bf16", "int8"):
+            sys.exit(f"unknown precision '{precision}' (the peers offer fp32, bf16 and int8)")
+    if not bf16_cpu(host["cpuFlags"]):
+        PRECISIONS["openvino"].remove("bf16")
+        if "bf16" in precisions and "openvino" in names:
+            print("openvino bf16 skipped: this CPU has neither avx512_bf16 nor amx_bf16", file=sys.stderr)
+            notes.append("openvino bf16 skipped: this CPU has neither avx512_bf16 nor amx_bf16")
     config = json.load(open(os.path.join(a.model, "config.json")))
     limit, positions = max_length(a.model, config)
     raw, inputs = read_inputs(a.data, a.limit)
@@ -337,6 +483,21 @@ def main():
     mean_length = sum(lengths) / len(lengths)
     pad = config.get("pad_token_id", 0) or 0
     classify = any(arch.endswith("ForSequenceClassification") for arch in config.get("architectures") or [])
+    if classify and "ctranslate2" in names:
+        sys.exit("ctranslate2 runs encoders without a classification head: leave it out of --backends for this model")
+    calibration = None
+    if "openvino" in names and "int8" in precisions:
+        if not a.calibration:
+            sys.exit("openvino int8 is calibrated on inputs other than the measured ones: give --calibration FILE")
+        calibration_raw, calibration_inputs = read_inputs(a.calibration, 300)  # NNCF's default subset size
+        shared = set(calibration_inputs) & set(inputs)
+        if shared:
+            sys.exit(f"{a.calibration}: {len(shared)} of its first {len(calibration_inputs)} inputs are measured "
+                     f"inputs of {a.data}; calibrate on other ones")
+        calibration = [padded([e.ids], [e.type_ids], pad)
+                       for e in tokenizer.encode_batch([(t, p) if p else t for t, p in calibration_inputs])]
+        notes.append(f"openvino int8: NNCF calibrated on the first {len(calibration)} inputs of {a.calibration} "
+                     f"(fingerprint {fingerprint(calibration_raw)})")
     threads = numbers(a.threads)
     lengths_sweep = [] if a.lengths == "none" else [l for l in numbers(a.lengths) if l <= positions]
     skipped = [] if a.lengths == "none" else [l for l in numbers(a.lengths) if l > positions]
@@ -351,7 +512,7 @@ def main():
     results = {
         "schema": SCHEMA, "tool": f"scripts/peers (torch {torch.__version__})",
         "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "command": sys.argv, "complete": False,
-        "machine": machine(),
+        "machine": host,
         "versions": {"python": platform.python_version(), "torch": torch.__version__,
                      **{name: __import__(name).__version__ for name in ["onnxruntime", "transformers"]
                         if importlib.util.find_spec(name)}},
@@ -366,19 +527,54 @@ def main():
                               "batchSizes": numbers(a.batch_sizes), "orderings": a.orderings.split(","), "threads": threads,
                               "lengths": lengths_sweep, "lengthBatchSizes": numbers(a.length_batch_sizes)},
                      "repeats": a.repeats, "sweepSize": a.sweep_size, "limit": a.limit, "baseline": "torch-eager"},
-        "backends": [{"name": n, "available": True, "precisions": PRECISIONS[n]} for n in PEERS],
+        "backends": [{"name": n, "precisions": PRECISIONS[n], "available": available(n),
+                      **({} if available(n) else {"reason": f"no {MODULES[n]} module in this Python"})} for n in PEERS],
         "skippedLengths": skipped,
         "tokenization": {"threads": len(os.sched_getaffinity(0)), "repeatsMs": tok_passes,
                          "msPerSequence": summary([t / len(inputs) for t in tok_passes]),
                          "tokensPerSecond": tokens / statistics.median(tok_passes) * 1e3},
         "cells": [],
+        # The output of openvino and ctranslate2 against fp32 PyTorch eager, and how their runs were set up.
+        "checks": [], "notes": notes,
     }
+    if "openvino" in names:
+        import openvino
+        results["versions"]["openvino"] = openvino.get_version()
+        if "int8" in precisions:
+            import nncf
+            results["versions"]["nncf"] = nncf.__version__
+    if "ctranslate2" in names:
+        import ctranslate2
+        results["versions"]["ctranslate2"] = ctranslate2.__version__
 
     def save():
         with open(os.path.join(a.out, "results.json"), "w") as f:
             json.dump(results, f, indent=2, sort_keys=True)
 
     sample = padded([encodings[0].ids], [encodings[0].type_ids], pad)
+    check = padded([e.ids for e in encodings[:8]], [e.type_ids for e in encodings[:8]], pad)
+    summarize = (lambda out: out) if classify else (lambda out: pooled(out, check[2]))
+    expected = {}  # token types fed or not -> the reference output
+
+    def verify(name, precision, run):
+        types = bool(check[1].any()) and getattr(run, "token_types", True)
+        if types not in expected:
+            expected[types] = summarize(reference(a.model, classify, check, types))
+        out = summarize(np.array(run(*check), dtype=np.float32))
+        diff = float(np.abs(out - expected[types]).max())
+        entry = {"backend": name, "precision": precision, "threads": made_threads, "sequences": len(check[0]),
+                 "reference": "torch-eager/fp32", "tokenTypes": types, "maxAbsDiff": diff,
+                 "compared": "logits" if classify else "mean-pooled last hidden states"}
+        if not classify:
+            norms = np.linalg.norm(out, axis=1) * np.linalg.norm(expected[types], axis=1)
+            entry["cosineMin"] = float(((out * expected[types]).sum(axis=1) / norms).min())
+        results["checks"].append(entry)
+        print(f"check {name} {precision} t{made_threads}: max abs diff to torch-eager fp32 {diff:.3g}"
+              + (f", lowest cosine {entry['cosineMin']:.6f}" if not classify else ""), file=sys.stderr, flush=True)
+        if precision == "fp32" and diff > FP32_TOLERANCE:
+            save()
+            sys.exit(f"{name} fp32 differs from torch-eager fp32 by {diff:.3g} (more than {FP32_TOLERANCE})")
+
     work = os.path.join(a.out, "work")
     os.makedirs(work, exist_ok=True)
     specs = []
@@ -394,7 +590,9 @@ def main():
     made, made_threads = {}, None
     for index, (t, n, q, o, b, l) in enumerate(specs, 1):
         if made_threads != t:
-            made, made_threads = engines(names, a.model, work, t, sample, classify, a.onnx, a.torchscript, precisions), t
+            made_threads = t
+            made = engines(names, a.model, work, t, sample, classify, a.onnx, a.torchscript, precisions,
+                           calibration, verify)
         if l is None:
             groups = plan(lengths, o, b, mean_length)
             batches = [padded([encodings[i].ids for i in g], [encodings[i].type_ids for i in g], pad) for g in groups]
