@@ -16,6 +16,22 @@ optimized graph) and PyTorch dynamic int8 (torch.ao.quantization.quantize_dynami
 --accuracy, every engine's MiniLM embeddings of the whole corpus are compared with fp32 (cosine, top-1 neighbour),
 and BertKit's resident memory is measured per precision.
 
+Two more CPU runtimes, run only when named in --engines (the builders of scripts/peers/bench_peers.py):
+- openvino: OpenVINO on the same plain ONNX export that `onnxruntime` runs, one request at a time (PERFORMANCE_HINT
+  LATENCY, NUM_STREAMS 1) with INFERENCE_NUM_THREADS = the cell's threads, read back; fp32 is asked for
+  (INFERENCE_PRECISION_HINT f32, read back: OpenVINO computes in bf16 by default on CPUs with AVX512_BF16 or AMX).
+  openvino:int8 is NNCF's static int8 of that ONNX file (nncf.quantize, ModelType.TRANSFORMER), calibrated on up to
+  300 sentences (NNCF's default subset size) that are not measured: those of --calibration FILE, or by default the
+  corpus lines after the measured ones (a line whose tokens equal a measured sentence's is left out); the run stops
+  if a calibration sentence is among the measured ones.
+- ctranslate2: CTranslate2's Encoder on the model folder converted into OUT/MODEL (float32); ctranslate2:int8 the
+  folder converted with int8 weights, compute_type int8 (activations quantized per token at run time). It gets each
+  row's length and drops the padding itself; intra_threads = the cell's threads. CT2_FORCE_CPU_ISA=AVX512 is set
+  where the CPU has avx512f (its own kernels stay at AVX2 otherwise).
+Once set up, each one's output on the sample batch is compared with PyTorch eager fp32 (mean-pooled last hidden
+states; fp32 within 1e-3), into each model's `checks` in results.json; their versions and how they were set up
+(`notes`, and each model's `calibration`) go there too.
+
 Usage: make bench-engines (builds bertkit and tools/gemm_bench.c, then runs this with .venv's Python)
 """
 import argparse
@@ -31,8 +47,18 @@ import time
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+# The OpenVINO and CTranslate2 builders of the peers' grid: callable(ids, type_ids, mask) -> output.
+from bench_peers import FP32_TOLERANCE, ctranslate2_peer, fingerprint, openvino_peer, pooled as pooled_mean  # noqa: E402
+
 BATCH_SIZES = [1, 8, 32, 64]
 ORDERINGS = ["unsorted", "sorted"]
+# The peers' names and the precision each runs at (the OpenVINO and CTranslate2 ones are set up only when named).
+OPENVINO = {"openvino": "fp32", "openvino:int8": "int8"}
+CTRANSLATE2 = {"ctranslate2": "fp32", "ctranslate2:int8": "int8"}
+PEERS = ["onnxruntime", "onnxruntime-optimized", "onnxruntime-int8", "onnxruntime-optimized-int8", "pytorch-eager",
+         "pytorch-int8", "torchscript", *OPENVINO, *CTRANSLATE2]
+CALIBRATION_SIZE = 300  # NNCF's default subset size
 
 
 def camembert_shaped(out_dir, tokenizer_json):
@@ -139,8 +165,10 @@ def gemm_ceilings(tool, threads, avx512):
     return ceilings, debian["openblas_config"]
 
 
-def peers(model_dir, work, thread_counts, sample, wanted):
-    """(name, threads) -> callable(ids, mask) for each peer engine and thread count."""
+def peers(model_dir, work, thread_counts, sample, wanted, calibration=None, checks=None):
+    """(name, threads) -> callable(ids, mask) for each peer engine and thread count. `calibration`: the (ids, type_ids,
+    mask) inputs openvino:int8 is calibrated on; `checks` gets the output of openvino and ctranslate2 on `sample`
+    against PyTorch eager fp32's."""
     import onnxruntime as ort
     from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoConfig, AutoModel
@@ -213,7 +241,75 @@ def peers(model_dir, work, thread_counts, sample, wanted):
             options.inter_op_num_threads = 1
             session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
             engines[(name, threads)] = (lambda s: lambda x, m: s.run(None, {"input_ids": x, "attention_mask": m}))(session)
+
+    # OpenVINO (the plain export above) and CTranslate2 (the folder converted into `work`), from the peers' grid; their
+    # callables take token types too: zeros here (single sentences), which the plain export does not take anyway.
+    expected = None
+    for name, precision, build in ([(n, p, lambda t, p=p: openvino_peer(onnx_path, t, p, calibration))
+                                    for n, p in OPENVINO.items()] +
+                                   [(n, p, lambda t, p=p: ctranslate2_peer(model_dir, work, t, p))
+                                    for n, p in CTRANSLATE2.items()]):
+        if name not in wanted:
+            continue
+        for threads in thread_counts:
+            run = build(threads)
+            engines[(name, threads)] = (lambda run: lambda x, m: run(x, np.zeros_like(x), m))(run)
+        if expected is None:
+            with torch.inference_mode():
+                expected = pooled_mean(eager(input_ids=sx, attention_mask=sm).last_hidden_state.numpy(), sample[1])
+        got = pooled_mean(np.array(engines[(name, threads)](*sample), dtype=np.float32), sample[1])
+        diff = float(np.abs(got - expected).max())
+        cosine = float(((got * expected).sum(1) / (np.linalg.norm(got, axis=1) * np.linalg.norm(expected, axis=1))).min())
+        print(f"check {name} t{threads}: max abs diff to pytorch-eager fp32 {diff:.3g}, lowest cosine {cosine:.6f}",
+              flush=True)
+        if checks is not None:
+            checks.append({"engine": name, "threads": threads, "sequences": len(sample[0]), "reference": "pytorch-eager fp32",
+                           "compared": "mean-pooled last hidden states", "max_abs_diff": diff, "cosine_min": cosine})
+        if precision == "fp32" and diff > FP32_TOLERANCE:
+            sys.exit(f"{name} differs from pytorch-eager fp32 by {diff:.3g} (more than {FP32_TOLERANCE})")
     return engines
+
+
+def calibration_set(tokenizer, corpus, n, ids, lines, path, pad):
+    """openvino:int8's calibration inputs, each sentence its own (ids, type_ids, mask), and how they were picked: the
+    first CALIBRATION_SIZE of `lines` (--calibration), which must hold none of the measured sentences, or else of the
+    corpus lines after the n measured ones, less any whose tokens equal a measured sentence's."""
+    measured_text = set(corpus[:n])
+    measured_ids = {tuple(s) for s in ids}
+    if lines is not None:
+        picked = lines[:CALIBRATION_SIZE]
+        shared = [s for s, e in zip(picked, tokenizer.encode_batch(picked))
+                  if s in measured_text or tuple(e.ids) in measured_ids]
+        if shared:
+            sys.exit(f"{path}: {len(shared)} of its first {len(picked)} sentences are measured ones (e.g. {shared[0]!r}); "
+                     "calibrate on other ones")
+        source = f"the first {len(picked)} non-empty lines of {path}"
+    else:
+        picked, left_out = [], 0
+        for s in corpus[n:]:
+            if len(picked) == CALIBRATION_SIZE:
+                break
+            if not s.strip():
+                continue
+            if s in measured_text or tuple(tokenizer.encode(s).ids) in measured_ids:
+                left_out += 1
+                continue
+            picked.append(s)
+        if not picked:
+            sys.exit(f"the corpus holds no line after the {n} measured ones to calibrate openvino:int8 on: "
+                     "give --calibration FILE")
+        source = (f"corpus lines after the {n} measured ones ({len(picked)} sentences"
+                  + (f"; {left_out} left out, tokenized as a measured sentence" if left_out else "") + ")")
+    encoded = [e.ids for e in tokenizer.encode_batch(picked)]
+    # No calibration sentence is a measured one, as text or as the tokens the model sees.
+    assert not set(picked) & measured_text and not {tuple(e) for e in encoded} & measured_ids, \
+        "a calibration sentence is among the measured ones"
+    inputs = []
+    for e in encoded:
+        x, m = padded([e], [0], pad)
+        inputs.append((x, np.zeros_like(x), m))
+    return inputs, {"sentences": len(picked), "source": source, "fingerprint": fingerprint("\n".join(picked).encode()),
+                    "disjoint_from_measured": True}
 
 
 def with_threads(run, threads):
@@ -286,6 +382,8 @@ def accuracy(args, model_dir, corpus, engines, wanted, pad):
         if engine.startswith("onnxruntime"):
             session_run = run
             return pooled(lambda x, m: session_run(x, m)[0])
+        if engine in OPENVINO or engine in CTRANSLATE2:
+            return pooled(lambda x, m: np.array(run(x, m), dtype=np.float32))
         model = {"pytorch-eager": "eager", "pytorch-int8": "int8"}.get(engine)
         if model is None:
             return None
@@ -343,7 +441,12 @@ def main():
     parser.add_argument("--engines", default="bertkit,onnxruntime,onnxruntime-optimized,pytorch-eager,torchscript",
                         help="bertkit runs the kernels BertKit picks; bertkit-avx2 (or -portable, -avx512) forces a path; "
                              "bertkit:int8 (bf16, fp16) a precision; onnxruntime-int8, onnxruntime-optimized-int8 and "
-                             "pytorch-int8 are the quantized peers")
+                             "pytorch-int8 are the quantized peers; openvino (fp32 on the plain ONNX export), openvino:int8 "
+                             "(NNCF, calibrated as --calibration says), ctranslate2 (float32) and ctranslate2:int8 run "
+                             "only when named")
+    parser.add_argument("--calibration",
+                        help="sentences (one per line, none of the measured ones) that openvino:int8 is calibrated on, "
+                             f"the first {CALIBRATION_SIZE}; default: the corpus lines after each model's measured ones")
     parser.add_argument("--accuracy", action="store_true",
                         help="compare each engine's MiniLM embeddings of the whole corpus with fp32; measure BertKit's memory")
     parser.add_argument("--skip-gemm", action="store_true", help="skip the GEMM ceilings")
@@ -354,6 +457,9 @@ def main():
     thread_counts = [int(t) for t in args.threads.split(",")]
     orderings = args.orderings.split(",")
     wanted = args.engines.split(",")
+    unknown = [e for e in wanted if not e.startswith("bertkit") and e not in PEERS]
+    if unknown:
+        sys.exit(f"unknown engine(s) {', '.join(unknown)} (peers: {', '.join(PEERS)}; bertkit[-ISA][:PRECISION])")
     counts = dict(item.split(":") for item in args.sentences.split(","))
     with open(args.corpus, encoding="utf-8") as f:
         corpus = [line.rstrip("\n") for line in f]
@@ -365,6 +471,34 @@ def main():
               "torch": torch.__version__, "max_length": args.max_length, "repeats": args.repeats, "models": {}}
     import onnxruntime
     report["onnxruntime"] = onnxruntime.__version__
+    notes = []
+    if any(e in CTRANSLATE2 for e in wanted):
+        if "avx512f" in flags:
+            os.environ.setdefault("CT2_FORCE_CPU_ISA", "AVX512")  # read when ctranslate2 is imported
+            notes.append(f"ctranslate2: CT2_FORCE_CPU_ISA={os.environ['CT2_FORCE_CPU_ISA']}")
+        import ctranslate2
+        report["ctranslate2"] = ctranslate2.__version__
+        if "ctranslate2:int8" in wanted:
+            notes.append("ctranslate2:int8: the folder converted with int8 weights (quantization int8), compute_type int8: "
+                         "activations quantized per token at run time")
+    if any(e in OPENVINO for e in wanted):
+        import openvino
+        report["openvino"] = openvino.get_version()
+        bf16 = sorted({"avx512_bf16", "amx_bf16"} & set(flags))
+        notes.append("openvino: INFERENCE_PRECISION_HINT f32 asked for and read back (its default is bf16 on CPUs with "
+                     f"avx512_bf16 or amx_bf16; this one has {', '.join(bf16) or 'neither'}); INFERENCE_NUM_THREADS read "
+                     "back equal to the cell's threads")
+        if "openvino:int8" in wanted:
+            import nncf
+            report["nncf"] = nncf.__version__
+            notes.append("openvino:int8: NNCF static int8 (nncf.quantize, ModelType.TRANSFORMER: int8 weights, activations "
+                         "calibrated per tensor) of the plain ONNX export, f32 around its quantized operations; calibrated "
+                         "on sentences none of which is measured (each model's `calibration`)")
+    report["notes"] = notes
+    calibration_lines = None
+    if args.calibration and "openvino:int8" in wanted:
+        with open(args.calibration, encoding="utf-8") as f:
+            calibration_lines = [line.rstrip("\n") for line in f if line.strip()]
     for threads in ([] if args.skip_gemm else thread_counts):
         ceilings, config = gemm_ceilings(args.gemm_bench, threads, "avx512" in info["kernels_supported"])
         report["machine"]["gemm"][str(threads)] = ceilings
@@ -386,7 +520,12 @@ def main():
         work = f"{args.out}/{model_name}"
         os.makedirs(work, exist_ok=True)
         sample = padded(ids, list(range(min(4, n))), pad)
-        engines = peers(model_dir, work, thread_counts, sample, wanted) if any(not e.startswith("bertkit") for e in wanted) else {}
+        calibration, checks = None, []
+        if "openvino:int8" in wanted:
+            calibration, report["models"].setdefault(model_name, {})["calibration"] = calibration_set(
+                tokenizer, corpus, n, ids, calibration_lines, args.calibration, pad)
+        engines = peers(model_dir, work, thread_counts, sample, wanted, calibration, checks) \
+            if any(not e.startswith("bertkit") for e in wanted) else {}
         lengths = [len(s) for s in ids]
         cells = []
         for threads in thread_counts:
@@ -413,8 +552,10 @@ def main():
                         cells.append({"engine": engine, "ordering": ordering, "batch_size": size, "threads": threads,
                                       "ms_per_sequence": ms, "passes": passes[engine]})
                         print(f"{model_name} t={threads} {ordering:8} batch {size:2} {engine:22} {ms:8.2f} ms/seq", flush=True)
-        report["models"][model_name] = {"dir": model_dir, "sentences": n, "tokens": sum(lengths), "max_tokens": max(lengths),
-                                        "gflop_per_pass": flops(lengths, config) / 1e9, "cells": cells}
+        report["models"].setdefault(model_name, {}).update({"dir": model_dir, "sentences": n, "tokens": sum(lengths), "max_tokens": max(lengths),
+                                        "gflop_per_pass": flops(lengths, config) / 1e9, "cells": cells})
+        if checks:
+            report["models"][model_name]["checks"] = checks
         if args.accuracy:
             report["models"][model_name]["memory"] = bertkit_memory(args.bertkit, model_dir, data_path, args.max_length,
                                                                     [bertkit_engine(e)[1] for e in wanted if e.startswith("bertkit")])

@@ -304,6 +304,24 @@ def openvino_peer(path, threads, precision, calibration):
     return run
 
 
+class StandInTokenizer:
+    """What CTranslate2's converter reads of a tokenizer (get_vocab, unk_token), for a folder whose tokenizer.json is
+    not its architecture's (the camembert-shaped random model of scripts/bench_engines.py carries MiniLM's WordPiece):
+    that vocabulary, ids past it named <unused-ID> up to the model's vocab_size (the converter wants one token per
+    embedding row)."""
+
+    def __init__(self, model_dir):
+        from tokenizers import Tokenizer
+        tokenizer = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
+        size = json.load(open(os.path.join(model_dir, "config.json")))["vocab_size"]
+        by_id = {i: t for t, i in tokenizer.get_vocab(with_added_tokens=True).items() if i < size}
+        self.vocab = {by_id.get(i, f"<unused-{i}>"): i for i in range(size)}
+        self.unk_token = getattr(tokenizer.model, "unk_token", None) or "<unk>"
+
+    def get_vocab(self):
+        return self.vocab
+
+
 def ctranslate2_peer(model_dir, work, threads, precision):
     """CTranslate2's Encoder on the model folder converted into `work` (int8: its weights quantized at conversion).
     It gets the ids with each row's length, so that it drops the padding; token types only for pairs (else zeros).
@@ -311,8 +329,24 @@ def ctranslate2_peer(model_dir, work, threads, precision):
     import ctranslate2
     path = os.path.join(work, f"ctranslate2-{precision}")
     if not os.path.exists(os.path.join(path, "model.bin")):
-        ctranslate2.converters.TransformersConverter(model_dir).convert(
-            path, quantization="int8" if precision == "int8" else None, force=True)
+        class Converter(ctranslate2.converters.TransformersConverter):
+            def load_model(self, model_class, model_name_or_path, **kwargs):
+                # Its BERT-family loaders assert position_embedding_type == "absolute", an attribute transformers 5
+                # dropped (absolute only): a config.json saved by it (the camembert-shaped model) lacks it.
+                config = kwargs.get("config")
+                if config is not None and not hasattr(config, "position_embedding_type"):
+                    config.position_embedding_type = "absolute"
+                return super().load_model(model_class, model_name_or_path, **kwargs)
+
+            def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
+                try:
+                    return super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+                except Exception as error:  # noqa: BLE001 (the run feeds ids: only the vocabulary's size matters)
+                    print(f"ctranslate2: the folder's tokenizer does not load as its architecture's ({error!r}); "
+                          "its tokenizer.json's vocabulary, padded to the embedding's rows, goes with the conversion",
+                          file=sys.stderr, flush=True)
+                    return StandInTokenizer(model_name_or_path)
+        Converter(model_dir).convert(path, quantization="int8" if precision == "int8" else None, force=True)
     encoder = ctranslate2.Encoder(path, device="cpu", intra_threads=threads, inter_threads=1,
                                   compute_type="int8" if precision == "int8" else "float32")
     takes = json.load(open(os.path.join(model_dir, "config.json"))).get("type_vocab_size", 0) > 1
