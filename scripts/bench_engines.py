@@ -49,7 +49,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
 # The OpenVINO and CTranslate2 builders of the peers' grid: callable(ids, type_ids, mask) -> output.
-from bench_peers import FP32_TOLERANCE, ctranslate2_peer, fingerprint, openvino_peer, pooled as pooled_mean  # noqa: E402
+from bench_peers import FP32_TOLERANCE, compare, ctranslate2_peer, fingerprint, openvino_peer, pooled as pooled_mean  # noqa: E402
 
 BATCH_SIZES = [1, 8, 32, 64]
 ORDERINGS = ["unsorted", "sorted"]
@@ -258,8 +258,7 @@ def peers(model_dir, work, thread_counts, sample, wanted, calibration=None, chec
             with torch.inference_mode():
                 expected = pooled_mean(eager(input_ids=sx, attention_mask=sm).last_hidden_state.numpy(), sample[1])
         got = pooled_mean(np.array(engines[(name, threads)](*sample), dtype=np.float32), sample[1])
-        diff = float(np.abs(got - expected).max())
-        cosine = float(((got * expected).sum(1) / (np.linalg.norm(got, axis=1) * np.linalg.norm(expected, axis=1))).min())
+        diff, cosine = compare(got, expected)
         print(f"check {name} t{threads}: max abs diff to pytorch-eager fp32 {diff:.3g}, lowest cosine {cosine:.6f}",
               flush=True)
         if checks is not None:

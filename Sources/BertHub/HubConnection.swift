@@ -136,8 +136,7 @@ struct HubConnection: Sendable {
     private func collect(_ response: HTTPClientResponse, file: String?) async throws -> Data {
         do {
             return Data(try await response.body.collect(upTo: Self.maxJSONBytes).readableBytesView)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
             throw refused(file, "an answer of more than \(Self.maxJSONBytes) bytes")
         } catch {
             throw networkError(file, error)

@@ -52,10 +52,10 @@ struct HubFileMetadata: Sendable, Equatable {
         return String(text)
     }
 
-    /// Letters, digits, `-` and `_` (1 to 128): safe as a file name, as the Hub's hex ETags are.
+    /// ASCII letters, digits, `-` and `_` (1 to 128): safe as a file name, as the Hub's hex ETags are.
     static func isSafeETag(_ etag: String) -> Bool {
         !etag.isEmpty && etag.utf8.count <= 128
-            && etag.utf8.allSatisfy { isHexDigit($0) || ($0 >= 65 && $0 <= 90) || ($0 >= 103 && $0 <= 122) || $0 == 45 || $0 == 95 }
+            && etag.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 45 || $0 == 95 }
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool { (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102) }

@@ -20,12 +20,10 @@ enum ModelLocation {
         let progress = DownloadProgress()
         configured.progress = { progress.update($0) }
         let hub = configured
+        defer { progress.finish() }
         do {
-            let folder = try blocking { try await hub.snapshot(name) }
-            progress.finish()
-            return (folder, name)
+            return (try blocking { try await hub.snapshot(name) }, name)
         } catch let error as HubError {
-            progress.finish()
             throw CLIError("\(argument) is no folder; as a Hub model: \(error)")
         }
     }

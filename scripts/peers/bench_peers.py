@@ -376,6 +376,12 @@ def reference(model_dir, classify, batch, token_types):
     return (out.logits if classify else out.last_hidden_state).float().numpy()
 
 
+def compare(out, expected):
+    """Largest absolute difference and lowest row cosine of `out` against `expected` (rows of vectors)."""
+    norms = np.linalg.norm(out, axis=1) * np.linalg.norm(expected, axis=1)
+    return float(np.abs(out - expected).max()), float(((out * expected).sum(axis=1) / norms).min())
+
+
 def pooled(hidden, mask):
     """Mean over each row's real tokens."""
     weights = mask[..., None].astype(np.float32)
@@ -595,13 +601,12 @@ def main():
         if types not in expected:
             expected[types] = summarize(reference(a.model, classify, check, types))
         out = summarize(np.array(run(*check), dtype=np.float32))
-        diff = float(np.abs(out - expected[types]).max())
+        diff, cosine = compare(out, expected[types])
         entry = {"backend": name, "precision": precision, "threads": made_threads, "sequences": len(check[0]),
                  "reference": "torch-eager/fp32", "tokenTypes": types, "maxAbsDiff": diff,
                  "compared": "logits" if classify else "mean-pooled last hidden states"}
         if not classify:
-            norms = np.linalg.norm(out, axis=1) * np.linalg.norm(expected[types], axis=1)
-            entry["cosineMin"] = float(((out * expected[types]).sum(axis=1) / norms).min())
+            entry["cosineMin"] = cosine
         results["checks"].append(entry)
         print(f"check {name} {precision} t{made_threads}: max abs diff to torch-eager fp32 {diff:.3g}"
               + (f", lowest cosine {entry['cosineMin']:.6f}" if not classify else ""), file=sys.stderr, flush=True)

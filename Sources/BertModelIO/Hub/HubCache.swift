@@ -88,9 +88,6 @@ public struct HubCache: Sendable {
             throw HubError.notCached(model: name.repo, revision: name.revision, cache: root, why: why)
         }
         let files = Set(try snapshotFiles(folder))
-        if let missing = HubFilePlan.missingRequired(available: files) {
-            throw HubError.missingFile(model: name.repo, revision: name.revision, file: missing, why: why)
-        }
         let modules = try HubFilePlan.modules(modulesJSON: folder + "/modules.json", available: files)
         if let missing = HubFilePlan.missingRequired(available: files, modules: modules) {
             throw HubError.missingFile(model: name.repo, revision: name.revision, file: missing, why: why)
