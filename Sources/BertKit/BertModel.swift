@@ -30,7 +30,7 @@ public struct BertModel: Sendable {
     /// Options it was loaded with.
     public let options: Options
     /// The thread the async API runs passes on (started by the first async call).
-    let engineThread = EngineThread()
+    package let engineThread = EngineThread()
 
     /// The precision the model computes in: what the backend read from its file (an int8 ONNX export), else the
     /// options' precision.

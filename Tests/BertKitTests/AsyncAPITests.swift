@@ -4,14 +4,14 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// The async API: forward passes on the model's engine thread, the caller suspended, the cooperative pool free.
+/// The async API: forward passes on the model's engine thread, the caller suspended, its thread free.
 @Suite struct AsyncAPITests {
     static func corpus(_ count: Int) throws -> [String] {
         let lines = try String(contentsOfFile: Fixtures.corpus, encoding: .utf8).split(separator: "\n").map(String.init)
         return Array(lines.prefix(count))
     }
 
-    @Test func sixtyFourConcurrentCallsGiveTheSequentialResultsWithoutHoldingTheCooperativePool() async throws {
+    @Test func sixtyFourConcurrentCallsGiveTheSequentialResultsWithoutHoldingTheCallersThread() async throws {
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
         try #require(Fixtures.corpusMissing == nil, "\(Fixtures.corpusMissing ?? "")")
         let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true))
@@ -19,61 +19,65 @@ import TestSupport
         let calls = (0..<64).map { Array(texts[$0 * 6..<($0 + 1) * 6]) }
         let sequential = try calls.map { try model.embed($0.map { TextInput($0) }) }
 
-        // The callers and a ticker share one thread (a task executor standing in for the cooperative pool, which
-        // other suites running in parallel cannot occupy): the async API leaves it free during the forward passes;
-        // the synchronous API, called from the same 64 tasks as a control that the measure can fail, holds it.
+        // The 64 callers and a probe share one thread (a task executor, which other suites running in parallel cannot
+        // occupy as they can the cooperative pool), in that order. The engine thread is held by a gate that only the
+        // probe opens: the probe can run, and the calls finish, only if every call left the thread while it waited.
+        // No clock is read, so a loaded machine cannot fail it; a call holding the thread would wait out the gate's
+        // 120 s and be reported.
         let executor = OneThreadExecutor()
-        let (results, elapsed, longest, ticks) = try await Self.whileTicking(on: executor) {
-            try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
-                for (index, call) in calls.enumerated() { group.addTask { (index, try await model.embed(call)) } }
-                return try await Self.gather(&group, count: calls.count)
-            }
+        let gate = DispatchSemaphore(value: 0)
+        let gateTimedOut = Mutex(false)
+        #expect(model.engineThread.submit {
+            if gate.wait(timeout: .now() + .seconds(120)) == .timedOut { gateTimedOut.withLock { $0 = true } }
+        })
+        let (results, finishedBeforeProbe) = try await Self.callsThenProbe(on: executor, count: calls.count) { index in
+            try await model.embed(calls[index])
+        } probe: {
+            gate.signal()
         }
-        let (blocked, blockingElapsed, blockingLongest, _) = try await Self.whileTicking(on: executor) {
-            try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
-                for (index, call) in calls.enumerated() {
-                    group.addTask { (index, try { try model.embed(call.map { TextInput($0) }) }()) }
-                }
-                return try await Self.gather(&group, count: calls.count)
-            }
-        }
+        // The control, that the probe can fail: the synchronous API called from the same 64 tasks holds the thread,
+        // so every call has finished when the probe runs.
+        let (blocked, blockedBeforeProbe) = try await Self.callsThenProbe(on: executor, count: calls.count) { index in
+            try { try model.embed(calls[index].map { TextInput($0) }) }()
+        } probe: {}
 
         #expect(results == sequential, "the same vectors, bit for bit, as one call after another")
         #expect(blocked == sequential)
-        #expect(longest < elapsed / 4, "the ticker waited \(longest) during \(elapsed) of forward passes")
-        #expect(ticks > 10, "the ticker kept running: \(ticks) wake-ups in \(elapsed)")
-        #expect(blockingLongest > blockingElapsed / 2, "the control: the ticker waited \(blockingLongest) of \(blockingElapsed)")
+        #expect(finishedBeforeProbe == 0, "\(finishedBeforeProbe) of 64 async calls had finished when the probe ran")
+        #expect(!gateTimedOut.withLock { $0 }, "the probe never ran while the calls waited on the engine thread")
+        #expect(blockedBeforeProbe == 64, "the control: \(blockedBeforeProbe) of 64 synchronous calls before the probe")
     }
 
-    /// Runs `work` on `executor` while a task there wakes every 2 ms; returns the work's result and time, the
-    /// ticker's longest wait beyond its 2 ms, and its wake-ups.
-    static func whileTicking<T: Sendable>(
-        on executor: OneThreadExecutor, _ work: @escaping @Sendable () async throws -> T
-    ) async throws -> (T, Duration, Duration, Int) {
-        let running = Mutex(true)
-        let ticker = Task(executorPreference: executor) { () -> (longest: Duration, ticks: Int) in
-            var longest = Duration.zero, ticks = 0
-            var last = ContinuousClock.now
-            while running.withLock({ $0 }) {
-                try? await Task.sleep(for: .milliseconds(2))
-                let now = ContinuousClock.now
-                longest = max(longest, now - last - .milliseconds(2))
-                last = now
-                ticks += 1
+    /// Starts `count` calls and then `probe` as tasks on `executor` (one thread, jobs in order); returns the calls'
+    /// results in order and how many calls had finished when the probe ran.
+    static func callsThenProbe(
+        on executor: OneThreadExecutor, count: Int,
+        _ call: @escaping @Sendable (Int) async throws -> [[Float]], probe: @escaping @Sendable () -> Void
+    ) async throws -> ([[[Float]]], Int) {
+        let finished = Shared(0), seenByProbe = Shared(-1)
+        let results = try await Task(executorPreference: executor) {
+            try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        let vectors = try await call(index)
+                        finished.value.withLock { $0 += 1 }
+                        return (index, vectors)
+                    }
+                }
+                group.addTask {
+                    seenByProbe.value.withLock { $0 = finished.value.withLock { $0 } }
+                    probe()
+                    return (-1, [])
+                }
+                return try await Self.gather(&group, count: count)
             }
-            return (longest, ticks)
-        }
-        let start = ContinuousClock.now
-        let result = try await Task(executorPreference: executor) { try await work() }.value
-        let elapsed = ContinuousClock.now - start
-        running.withLock { $0 = false }
-        let (longest, ticks) = await ticker.value
-        return (result, elapsed, longest, ticks)
+        }.value
+        return (results, seenByProbe.value.withLock { $0 })
     }
 
     static func gather(_ group: inout ThrowingTaskGroup<(Int, [[Float]]), any Error>, count: Int) async throws -> [[[Float]]] {
         var results = [[[Float]]](repeating: [], count: count)
-        for try await (index, vectors) in group { results[index] = vectors }
+        for try await (index, vectors) in group where index >= 0 { results[index] = vectors }
         return results
     }
 
@@ -115,6 +119,12 @@ import TestSupport
         #expect(try await model.embed(Array(texts.prefix(3))) == (try { try model.embed(texts.prefix(3).map { TextInput($0) }) }()))
         #expect(stopped < .seconds(2), "the long call stopped after its current batch (\(stopped))")
     }
+}
+
+/// A counter the tasks of a group share.
+final class Shared: Sendable {
+    let value: Mutex<Int>
+    init(_ value: Int) { self.value = Mutex(value) }
 }
 
 /// A task executor with one thread of its own: jobs run there in the order they come.
