@@ -104,17 +104,26 @@ import TestSupport
         try #require(Fixtures.corpusMissing == nil, "\(Fixtures.corpusMissing ?? "")")
         let model = try BertModel(directory: Fixtures.miniLM, options: .init(truncate: true))
         let texts = try Self.corpus(1000)
-        // One call in batches of one: seconds of work, cancelled as it starts.
-        let long = Task { try await model.embed(texts + texts, batching: .fixed(size: 1)) }
+        // The engine thread is held until both calls are queued on it in order (their tasks and the opener share one
+        // thread, jobs in order), so neither can start early on a loaded machine.
+        let executor = OneThreadExecutor()
+        let gate = DispatchSemaphore(value: 0)
+        #expect(model.engineThread.submit { _ = gate.wait(timeout: .now() + .seconds(120)) })
+        // One call in batches of one: 10,000 sequences, tens of seconds of work, cancelled once it runs.
+        let long = Task(executorPreference: executor) {
+            try await model.embed(Array(repeating: texts, count: 10).flatMap { $0 }, batching: .fixed(size: 1))
+        }
         // A call queued behind it, cancelled before the engine thread reaches it.
-        let queued = Task { try await model.embed(Array(texts.prefix(4))) }
+        let queued = Task(executorPreference: executor) { try await model.embed(Array(texts.prefix(4))) }
+        await Task(executorPreference: executor) { _ = gate.signal() }.value
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
         long.cancel()
         queued.cancel()
+        // Read on the engine thread itself, when it comes free: the wait of the awaiting tasks is not counted.
+        let stopped = try await model.engineThread.run { ContinuousClock.now - start }
         await #expect(throws: CancellationError.self) { _ = try await long.value }
         await #expect(throws: CancellationError.self) { _ = try await queued.value }
-        let stopped = ContinuousClock.now - start
         // The engine thread is free again: a new call runs and matches the synchronous one.
         #expect(try await model.embed(Array(texts.prefix(3))) == (try { try model.embed(texts.prefix(3).map { TextInput($0) }) }()))
         #expect(stopped < .seconds(2), "the long call stopped after its current batch (\(stopped))")

@@ -7,7 +7,7 @@ package final class EngineThread: Sendable {
     private let thread = JobThreads(count: 1, name: "bk-engine", startNow: false)
 
     /// Runs `body` on the thread and suspends the caller until it returns.
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let queued = thread.submit { continuation.resume(with: Result { try body() }) }
             if !queued { continuation.resume(throwing: CancellationError()) }
