@@ -97,8 +97,9 @@ static void attention_task(void *ctx, ptrdiff_t task, int worker) {
 
 ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows) {
     // Keys of one block transposed (head_dim × block), scores of a query group (group × block), running maxima and
-    // sums per query row.
-    return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1);
+    // sums per query row, and a query group rotated by RoPE (group × head_dim).
+    return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1)
+        + BK_QUERY_GROUP * head_dim;
 }
 
 bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
@@ -111,6 +112,10 @@ bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {
     for (ptrdiff_t b = 0; b < d->count; b++) longest = d->rows[b] > longest ? d->rows[b] : longest;
     // DeBERTa's bucket table must reach every distance between a query row and a key of its sequence.
     if (d->pos_index && d->pos_center < longest - 1) return BK_ERROR_ARGUMENT;
+    // RoPE's tables must reach every row, and rotate whole pairs within the head.
+    if (d->rope_cos && (!d->rope_sin || d->rope_positions < longest || d->rope_dim <= 0 || d->rope_dim % 2 != 0
+                        || d->rope_dim > d->head_dim))
+        return BK_ERROR_ARGUMENT;
     attention_job job = {d, ops, bk_attention_scratch_floats(d->head_dim, longest)};
     bk_pool_run(pool, workers, d->count * d->heads, attention_task, &job);
     return BK_OK;

@@ -411,6 +411,42 @@ KFN ptrdiff_t transpose_keys(const float *k, ptrdiff_t ld, ptrdiff_t nb, ptrdiff
     return padded;
 }
 
+// RoPE: the partner of dimension t in its rotated pair and the angle index of the pair, for rotary width `rd`
+// (NeoX: t and t ± rd/2, angle t mod rd/2; interleaved: t and t ^ 1, angle t/2). Dimensions from rd on are not rotated.
+KFN float rope_rotated(const float *x, ptrdiff_t t, const float *cos_row, const float *sin_row, ptrdiff_t rd, int interleaved) {
+    if (t >= rd) return x[t];
+    const ptrdiff_t half = rd / 2;
+    if (interleaved) {
+        const ptrdiff_t pair = t / 2;
+        return t % 2 == 0 ? x[t] * cos_row[pair] - x[t + 1] * sin_row[pair] : x[t] * cos_row[pair] + x[t - 1] * sin_row[pair];
+    }
+    return t < half ? x[t] * cos_row[t] - x[t + half] * sin_row[t] : x[t] * cos_row[t - half] + x[t - half] * sin_row[t - half];
+}
+
+// Keys [k0, k0 + nb) of one head, rotated by RoPE at positions k0 + j, transposed into kt[dh][BK_KEY_BLOCK].
+KFN ptrdiff_t transpose_rotated_keys(const bk_attention_desc *d, const float *k, ptrdiff_t ld, ptrdiff_t k0, ptrdiff_t nb,
+                                     ptrdiff_t dh, float *kt) {
+    const ptrdiff_t padded = (nb + VL - 1) / VL * VL, half = d->rope_dim / 2;
+    for (ptrdiff_t j = 0; j < nb; j++) {
+        const float *key = k + j * ld;
+        const float *c = d->rope_cos + (k0 + j) * half, *sn = d->rope_sin + (k0 + j) * half;
+        for (ptrdiff_t t = 0; t < dh; t++) kt[t * BK_KEY_BLOCK + j] = rope_rotated(key, t, c, sn, d->rope_dim, d->rope_interleaved);
+    }
+    for (ptrdiff_t t = 0; t < dh; t++)
+        for (ptrdiff_t j = nb; j < padded; j++) kt[t * BK_KEY_BLOCK + j] = 0;
+    return padded;
+}
+
+// Query rows [i0, i0 + group) of one head rotated by RoPE at their positions, into qr[group][dh].
+KFN void rotate_queries(const bk_attention_desc *d, const float *q, ptrdiff_t ld, ptrdiff_t i0, ptrdiff_t group, ptrdiff_t dh,
+                        float *qr) {
+    const ptrdiff_t half = d->rope_dim / 2;
+    for (ptrdiff_t r = 0; r < group; r++) {
+        const float *c = d->rope_cos + (i0 + r) * half, *sn = d->rope_sin + (i0 + r) * half;
+        for (ptrdiff_t t = 0; t < dh; t++) qr[r * dh + t] = rope_rotated(q + r * ld, t, c, sn, d->rope_dim, d->rope_interleaved);
+    }
+}
+
 // In place over one row of scores[padded]: exp(s - maximum) for the first nb, 0 for the padding lanes; returns
 // their sum. With `normalize`, the row is divided by that sum (a single key block: the softmax is final).
 KFN float softmax_row(float *s, ptrdiff_t nb, ptrdiff_t padded, float maximum, int normalize) {
@@ -482,6 +518,8 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     float *scores = kt + dh * BK_KEY_BLOCK;        // [QG][BK_KEY_BLOCK]
     float *maxima = scores + QG * BK_KEY_BLOCK;    // [m]
     float *sums = maxima + m;                      // [m]
+    float *rotated = sums + m;                     // [QG][dh], with RoPE
+    const int rope = d->rope_cos != 0;
     const float scale = d->scale;
     const float *bias = d->rel_bias ? d->rel_bias + head * (2 * d->rel_span + 1) : 0;
     // DeBERTa's tables at this sequence's first row and this head's columns.
@@ -494,10 +532,16 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     }
     for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
         const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
-        const ptrdiff_t padded = transpose_keys(k + k0 * ld, ld, nb, dh, kt);
+        const ptrdiff_t padded = rope ? transpose_rotated_keys(d, k + k0 * ld, ld, k0, nb, dh, kt)
+                                      : transpose_keys(k + k0 * ld, ld, nb, dh, kt);
         for (ptrdiff_t i0 = 0; i0 < m; i0 += QG) {
             const ptrdiff_t group = m - i0 < QG ? m - i0 : QG;
-            attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
+            if (rope) {
+                rotate_queries(d, q + i0 * ld, ld, i0, group, dh, rotated);
+                attention_scores(rotated, dh, group, kt, padded, dh, scale, scores);
+            } else {
+                attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
+            }
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
                 const ptrdiff_t i = i0 + r;

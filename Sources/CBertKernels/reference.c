@@ -107,6 +107,28 @@ static double ref_disentangled(const bk_attention_desc *d, ptrdiff_t b, ptrdiff_
     return total;
 }
 
+// Dimension t of x (a query or key of the head) at position p, rotated by RoPE when the call has it (in double).
+static double ref_rotated(const bk_attention_desc *d, const float *x, ptrdiff_t p, ptrdiff_t t) {
+    if (!d->rope_cos || t >= d->rope_dim) return x[t];
+    const ptrdiff_t half = d->rope_dim / 2;
+    ptrdiff_t pair, partner;
+    int first;
+    if (d->rope_interleaved) {
+        pair = t / 2, first = t % 2 == 0, partner = first ? t + 1 : t - 1;
+    } else {
+        first = t < half, pair = first ? t : t - half, partner = first ? t + half : t - half;
+    }
+    const double c = d->rope_cos[p * half + pair], s = d->rope_sin[p * half + pair];
+    return first ? x[t] * c - x[partner] * s : x[t] * c + x[partner] * s;
+}
+
+// The (rotated) query i and key j of a head, dotted in double.
+static double ref_dot(const bk_attention_desc *d, const float *q, ptrdiff_t i, const float *k, ptrdiff_t j) {
+    double s = 0;
+    for (ptrdiff_t t = 0; t < d->head_dim; t++) s += ref_rotated(d, q, i, t) * ref_rotated(d, k, j, t);
+    return s;
+}
+
 void bk_ref_attention(const bk_attention_desc *d) {
     const ptrdiff_t h = d->hidden, dh = d->head_dim;
     for (ptrdiff_t b = 0; b < d->count; b++) {
@@ -122,8 +144,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                 double maximum = -INFINITY;
                 for (ptrdiff_t j = 0; j < n; j++) {
                     const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
-                    double s = 0;
-                    for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
+                    double s = ref_dot(d, q, i, k, j);
                     s = s * d->scale + ref_relative_bias(d, head, i, j) + ref_disentangled(d, b, head, i, j);
                     maximum = s > maximum ? s : maximum;
                 }
@@ -133,8 +154,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                 for (ptrdiff_t j = 0; j < n; j++) {
                     const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
                     const float *v = k + h;
-                    double s = 0;
-                    for (ptrdiff_t t = 0; t < dh; t++) s += (double)q[t] * k[t];
+                    const double s = ref_dot(d, q, i, k, j);
                     const double p = exp(s * d->scale + ref_relative_bias(d, head, i, j) + ref_disentangled(d, b, head, i, j) - maximum);
                     total += p;
                     for (ptrdiff_t t = 0; t < dh; t++) acc[t] += p * v[t];

@@ -184,19 +184,24 @@ import Testing
     @Test(arguments: Self.fp32Paths, [1, 2])
     func attentionMatchesReference(isa: KernelISA, workers: Int) {
         var values = Values(state: 99)
-        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int, width: Int, p2c: Bool)] = [
-            (1, 8, [1], [1], 0, 0, false),
-            (2, 32, [5, 17, 1], [5, 17, 1], 0, 0, false),
-            (3, 7, [0, 4, 9], [9, 9, 9], 0, 0, false),  // padded layout: rows past a length are padding queries
-            (12, 64, [60, 3], [60, 3], 0, 0, false),
-            (2, 24, [300, 257], [300, 257], 0, 0, false),  // two key blocks
-            (1, 32, [700], [700], 0, 0, false),  // three key blocks
-            (3, 16, [20, 7, 0], [20, 8, 2], 128, 0, false),  // relative bias within the table, padded queries
-            (2, 8, [600, 30], [600, 30], 128, 0, false),  // ...and past it on both sides, across key blocks
-            (2, 8, [40], [40], 3, 0, false),  // a narrow table: most keys clamp to its ends
-            (3, 16, [20, 7, 0], [20, 8, 2], 0, 24, true),  // DeBERTa: c2p and p2c, padded queries
-            (2, 8, [520, 30], [520, 31], 0, 64, true),  // ...across key blocks, distances clamped at both ends
-            (2, 8, [90], [90], 0, 16, false),  // c2p alone
+        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int, width: Int, p2c: Bool, rope: Int, interleaved: Bool)] = [
+            (1, 8, [1], [1], 0, 0, false, 0, false),
+            (2, 32, [5, 17, 1], [5, 17, 1], 0, 0, false, 0, false),
+            (3, 7, [0, 4, 9], [9, 9, 9], 0, 0, false, 0, false),  // padded layout: rows past a length are padding queries
+            (12, 64, [60, 3], [60, 3], 0, 0, false, 0, false),
+            (2, 24, [300, 257], [300, 257], 0, 0, false, 0, false),  // two key blocks
+            (1, 32, [700], [700], 0, 0, false, 0, false),  // three key blocks
+            (3, 16, [20, 7, 0], [20, 8, 2], 128, 0, false, 0, false),  // relative bias within the table, padded queries
+            (2, 8, [600, 30], [600, 30], 128, 0, false, 0, false),  // ...and past it on both sides, across key blocks
+            (2, 8, [40], [40], 3, 0, false, 0, false),  // a narrow table: most keys clamp to its ends
+            (3, 16, [20, 7, 0], [20, 8, 2], 0, 24, true, 0, false),  // DeBERTa: c2p and p2c, padded queries
+            (2, 8, [520, 30], [520, 31], 0, 64, true, 0, false),  // ...across key blocks, distances clamped at both ends
+            (2, 8, [90], [90], 0, 16, false, 0, false),  // c2p alone
+            (2, 16, [20, 7, 0], [20, 8, 2], 0, 0, false, 16, false),  // RoPE (NeoX pairs t, t + 8), padded queries
+            (2, 32, [600, 30], [600, 30], 0, 0, false, 32, false),  // ...across key blocks
+            (3, 16, [40, 9], [40, 9], 0, 0, false, 8, false),  // on the first half of each head only
+            (2, 16, [300], [300], 0, 0, false, 16, true),  // interleaved pairs (2t, 2t + 1), across key blocks
+            (1, 24, [30], [30], 0, 0, false, 12, true),  // ...on half the head
         ]
         for c in cases {
             let hidden = c.heads * c.headDim
@@ -212,6 +217,12 @@ import Testing
             // Distance d = i − j to its table row: compressed and clamped, so rows repeat and both ends are reached.
             let center = (c.rows.max() ?? 1) - 1
             let rows = (-center...max(center, 0)).map { Int32(min(max($0 / 3 + c.width / 2, 0), max(c.width - 1, 0))) }
+            // RoPE's angles p·10000^(−2t/rope) for the positions of the longest sequence (no draws: the data stays).
+            let half = c.rope / 2
+            let angles = (0..<(c.rope > 0 ? (c.rows.max() ?? 0) * half : 1)).map { index -> Double in
+                half == 0 ? 0 : Double(index / half) * pow(10000, -2 * Double(index % half) / Double(c.rope))
+            }
+            let cosines = angles.map { Float(cos($0)) }, sines = angles.map { Float(sin($0)) }
             var got = [Float](repeating: .nan, count: total * hidden), want = got
             let longest = c.rows.max() ?? 0
             var scratch = [Float](repeating: .nan, count: bk_attention_scratch_floats(c.headDim, longest) * workers)
@@ -226,6 +237,8 @@ import Testing
                                             c2p.withUnsafeBufferPointer { cp in
                                                 p2c.withUnsafeBufferPointer { pc in
                                                     rows.withUnsafeBufferPointer { index in
+                                                      cosines.withUnsafeBufferPointer { rc in
+                                                        sines.withUnsafeBufferPointer { rs in
                                                         var d = bk_attention_desc()
                                                         d.isa = isa.c
                                                         d.qkv = q.baseAddress
@@ -253,7 +266,16 @@ import Testing
                                                             d.pos_index = index.baseAddress
                                                             d.pos_center = center
                                                         }
+                                                        if c.rope > 0 {
+                                                            d.rope_cos = rc.baseAddress
+                                                            d.rope_sin = rs.baseAddress
+                                                            d.rope_dim = c.rope
+                                                            d.rope_positions = c.rows.max() ?? 0
+                                                            d.rope_interleaved = c.interleaved ? 1 : 0
+                                                        }
                                                         body(&d)
+                                                        }
+                                                      }
                                                     }
                                                 }
                                             }
@@ -270,7 +292,7 @@ import Testing
             // Relative to the output's scale: softmax-weighted means of values of unit scale.
             let worst = zip(got, want).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
             #expect(got.allSatisfy { $0.isFinite }, "\(isa) \(c)")
-            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span) width \(c.width): \(worst)")
+            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span) width \(c.width) rope \(c.rope): \(worst)")
         }
     }
 

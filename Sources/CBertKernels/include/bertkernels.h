@@ -190,6 +190,17 @@ typedef struct bk_attention_desc {
     ptrdiff_t ld_pos, pos_width;
     const int *pos_index;
     ptrdiff_t pos_center;
+    /// Optional rotary position embeddings (RoPE), applied to each query and key as the kernel reads them (the fused
+    /// rows are not changed). The token at position p (its row within its sequence) has its first `rope_dim` head
+    /// dimensions (even, at most head_dim) rotated in pairs: with half = rope_dim / 2, c = rope_cos[p·half + t] and
+    /// s = rope_sin[p·half + t], pair t < half is (x[t], x[t + half]) (rotate_half, the GPT-NeoX layout), or
+    /// (x[2t], x[2t + 1]) with `rope_interleaved` (GPT-J), and (a, b) becomes (a·c − b·s, b·c + a·s). The tables have
+    /// `rope_positions` rows, which must reach every row of every sequence. `rope_cos` NULL (zero-initialized): none.
+    const float *rope_cos;
+    const float *rope_sin;
+    ptrdiff_t rope_dim;
+    ptrdiff_t rope_positions;
+    int rope_interleaved;
 } bk_attention_desc;
 
 /// Scratch floats one worker needs for sequences of at most `max_rows` rows.
