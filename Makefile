@@ -216,6 +216,7 @@ tokenizer-fixtures: venv models tokenizers
 fixtures: venv models mpnet corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
 	$(VENV)/bin/python tools/make_arch_fixtures.py
+	$(VENV)/bin/python tools/make_rope_fixtures.py
 	$(VENV)/bin/python tools/make_mpnet_fixture.py
 	$(VENV)/bin/python tools/make_roberta_positions_fixture.py
 	$(VENV)/bin/python tools/make_st_fixtures.py

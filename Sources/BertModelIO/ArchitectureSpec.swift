@@ -85,6 +85,12 @@ public struct ArchitectureSpec: Sendable, Equatable {
     /// One encoder layer's tensors, relative to the layer's prefix (names without `.weight` / `.bias`).
     public struct LayerKeys: Sendable, Equatable {
         public var query, key, value, attentionOutput, attentionNorm, intermediate, output, outputNorm: String
+        /// Q, K and V as one stacked tensor `[3·hidden, hidden]` (GTE's `qkv_proj`); `query`, `key` and `value` are
+        /// then unused.
+        public var fusedQKV: String? = nil
+
+        /// The projections of the attention: the fused tensor, or Q, K and V.
+        public var attentionInputs: [String] { fusedQKV.map { [$0] } ?? [query, key, value] }
 
         /// The keys with `prefix` (`encoder.layer.3`) before each.
         public func under(_ prefix: String) -> LayerKeys {
@@ -92,8 +98,30 @@ public struct ArchitectureSpec: Sendable, Equatable {
                 query: prefix + "." + query, key: prefix + "." + key, value: prefix + "." + value,
                 attentionOutput: prefix + "." + attentionOutput, attentionNorm: prefix + "." + attentionNorm,
                 intermediate: prefix + "." + intermediate, output: prefix + "." + output,
-                outputNorm: prefix + "." + outputNorm)
+                outputNorm: prefix + "." + outputNorm, fusedQKV: fusedQKV.map { prefix + "." + $0 })
         }
+    }
+
+    /// Rotary position embeddings in place of a position table (GTE): `config.json`'s rope fields, this θ when it
+    /// gives none.
+    public struct Rotary: Sendable, Equatable {
+        public var defaultTheta: Double
+        /// The default θ of configs whose `model_type` is an alias with code of its own (Alibaba's `new`: 10000).
+        public var defaultThetaByModelType: [String: Double] = [:]
+    }
+
+    /// A gated feed-forward (GLU): the intermediate product is `[2·intermediate, hidden]`, two halves of which one
+    /// goes through the activation and multiplies the other (GeGLU with GELU, SwiGLU with SiLU).
+    public struct GatedFeedForward: Sendable, Equatable {
+        /// Which half of the product's rows is activated.
+        public enum Half: Sendable, Equatable {
+            case first, second
+        }
+
+        /// GTE activates the second (`up ⊙ act(gate)` of `[up | gate]`), ModernBERT the first.
+        public var activated: Half
+        /// Whether the intermediate product has a bias (GTE's `up_gate_proj` has none).
+        public var bias: Bool
     }
 
     /// The sequence-classification head on the first token: `dense` + `activation`, then `projection` to the labels.
@@ -116,6 +144,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var architecture: Architecture
     /// The prefix task checkpoints put before the encoder's tensor names (`bert.`), tried when a name is missing.
     public var taskPrefix: String
+    /// Other such prefixes, used when the checkpoint's names carry one of them (GTE's Hub code writes `new.`).
+    public var otherTaskPrefixes: [String] = []
     public var config = ConfigNames()
     public var embeddings = EmbeddingKeys()
     public var positions = Positions.absolute
@@ -134,6 +164,10 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var relativeBias: RelativeBias? = nil
     /// Disentangled attention, when the architecture has it (DeBERTa-v2/v3).
     public var disentangled: Disentangled? = nil
+    /// Rotary positions, when the architecture has them (GTE).
+    public var rotary: Rotary? = nil
+    /// The gated feed-forward, when the architecture has one (GTE).
+    public var gatedFeedForward: GatedFeedForward? = nil
     public var head: Head
     /// The masked-language-model head, when the architecture has one BertKit runs (SPLADE).
     public var maskedLM: MaskedLMHead? = nil
@@ -163,9 +197,11 @@ public struct ArchitectureSpec: Sendable, Equatable {
         }
         for index in 0..<config.numHiddenLayers {
             let k = layerKeys(index)
-            for part in [k.query, k.key, k.value, k.attentionOutput, k.attentionNorm, k.intermediate, k.output, k.outputNorm] {
+            for part in k.attentionInputs + [k.attentionOutput, k.attentionNorm, k.output, k.outputNorm] {
                 names += [part + ".weight", part + ".bias"]
             }
+            names.append(k.intermediate + ".weight")
+            if gatedFeedForward?.bias ?? true { names.append(k.intermediate + ".bias") }
         }
         if withHead { names += [head.dense, head.projection].flatMap { [$0 + ".weight", $0 + ".bias"] } }
         return Set(names)
@@ -185,6 +221,7 @@ extension Architecture {
         case .mpnet: .mpnet
         case .electra: .electra
         case .debertaV2: .debertaV2
+        case .gte: .gte
         }
     }
 }
@@ -282,4 +319,21 @@ extension ArchitectureSpec {
         head: Head(
             className: "ElectraForSequenceClassification", dense: "classifier.dense", activation: .gelu,
             projection: "classifier.out_proj"))
+
+    /// Alibaba's GTE (transformers' `modeling_gte.py`; the Hub's `Alibaba-NLP/new-impl`): BERT's embeddings without
+    /// a position table (token types only when `type_vocab_size` is set), rotary positions (θ by default 160000 as
+    /// transformers' `GteConfig`, 10000 as the Hub code's `NewConfig`), fused `qkv_proj`, post-LayerNorm (`attn_ln`, `mlp_ln`), a GeGLU feed-forward
+    /// whose second half is activated (`up_gate_proj` without bias, `down_proj`), and BERT's pooler + classifier
+    /// head. Task checkpoints carry `gte.` (transformers) or `new.` (the Hub's code).
+    static let gte = ArchitectureSpec(
+        architecture: .gte, taskPrefix: "gte", otherTaskPrefixes: ["new"],
+        config: ConfigNames(defaultTypeVocabSize: 1),
+        layerPrefix: "encoder.layer",
+        layer: LayerKeys(
+            query: "", key: "", value: "", attentionOutput: "attention.o_proj", attentionNorm: "attn_ln",
+            intermediate: "mlp.up_gate_proj", output: "mlp.down_proj", outputNorm: "mlp_ln",
+            fusedQKV: "attention.qkv_proj"),
+        rotary: Rotary(defaultTheta: 160_000, defaultThetaByModelType: ["new": 10_000]),
+        gatedFeedForward: GatedFeedForward(activated: .second, bias: false),
+        head: Head(className: "GteForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"))
 }

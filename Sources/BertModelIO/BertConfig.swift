@@ -16,6 +16,17 @@ public enum Architecture: String, Sendable, CaseIterable {
     case electra
     /// DeBERTa-v2 and v3 (`deberta-v2`): disentangled attention over log-bucketed relative positions.
     case debertaV2 = "deberta-v2"
+    /// Alibaba's GTE (`gte`; `new` in configs written for its Hub code): rotary positions, fused QKV, a gated
+    /// feed-forward (GeGLU), post-LayerNorm.
+    case gte
+
+    /// The architecture of a `model_type`, its aliases included (`new` is GTE).
+    public init?(modelType: String) {
+        switch modelType {
+        case "new": self = .gte
+        default: self.init(rawValue: modelType)
+        }
+    }
 }
 
 /// Feed-forward activations.
@@ -73,6 +84,8 @@ public struct BertConfig: Sendable, Equatable {
     public var disentangled: DisentangledAttention?
     /// The attention scores' scale is 1/√(head size × this): DeBERTa's 1 + one per `pos_att_type` entry, else 1.
     public var attentionScaleFactor = 1
+    /// Rotary position embeddings, for the architectures that have them (GTE); they then add no absolute positions.
+    public var rotary: RotaryEmbedding?
 
     /// What the attention scores (and DeBERTa's position terms) are multiplied by: 1/√(head size × factor).
     public var attentionScale: Float { 1 / (Float(headDim) * Float(attentionScaleFactor)).squareRoot() }
@@ -103,7 +116,7 @@ public struct BertConfig: Sendable, Equatable {
         guard let type = try json.string("model_type") else {
             throw ModelIOError.malformedJSON(path: path, field: "model_type", reason: "missing field")
         }
-        guard let architecture = Architecture(rawValue: type) else {
+        guard let architecture = Architecture(modelType: type) else {
             throw ModelIOError.unsupportedModelType(type, path: path)
         }
         self.init(architecture: architecture)
@@ -127,7 +140,9 @@ public struct BertConfig: Sendable, Equatable {
             relativeAttentionBuckets = try json.int(bias.bucketsField) ?? bias.buckets
         }
         if architecture.spec.disentangled != nil { try readDisentangled(json, path: path) }
-        if let kind = try json.string("position_embedding_type"), kind != "absolute" {
+        if let rotary = architecture.spec.rotary {
+            try readRotary(json, defaultTheta: rotary.defaultThetaByModelType[type] ?? rotary.defaultTheta, path: path)
+        } else if let kind = try json.string("position_embedding_type"), kind != "absolute" {
             throw ModelIOError.invalidConfig(
                 path: path, field: "position_embedding_type",
                 reason: "'\(kind)' is not supported; only 'absolute'")

@@ -91,6 +91,9 @@ public struct ModelDirectory: Sendable {
         let file = weightsPath
         guard fileExists(file) else { throw ModelIOError.missingFile(file) }
         let source: any TensorSource = file.hasSuffix(".safetensors") ? try SafeTensorsFile(path: file) : try PyTorchCheckpoint(path: file)
-        return WeightStore(source: source, prefix: config.architecture.spec.taskPrefix)
+        let spec = config.architecture.spec
+        // The first of the architecture's task prefixes the checkpoint's names carry (the usual one when none does).
+        let prefix = spec.otherTaskPrefixes.first { other in source.tensorNames.contains { $0.hasPrefix(other + ".") } }
+        return WeightStore(source: source, prefix: prefix ?? spec.taskPrefix)
     }
 }

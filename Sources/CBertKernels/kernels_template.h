@@ -152,6 +152,7 @@ KFN void finish_row(const bk_gemm_desc *d, ptrdiff_t row, ptrdiff_t col, ptrdiff
         case BK_EPILOGUE_BIAS_RELU: v = vmax(v, splat(0)); break;
         case BK_EPILOGUE_BIAS_TANH: v = vtanh(v); break;
         case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
+        case BK_EPILOGUE_BIAS_MULTIPLY: v *= lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
         default: break;
         }
         if (lanes == VL) store(c + at, v);

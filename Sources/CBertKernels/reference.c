@@ -79,6 +79,7 @@ void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
             case BK_EPILOGUE_BIAS_RELU: sum = sum > 0 ? sum : 0; break;
             case BK_EPILOGUE_BIAS_TANH: sum = tanh(sum); break;
             case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: sum += c[j]; break;
+            case BK_EPILOGUE_BIAS_MULTIPLY: sum *= c[j]; break;
             default: break;
             }
             c[j] = (float)sum;

@@ -17,10 +17,10 @@ import Testing
     static let tolerance: Float = 1e-4
 
     /// Every fixture with transformers' logits: BERT, RoBERTa, DistilBERT, the realistic-magnitude BERT and XLM-R
-    /// (the latter from sentencepiece.bpe.model), MPNet, ELECTRA and DeBERTa-v3/v2.
+    /// (the latter from sentencepiece.bpe.model), MPNet, ELECTRA, DeBERTa-v3/v2 and GTE.
     static let models = [
         "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-bert-cls-sharp", "tiny-xlmr-spm", "tiny-mpnet-cls",
-        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls",
+        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls",
     ]
 
     struct Case: CustomTestStringConvertible, Sendable {

@@ -31,7 +31,7 @@ import Testing
     ]
     static let epilogues: [bk_epilogue] = [
         BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_GELU_TANH, BK_EPILOGUE_BIAS_RELU,
-        BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM,
+        BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, BK_EPILOGUE_BIAS_MULTIPLY,
     ]
 
     /// Float accumulation over k products of unit-scale terms: a few ulps of the sum's scale.

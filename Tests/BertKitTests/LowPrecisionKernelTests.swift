@@ -18,7 +18,7 @@ import Testing
         (1, 40, 27), (2, 40, 23), (8, 40, 23),  // one or two rows: int8's interleaved accumulators and their remainder
     ]
     static let epilogues: [bk_epilogue] = [
-        BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM,
+        BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, BK_EPILOGUE_BIAS_MULTIPLY,
     ]
 
     /// Largest |format − fp32| on unit-scale outputs (inputs ~N(0, 1), weights ~N(0, 1/k)), after the epilogue,

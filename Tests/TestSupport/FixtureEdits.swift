@@ -22,8 +22,22 @@ extension Fixtures {
         try JSONSerialization.data(withJSONObject: config).write(to: url)
     }
 
+    /// Swaps the two halves of tensor `name`'s bytes in the safetensors file at `file` (the two stacked halves of a
+    /// gated feed-forward's weight: the other one activated).
+    public static func swapHalves(_ name: String, in file: String) throws {
+        try editTensor(name, in: file) { bytes in
+            let half = bytes.count / 2
+            bytes = bytes.suffix(half) + bytes.prefix(half)
+        }
+    }
+
     /// Sets every byte of tensor `name` in the safetensors file at `file` to zero (0.0 in every float format).
     public static func zeroTensor(_ name: String, in file: String) throws {
+        try editTensor(name, in: file) { bytes in bytes = Data(count: bytes.count) }
+    }
+
+    /// Rewrites the bytes of tensor `name` in the safetensors file at `file` through `change` (same length).
+    static func editTensor(_ name: String, in file: String, _ change: (inout Data) -> Void) throws {
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
         let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as? [String: Any]
@@ -31,7 +45,9 @@ extension Fixtures {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "\(file) has no tensor \(name)"])
         }
         let start = 8 + headerLength + offsets[0], end = 8 + headerLength + offsets[1]
-        data.replaceSubrange(start..<end, with: Data(count: end - start))
+        var bytes = data.subdata(in: start..<end)
+        change(&bytes)
+        data.replaceSubrange(start..<end, with: bytes)
         try data.write(to: URL(fileURLWithPath: file))
     }
 }

@@ -26,6 +26,7 @@ struct BertEncoder: Sendable {
         if let keys = spec.disentangled, let attention = config.disentangled {
             positions.disentangled = try DisentangledPositions(store, keys, config: config, attention: attention, isa: packing.isa)
         }
+        positions.rotary = config.rotary.map(RotaryTables.init)
         self.positions = positions
         // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
         // than the checkpoint's stops at the first missing tensor, with its name.

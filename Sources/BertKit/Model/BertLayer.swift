@@ -6,6 +6,9 @@ import BertModelIO
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L523
 struct BertLayer: Sendable {
     let attention: BertSelfAttention
+    /// The activated half of a gated feed-forward (GTE's GeGLU), whose result `intermediate` multiplies; nil: the
+    /// intermediate product is activated itself.
+    let gate: Linear?
     let intermediate: Linear
     let activation: ActivationKind
     let output: Linear
@@ -14,6 +17,7 @@ struct BertLayer: Sendable {
     /// Bytes of packed weight matrices it holds.
     var packedWeightBytes: Int {
         attention.qkv.weight.byteCount + attention.output.weight.byteCount + intermediate.weight.byteCount
+            + (gate?.weight.byteCount ?? 0)
             + output.weight.byteCount + (attention.disentangled?.packedWeightBytes ?? 0)
     }
 
@@ -25,7 +29,7 @@ struct BertLayer: Sendable {
     ) throws {
         let h = c.hiddenSize
         attention = try BertSelfAttention(
-            store, query: keys.query, key: keys.key, value: keys.value, output: keys.attentionOutput,
+            store, inputs: keys.attentionInputs, output: keys.attentionOutput,
             layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, packing: packing,
             scale: c.attentionScale,
             disentangled: try positions.disentangled.flatMap { shared in
@@ -33,18 +37,34 @@ struct BertLayer: Sendable {
                     try DisentangledLayer(store, layer: keys, prefix: prefix, $0, positions: shared, config: c, isa: packing.isa)
                 }
             })
-        intermediate = try Linear(store, keys.intermediate, in: h, out: c.intermediateSize, packing: packing)
+        let width = c.intermediateSize
+        if let gated = c.architecture.spec.gatedFeedForward {
+            // The stacked `[2·intermediate, hidden]` weight split in its halves: the activated one fills the buffer,
+            // the other multiplies it in its epilogue.
+            let first = 0..<width, second = width..<2 * width
+            let (activated, other) = gated.activated == .first ? (first, second) : (second, first)
+            gate = try Linear(store, keys.intermediate, rows: activated, of: 2 * width, in: h, bias: gated.bias, packing: packing)
+            intermediate = try Linear(store, keys.intermediate, rows: other, of: 2 * width, in: h, bias: gated.bias, packing: packing)
+        } else {
+            gate = nil
+            intermediate = try Linear(store, keys.intermediate, in: h, out: width, packing: packing)
+        }
         output = try Linear(store, keys.output, in: c.intermediateSize, out: h, packing: packing)
         outputLayerNorm = try LayerNorm(store, keys.outputNorm, width: h, eps: c.layerNormEps)
         activation = ActivationKind(c.hiddenAct)
     }
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: five fork/joins in all (QKV,
-    /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm).
+    /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm), six with a gate.
     func callAsFunction(_ ws: Workspace, layout: SequenceLayout, positions: SharedPositions, _ ctx: KernelContext) throws {
         try attention(ws, layout: layout, positions: positions, ctx)
         let rows = layout.totalRows
-        try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+        if let gate {
+            try gate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+            try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .multiply, ctx)
+        } else {
+            try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+        }
         try output(ws.intermediate.pointer, rows: rows, into: ws.hidden.pointer, .residualLayerNorm(outputLayerNorm), ctx)
     }
 }

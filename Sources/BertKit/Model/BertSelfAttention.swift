@@ -3,7 +3,8 @@ import CBertKernels
 
 /// `BertSelfAttention` + `BertSelfOutput`: Q, K and V in one product, scaled dot-product attention per sequence and
 /// head on the sequence's own length, then the output projection with bias + residual + LayerNorm fused into it.
-/// MPNet's relative-position bias and DeBERTa's disentangled terms are added to the scores inside the kernel.
+/// MPNet's relative-position bias and DeBERTa's disentangled terms are added to the scores inside the kernel, and
+/// GTE's rotary positions turn the queries and keys as the kernel reads them.
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L296
 struct BertSelfAttention: Sendable {
     /// Q, K, V stacked: `[3 · hidden, hidden]`.
@@ -21,13 +22,17 @@ struct BertSelfAttention: Sendable {
     /// Floats the c2p and p2c scores of one pass may take (heads are taken in groups that fit).
     static let disentangledBudget = 8 << 20
 
-    /// Reads the projections named `query`, `key`, `value` and `output`, then the LayerNorm `layerNorm` (checkpoint
-    /// names without `.weight`), in checkpoint order, so the first missing tensor is the one named.
+    /// Reads the projections named `inputs` (Q, K and V, or one tensor stacking them) and `output`, then the
+    /// LayerNorm `layerNorm` (checkpoint names without `.weight`), in checkpoint order, so the first missing tensor
+    /// is the one named.
     init(
-        _ store: WeightStore, query: String, key: String, value: String, output: String, layerNorm: String,
+        _ store: WeightStore, inputs: [String], output: String, layerNorm: String,
         eps: Float, hidden: Int, heads: Int, packing: WeightPacking, scale: Float, disentangled: DisentangledLayer? = nil
     ) throws {
-        qkv = try Linear(store, stacking: [query, key, value], in: hidden, outs: [hidden, hidden, hidden], packing: packing)
+        qkv =
+            inputs.count == 1
+            ? try Linear(store, inputs[0], in: hidden, out: 3 * hidden, packing: packing)
+            : try Linear(store, stacking: inputs, in: hidden, outs: inputs.map { _ in hidden }, packing: packing)
         self.output = try Linear(store, output, in: hidden, out: hidden, packing: packing)
         self.layerNorm = try LayerNorm(store, layerNorm, width: hidden, eps: eps)
         self.heads = heads
@@ -64,6 +69,19 @@ struct BertSelfAttention: Sendable {
                         desc.pos_width = width
                         desc.pos_index = index.baseAddress
                         desc.pos_center = index.count / 2
+                    }
+                }
+            }
+        } else if let rotary = positions.rotary {
+            let table = rotary.reaching(layout.maxRows)
+            try table.cos.withUnsafeBufferPointer { cosines in
+                try table.sin.withUnsafeBufferPointer { sines in
+                    try attend(layout, heads: 0, count: heads, ws, ctx) { desc in
+                        desc.rope_cos = cosines.baseAddress
+                        desc.rope_sin = sines.baseAddress
+                        desc.rope_dim = rotary.rotary.dimensions
+                        desc.rope_positions = table.positions
+                        desc.rope_interleaved = rotary.rotary.interleaved ? 1 : 0
                     }
                 }
             }

@@ -19,6 +19,8 @@ struct Linear: Sendable {
         case activation(ActivationKind)
         /// `y = LayerNorm(x·Wᵀ + b + y)`: `y` holds the residual on entry.
         case residualLayerNorm(LayerNorm)
+        /// `y = (x·Wᵀ + b) · y`: `y` holds the other factor on entry (a gated feed-forward's activated half).
+        case multiply
     }
 
     init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int, packing: WeightPacking) throws {
@@ -31,6 +33,22 @@ struct Linear: Sendable {
         self.bias = try store.floats(bias, shape: [outputs])
         self.weight = try PackedWeights(stacking: [w], k: inputs, isa: packing.isa, precision: packing.precision)
         name = weight
+    }
+
+    /// The product of rows `rows` of the weight `name` `[total, in]` (one half of a gated feed-forward's stacked
+    /// weight), with those rows of its bias, or a zero bias when `bias` is false.
+    init(
+        _ store: WeightStore, _ name: String, rows: Range<Int>, of total: Int, in inFeatures: Int, bias hasBias: Bool,
+        packing: WeightPacking
+    ) throws {
+        let full = try store.floats(name + ".weight", shape: [total, inFeatures])
+        let values = full.withUnsafeBufferPointer { Array($0[rows.lowerBound * inFeatures..<rows.upperBound * inFeatures]) }
+        let part = FloatTensor(name: "\(name).weight[\(rows.lowerBound)..<\(rows.upperBound)]", shape: [rows.count, inFeatures], values: values)
+        weight = try PackedWeights(stacking: [part], k: inFeatures, isa: packing.isa, precision: packing.precision)
+        full.releaseMappedPages()
+        let biasValues = try hasBias ? store.floats(name + ".bias", shape: [total]).withUnsafeBufferPointer { Array($0[rows]) } : nil
+        bias = FloatTensor(name: name + ".bias", shape: [rows.count], values: biasValues ?? [Float](repeating: 0, count: rows.count))
+        self.name = name
     }
 
     /// One product for several projections of the same input (Q, K and V): their weights stacked row-wise and
@@ -71,6 +89,8 @@ struct Linear: Sendable {
             desc.epilogue = BK_EPILOGUE_BIAS
         case .activation(let kind):
             desc.epilogue = kind.epilogue
+        case .multiply:
+            desc.epilogue = BK_EPILOGUE_BIAS_MULTIPLY
         case .residualLayerNorm(let norm):
             desc.epilogue = BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM
             desc.gamma = norm.gamma.pointer

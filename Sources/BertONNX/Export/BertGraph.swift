@@ -74,9 +74,10 @@ struct BertGraph {
     var spec: ArchitectureSpec { config.architecture.spec }
 
     /// Embeddings and every layer; returns the last hidden state `[batch, sequence, hidden]`.
-    /// With `optimize`, DeBERTa's graph stays in standard ops (ONNX Runtime's `Attention` has no disentangled terms);
+    /// With `optimize`, DeBERTa's and GTE's graphs stay in standard ops (ONNX Runtime's `Attention` has no
+    /// disentangled terms, and rotates no queries);
     /// ONNX Runtime's own graph optimizations still run on it when the session starts.
-    private var fused: Bool { optimize && spec.disentangled == nil }
+    private var fused: Bool { optimize && spec.disentangled == nil && config.rotary == nil }
 
     private mutating func encoder() throws -> String {
         var (x, attention) = fused ? try fusedEmbeddings() : try embeddings()
@@ -85,6 +86,7 @@ struct BertGraph {
         }
         let bias = try relativePositionBias()
         let disentangled = try disentangledIndex()
+        let rotary = rotaryTables()
         var hidden = x
         for i in 0..<config.numHiddenLayers {
             let keys = spec.layerKeys(i)
@@ -93,7 +95,7 @@ struct BertGraph {
                 ? try fusedLayer(hidden, keys, mask: attention, relativeBias: bias)
                 : try layer(
                     hidden, keys, prefix: "\(spec.layerPrefix).\(i).", maskBias: attention, relativeBias: bias,
-                    disentangled: disentangled)
+                    disentangled: disentangled, rotary: rotary)
         }
         return hidden
     }
@@ -155,6 +157,13 @@ struct BertGraph {
                 x = g.op("Add", x, g.op("Slice", positions, g.ints([0]), length, g.ints([0])))
             }
         }
+        if !takesTokenTypes, config.typeVocabSize == 1, !config.positionBiasedInput {
+            // The single token-type row, added to every token (folded into the position table when there is one).
+            let row = g.floats(
+                spec.embeddings.tokenType + ".weight",
+                try weights.floats(spec.embeddings.tokenType + ".weight", [1, h]), dims: [1, h])
+            x = g.op("Add", x, row)
+        }
         if takesTokenTypes {
             let types = g.floats(
                 spec.embeddings.tokenType + ".weight",
@@ -177,13 +186,25 @@ struct BertGraph {
     /// One encoder layer from standard ops: attention, residual + LayerNorm, feed-forward, residual + LayerNorm.
     private mutating func layer(
         _ x: String, _ keys: ArchitectureSpec.LayerKeys, prefix: String, maskBias: String, relativeBias: String?,
-        disentangled: DisentangledIndex?
+        disentangled: DisentangledIndex?, rotary: RotaryGraphTables?
     ) throws -> String {
         let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
         let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
-        let q = try headsOf(dense(x, keys.query, in: h, out: h), split, perm: [0, 2, 1, 3])
-        let k = try headsOf(dense(x, keys.key, in: h, out: h), split, perm: [0, 2, 3, 1])
-        let v = try headsOf(dense(x, keys.value, in: h, out: h), split, perm: [0, 2, 1, 3])
+        let (qLinear, kLinear, vLinear): (String, String, String)
+        if let fusedQKV = keys.fusedQKV {
+            let stacked = try dense(x, fusedQKV, in: h, out: 3 * h)
+            (qLinear, kLinear, vLinear) = (lastAxis(stacked, 0, h), lastAxis(stacked, h, 2 * h), lastAxis(stacked, 2 * h, 3 * h))
+        } else {
+            (qLinear, kLinear, vLinear) = (try dense(x, keys.query, in: h, out: h), try dense(x, keys.key, in: h, out: h),
+                                           try dense(x, keys.value, in: h, out: h))
+        }
+        var q = headsOf(qLinear, split, perm: [0, 2, 1, 3])
+        var k = headsOf(kLinear, split, perm: rotary == nil ? [0, 2, 3, 1] : [0, 2, 1, 3])
+        let v = headsOf(vLinear, split, perm: [0, 2, 1, 3])
+        if let rotary {
+            q = rotate(q, rotary)
+            k = g.op("Transpose", rotate(k, rotary), attrs: [AttributeProto(name: "perm", value: .ints([0, 1, 3, 2]))])
+        }
         var scaled = g.op("Mul", g.op("MatMul", q, k), g.scalar(config.attentionScale, hint: "scale"))
         if let relativeBias { scaled = g.op("Add", scaled, relativeBias) }
         if let disentangled, let terms = try disentangledScores(q: q, kT: k, layer: keys, prefix: prefix, disentangled) {
@@ -197,19 +218,27 @@ struct BertGraph {
             g.ints([0, 0, Int64(h)], hint: "merge_heads"))
         let attended = try dense(context, keys.attentionOutput, in: h, out: h)
         let x1 = try norm(g.op("Add", attended, x), keys.attentionNorm)
-        let inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize))
+        let inner: String
+        if let gated = spec.gatedFeedForward {
+            let width = config.intermediateSize
+            let both = try dense(x1, keys.intermediate, in: h, out: 2 * width, bias: gated.bias)
+            let (first, second) = (lastAxis(both, 0, width), lastAxis(both, width, 2 * width))
+            inner = gated.activated == .first ? g.op("Mul", activation(first), second) : g.op("Mul", first, activation(second))
+        } else {
+            inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize))
+        }
         let out = try dense(inner, keys.output, in: config.intermediateSize, out: h)
         return try norm(g.op("Add", out, x1), keys.outputNorm)
     }
 
     /// `[batch, sequence, hidden]` split into heads and transposed by `perm`.
-    private mutating func headsOf(_ y: String, _ split: String, perm: [Int64]) -> String {
+    mutating func headsOf(_ y: String, _ split: String, perm: [Int64]) -> String {
         g.op("Transpose", g.op("Reshape", y, split), attrs: [AttributeProto(name: "perm", value: .ints(perm))])
     }
 
     /// `x · Wᵀ + b` for the linear layer at `prefix`.
-    mutating func dense(_ x: String, _ prefix: String, in inputs: Int, out outputs: Int) throws -> String {
-        let (w, b) = try weights.linear(prefix, in: inputs, out: outputs)
+    mutating func dense(_ x: String, _ prefix: String, in inputs: Int, out outputs: Int, bias: Bool = true) throws -> String {
+        let (w, b) = try weights.linear(prefix, in: inputs, out: outputs, bias: bias)
         if quantize { return quantizedDense(x, prefix, w, b, in: inputs, out: outputs) }
         return g.op(
             "Add", g.op("MatMul", x, g.floats(prefix + ".weight", w, dims: [inputs, outputs])),

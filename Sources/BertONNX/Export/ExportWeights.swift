@@ -12,7 +12,8 @@ struct ExportWeights {
     }
 
     /// A `torch.nn.Linear` at `prefix`: the weight transposed to `[in, out]`, and the bias.
-    func linear(_ prefix: String, in inputs: Int, out outputs: Int) throws -> (weight: [Float], bias: [Float]) {
+    /// Without `bias`, the layer has none (GTE's `up_gate_proj`): zeros.
+    func linear(_ prefix: String, in inputs: Int, out outputs: Int, bias: Bool = true) throws -> (weight: [Float], bias: [Float]) {
         let weight = try store.floats(prefix + ".weight", shape: [outputs, inputs])
         var transposed = [Float](repeating: 0, count: inputs * outputs)
         weight.withUnsafeBufferPointer { w in
@@ -20,7 +21,7 @@ struct ExportWeights {
                 for i in 0..<inputs { transposed[i * outputs + o] = w[o * inputs + i] }
             }
         }
-        return (transposed, try floats(prefix + ".bias", [outputs]))
+        return (transposed, bias ? try floats(prefix + ".bias", [outputs]) : [Float](repeating: 0, count: outputs))
     }
 
     /// LayerNorm weight and bias at `prefix`, `width` wide (nil: the hidden size).

@@ -1,0 +1,115 @@
+import BertKit
+import BertModelIO
+import Foundation
+import TestSupport
+import Testing
+
+/// GTE, the first rotary encoder, against transformers 5 (Tests/Fixtures/models/tiny-gte-cls, a
+/// GteForSequenceClassification written by save_pretrained, and tiny-gte-new, its encoder in the layout and config of
+/// Alibaba's Hub code, `model_type: new`; made by tools/make_rope_fixtures.py: weights at trained magnitudes, inputs
+/// of 2 to 2,100 tokens, so RoPE is read far past BERT's 512 positions and across the attention kernel's key blocks):
+/// on every fp32 instruction-set path, packed and padded.
+@Suite struct RotaryParityTests {
+    /// Max absolute difference of logits and of mean-pooled hidden states.
+    static let tolerance: Float = 1e-4
+
+    static let runs = ArchitectureParityTests.runs
+
+    @Test func tokenizerMatchesReference() throws {
+        for name in ["tiny-gte-cls", "tiny-gte-new"] {
+            let model = try BertModel(directory: Fixtures.path("models/\(name)"))
+            let expected = try ArchitectureParityTests.Expected(name)
+            #expect(expected.ids.map(\.count).max() == 2100, "the fixture reaches 2,100 tokens")
+            for (input, ids) in zip(expected.inputs, expected.ids) {
+                #expect(try model.tokenize(input).ids == ids, "\(input.text.prefix(40))")
+            }
+        }
+    }
+
+    @Test(arguments: runs)
+    func classifierMatchesTransformers(run: (mode: ExecutionMode, batchSize: Int, isa: KernelISA)) throws {
+        let name = "tiny-gte-cls"
+        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: run.mode, isa: run.isa))
+        let native = try #require(model.backend as? NativeBackend)
+        let expected = try ArchitectureParityTests.Expected(name)
+        let encodings = try expected.inputs.map { try model.tokenize($0) }
+        let logits = try ArchitectureParityTests.batches(encodings, run.batchSize) { try native.classify($0) }
+        let mean = try ArchitectureParityTests.batches(encodings, run.batchSize) { try native.embed($0) }
+        let want = expected.matrix("logits")
+        let worstLogit = ArchitectureParityTests.worst(logits, want)
+        let worstMean = ArchitectureParityTests.worst(mean, expected.matrix("mean"))
+        #expect(worstLogit <= Self.tolerance, "\(run): logits off by \(worstLogit)")
+        #expect(worstMean <= Self.tolerance, "\(run): mean hidden state off by \(worstMean)")
+        #expect(logits.map(VectorMath.argmax) == want.map(VectorMath.argmax))
+    }
+
+    /// The Hub code's layout: no prefix, `model_type: new`, the top-level `rope_theta`, its other fields read.
+    @Test(arguments: [ExecutionMode.packed, .padded])
+    func hubCodeLayoutMatchesTransformers(mode: ExecutionMode) throws {
+        let name = "tiny-gte-new"
+        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: mode))
+        #expect(model.config.architecture == .gte)
+        #expect(model.config.rotary == RotaryEmbedding(theta: 20_000, dimensions: 16))
+        let native = try #require(model.backend as? NativeBackend)
+        let expected = try ArchitectureParityTests.Expected(name)
+        let encodings = try expected.inputs.map { try model.tokenize($0) }
+        let mean = try ArchitectureParityTests.batches(encodings, 8) { try native.embed($0) }
+        let worst = ArchitectureParityTests.worst(mean, expected.matrix("mean"))
+        #expect(worst <= Self.tolerance, "\(mode): mean hidden state off by \(worst)")
+    }
+
+    /// The tolerance can fail: the other LayerNorm epsilon, `gelu_new`, another RoPE θ (transformers' default 160000,
+    /// or 10000), the GLU's other half activated, no rotation: each misses transformers' logits by more than ten times
+    /// it (the fixture script measured each of them in transformers too).
+    @Test(arguments: ["layer_norm_eps", "hidden_act", "theta-10000", "theta-default", "glu-half", "no-rope"])
+    func wrongVariantFailsTheFixture(change: String) throws {
+        let folder = try Fixtures.copyOfModel("tiny-gte-cls")
+        switch change {
+        case "hidden_act":
+            try Fixtures.editConfig(folder) { $0["hidden_act"] = "gelu_new" }
+        case "theta-10000":
+            try Fixtures.editConfig(folder) { $0["rope_parameters"] = ["rope_type": "default", "rope_theta": 10_000.0] }
+        case "theta-default":
+            try Fixtures.editConfig(folder) { $0["rope_parameters"] = nil }
+        case "layer_norm_eps":
+            try Fixtures.editConfig(folder) { $0["layer_norm_eps"] = 1e-5 }
+        case "glu-half":
+            try Fixtures.swapHalves("gte.encoder.layer.0.mlp.up_gate_proj.weight", in: folder.appendingPathComponent("model.safetensors").path)
+        default:  // no rotation: θ so large every angle is ~0
+            try Fixtures.editConfig(folder) { $0["rope_parameters"] = ["rope_type": "default", "rope_theta": 1e30] }
+        }
+        let expected = try ArchitectureParityTests.Expected("tiny-gte-cls")
+        let model = try BertModel(directory: folder.path)
+        let native = try #require(model.backend as? NativeBackend)
+        let logits = try expected.inputs.map { try native.classify(TokenBatch([try model.tokenize($0)]))[0] }
+        let worst = ArchitectureParityTests.worst(logits, expected.matrix("logits"))
+        #expect(worst > 10 * Self.tolerance, "\(change): max abs difference only \(worst)")
+    }
+
+    /// The variants BertKit does not run are refused naming their field.
+    @Test(arguments: [
+        ("rope_scaling", "rope_scaling"), ("rope_type", "rope_parameters.rope_type"), ("logn", "logn_attention_scale"),
+        ("pack_qkv", "pack_qkv"), ("layer_norm_type", "layer_norm_type"), ("absolute", "position_embedding_type"),
+        ("theta", "rope_theta"),
+    ])
+    func unsupportedVariantsNameTheirField(change: String, field: String) throws {
+        let folder = try Fixtures.copyOfModel("tiny-gte-new")
+        try Fixtures.editConfig(folder) { config in
+            switch change {
+            case "rope_scaling": config["rope_scaling"] = ["type": "ntk", "factor": 2.0]
+            case "rope_type": config["rope_parameters"] = ["rope_type": "yarn", "rope_theta": 10_000.0]
+            case "logn": config["logn_attention_scale"] = true
+            case "pack_qkv": config["pack_qkv"] = false
+            case "layer_norm_type": config["layer_norm_type"] = "rms_norm"
+            case "absolute": config["position_embedding_type"] = "absolute"
+            default: config["rope_theta"] = -1.0
+            }
+        }
+        #expect {
+            _ = try BertModel(directory: folder.path)
+        } throws: { error in
+            guard case ModelIOError.invalidConfig(_, let named, _) = error else { return false }
+            return named == field
+        }
+    }
+}
