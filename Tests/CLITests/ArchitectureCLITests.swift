@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The architectures beyond BERT through the command line as a user runs it: `embed --sparse` on a SPLADE folder
-/// (transformers' values), `classify` on MPNet, ELECTRA and DeBERTa folders (transformers' logits), and the one-line
+/// (transformers' values), `classify` on MPNet, ELECTRA, DeBERTa and GTE folders (transformers' logits), and the one-line
 /// errors of a folder without the head each asks for.
 @Suite struct ArchitectureCLITests {
     @Test func embedSparseWritesIndicesAndValues() throws {
@@ -28,7 +28,7 @@ import Testing
         CLITests.expectFailure(run, "cls.predictions.transform.dense.weight")
     }
 
-    @Test(arguments: ["tiny-mpnet-cls", "tiny-electra-cls", "tiny-deberta-v3-cls"])
+    @Test(arguments: ["tiny-mpnet-cls", "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-gte-cls"])
     func classifyMatchesTransformers(model: String) throws {
         let expected = try Fixtures.json("models/\(model)/expected.json")
         let inputs = (expected["inputs"] as! [[String: Any]]).filter { $0["text_pair"] is NSNull || $0["text_pair"] == nil }
