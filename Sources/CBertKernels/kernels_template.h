@@ -106,6 +106,7 @@ KFN vf verf(vf x) {
 
 KFN vf vtanh(vf x) { return 1.0f - 2.0f / (vexp(2.0f * x) + 1.0f); }
 KFN vf vgelu(vf x) { return 0.5f * x * (1.0f + verf(x * 0.70710678118654752f)); }
+KFN vf vsilu(vf x) { return x / (1.0f + vexp(-x)); }
 KFN vf vgelu_tanh(vf x) { return 0.5f * x * (1.0f + vtanh(0.79788456080286536f * (x + 0.044715f * x * x * x))); }
 
 // ---- LayerNorm ------------------------------------------------------------------------------------------------
@@ -149,6 +150,7 @@ KFN void finish_row(const bk_gemm_desc *d, ptrdiff_t row, ptrdiff_t col, ptrdiff
         switch (epilogue) {
         case BK_EPILOGUE_BIAS_GELU: v = vgelu(v); break;
         case BK_EPILOGUE_BIAS_GELU_TANH: v = vgelu_tanh(v); break;
+        case BK_EPILOGUE_BIAS_SILU: v = vsilu(v); break;
         case BK_EPILOGUE_BIAS_RELU: v = vmax(v, splat(0)); break;
         case BK_EPILOGUE_BIAS_TANH: v = vtanh(v); break;
         case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;

@@ -76,6 +76,7 @@ void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
             switch (d->epilogue) {
             case BK_EPILOGUE_BIAS_GELU: sum = gelu(sum); break;
             case BK_EPILOGUE_BIAS_GELU_TANH: sum = gelu_tanh(sum); break;
+            case BK_EPILOGUE_BIAS_SILU: sum = sum / (1 + exp(-sum)); break;
             case BK_EPILOGUE_BIAS_RELU: sum = sum > 0 ? sum : 0; break;
             case BK_EPILOGUE_BIAS_TANH: sum = tanh(sum); break;
             case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: sum += c[j]; break;

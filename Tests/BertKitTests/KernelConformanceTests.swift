@@ -32,6 +32,7 @@ import Testing
     static let epilogues: [bk_epilogue] = [
         BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_GELU_TANH, BK_EPILOGUE_BIAS_RELU,
         BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, BK_EPILOGUE_BIAS_MULTIPLY,
+        BK_EPILOGUE_BIAS_SILU,
     ]
 
     /// Float accumulation over k products of unit-scale terms: a few ulps of the sum's scale.
@@ -101,6 +102,7 @@ import Testing
                 { 0.5 * $0 * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }
             ),
             (BK_EPILOGUE_BIAS_TANH, { Foundation.tanh($0) }),
+            (BK_EPILOGUE_BIAS_SILU, { $0 / (1 + Foundation.exp(-$0)) }),
         ]
         for (epilogue, reference) in references {
             var out = [Float](repeating: 0, count: n)

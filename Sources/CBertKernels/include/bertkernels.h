@@ -120,6 +120,8 @@ typedef enum bk_epilogue {
     /// `c = (a·wᵀ + bias) · c`: `c` holds the other factor on entry. A gated feed-forward (GeGLU, SwiGLU) is two
     /// products into one buffer: the activated half with its activation's epilogue, then the other half with this.
     BK_EPILOGUE_BIAS_MULTIPLY = 7,
+    /// `c = silu(a·wᵀ + bias)`, `x · sigmoid(x)` (SwiGLU's activation).
+    BK_EPILOGUE_BIAS_SILU = 8,
 } bk_epilogue;
 
 /// One product `c[m, n] = epilogue(a[m, k] · w[n, k]ᵀ)` with `w` packed by `bk_pack_format` (or `bk_pack` for
