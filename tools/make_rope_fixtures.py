@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Fixtures of Alibaba's GTE encoders (BERT + RoPE + GLU, post-LayerNorm: gte-base/large-en-v1.5, gte-multilingual),
-with realistic magnitudes (as tools/make_sharp_fixtures.py) and inputs past 512, 1024 and 2048 tokens:
+"""Fixtures of the RoPE + GLU, post-LayerNorm BERTs: Alibaba's GTE (gte-base/large-en-v1.5, gte-multilingual) and
+NomicBERT (nomic-embed-text-v1/v1.5 and the checkpoints on nomic-ai/nomic-bert-2048's code), with realistic magnitudes
+(as tools/make_sharp_fixtures.py) and inputs past 512, 1024 and 2048 tokens:
 
     .venv/bin/python tools/make_rope_fixtures.py      # from the repository root, after make venv
 
@@ -23,18 +24,47 @@ with realistic magnitudes (as tools/make_sharp_fixtures.py) and inputs past 512,
   rotate_half RoPE from `rope_theta`, up/gate split in halves, attn_ln/mlp_ln after each residual), and against
   transformers' GteModel.from_pretrained of the folder with `model_type` rewritten to "gte" (transformers converts the
   published tensor names only for that model type; AutoModel refuses `new` without trust_remote_code).
+- Tests/Fixtures/models/tiny-nomic-cls: transformers 5's NomicBertForSequenceClassification written by its
+  save_pretrained, which writes nomic-bert-2048's names (conversion_mapping.py's "nomic_bert" entries, reversed) under
+  `nomic_bert.`: `nomic_bert.embeddings.{word_embeddings,token_type_embeddings}`, `nomic_bert.emb_ln`,
+  `nomic_bert.encoder.layers.N.attn.Wqkv` (q, k, v stacked on the output axis, heads in order inside each),
+  `...attn.out_proj`, `...mlp.fc11` (up_proj, the multiplied half), `...mlp.fc12` (gate_proj, the half that gets the
+  activation: fc11(x) * silu(fc12(x))), `...mlp.fc2`, `...norm1` (after attention), `...norm2` (after the MLP), none
+  of the five linears with a bias; `nomic_bert.pooler.dense` (tanh, first token) and `classifier`. Hidden 64,
+  4 heads of 16, 2 layers, intermediate 96, two token types, SiLU, LayerNorm epsilon 1e-12, 8192 positions, 192
+  embedding rows for the tokenizer's 189 ids (padded to a multiple of 64 as nomic-embed-text-v1.5's 30528 for
+  30522), and a RoPE base of 3000 (`rope_parameters: {"rope_type": "default", "rope_theta": 3000.0}`: neither
+  NomicBertConfig's default 1000 nor the usual 10000).
+- Tests/Fixtures/models/tiny-nomic-hub: the same encoder (no pooler, no classifier) in the layout nomic-ai publishes
+  for nomic-embed-text-v1.5: custom code (nomic-ai/nomic-bert-2048, `model_type: "nomic_bert"`,
+  `architectures: ["NomicBertModel"]`), the names above without a prefix, and the config.json its GPT2Config-based
+  NomicBertConfig writes: `n_embd`, `n_layer`, `n_head`, `n_inner`, `n_positions`, `layer_norm_epsilon`,
+  `activation_function: "swiglu"`, `rotary_emb_base` (3000, an integer as the Hub's 1000), `rotary_emb_fraction: 1.0`,
+  `rotary_emb_interleaved: false`, `rotary_emb_scale_base`/`rotary_scaling_factor: null`, `max_trained_positions`,
+  `prenorm`, `qkv_proj_bias`, `mlp_fc1_bias`, `mlp_fc2_bias`, `use_rms_norm`, `causal`, `pad_vocab_size_multiple: 64`,
+  `auto_map`..., and none of transformers' keys (hidden_size, rope_parameters, hidden_act, layer_norm_eps: the Hub's
+  copy gained some in 2026). Its expected means come from transformers' NomicBertModel on the same weights; the
+  script checks them against a transcription of nomic-bert-2048's forward on the written file, and loads the folder
+  through transformers 5: as written, NomicBertConfig reads none of the GPT-2 keys (hidden 768 by default: the load
+  fails on the shapes); with hidden_size etc. added it loads and renames the tensors, but takes RoPE base 1000 unless
+  rope_parameters is added too (it ignores rotary_emb_base); with both, the same means.
 
 Every input runs alone (batch 1, attention mask of ones), in float32: the short inputs of the other fixtures, three
 texts of 600, 1100 and 2100 tokens and a pair of 600, so positions pass 512, 1024 and 2048. expected.json has inputs,
-ids, token_type_ids, `mean` (the mean over tokens of the base model's last hidden state), for tiny-gte-cls `logits`,
-`rope_theta`, and `sensitivity`: the largest change transformers shows (of logits and mean; tiny-gte-new: of mean) under
-a LayerNorm epsilon of 1e-5, gelu_new in place of exact GELU, a RoPE base of 10000 (NewConfig's default, what a reader
-that misses `rope_theta` gets) or 160000 (GteConfig's default), the other GLU half activated (act(up) * gate), no RoPE
-(cos 1, sin 0), and RoPE rotating interleaved pairs (GPT-J's rotate-every-two) in place of halves (NeoX's rotate_half).
+ids, token_type_ids, `mean` (the mean over tokens of the base model's last hidden state), for the -cls fixtures
+`logits`, `rope_theta`, and `sensitivity`: the largest change transformers shows (of logits and mean; tiny-gte-new
+and tiny-nomic-hub: of mean) under each of a few misreadings. GTE's rows: a LayerNorm epsilon of 1e-5, gelu_new in
+place of exact GELU, a RoPE base of 10000 (NewConfig's default, what a reader that misses `rope_theta` gets) or 160000
+(GteConfig's default), the other GLU half activated (act(up) * gate), no RoPE (cos 1, sin 0), and RoPE rotating
+interleaved pairs (GPT-J's rotate-every-two) in place of halves (NeoX's rotate_half).
 The script asserts each change of tiny-gte-cls's logits (recorded alone as `sensitivity_logits`) and of the mean is
 over 1e-3, ten times the tests' tolerance, except gelu_new on the mean: the two GELUs are at most 5e-4 apart, and after
 the last LayerNorm and the average over tokens they move the mean by ~4e-4 (asserted over 3e-4), so tiny-gte-new
-tells them apart by four times the tolerance, and tiny-gte-cls's logits by more than ten.
+tells them apart by four times the tolerance, and tiny-gte-cls's logits by more than ten. NomicBERT's rows: a
+LayerNorm epsilon of 1e-5, exact GELU in place of SiLU (`gelu`), a RoPE base of 1000 (NomicBertConfig's default, what
+transformers takes from the Hub's config without rope_parameters) or 10000, the other GLU half activated
+(fc12(x) * silu(fc11(x))), no RoPE, and interleaved RoPE; each moves tiny-nomic-cls's logits and the mean by over 1e-3
+(asserted).
 Deterministic: fixed seeds.
 """
 import copy
@@ -42,6 +72,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -52,8 +83,10 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from safetensors import safe_open  # noqa: E402
 from safetensors.torch import load_file, save_file  # noqa: E402
-from transformers import GteConfig, GteForSequenceClassification, GteModel  # noqa: E402
-from transformers.models.gte import modeling_gte  # noqa: E402
+from transformers import (  # noqa: E402
+    GteConfig, GteForSequenceClassification, GteModel,
+    NomicBertConfig, NomicBertForSequenceClassification, NomicBertModel,
+)
 
 sys.path.insert(0, os.path.dirname(__file__))
 from make_arch_fixtures import bert_tokenizer, fresh, kwargs_of, long_text, max_delta  # noqa: E402
@@ -121,6 +154,16 @@ def sharpen(model, seed):
     model.eval()
 
 
+def base(model):
+    """The encoder inside a head model: `model.gte`, `model.nomic_bert`."""
+    return getattr(model, model.base_model_prefix)
+
+
+def modeling(model):
+    """The transformers module that defines the model (its apply_rotary_pos_emb is what the attention calls)."""
+    return sys.modules[type(model).__module__]
+
+
 def outputs(model, encodings, head=None):
     """Logits of each input alone, the mean of the base model's last hidden state, and (with `head`) logits
     recomputed by hand from the base model's first token."""
@@ -129,7 +172,7 @@ def outputs(model, encodings, head=None):
         kwargs = kwargs_of(enc, True)
         with torch.no_grad():
             logits.append(model(**kwargs).logits[0])
-            hidden = model.gte(**kwargs).last_hidden_state
+            hidden = base(model)(**kwargs).last_hidden_state
             means.append(hidden.mean(1)[0])
             if head is not None:
                 manual.append(head(model, hidden[:, 0])[0])
@@ -150,7 +193,7 @@ def swapped_glu(model):
     """act(up) * gate: the GLU halves exchanged."""
     other = copy.deepcopy(model)
     with torch.no_grad():
-        for layer in other.gte.layers:
+        for layer in base(other).layers:
             gate = layer.mlp.gate_proj.weight.clone()
             layer.mlp.gate_proj.weight.copy_(layer.mlp.up_proj.weight)
             layer.mlp.up_proj.weight.copy_(gate)
@@ -161,7 +204,7 @@ def without_rope(model):
     """Every rotation angle zero: cos 1, sin 0."""
     other = copy.deepcopy(model)
     with torch.no_grad():
-        other.gte.rotary_emb.inv_freq.zero_()
+        base(other).rotary_emb.inv_freq.zero_()
     return other.eval()
 
 
@@ -178,40 +221,42 @@ def rotate_every_two(q, k, cos, sin, unsqueeze_dim=1):
 
 
 def interleaved_outputs(model, encodings):
-    saved = modeling_gte.apply_rotary_pos_emb
-    modeling_gte.apply_rotary_pos_emb = rotate_every_two
+    module = modeling(model)
+    saved = module.apply_rotary_pos_emb
+    module.apply_rotary_pos_emb = rotate_every_two
     try:
         return outputs(model, encodings)
     finally:
-        modeling_gte.apply_rotary_pos_emb = saved
+        module.apply_rotary_pos_emb = saved
 
 
 def attention_logit_std(model, enc):
     """The standard deviation of the first layer's attention logits (after RoPE, scaled) on one input."""
     kwargs = kwargs_of(enc, True)
     captured = []
-    layer = model.gte.layers[0].self_attn
+    encoder, module = base(model), modeling(model)
+    layer = encoder.layers[0].self_attn
     hook = layer.register_forward_hook(lambda m, args, kw, out: captured.append(kw), with_kwargs=True)
     try:
         with torch.no_grad():
-            hidden = model.gte.embeddings(input_ids=kwargs["input_ids"], token_type_ids=kwargs["token_type_ids"])
-            model.gte(**kwargs)
+            hidden = encoder.embeddings(input_ids=kwargs["input_ids"], token_type_ids=kwargs["token_type_ids"])
+            encoder(**kwargs)
             cos, sin = captured[0]["position_embeddings"]
             shape = (*hidden.shape[:-1], -1, layer.head_dim)
             q = layer.q_proj(hidden).view(shape).transpose(1, 2)
             k = layer.k_proj(hidden).view(shape).transpose(1, 2)
-            q, k = modeling_gte.apply_rotary_pos_emb(q, k, cos, sin)
+            q, k = module.apply_rotary_pos_emb(q, k, cos, sin)
     finally:
         hook.remove()
     return float((q @ k.transpose(2, 3) * layer.scaling).std().detach())
 
 
 def classifier_head(m, first):
-    return m.classifier(torch.tanh(m.gte.pooler.dense(first)))
+    return m.classifier(torch.tanh(base(m).pooler.dense(first)))
 
 
 def fold(keys):
-    return sorted({k.replace(".layer.0.", ".layer.N.").replace(".layer.1.", ".layer.N.") for k in keys})
+    return sorted({re.sub(r"\.(layers?)\.\d+\.", r".\1.N.", k) for k in keys})
 
 
 # The published layout (Alibaba-NLP/new-impl) -----------------------------------------------------------------------
@@ -318,9 +363,7 @@ def rows(tensors):
     return [[float(x) for x in row] for row in tensors]
 
 
-def main():
-    vocab, tok = bert_tokenizer()
-    encodings = encode_all(tok)
+def gte(vocab, tok, encodings):
     config = gte_config(vocab)
     model = GteForSequenceClassification(config)
     sharpen(model, 41)
@@ -451,6 +494,315 @@ def main():
           f"{check_auto_model(new_folder)}")
     print(f"  {new_name} model.safetensors: {len(new_keys)} tensors: {fold(new_keys)}")
     print(f"  folder sizes: {sizes}")
+
+
+
+# NomicBERT (nomic-embed-text-v1/v1.5, CodeRankEmbed, snowflake-arctic-embed-m-long, ...) ------------------------------
+
+NOMIC_THETA = 3000.0
+NOMIC_DEFAULT_THETA = 1000.0  # NomicBertConfig.default_theta: what transformers takes without rope_parameters
+PAD_VOCAB_MULTIPLE = 64  # nomic-embed-text-v1.5's pad_vocab_size_multiple: 30522 WordPiece ids, 30528 rows
+
+
+def padded_vocab(n, multiple=PAD_VOCAB_MULTIPLE):
+    return -(-n // multiple) * multiple
+
+
+def nomic_config(vocab, **changes):
+    settings = dict(vocab_size=padded_vocab(len(vocab)), hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
+                    intermediate_size=96, type_vocab_size=2, hidden_act="silu", layer_norm_eps=1e-12,
+                    max_position_embeddings=8192, pad_token_id=0,
+                    rope_parameters={"rope_type": "default", "rope_theta": NOMIC_THETA},
+                    id2label=LABELS, label2id={v: k for k, v in LABELS.items()})
+    settings.update(changes)
+    return NomicBertConfig(**settings)
+
+
+# auto_map as nomic-embed-text-v1.5 publishes it (the remote code of nomic-ai/nomic-bert-2048).
+NOMIC_AUTO_MAP = {
+    "AutoConfig": "nomic-ai/nomic-bert-2048--configuration_hf_nomic_bert.NomicBertConfig",
+    "AutoModel": "nomic-ai/nomic-bert-2048--modeling_hf_nomic_bert.NomicBertModel",
+    "AutoModelForMaskedLM": "nomic-ai/nomic-bert-2048--modeling_hf_nomic_bert.NomicBertForPreTraining",
+}
+
+
+def nomic_hub_config(config):
+    """config.json as nomic-bert-2048's NomicBertConfig (a GPT2Config: GPT-2's key names) wrote it for
+    nomic-embed-text-v1.5, at this fixture's sizes. No hidden_size, num_hidden_layers, intermediate_size,
+    rope_parameters, hidden_act or layer_norm_eps: those were added to the Hub's copy only in 2026, for transformers 5."""
+    theta = config.rope_parameters["rope_theta"]
+    return {
+        "activation_function": "swiglu",
+        "architectures": ["NomicBertModel"],
+        "attn_pdrop": 0.0,
+        "auto_map": NOMIC_AUTO_MAP,
+        "bos_token_id": None,
+        "causal": False,
+        "dense_seq_output": True,
+        "embd_pdrop": 0.0,
+        "eos_token_id": None,
+        "fused_bias_fc": True,
+        "fused_dropout_add_ln": True,
+        "initializer_range": 0.02,
+        "layer_norm_epsilon": config.layer_norm_eps,
+        "max_trained_positions": 2048,
+        "mlp_fc1_bias": False,
+        "mlp_fc2_bias": False,
+        "model_type": "nomic_bert",
+        "n_embd": config.hidden_size,
+        "n_head": config.num_attention_heads,
+        "n_inner": config.intermediate_size,
+        "n_layer": config.num_hidden_layers,
+        "n_positions": config.max_position_embeddings,
+        "pad_vocab_size_multiple": PAD_VOCAB_MULTIPLE,
+        "parallel_block": False,
+        "parallel_block_tied_norm": False,
+        "prenorm": False,
+        "qkv_proj_bias": False,
+        "reorder_and_upcast_attn": False,
+        "resid_pdrop": 0.0,
+        "rotary_emb_base": int(theta) if theta == int(theta) else theta,  # an integer, as the Hub's 1000
+        "rotary_emb_fraction": 1.0,
+        "rotary_emb_interleaved": False,
+        "rotary_emb_scale_base": None,
+        "rotary_scaling_factor": None,
+        "scale_attn_by_inverse_layer_idx": False,
+        "scale_attn_weights": True,
+        "summary_activation": None,
+        "summary_first_dropout": 0.0,
+        "summary_proj_to_labels": True,
+        "summary_type": "cls_index",
+        "summary_use_proj": True,
+        "torch_dtype": "float32",
+        "type_vocab_size": config.type_vocab_size,
+        "use_cache": True,
+        "use_flash_attn": True,
+        "use_rms_norm": False,
+        "use_xentropy": True,
+        "vocab_size": config.vocab_size,
+    }
+
+
+def nomic_published_mean(state, cfg, enc):
+    """nomic-bert-2048's NomicBertModel forward (modeling_hf_nomic_bert.py; post-norm, no rotary scaling),
+    transcribed on the raw tensors: Wqkv read as `(three h d)`, rotate_half RoPE on the full head from
+    `rotary_emb_base`, `fc11(x) * silu(fc12(x))`, norm1/norm2 after each residual."""
+    ids = torch.tensor(enc["input_ids"])
+    types = torch.tensor(enc["token_type_ids"])
+    hidden, heads, eps, n = cfg["n_embd"], cfg["n_head"], cfg["layer_norm_epsilon"], len(enc["input_ids"])
+    d = hidden // heads
+    rotary_dim = int(d * cfg["rotary_emb_fraction"])
+    assert rotary_dim == d and not cfg["rotary_emb_interleaved"] and cfg["rotary_scaling_factor"] is None
+
+    def ln(x, prefix):
+        return F.layer_norm(x, (hidden,), state[prefix + ".weight"], state[prefix + ".bias"], eps)
+
+    inv_freq = 1.0 / (cfg["rotary_emb_base"] ** (torch.arange(0, rotary_dim, 2, dtype=torch.float32) / rotary_dim))
+    freqs = torch.outer(torch.arange(n, dtype=torch.float32), inv_freq)
+    cos = torch.cat((freqs.cos(), freqs.cos()), dim=-1)[:, None, :]
+    sin = torch.cat((freqs.sin(), freqs.sin()), dim=-1)[:, None, :]
+
+    def rotary(x):
+        x1, x2 = x.chunk(2, dim=-1)
+        return x * cos + torch.cat((-x2, x1), dim=-1) * sin
+
+    x = state["embeddings.word_embeddings.weight"][ids] + state["embeddings.token_type_embeddings.weight"][types]
+    x = ln(x, "emb_ln")
+    for i in range(cfg["n_layer"]):
+        p = f"encoder.layers.{i}"
+        q, k, v = (x @ state[f"{p}.attn.Wqkv.weight"].T).view(n, 3, heads, d).unbind(1)
+        q, k = rotary(q), rotary(k)
+        scores = torch.einsum("qhd,khd->hqk", q, k) / math.sqrt(d)
+        context = torch.einsum("hqk,khd->qhd", scores.softmax(-1), v).reshape(n, hidden)
+        x = ln(context @ state[f"{p}.attn.out_proj.weight"].T + x, f"{p}.norm1")
+        y, gate = x @ state[f"{p}.mlp.fc11.weight"].T, x @ state[f"{p}.mlp.fc12.weight"].T
+        x = ln((y * F.silu(gate)) @ state[f"{p}.mlp.fc2.weight"].T + x, f"{p}.norm2")
+    return x.mean(0)
+
+
+def encoder_means(model, encodings):
+    means = []
+    for enc in encodings:
+        with torch.no_grad():
+            means.append(model(**kwargs_of(enc, True)).last_hidden_state.mean(1)[0])
+    return means
+
+
+def transformers_load(folder, encodings, reference, cls=None, **kwargs):
+    """What transformers 5 makes of a folder (offline, no remote code): the model's max |mean - reference|, or the
+    error it raises; and the RoPE base it took."""
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the load report's table of mismatched shapes: the exception says enough
+    try:
+        model = (cls or AutoModel).from_pretrained(folder, **kwargs).eval()
+    except Exception as e:  # noqa: BLE001 - the message is the finding
+        return f"{type(e).__name__}: {' '.join(str(e).split())[:300]}", None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    try:
+        got = encoder_means(model, encodings)
+    except Exception as e:  # noqa: BLE001
+        return f"loaded as {type(model).__name__} (hidden {model.config.hidden_size}), forward fails: " \
+               f"{type(e).__name__}: {' '.join(str(e).split())[:200]}", None
+    return max_delta(reference, got), model.config.rope_parameters["rope_theta"]
+
+
+def nomic(vocab, tok, encodings):
+    config = nomic_config(vocab)
+    model = NomicBertForSequenceClassification(config)
+    sharpen(model, 43)
+    encoder = base(model)
+    assert math.isclose(float(encoder.rotary_emb.inv_freq[1]), NOMIC_THETA ** (-2 / 16), rel_tol=1e-6), "rope_theta"
+    logits, means, manual = outputs(model, encodings, classifier_head)
+    drift = max_delta(logits, manual)
+    assert drift < 1e-5, f"the pooler (tanh) and classifier by hand differ from transformers' by {drift}"
+
+    def theta(value):
+        return {"rope_type": "default", "rope_theta": value}
+
+    variants = {
+        "layer_norm_eps": outputs(variant(model, config, layer_norm_eps=1e-5), encodings),
+        "gelu": outputs(variant(model, config, hidden_act="gelu"), encodings),
+        "rope_theta_1000": outputs(variant(model, config, rope_parameters=theta(NOMIC_DEFAULT_THETA)), encodings),
+        "rope_theta_10000": outputs(variant(model, config, rope_parameters=theta(10000.0)), encodings),
+        "glu_swapped": outputs(swapped_glu(model), encodings),
+        "no_rope": outputs(without_rope(model), encodings),
+        "rope_interleaved": interleaved_outputs(model, encodings),
+    }
+    restored = max_delta(logits, outputs(model, encodings)[0])
+    assert restored == 0.0, f"rotate_half is not restored ({restored})"
+    sensitivity_logits = {k: max_delta(logits, v[0]) for k, v in variants.items()}
+    sensitivity_mean = {k: max_delta(means, v[1]) for k, v in variants.items()}
+    sensitivity = {k: max(sensitivity_logits[k], sensitivity_mean[k]) for k in variants}
+    for key in variants:
+        assert sensitivity_logits[key] > 1e-3, f"tiny-nomic-cls: {key} moves the logits by only {sensitivity_logits[key]}"
+        assert sensitivity_mean[key] > 1e-3, f"tiny-nomic-hub: {key} moves the mean by only {sensitivity_mean[key]}"
+    longest = max(range(len(encodings)), key=lambda i: len(encodings[i]["input_ids"]))
+    past_2048 = {k: float((means[longest] - v[1][longest]).abs().max()) for k, v in variants.items()}
+
+    # tiny-nomic-cls: transformers' own save_pretrained (it writes nomic-bert-2048's names under `nomic_bert.`), then
+    # its own load gives the same logits.
+    name = "tiny-nomic-cls"
+    folder = fresh(name)
+    model.save_pretrained(folder)
+    tok.save(f"{folder}/tokenizer.json")
+    with open(f"{folder}/config.json") as f:
+        saved_config = json.load(f)
+    assert saved_config["rope_parameters"] == theta(NOMIC_THETA), saved_config
+    assert saved_config["model_type"] == "nomic_bert"
+    assert saved_config["architectures"] == ["NomicBertForSequenceClassification"]
+    assert saved_config["hidden_act"] == "silu" and saved_config["vocab_size"] == padded_vocab(len(vocab))
+    written = load_file(f"{folder}/model.safetensors")
+    with safe_open(f"{folder}/model.safetensors", "pt") as f:
+        metadata = f.metadata()
+    assert torch.equal(written["nomic_bert.emb_ln.weight"], encoder.embeddings.LayerNorm.weight)
+    for i, layer in enumerate(encoder.layers):
+        p = f"nomic_bert.encoder.layers.{i}"
+        attention, mlp = layer.self_attn, layer.mlp
+        assert torch.equal(written[f"{p}.attn.Wqkv.weight"], torch.cat(
+            [attention.q_proj.weight, attention.k_proj.weight, attention.v_proj.weight]))  # q, k, v on the output axis
+        assert torch.equal(written[f"{p}.attn.out_proj.weight"], attention.o_proj.weight)
+        assert torch.equal(written[f"{p}.mlp.fc11.weight"], mlp.up_proj.weight)  # the multiplied half
+        assert torch.equal(written[f"{p}.mlp.fc12.weight"], mlp.gate_proj.weight)  # the half that gets SiLU
+        assert torch.equal(written[f"{p}.mlp.fc2.weight"], mlp.down_proj.weight)
+        assert torch.equal(written[f"{p}.norm1.weight"], layer.post_attention_layernorm.weight)
+        assert torch.equal(written[f"{p}.norm2.weight"], layer.post_mlp_layernorm.weight)
+        for linear in ("attn.Wqkv", "attn.out_proj", "mlp.fc11", "mlp.fc12", "mlp.fc2"):
+            assert f"{p}.{linear}.bias" not in written
+    loaded = NomicBertForSequenceClassification.from_pretrained(folder).eval()
+    reload_drift = max_delta(logits, outputs(loaded, encodings)[0])
+    assert reload_drift < 1e-6, f"{name}: transformers' own load of the folder differs by {reload_drift}"
+    write_expected(folder, encodings, {
+        "logits": rows(logits), "mean": rows(means), "dtype": "float32", "rope_theta": NOMIC_THETA,
+        "sensitivity": sensitivity, "sensitivity_logits": sensitivity_logits})
+
+    # tiny-nomic-hub: the encoder's tensors without the `nomic_bert.` prefix (the pooler and classifier left out),
+    # nomic-bert-2048's config.json; the means of transformers' NomicBertModel on those weights, checked against
+    # nomic-bert-2048's forward on the written file.
+    hub_name = "tiny-nomic-hub"
+    hub_folder = fresh(hub_name)
+    prefix = "nomic_bert."
+    hub = {k[len(prefix):]: v.contiguous() for k, v in written.items()
+           if k.startswith(prefix) and not k.startswith(prefix + "pooler.")}
+    save_file(hub, f"{hub_folder}/model.safetensors", metadata={"format": "pt"})
+    cfg = nomic_hub_config(config)
+    with open(f"{hub_folder}/config.json", "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
+    tok.save(f"{hub_folder}/tokenizer.json")
+    plain = NomicBertModel(config).eval()
+    missing = plain.load_state_dict({k[len(prefix):]: v for k, v in model.state_dict().items()
+                                     if k.startswith(prefix) and not k.startswith(prefix + "pooler.")})
+    assert not missing.missing_keys and not missing.unexpected_keys, missing
+    hub_means = encoder_means(plain, encodings)
+    same = max_delta(means, hub_means)
+    assert same == 0.0, f"NomicBertModel alone differs from the classifier's encoder by {same}"
+    published = [nomic_published_mean(hub, cfg, enc) for enc in encodings]
+    transcription = max_delta(hub_means, published)
+    assert transcription < 1e-5, f"{hub_name}: nomic-bert-2048's forward on the written file differs by {transcription}"
+
+    # transformers 5 on the published layout: the folder as written, then with the keys its NomicBertConfig reads
+    # (it reads none of n_embd, n_layer, n_head, n_inner, n_positions, rotary_emb_base, layer_norm_epsilon).
+    from transformers import AutoConfig
+    read = AutoConfig.from_pretrained(hub_folder, trust_remote_code=False)
+    read_config = (f"{type(read).__name__}: hidden_size {read.hidden_size}, num_hidden_layers {read.num_hidden_layers}, "
+                   f"intermediate_size {read.intermediate_size}, rope_parameters {read.rope_parameters}, "
+                   f"layer_norm_eps {read.layer_norm_eps}, max_position_embeddings {read.max_position_embeddings}")
+    as_published = transformers_load(hub_folder, encodings, hub_means, cls=NomicBertModel)
+    auto = transformers_load(hub_folder, encodings, hub_means, trust_remote_code=False)
+    native_keys = {"hidden_size": cfg["n_embd"], "num_hidden_layers": cfg["n_layer"],
+                   "num_attention_heads": cfg["n_head"], "intermediate_size": cfg["n_inner"],
+                   "max_position_embeddings": cfg["n_positions"], "layer_norm_eps": cfg["layer_norm_epsilon"],
+                   "hidden_act": "silu"}
+    with_keys = {}
+    for label, extra in (("sizes only", native_keys),
+                         ("sizes and rope_parameters", {**native_keys, "rope_parameters": theta(NOMIC_THETA)}),
+                         ("the same, max_position_embeddings 2048 as the Hub's v1.5 now says",
+                          {**native_keys, "rope_parameters": theta(NOMIC_THETA), "max_position_embeddings": 2048})):
+        with tempfile.TemporaryDirectory() as tmp:
+            for file in ("model.safetensors", "tokenizer.json"):
+                shutil.copy(f"{hub_folder}/{file}", tmp)
+            with open(f"{tmp}/config.json", "w") as f:
+                json.dump({**cfg, **extra}, f)
+            with_keys[label] = transformers_load(tmp, encodings, hub_means, cls=NomicBertModel)
+    for label in list(with_keys)[1:]:
+        direct_drift, direct_theta = with_keys[label]
+        assert isinstance(direct_drift, float) and direct_drift < 1e-6 and direct_theta == NOMIC_THETA, with_keys
+    write_expected(hub_folder, encodings, {
+        "mean": rows(hub_means), "dtype": "float32", "rope_theta": NOMIC_THETA, "sensitivity": sensitivity_mean})
+
+    with safe_open(f"{hub_folder}/model.safetensors", "pt") as f:
+        hub_keys = sorted(f.keys())
+    sizes = {n: sum(os.path.getsize(f"{OUT_ROOT}/{n}/{x}") for x in os.listdir(f"{OUT_ROOT}/{n}"))
+             for n in (name, hub_name)}
+    print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters, largest |logit| "
+          f"{max(float(r.abs().max()) for r in logits):.2f}, first-layer attention logits std "
+          f"{attention_logit_std(model, encodings[longest]):.2f}; transformers' load agrees to {reload_drift:.1e}; "
+          f"safetensors metadata {metadata}")
+    print("  sensitivity (max of logits and mean): " + ", ".join(f"{k} {v:.2e}" for k, v in sensitivity.items()))
+    print("  logits alone: " + ", ".join(f"{k} {v:.2e}" for k, v in sensitivity_logits.items()))
+    print("  mean alone: " + ", ".join(f"{k} {v:.2e}" for k, v in sensitivity_mean.items()))
+    print(f"  mean of the {len(encodings[longest]['input_ids'])}-token input alone: "
+          + ", ".join(f"{k} {v:.2e}" for k, v in past_2048.items()))
+    print(f"  {name} model.safetensors: {len(written)} tensors: {fold(written)}")
+    print(f"  config.json: {json.dumps(saved_config, sort_keys=True)}")
+    print(f"{hub_name}: nomic-bert-2048's forward on the file agrees to {transcription:.1e}")
+    print(f"  AutoConfig.from_pretrained of the folder: {read_config}")
+    print(f"  NomicBertModel.from_pretrained of the folder as written: {as_published}")
+    print(f"  AutoModel.from_pretrained(trust_remote_code=False): {auto}")
+    for label, result in with_keys.items():
+        print(f"  NomicBertModel.from_pretrained with transformers' keys added ({label}): {result}")
+    print(f"  {hub_name} model.safetensors: {len(hub_keys)} tensors: {fold(hub_keys)}")
+    print(f"  folder sizes: {sizes}")
+
+
+def main():
+    vocab, tok = bert_tokenizer()
+    encodings = encode_all(tok)
+    gte(vocab, tok, encodings)
+    nomic(vocab, tok, encodings)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,14 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var defaultEmbeddingSize: Int? = nil
         /// Token types when `config.json` gives none (transformers' default: 2, DeBERTa-v2's 0).
         public var defaultTypeVocabSize = 2
+        /// Other names of these fields, read when `config.json` lacks the one above (NomicBERT's Hub code writes
+        /// GPT-2's: `n_embd` for `hidden_size`, `n_layer`, `n_head`, `n_inner`, `n_positions`, `layer_norm_epsilon`,
+        /// `activation_function`).
+        public var aliases: [String: String] = [:]
+        /// Activation names of the aliases' vocabulary (NomicBERT's `swiglu`: SiLU on the gate of its gated
+        /// feed-forward), by the name transformers gives the same function. When the activation is read from an
+        /// alias, only these names are accepted (Nomic's `gelu` there means an ungated MLP of other tensors).
+        public var activationAliases: [String: String] = [:]
     }
 
     /// A per-head additive bias by relative position, computed once and added to every layer's attention scores
@@ -88,6 +96,9 @@ public struct ArchitectureSpec: Sendable, Equatable {
         /// Q, K and V as one stacked tensor `[3·hidden, hidden]` (GTE's `qkv_proj`); `query`, `key` and `value` are
         /// then unused.
         public var fusedQKV: String? = nil
+        /// The activated half of a gated feed-forward as a tensor of its own `[intermediate, hidden]` (NomicBERT's
+        /// `fc12`); `intermediate` is then the other half alone. nil: the halves are stacked in `intermediate`.
+        public var gate: String? = nil
 
         /// The projections of the attention: the fused tensor, or Q, K and V.
         public var attentionInputs: [String] { fusedQKV.map { [$0] } ?? [query, key, value] }
@@ -98,7 +109,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
                 query: prefix + "." + query, key: prefix + "." + key, value: prefix + "." + value,
                 attentionOutput: prefix + "." + attentionOutput, attentionNorm: prefix + "." + attentionNorm,
                 intermediate: prefix + "." + intermediate, output: prefix + "." + output,
-                outputNorm: prefix + "." + outputNorm, fusedQKV: fusedQKV.map { prefix + "." + $0 })
+                outputNorm: prefix + "." + outputNorm, fusedQKV: fusedQKV.map { prefix + "." + $0 },
+                gate: gate.map { prefix + "." + $0 })
         }
     }
 
@@ -111,14 +123,15 @@ public struct ArchitectureSpec: Sendable, Equatable {
     }
 
     /// A gated feed-forward (GLU): the intermediate product is `[2·intermediate, hidden]`, two halves of which one
-    /// goes through the activation and multiplies the other (GeGLU with GELU, SwiGLU with SiLU).
+    /// goes through the activation and multiplies the other (GeGLU with GELU, SwiGLU with SiLU). The halves are
+    /// either stacked in one tensor (GTE's `up_gate_proj`) or two (NomicBERT's `fc12`, `LayerKeys.gate`, and `fc11`).
     public struct GatedFeedForward: Sendable, Equatable {
         /// Which half of the product's rows is activated.
         public enum Half: Sendable, Equatable {
             case first, second
         }
 
-        /// GTE activates the second (`up ⊙ act(gate)` of `[up | gate]`), ModernBERT the first.
+        /// Of a stacked tensor: GTE activates the second (`up ⊙ act(gate)` of `[up | gate]`), ModernBERT the first.
         public var activated: Half
         /// Whether the intermediate product has a bias (GTE's `up_gate_proj` has none).
         public var bias: Bool
@@ -166,8 +179,13 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var disentangled: Disentangled? = nil
     /// Rotary positions, when the architecture has them (GTE).
     public var rotary: Rotary? = nil
-    /// The gated feed-forward, when the architecture has one (GTE).
+    /// The gated feed-forward, when the architecture has one (GTE, NomicBERT).
     public var gatedFeedForward: GatedFeedForward? = nil
+    /// Whether the encoder layers' products have biases (NomicBERT's have none: Wqkv, out_proj, fc11, fc12, fc2).
+    public var linearBiases = true
+    /// `config.json` booleans that must not be true, with what they would turn on that BertKit does not run
+    /// (NomicBERT's Hub code: `prenorm`, `use_rms_norm`, biases, ...).
+    public var refusedFlags: [String: String] = [:]
     public var head: Head
     /// The masked-language-model head, when the architecture has one BertKit runs (SPLADE).
     public var maskedLM: MaskedLMHead? = nil
@@ -197,11 +215,13 @@ public struct ArchitectureSpec: Sendable, Equatable {
         }
         for index in 0..<config.numHiddenLayers {
             let k = layerKeys(index)
-            for part in k.attentionInputs + [k.attentionOutput, k.attentionNorm, k.output, k.outputNorm] {
-                names += [part + ".weight", part + ".bias"]
+            for part in k.attentionInputs + [k.attentionOutput, k.output] + (k.gate.map { [$0] } ?? []) {
+                names.append(part + ".weight")
+                if linearBiases { names.append(part + ".bias") }
             }
+            for norm in [k.attentionNorm, k.outputNorm] { names += [norm + ".weight", norm + ".bias"] }
             names.append(k.intermediate + ".weight")
-            if gatedFeedForward?.bias ?? true { names.append(k.intermediate + ".bias") }
+            if linearBiases, gatedFeedForward?.bias ?? true { names.append(k.intermediate + ".bias") }
         }
         if withHead { names += [head.dense, head.projection].flatMap { [$0 + ".weight", $0 + ".bias"] } }
         return Set(names)
@@ -222,6 +242,7 @@ extension Architecture {
         case .electra: .electra
         case .debertaV2: .debertaV2
         case .gte: .gte
+        case .nomicBert: .nomicBert
         }
     }
 }
@@ -336,4 +357,35 @@ extension ArchitectureSpec {
         rotary: Rotary(defaultTheta: 160_000, defaultThetaByModelType: ["new": 10_000]),
         gatedFeedForward: GatedFeedForward(activated: .second, bias: false),
         head: Head(className: "GteForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"))
+
+    /// NomicBERT (transformers' `modeling_nomic_bert.py`; the Hub's `nomic-ai/nomic-bert-2048` code, whose tensor
+    /// names transformers also writes): word and token-type embeddings then `emb_ln`, rotary positions (θ by default
+    /// 1000, `rotary_emb_base` in the Hub's configs; `rotary_emb_fraction` of each head), fused `attn.Wqkv`,
+    /// post-LayerNorm (`norm1`, `norm2`), a SwiGLU feed-forward `fc2(fc11(x) ⊙ silu(fc12(x)))`, no bias on any
+    /// product, and BERT's pooler + classifier head. The Hub's configs use GPT-2's field names.
+    static let nomicBert = ArchitectureSpec(
+        architecture: .nomicBert, taskPrefix: "nomic_bert",
+        config: ConfigNames(
+            aliases: [
+                "hidden_size": "n_embd", "num_hidden_layers": "n_layer", "num_attention_heads": "n_head",
+                "intermediate_size": "n_inner", "max_position_embeddings": "n_positions",
+                "layer_norm_eps": "layer_norm_epsilon", "hidden_act": "activation_function",
+            ],
+            activationAliases: ["swiglu": "silu", "geglu": "gelu"]),
+        embeddings: EmbeddingKeys(layerNorm: "emb_ln"),
+        layerPrefix: "encoder.layers",
+        layer: LayerKeys(
+            query: "", key: "", value: "", attentionOutput: "attn.out_proj", attentionNorm: "norm1",
+            intermediate: "mlp.fc11", output: "mlp.fc2", outputNorm: "norm2", fusedQKV: "attn.Wqkv", gate: "mlp.fc12"),
+        rotary: Rotary(defaultTheta: 1000),
+        gatedFeedForward: GatedFeedForward(activated: .first, bias: false),
+        linearBiases: false,
+        refusedFlags: [
+            "prenorm": "pre-LayerNorm layers", "parallel_block": "parallel attention and MLP blocks",
+            "use_rms_norm": "RMS norms", "causal": "causal attention", "qkv_proj_bias": "a bias on Wqkv",
+            "mlp_fc1_bias": "biases on fc11 and fc12", "mlp_fc2_bias": "a bias on fc2",
+            "rotary_emb_interleaved": "interleaved rotary pairs (transformers rotates halves)",
+        ],
+        head: Head(
+            className: "NomicBertForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"))
 }

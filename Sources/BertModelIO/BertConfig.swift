@@ -19,6 +19,8 @@ public enum Architecture: String, Sendable, CaseIterable {
     /// Alibaba's GTE (`gte`; `new` in configs written for its Hub code): rotary positions, fused QKV, a gated
     /// feed-forward (GeGLU), post-LayerNorm.
     case gte
+    /// NomicBERT (`nomic_bert`): rotary positions, fused QKV, SwiGLU, no biases, post-LayerNorm.
+    case nomicBert = "nomic_bert"
 
     /// The architecture of a `model_type`, its aliases included (`new` is GTE).
     public init?(modelType: String) {
@@ -37,6 +39,8 @@ public enum Activation: String, Sendable {
     case geluTanh = "gelu_new"
     /// ReLU.
     case relu
+    /// SiLU (`silu`, `swish`): `x · sigmoid(x)`, the activated half of SwiGLU.
+    case silu
 }
 
 /// The graph-shaping fields of `config.json`, with transformers' defaults
@@ -121,12 +125,25 @@ public struct BertConfig: Sendable, Equatable {
         }
         self.init(architecture: architecture)
         let names = architecture.spec.config
-        hiddenSize = try json.int(names.hiddenSize) ?? hiddenSize
-        numHiddenLayers = try json.int(names.layers) ?? names.defaultLayers
-        numAttentionHeads = try json.int(names.heads) ?? numAttentionHeads
-        intermediateSize = try json.int(names.intermediateSize) ?? intermediateSize
-        hiddenAct = try Self.activation(json.string(names.activation) ?? "gelu", field: names.activation, path: path)
-        if let field = names.layerNormEps {
+        // The field's name as this config.json writes it: the spec's, else its alias when only that is present.
+        func key(_ name: String) -> String { json.has(name) ? name : names.aliases[name].flatMap { json.has($0) ? $0 : nil } ?? name }
+        for (field, feature) in architecture.spec.refusedFlags.sorted(by: { $0.key < $1.key }) where try json.bool(field) == true {
+            throw ModelIOError.invalidConfig(path: path, field: field, reason: "\(feature): not supported for \(type)")
+        }
+        hiddenSize = try json.int(key(names.hiddenSize)) ?? hiddenSize
+        numHiddenLayers = try json.int(key(names.layers)) ?? names.defaultLayers
+        numAttentionHeads = try json.int(key(names.heads)) ?? numAttentionHeads
+        intermediateSize = try json.int(key(names.intermediateSize)) ?? intermediateSize
+        let activationField = key(names.activation)
+        let activationName = try json.string(activationField) ?? "gelu"
+        if activationField != names.activation, names.activationAliases[activationName] == nil {
+            let known = names.activationAliases.keys.sorted().joined(separator: ", ")
+            throw ModelIOError.invalidConfig(
+                path: path, field: activationField, reason: "'\(activationName)' is not supported; only \(known)")
+        }
+        hiddenAct = try Self.activation(
+            names.activationAliases[activationName] ?? activationName, field: activationField, path: path)
+        if let field = names.layerNormEps.map(key) {
             layerNormEps = Float(try json.double(field) ?? 1e-12)
         } else if let fixed = architecture.spec.fixedLayerNormEps {
             layerNormEps = fixed
@@ -148,7 +165,7 @@ public struct BertConfig: Sendable, Equatable {
                 reason: "'\(kind)' is not supported; only 'absolute'")
         }
         vocabSize = try json.int("vocab_size") ?? vocabSize
-        maxPositionEmbeddings = try json.int("max_position_embeddings") ?? maxPositionEmbeddings
+        maxPositionEmbeddings = try json.int(key("max_position_embeddings")) ?? maxPositionEmbeddings
         let afterPadding = architecture.spec.positions == .afterPadding
         padTokenId = try json.int("pad_token_id") ?? (afterPadding ? 1 : 0)
         architectures = (try json.array("architectures") as? [String]) ?? []
@@ -170,6 +187,7 @@ public struct BertConfig: Sendable, Equatable {
         case "gelu": return .gelu
         case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": return .geluTanh
         case "relu": return .relu
+        case "silu", "swish": return .silu
         default:
             throw ModelIOError.invalidConfig(path: path, field: field, reason: "activation '\(name)' is not supported")
         }

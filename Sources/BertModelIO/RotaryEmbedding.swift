@@ -43,15 +43,16 @@ public struct RotaryEmbedding: Sendable, Equatable {
 
 extension BertConfig {
     /// The rotary fields of a RoPE encoder's `config.json`: transformers 5's `rope_parameters` (`rope_type` default,
-    /// `rope_theta`, `partial_rotary_factor`), or the top-level `rope_theta` that configs written for the Hub's own
-    /// code carry (Alibaba's `new`), else the architecture's default θ. The variants BertKit does not run yet are
-    /// refused naming their field: a scaled RoPE (`rope_scaling`, `rope_type` other than default), GTE's
-    /// `logn_attention_scale`, `position_embedding_type` other than rope, unfused Q/K/V (`pack_qkv` false) and
+    /// `rope_theta`, `partial_rotary_factor`), or the top-level fields of configs written for the Hub's own code
+    /// (Alibaba's `new`: `rope_theta`; NomicBERT's: `rotary_emb_base`, `rotary_emb_fraction`), else the
+    /// architecture's default θ. The variants BertKit does not run yet are refused naming their field: a scaled RoPE
+    /// (`rope_scaling`, `rope_type` other than default, Nomic's `rotary_scaling_factor` and `rotary_emb_scale_base`),
+    /// GTE's `logn_attention_scale`, `position_embedding_type` other than rope, unfused Q/K/V (`pack_qkv` false) and
     /// norms other than LayerNorm (`layer_norm_type`).
     mutating func readRotary(_ json: JSONObject, defaultTheta: Double, path: String) throws {
         func refuse(_ field: String, _ reason: String) -> ModelIOError { .invalidConfig(path: path, field: field, reason: reason) }
-        var theta = try json.double("rope_theta")
-        var fraction = 1.0
+        var theta = try json.double("rope_theta") ?? json.double("rotary_emb_base")
+        var fraction = try json.double("rotary_emb_fraction") ?? 1.0
         if let parameters = try json.object("rope_parameters") {
             let nested = JSONObject(parameters, path: path)
             let type = try nested.string("rope_type") ?? nested.string("type") ?? "default"
@@ -61,8 +62,8 @@ extension BertConfig {
             theta = try nested.double("rope_theta") ?? theta
             fraction = try nested.double("partial_rotary_factor") ?? fraction
         }
-        if json.has("rope_scaling") {
-            throw refuse("rope_scaling", "scaled RoPE (NTK and others) is not supported yet; only unscaled RoPE")
+        for field in ["rope_scaling", "rotary_scaling_factor", "rotary_emb_scale_base"] where json.has(field) {
+            throw refuse(field, "scaled RoPE (NTK and others) is not supported yet; only unscaled RoPE")
         }
         if let kind = try json.string("position_embedding_type"), kind != "rope" {
             throw refuse("position_embedding_type", "'\(kind)' is not supported for \(architecture.rawValue); only 'rope'")
@@ -81,13 +82,10 @@ extension BertConfig {
         guard numAttentionHeads > 0, hiddenSize > 0, hiddenSize % numAttentionHeads == 0 else { return }
         let base = theta ?? defaultTheta
         guard base.isFinite, base > 1 else { throw refuse("rope_theta", "must be a finite number above 1, is \(base)") }
-        guard fraction > 0, fraction <= 1 else {
-            throw refuse("rope_parameters.partial_rotary_factor", "must be in (0, 1], is \(fraction)")
-        }
+        let fractionField = json.has("rotary_emb_fraction") ? "rotary_emb_fraction" : "rope_parameters.partial_rotary_factor"
+        guard fraction > 0, fraction <= 1 else { throw refuse(fractionField, "must be in (0, 1], is \(fraction)") }
         let dimensions = Int(Double(headDim) * fraction) / 2 * 2
-        guard dimensions >= 2 else {
-            throw refuse("rope_parameters.partial_rotary_factor", "rotates no pair of the \(headDim) head dimensions")
-        }
+        guard dimensions >= 2 else { throw refuse(fractionField, "rotates no pair of the \(headDim) head dimensions") }
         rotary = RotaryEmbedding(theta: base, dimensions: dimensions)
     }
 }

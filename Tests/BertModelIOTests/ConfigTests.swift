@@ -31,7 +31,7 @@ import Testing
         (#"{"hidden_size":8}"#, "field 'model_type': missing field"),
         (#"{"model_type":"bert","hidden_size":"big"}"#, "field 'hidden_size': expected an integer, found the string \"big\""),
         (#"{"model_type":"bert","hidden_size":10,"num_attention_heads":3}"#, "not divisible by 3 heads"),
-        (#"{"model_type":"bert","hidden_act":"swish"}"#, "activation 'swish' is not supported"),
+        (#"{"model_type":"bert","hidden_act":"mish"}"#, "activation 'mish' is not supported"),
         (#"{"model_type":"bert","position_embedding_type":"relative_key"}"#, "'relative_key' is not supported"),
         (#"{"model_type":"bert","#, "malformed JSON"),
         (#"[1,2]"#, "expected a JSON object"),

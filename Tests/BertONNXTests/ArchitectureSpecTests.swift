@@ -12,7 +12,7 @@ import Testing
 @Suite struct ArchitectureSpecTests {
     static let folders = [
         "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-xlmr-spm", "tiny-bert-reranker", "tiny-mpnet-cls",
-        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls",
+        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls", "tiny-nomic-cls",
     ]
 
     static func load(_ folder: String) throws -> (ModelDirectory, WeightStore) {

@@ -31,6 +31,15 @@ extension Fixtures {
         }
     }
 
+    /// Exchanges the bytes of tensors `a` and `b` (same size) in the safetensors file at `file` (a gated
+    /// feed-forward's halves as two tensors: the other one activated).
+    public static func swapTensors(_ a: String, _ b: String, in file: String) throws {
+        var first = Data(), second = Data()
+        try editTensor(a, in: file) { first = $0 }
+        try editTensor(b, in: file) { second = $0; $0 = first }
+        try editTensor(a, in: file) { $0 = second }
+    }
+
     /// Sets every byte of tensor `name` in the safetensors file at `file` to zero (0.0 in every float format).
     public static func zeroTensor(_ name: String, in file: String) throws {
         try editTensor(name, in: file) { bytes in bytes = Data(count: bytes.count) }

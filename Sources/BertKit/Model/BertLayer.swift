@@ -6,8 +6,8 @@ import BertModelIO
 /// https://github.com/huggingface/transformers/blob/v4.46.0/src/transformers/models/bert/modeling_bert.py#L523
 struct BertLayer: Sendable {
     let attention: BertSelfAttention
-    /// The activated half of a gated feed-forward (GTE's GeGLU), whose result `intermediate` multiplies; nil: the
-    /// intermediate product is activated itself.
+    /// The activated half of a gated feed-forward (GTE's GeGLU, NomicBERT's SwiGLU), whose result `intermediate`
+    /// multiplies; nil: the intermediate product is activated itself.
     let gate: Linear?
     let intermediate: Linear
     let activation: ActivationKind
@@ -27,29 +27,35 @@ struct BertLayer: Sendable {
         _ store: WeightStore, keys: ArchitectureSpec.LayerKeys, prefix: String, config c: BertConfig, packing: WeightPacking,
         positions: SharedPositions
     ) throws {
-        let h = c.hiddenSize
+        let h = c.hiddenSize, biased = c.architecture.spec.linearBiases
         attention = try BertSelfAttention(
             store, inputs: keys.attentionInputs, output: keys.attentionOutput,
-            layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, packing: packing,
-            scale: c.attentionScale,
+            layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, bias: biased,
+            packing: packing, scale: c.attentionScale,
             disentangled: try positions.disentangled.flatMap { shared in
                 try c.architecture.spec.disentangled.map {
                     try DisentangledLayer(store, layer: keys, prefix: prefix, $0, positions: shared, config: c, isa: packing.isa)
                 }
             })
         let width = c.intermediateSize
-        if let gated = c.architecture.spec.gatedFeedForward {
+        if let gated = c.architecture.spec.gatedFeedForward, let gateKey = keys.gate {
+            // The halves as tensors of their own: the activated one fills the buffer, the other multiplies it.
+            let biased = biased && gated.bias
+            gate = try Linear(store, gateKey, in: h, out: width, bias: biased, packing: packing)
+            intermediate = try Linear(store, keys.intermediate, in: h, out: width, bias: biased, packing: packing)
+        } else if let gated = c.architecture.spec.gatedFeedForward {
             // The stacked `[2·intermediate, hidden]` weight split in its halves: the activated one fills the buffer,
             // the other multiplies it in its epilogue.
             let first = 0..<width, second = width..<2 * width
             let (activated, other) = gated.activated == .first ? (first, second) : (second, first)
-            gate = try Linear(store, keys.intermediate, rows: activated, of: 2 * width, in: h, bias: gated.bias, packing: packing)
-            intermediate = try Linear(store, keys.intermediate, rows: other, of: 2 * width, in: h, bias: gated.bias, packing: packing)
+            let biased = biased && gated.bias
+            gate = try Linear(store, keys.intermediate, rows: activated, of: 2 * width, in: h, bias: biased, packing: packing)
+            intermediate = try Linear(store, keys.intermediate, rows: other, of: 2 * width, in: h, bias: biased, packing: packing)
         } else {
             gate = nil
-            intermediate = try Linear(store, keys.intermediate, in: h, out: width, packing: packing)
+            intermediate = try Linear(store, keys.intermediate, in: h, out: width, bias: biased, packing: packing)
         }
-        output = try Linear(store, keys.output, in: c.intermediateSize, out: h, packing: packing)
+        output = try Linear(store, keys.output, in: c.intermediateSize, out: h, bias: biased, packing: packing)
         outputLayerNorm = try LayerNorm(store, keys.outputNorm, width: h, eps: c.layerNormEps)
         activation = ActivationKind(c.hiddenAct)
     }
@@ -75,6 +81,7 @@ extension ActivationKind {
         case .gelu: self = .gelu
         case .geluTanh: self = .geluTanh
         case .relu: self = .relu
+        case .silu: self = .silu
         }
     }
 }

@@ -27,13 +27,14 @@ struct BertSelfAttention: Sendable {
     /// is the one named.
     init(
         _ store: WeightStore, inputs: [String], output: String, layerNorm: String,
-        eps: Float, hidden: Int, heads: Int, packing: WeightPacking, scale: Float, disentangled: DisentangledLayer? = nil
+        eps: Float, hidden: Int, heads: Int, bias: Bool = true, packing: WeightPacking, scale: Float,
+        disentangled: DisentangledLayer? = nil
     ) throws {
         qkv =
             inputs.count == 1
-            ? try Linear(store, inputs[0], in: hidden, out: 3 * hidden, packing: packing)
-            : try Linear(store, stacking: inputs, in: hidden, outs: inputs.map { _ in hidden }, packing: packing)
-        self.output = try Linear(store, output, in: hidden, out: hidden, packing: packing)
+            ? try Linear(store, inputs[0], in: hidden, out: 3 * hidden, bias: bias, packing: packing)
+            : try Linear(store, stacking: inputs, in: hidden, outs: inputs.map { _ in hidden }, bias: bias, packing: packing)
+        self.output = try Linear(store, output, in: hidden, out: hidden, bias: bias, packing: packing)
         self.layerNorm = try LayerNorm(store, layerNorm, width: hidden, eps: eps)
         self.heads = heads
         self.hidden = hidden

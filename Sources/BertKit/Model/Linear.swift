@@ -23,8 +23,12 @@ struct Linear: Sendable {
         case multiply
     }
 
-    init(_ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int, packing: WeightPacking) throws {
-        try self.init(store, stacking: [name], in: inFeatures, outs: [outFeatures], packing: packing)
+    /// Without `bias`, the layer has none (NomicBERT's products): a zero bias.
+    init(
+        _ store: WeightStore, _ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true,
+        packing: WeightPacking
+    ) throws {
+        try self.init(store, stacking: [name], in: inFeatures, outs: [outFeatures], bias: bias, packing: packing)
     }
 
     /// A product whose weight and bias have names of their own (a decoder tied to the word embeddings).
@@ -52,10 +56,17 @@ struct Linear: Sendable {
     }
 
     /// One product for several projections of the same input (Q, K and V): their weights stacked row-wise and
-    /// packed together, their biases concatenated.
-    init(_ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], packing: WeightPacking) throws {
+    /// packed together, their biases concatenated (zeros without `bias`).
+    init(
+        _ store: WeightStore, stacking names: [String], in inFeatures: Int, outs: [Int], bias hasBias: Bool = true,
+        packing: WeightPacking
+    ) throws {
         let weights = try zip(names, outs).map { try store.floats($0 + ".weight", shape: [$1, inFeatures]) }
-        let biases = try zip(names, outs).map { try store.floats($0 + ".bias", shape: [$1]) }
+        let biases = try zip(names, outs).map {
+            hasBias
+                ? try store.floats($0 + ".bias", shape: [$1])
+                : FloatTensor(name: $0 + ".bias", shape: [$1], values: [Float](repeating: 0, count: $1))
+        }
         weight = try PackedWeights(stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision)
         name = names.joined(separator: "+")
         for tensor in weights { tensor.releaseMappedPages() }
@@ -127,7 +138,7 @@ struct LayerNorm: Sendable {
 
 /// Element-wise functions fused into products.
 enum ActivationKind: Sendable {
-    case gelu, geluTanh, relu, tanh
+    case gelu, geluTanh, relu, tanh, silu
 
     var epilogue: bk_epilogue {
         switch self {
@@ -135,6 +146,7 @@ enum ActivationKind: Sendable {
         case .geluTanh: BK_EPILOGUE_BIAS_GELU_TANH
         case .relu: BK_EPILOGUE_BIAS_RELU
         case .tanh: BK_EPILOGUE_BIAS_TANH
+        case .silu: BK_EPILOGUE_BIAS_SILU
         }
     }
 }

@@ -69,6 +69,9 @@ extension BertGraph {
         case .gelu: activated = g.op("BiasGelu", inner, bias, domain: contrib)
         case .geluTanh: activated = g.op("FastGelu", inner, bias, domain: contrib)
         case .relu: activated = g.op("Relu", g.op("Add", inner, bias))
+        case .silu:
+            let sum = g.op("Add", inner, bias)
+            activated = g.op("Mul", sum, g.op("Sigmoid", sum))
         }
         return try skipNorm(activated, residual: x1, dense: keys.output, in: width, norm: keys.outputNorm)
     }

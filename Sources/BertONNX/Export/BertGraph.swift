@@ -189,14 +189,17 @@ struct BertGraph {
         disentangled: DisentangledIndex?, rotary: RotaryGraphTables?
     ) throws -> String {
         let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
+        let biased = spec.linearBiases
         let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
         let (qLinear, kLinear, vLinear): (String, String, String)
         if let fusedQKV = keys.fusedQKV {
-            let stacked = try dense(x, fusedQKV, in: h, out: 3 * h)
+            let stacked = try dense(x, fusedQKV, in: h, out: 3 * h, bias: biased)
             (qLinear, kLinear, vLinear) = (lastAxis(stacked, 0, h), lastAxis(stacked, h, 2 * h), lastAxis(stacked, 2 * h, 3 * h))
         } else {
-            (qLinear, kLinear, vLinear) = (try dense(x, keys.query, in: h, out: h), try dense(x, keys.key, in: h, out: h),
-                                           try dense(x, keys.value, in: h, out: h))
+            (qLinear, kLinear, vLinear) = (
+                try dense(x, keys.query, in: h, out: h, bias: biased), try dense(x, keys.key, in: h, out: h, bias: biased),
+                try dense(x, keys.value, in: h, out: h, bias: biased)
+            )
         }
         var q = headsOf(qLinear, split, perm: [0, 2, 1, 3])
         var k = headsOf(kLinear, split, perm: rotary == nil ? [0, 2, 3, 1] : [0, 2, 1, 3])
@@ -216,18 +219,22 @@ struct BertGraph {
             "Reshape",
             g.op("Transpose", g.op("MatMul", probabilities, v), attrs: [AttributeProto(name: "perm", value: .ints([0, 2, 1, 3]))]),
             g.ints([0, 0, Int64(h)], hint: "merge_heads"))
-        let attended = try dense(context, keys.attentionOutput, in: h, out: h)
+        let attended = try dense(context, keys.attentionOutput, in: h, out: h, bias: biased)
         let x1 = try norm(g.op("Add", attended, x), keys.attentionNorm)
         let inner: String
-        if let gated = spec.gatedFeedForward {
+        if let gated = spec.gatedFeedForward, let gate = keys.gate {
             let width = config.intermediateSize
-            let both = try dense(x1, keys.intermediate, in: h, out: 2 * width, bias: gated.bias)
+            let activated = try activation(dense(x1, gate, in: h, out: width, bias: biased && gated.bias))
+            inner = g.op("Mul", activated, try dense(x1, keys.intermediate, in: h, out: width, bias: biased && gated.bias))
+        } else if let gated = spec.gatedFeedForward {
+            let width = config.intermediateSize
+            let both = try dense(x1, keys.intermediate, in: h, out: 2 * width, bias: biased && gated.bias)
             let (first, second) = (lastAxis(both, 0, width), lastAxis(both, width, 2 * width))
             inner = gated.activated == .first ? g.op("Mul", activation(first), second) : g.op("Mul", first, activation(second))
         } else {
-            inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize))
+            inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize, bias: biased))
         }
-        let out = try dense(inner, keys.output, in: config.intermediateSize, out: h)
+        let out = try dense(inner, keys.output, in: config.intermediateSize, out: h, bias: biased)
         return try norm(g.op("Add", out, x1), keys.outputNorm)
     }
 
@@ -258,6 +265,7 @@ struct BertGraph {
         case .gelu: return g.gelu(x, tanhApproximation: false)
         case .geluTanh: return g.gelu(x, tanhApproximation: true)
         case .relu: return g.op("Relu", x)
+        case .silu: return g.op("Mul", x, g.op("Sigmoid", x))
         }
     }
 }
