@@ -24,6 +24,9 @@ NomicBERT (nomic-embed-text-v1/v1.5 and the checkpoints on nomic-ai/nomic-bert-2
   rotate_half RoPE from `rope_theta`, up/gate split in halves, attn_ln/mlp_ln after each residual), and against
   transformers' GteModel.from_pretrained of the folder with `model_type` rewritten to "gte" (transformers converts the
   published tensor names only for that model type; AutoModel refuses `new` without trust_remote_code).
+  Its expected.json also has `ntk`: the means under the static NTK scaling of the Hub's `rope_scaling: {"type":
+  "ntk", "factor": 4}` (θ·4, every inverse frequency divided by 4^(2/16)), from GteModel with the equivalent
+  linear `rope_parameters` (also recorded), checked against the Hub code's formula.
 - Tests/Fixtures/models/tiny-nomic-cls: transformers 5's NomicBertForSequenceClassification written by its
   save_pretrained, which writes nomic-bert-2048's names (conversion_mapping.py's "nomic_bert" entries, reversed) under
   `nomic_bert.`: `nomic_bert.embeddings.{word_embeddings,token_type_embeddings}`, `nomic_bert.emb_ln`,
@@ -94,6 +97,7 @@ from make_sharp_fixtures import INPUTS as SHORT_INPUTS, LABELS  # noqa: E402
 
 OUT_ROOT = "Tests/Fixtures/models"
 ROPE_THETA = 20000.0
+NTK_FACTOR = 4.0  # static NTK scaling of the tiny-gte-new reference (gte-multilingual-base publishes 8, gte-base-en-v1.5 2)
 # (tokens of the text, tokens of the pair or None): with BERT's specials, 600, 1100 and 2100 ids, and a pair of 600.
 LONG_SIZES = [(598, None), (1098, None), (2098, None), (300, 297)]
 
@@ -321,7 +325,14 @@ def published_mean(state, cfg, enc):
 
     x = state["embeddings.word_embeddings.weight"][ids] + state["embeddings.token_type_embeddings.weight"][types]
     x = ln(x, "embeddings.LayerNorm")
-    inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, d, 2).float() / d))
+    scaling = cfg.get("rope_scaling")
+    if scaling is None:
+        inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, d, 2).float() / d))
+    else:  # NTKScalingRotaryEmbedding, fixed NTK (no mixed_b): base · factor, every frequency / factor^(2/d)
+        assert scaling["type"] == "ntk" and scaling.get("mixed_b") is None
+        base = cfg["rope_theta"] * scaling["factor"]
+        inv_freq = 1.0 / (base ** (torch.arange(0, d, 2).float() / d))
+        inv_freq = inv_freq / scaling["factor"] ** (2 / d)
     freqs = torch.einsum("i,j->ij", torch.arange(len(ids), dtype=torch.float32), inv_freq)
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos()[:, None, :], emb.sin()[:, None, :]
@@ -470,8 +481,31 @@ def gte(vocab, tok, encodings):
             direct_means.append(direct(**kwargs_of(enc, True)).last_hidden_state.mean(1)[0])
     direct_drift = max_delta(base_means, direct_means)
     assert direct_drift < 1e-6, f"{new_name}: GteModel.from_pretrained (model_type gte) differs by {direct_drift}"
+
+    # GTE's static NTK scaling (gte-base-en-v1.5: factor 2, gte-multilingual-base: 8), as the Hub code computes it:
+    # θ·factor, then every inverse frequency divided by factor^(2/head size). transformers 5.25's GteConfig passes
+    # `rope_scaling: {type: ntk}` through as an unknown rope_type; later versions convert it to exactly this linear
+    # scaling, which 5.25 runs: the reference is GteModel with those rope_parameters, checked against the Hub
+    # code's transcription.
+    head = config.hidden_size // config.num_attention_heads
+    ntk_scaling = {"type": "ntk", "factor": NTK_FACTOR}
+    ntk_parameters = {"rope_type": "linear", "factor": NTK_FACTOR ** (2 / head), "rope_theta": ROPE_THETA * NTK_FACTOR}
+    scaled = GteModel(gte_config(vocab, rope_parameters=dict(ntk_parameters))).eval()
+    scaled.load_state_dict(base.state_dict())
+    assert scaled.config.rope_parameters["rope_type"] == "linear", scaled.config.rope_parameters
+    ntk_means = []
+    for enc in encodings:
+        with torch.no_grad():
+            ntk_means.append(scaled(**kwargs_of(enc, True)).last_hidden_state.mean(1)[0])
+    ntk_published = [published_mean(encoder, {**cfg, "rope_scaling": ntk_scaling}, enc) for enc in encodings]
+    ntk_transcription = max_delta(ntk_means, ntk_published)
+    assert ntk_transcription < 1e-5, f"{new_name}: NTK by the Hub code's formula differs by {ntk_transcription}"
+    ntk_change = max_delta(base_means, ntk_means)
+    assert ntk_change > 1e-3, f"{new_name}: NTK scaling moves the mean by only {ntk_change}"
     write_expected(new_folder, encodings, {
-        "mean": rows(base_means), "dtype": "float32", "rope_theta": ROPE_THETA, "sensitivity": sensitivity_mean})
+        "mean": rows(base_means), "dtype": "float32", "rope_theta": ROPE_THETA, "sensitivity": sensitivity_mean,
+        "ntk": {"rope_scaling": ntk_scaling, "rope_parameters": ntk_parameters, "mean": rows(ntk_means),
+                "change": ntk_change}})
 
     with safe_open(f"{new_folder}/model.safetensors", "pt") as f:
         new_keys = sorted(f.keys())
@@ -492,6 +526,8 @@ def gte(vocab, tok, encodings):
     print(f"{new_name}: new-impl's forward on the file agrees to {transcription:.1e}; GteModel.from_pretrained of the "
           f"folder with model_type gte: {direct_drift:.1e}; AutoModel.from_pretrained(trust_remote_code=False): "
           f"{check_auto_model(new_folder)}")
+    print(f"  NTK factor {NTK_FACTOR}: GteModel with rope_parameters {ntk_parameters} agrees with the Hub code's "
+          f"NTKScalingRotaryEmbedding to {ntk_transcription:.1e}; it moves the mean by {ntk_change:.2e}")
     print(f"  {new_name} model.safetensors: {len(new_keys)} tensors: {fold(new_keys)}")
     print(f"  folder sizes: {sizes}")
 

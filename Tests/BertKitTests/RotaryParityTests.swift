@@ -58,6 +58,37 @@ import Testing
         #expect(worst <= Self.tolerance, "\(mode): mean hidden state off by \(worst)")
     }
 
+    /// GTE's static NTK scaling (gte-multilingual-base's `rope_scaling: {type: ntk, factor: 8}`; factor 4 here), as
+    /// the Hub code's config gives it and as the linear `rope_parameters` later transformers convert it to, against
+    /// transformers' GteModel checked by the fixture script against the Hub code's formula; the unscaled reference
+    /// it moves by 0.5 is missed by more than ten times the tolerance.
+    @Test(arguments: ["rope_scaling", "rope_parameters"])
+    func ntkScalingMatchesTheHubCode(written: String) throws {
+        let folder = try Fixtures.copyOfModel("tiny-gte-new")
+        let expected = try ArchitectureParityTests.Expected("tiny-gte-new")
+        let ntk = try #require(expected.json["ntk"] as? [String: Any])
+        try Fixtures.editConfig(folder) { config in
+            if written == "rope_scaling" {
+                config["rope_scaling"] = ntk["rope_scaling"]
+            } else {
+                config["model_type"] = "gte"
+                config["rope_theta"] = nil
+                config["rope_scaling"] = nil
+                config["rope_parameters"] = ntk["rope_parameters"]
+            }
+        }
+        let model = try BertModel(directory: folder.path)
+        let rotary = try #require(model.config.rotary)
+        #expect(rotary.theta == 80_000 && abs(rotary.linearFactor - 1.189207115002721) < 1e-12, "\(rotary)")
+        let native = try #require(model.backend as? NativeBackend)
+        let encodings = try expected.inputs.map { try model.tokenize($0) }
+        let mean = try ArchitectureParityTests.batches(encodings, 8) { try native.embed($0) }
+        let want = try #require((ntk["mean"] as? [[Double]])?.map { $0.map(Float.init) })
+        let worst = ArchitectureParityTests.worst(mean, want)
+        #expect(worst <= Self.tolerance, "\(written): mean hidden state off by \(worst)")
+        #expect(ArchitectureParityTests.worst(mean, expected.matrix("mean")) > 10 * Self.tolerance)
+    }
+
     /// The tolerance can fail: the other LayerNorm epsilon, `gelu_new`, another RoPE θ (transformers' default 160000,
     /// or 10000), the GLU's other half activated, no rotation: each misses transformers' logits by more than ten times
     /// it (the fixture script measured each of them in transformers too).
@@ -88,7 +119,8 @@ import Testing
 
     /// The variants BertKit does not run are refused naming their field.
     @Test(arguments: [
-        ("rope_scaling", "rope_scaling"), ("rope_type", "rope_parameters.rope_type"), ("logn", "logn_attention_scale"),
+        ("rope_scaling", "rope_scaling.type"), ("mixed_b", "rope_scaling.mixed_b"), ("factor", "rope_scaling.factor"),
+        ("rope_type", "rope_parameters.rope_type"), ("logn", "logn_attention_scale"),
         ("pack_qkv", "pack_qkv"), ("layer_norm_type", "layer_norm_type"), ("absolute", "position_embedding_type"),
         ("theta", "rope_theta"),
     ])
@@ -96,7 +128,9 @@ import Testing
         let folder = try Fixtures.copyOfModel("tiny-gte-new")
         try Fixtures.editConfig(folder) { config in
             switch change {
-            case "rope_scaling": config["rope_scaling"] = ["type": "ntk", "factor": 2.0]
+            case "rope_scaling": config["rope_scaling"] = ["type": "dynamic", "factor": 2.0]
+            case "mixed_b": config["rope_scaling"] = ["type": "ntk", "factor": 2.0, "mixed_b": 0.5]
+            case "factor": config["rope_scaling"] = ["type": "ntk", "factor": 0.5]
             case "rope_type": config["rope_parameters"] = ["rope_type": "yarn", "rope_theta": 10_000.0]
             case "logn": config["logn_attention_scale"] = true
             case "pack_qkv": config["pack_qkv"] = false
