@@ -96,10 +96,11 @@ static void attention_task(void *ctx, ptrdiff_t task, int worker) {
 }
 
 ptrdiff_t bk_attention_scratch_floats(ptrdiff_t head_dim, ptrdiff_t max_rows) {
-    // Keys of one block transposed (head_dim × block), scores of a query group (group × block), running maxima and
-    // sums per query row, and a query group rotated by RoPE (group × head_dim).
-    return head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * (max_rows > 0 ? max_rows : 1)
-        + BK_QUERY_GROUP * head_dim;
+    // Keys of one block transposed (head_dim × block), its values side by side (block × head_dim), scores of a query
+    // group (group × block), running maxima and sums per query row, and the queries rotated by RoPE
+    // (rows × head_dim): linear in the length.
+    const ptrdiff_t rows = max_rows > 0 ? max_rows : 1;
+    return 2 * head_dim * BK_KEY_BLOCK + BK_QUERY_GROUP * BK_KEY_BLOCK + 2 * rows + rows * head_dim;
 }
 
 bk_status bk_attention(bk_pool *pool, int workers, const bk_attention_desc *d) {

@@ -518,10 +518,11 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
         return;
     }
     float *kt = scratch;                           // [dh][BK_KEY_BLOCK]
-    float *scores = kt + dh * BK_KEY_BLOCK;        // [QG][BK_KEY_BLOCK]
+    float *vb = kt + dh * BK_KEY_BLOCK;            // [BK_KEY_BLOCK][dh]: the block's values, contiguous
+    float *scores = vb + BK_KEY_BLOCK * dh;        // [QG][BK_KEY_BLOCK]
     float *maxima = scores + QG * BK_KEY_BLOCK;    // [m]
     float *sums = maxima + m;                      // [m]
-    float *rotated = sums + m;                     // [QG][dh], with RoPE
+    float *rotated = sums + m;                     // [m][dh], with RoPE
     const int rope = d->rope_cos != 0;
     const float scale = d->scale;
     const float *bias = d->rel_bias ? d->rel_bias + head * (2 * d->rel_span + 1) : 0;
@@ -533,15 +534,18 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
         maxima[i] = -__builtin_inff();
         sums[i] = 0;
     }
+    if (rope) rotate_queries(d, q, ld, 0, m, dh, rotated);  // once, not once per key block
     for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
         const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
         const ptrdiff_t padded = rope ? transpose_rotated_keys(d, k + k0 * ld, ld, k0, nb, dh, kt)
                                       : transpose_keys(k + k0 * ld, ld, nb, dh, kt);
+        // The block's value rows side by side: ·V walks them once per vector pair of the head, and rows a whole
+        // QKV row apart (three hidden widths) would touch a new page each time.
+        for (ptrdiff_t j = 0; j < nb; j++) __builtin_memcpy(vb + j * dh, v + (k0 + j) * ld, (size_t)dh * sizeof(float));
         for (ptrdiff_t i0 = 0; i0 < m; i0 += QG) {
             const ptrdiff_t group = m - i0 < QG ? m - i0 : QG;
             if (rope) {
-                rotate_queries(d, q + i0 * ld, ld, i0, group, dh, rotated);
-                attention_scores(rotated, dh, group, kt, padded, dh, scale, scores);
+                attention_scores(rotated + i0 * dh, dh, group, kt, padded, dh, scale, scores);
             } else {
                 attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
             }
@@ -568,8 +572,7 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 maxima[i] = maximum;
             }
             // The first block writes the output rows, later ones add to them.
-            if (k0 == 0) attention_values(0, scores, group, nb, v, ld, out + i0 * ldo, ldo, dh);
-            else attention_values(1, scores, group, nb, v + k0 * ld, ld, out + i0 * ldo, ldo, dh);
+            attention_values(k0 > 0, scores, group, nb, vb, dh, out + i0 * ldo, ldo, dh);
         }
     }
     if (single) return;
