@@ -40,7 +40,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: format demo test build mpnet bench-architectures spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: format demo test build mpnet bench-architectures bench-long spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -73,6 +73,12 @@ format:
 bench-architectures: venv mpnet corpus build
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check openvino
 	$(VENV)/bin/python scripts/bench_architectures.py --bertkit .build/release/bertkit --out $(BENCH_OUT)/architectures
+
+# Long contexts: a GTE-base-shaped rotary encoder at 512 and 2,048 tokens (batch 1 and 8), then 8,192 (batch 1),
+# against ONNX Runtime and OpenVINO on the same exported graph, with each engine's peak memory (docs/BENCHMARKS.md).
+bench-long: venv models build
+	$(VENV)/bin/python scripts/bench_long.py --bertkit .build/release/bertkit --lengths 512,2048 --batches 1,8 --repeats 2 --out $(BENCH_OUT)/long
+	$(VENV)/bin/python scripts/bench_long.py --bertkit .build/release/bertkit --lengths 8192 --batches 1 --sequences 1 --repeats 1 --memory-lengths 16,8192 --out $(BENCH_OUT)/long-8192
 
 # Before and after, alternated: the engine's cells and serve under wrk, for two bertkit binaries (A=before, B=after).
 AB_A ?= /tmp/base/bertkit
