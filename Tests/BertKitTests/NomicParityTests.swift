@@ -13,21 +13,8 @@ import Testing
     static let tolerance: Float = 1e-4
 
     @Test(arguments: ArchitectureParityTests.runs)
-    func classifierMatchesTransformers(run: (mode: ExecutionMode, batchSize: Int, isa: KernelISA)) throws {
-        let name = "tiny-nomic-cls"
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: run.mode, isa: run.isa))
-        let native = try #require(model.backend as? NativeBackend)
-        let expected = try ArchitectureParityTests.Expected(name)
-        let encodings = try expected.inputs.map { try model.tokenize($0) }
-        #expect(encodings.map(\.ids) == expected.ids)
-        let logits = try ArchitectureParityTests.batches(encodings, run.batchSize) { try native.classify($0) }
-        let mean = try ArchitectureParityTests.batches(encodings, run.batchSize) { try native.embed($0) }
-        let want = expected.matrix("logits")
-        let worstLogit = ArchitectureParityTests.worst(logits, want)
-        let worstMean = ArchitectureParityTests.worst(mean, expected.matrix("mean"))
-        #expect(worstLogit <= Self.tolerance, "\(run): logits off by \(worstLogit)")
-        #expect(worstMean <= Self.tolerance, "\(run): mean hidden state off by \(worstMean)")
-        #expect(logits.map(VectorMath.argmax) == want.map(VectorMath.argmax))
+    func classifierMatchesTransformers(run: RotaryFixtureChecks.Run) throws {
+        try RotaryFixtureChecks.classifierMatches("tiny-nomic-cls", run: run, tolerance: Self.tolerance)
     }
 
     /// The Hub code's layout: no prefix, GPT-2's field names (`n_embd`, `rotary_emb_base`, `activation_function:
@@ -40,11 +27,8 @@ import Testing
         #expect(model.config.rotary == RotaryEmbedding(theta: 3000, dimensions: 16))
         #expect(model.config.hiddenSize == 64 && model.config.numHiddenLayers == 2 && model.config.intermediateSize == 96)
         #expect(model.config.hiddenAct == .silu && model.config.maxPositionEmbeddings == 8192)
-        let native = try #require(model.backend as? NativeBackend)
         let expected = try ArchitectureParityTests.Expected(name)
-        let encodings = try expected.inputs.map { try model.tokenize($0) }
-        let mean = try ArchitectureParityTests.batches(encodings, 8) { try native.embed($0) }
-        let worst = ArchitectureParityTests.worst(mean, expected.matrix("mean"))
+        let worst = try RotaryFixtureChecks.worstMean(model, expected, want: expected.matrix("mean"))
         #expect(worst <= Self.tolerance, "\(mode): mean hidden state off by \(worst)")
     }
 
@@ -70,11 +54,7 @@ import Testing
         default:  // no rotation: θ so large every angle is ~0
             try Fixtures.editConfig(folder) { $0["rope_parameters"] = ["rope_type": "default", "rope_theta": 1e30] }
         }
-        let expected = try ArchitectureParityTests.Expected("tiny-nomic-cls")
-        let model = try BertModel(directory: folder.path)
-        let native = try #require(model.backend as? NativeBackend)
-        let logits = try expected.inputs.map { try native.classify(TokenBatch([try model.tokenize($0)]))[0] }
-        let worst = ArchitectureParityTests.worst(logits, expected.matrix("logits"))
+        let worst = try RotaryFixtureChecks.worstLogits(of: folder, against: "tiny-nomic-cls")
         #expect(worst > 10 * Self.tolerance, "\(change): max abs difference only \(worst)")
     }
 
@@ -102,16 +82,7 @@ import Testing
 
     @Test(arguments: PrecisionParityTests.cases)
     func reducedPrecisionsStayClose(run: (precision: Precision, isa: KernelISA)) throws {
-        let name = "tiny-nomic-cls"
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(isa: run.isa, precision: run.precision))
-        let expected = try ArchitectureParityTests.Expected(name)
-        let logits = try model.logits(encodings: try expected.inputs.map { try model.tokenize($0) }, batching: .sorted(size: 4))
-        let want = expected.matrix("logits")
-        let worst = ArchitectureParityTests.worst(logits, want)
-        let agree = zip(logits, want).filter { VectorMath.argmax($0) == VectorMath.argmax($1) }.count
         let (bound, changed) = try #require(Self.logitBounds[run.precision])
-        #expect(worst <= bound, "\(run.precision) on \(run.isa): \(worst)")
-        #expect(agree >= want.count - changed, "\(run.precision) on \(run.isa): \(agree) of \(want.count) winning labels")
-        #expect(worst > 1e-6, "\(run.precision) on \(run.isa) gives fp32's logits: not reduced at all")
+        try RotaryFixtureChecks.reducedPrecisionStaysClose("tiny-nomic-cls", run: run, bound: bound, changed: changed)
     }
 }

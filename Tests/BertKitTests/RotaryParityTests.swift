@@ -27,20 +27,8 @@ import Testing
     }
 
     @Test(arguments: runs)
-    func classifierMatchesTransformers(run: (mode: ExecutionMode, batchSize: Int, isa: KernelISA)) throws {
-        let name = "tiny-gte-cls"
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: run.mode, isa: run.isa))
-        let native = try #require(model.backend as? NativeBackend)
-        let expected = try ArchitectureParityTests.Expected(name)
-        let encodings = try expected.inputs.map { try model.tokenize($0) }
-        let logits = try ArchitectureParityTests.batches(encodings, run.batchSize) { try native.classify($0) }
-        let mean = try ArchitectureParityTests.batches(encodings, run.batchSize) { try native.embed($0) }
-        let want = expected.matrix("logits")
-        let worstLogit = ArchitectureParityTests.worst(logits, want)
-        let worstMean = ArchitectureParityTests.worst(mean, expected.matrix("mean"))
-        #expect(worstLogit <= Self.tolerance, "\(run): logits off by \(worstLogit)")
-        #expect(worstMean <= Self.tolerance, "\(run): mean hidden state off by \(worstMean)")
-        #expect(logits.map(VectorMath.argmax) == want.map(VectorMath.argmax))
+    func classifierMatchesTransformers(run: RotaryFixtureChecks.Run) throws {
+        try RotaryFixtureChecks.classifierMatches("tiny-gte-cls", run: run, tolerance: Self.tolerance)
     }
 
     /// The Hub code's layout: no prefix, `model_type: new`, the top-level `rope_theta`, its other fields read.
@@ -50,11 +38,8 @@ import Testing
         let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(mode: mode))
         #expect(model.config.architecture == .gte)
         #expect(model.config.rotary == RotaryEmbedding(theta: 20_000, dimensions: 16))
-        let native = try #require(model.backend as? NativeBackend)
         let expected = try ArchitectureParityTests.Expected(name)
-        let encodings = try expected.inputs.map { try model.tokenize($0) }
-        let mean = try ArchitectureParityTests.batches(encodings, 8) { try native.embed($0) }
-        let worst = ArchitectureParityTests.worst(mean, expected.matrix("mean"))
+        let worst = try RotaryFixtureChecks.worstMean(model, expected, want: expected.matrix("mean"))
         #expect(worst <= Self.tolerance, "\(mode): mean hidden state off by \(worst)")
     }
 
@@ -80,13 +65,10 @@ import Testing
         let model = try BertModel(directory: folder.path)
         let rotary = try #require(model.config.rotary)
         #expect(rotary.theta == 80_000 && abs(rotary.linearFactor - 1.189207115002721) < 1e-12, "\(rotary)")
-        let native = try #require(model.backend as? NativeBackend)
-        let encodings = try expected.inputs.map { try model.tokenize($0) }
-        let mean = try ArchitectureParityTests.batches(encodings, 8) { try native.embed($0) }
         let want = try #require((ntk["mean"] as? [[Double]])?.map { $0.map(Float.init) })
-        let worst = ArchitectureParityTests.worst(mean, want)
+        let worst = try RotaryFixtureChecks.worstMean(model, expected, want: want)
         #expect(worst <= Self.tolerance, "\(written): mean hidden state off by \(worst)")
-        #expect(ArchitectureParityTests.worst(mean, expected.matrix("mean")) > 10 * Self.tolerance)
+        #expect(try RotaryFixtureChecks.worstMean(model, expected, want: expected.matrix("mean")) > 10 * Self.tolerance)
     }
 
     /// The tolerance can fail: the other LayerNorm epsilon, `gelu_new`, another RoPE θ (transformers' default 160000,
@@ -109,11 +91,7 @@ import Testing
         default:  // no rotation: θ so large every angle is ~0
             try Fixtures.editConfig(folder) { $0["rope_parameters"] = ["rope_type": "default", "rope_theta": 1e30] }
         }
-        let expected = try ArchitectureParityTests.Expected("tiny-gte-cls")
-        let model = try BertModel(directory: folder.path)
-        let native = try #require(model.backend as? NativeBackend)
-        let logits = try expected.inputs.map { try native.classify(TokenBatch([try model.tokenize($0)]))[0] }
-        let worst = ArchitectureParityTests.worst(logits, expected.matrix("logits"))
+        let worst = try RotaryFixtureChecks.worstLogits(of: folder, against: "tiny-gte-cls")
         #expect(worst > 10 * Self.tolerance, "\(change): max abs difference only \(worst)")
     }
 
@@ -155,16 +133,7 @@ import Testing
 
     @Test(arguments: PrecisionParityTests.cases)
     func reducedPrecisionsStayClose(run: (precision: Precision, isa: KernelISA)) throws {
-        let name = "tiny-gte-cls"
-        let model = try BertModel(directory: Fixtures.path("models/\(name)"), options: .init(isa: run.isa, precision: run.precision))
-        let expected = try ArchitectureParityTests.Expected(name)
-        let logits = try model.logits(encodings: try expected.inputs.map { try model.tokenize($0) }, batching: .sorted(size: 4))
-        let want = expected.matrix("logits")
-        let worst = ArchitectureParityTests.worst(logits, want)
-        let agree = zip(logits, want).filter { VectorMath.argmax($0) == VectorMath.argmax($1) }.count
         let (bound, changed) = try #require(Self.logitBounds[run.precision])
-        #expect(worst <= bound, "\(run.precision) on \(run.isa): \(worst)")
-        #expect(agree >= want.count - changed, "\(run.precision) on \(run.isa): \(agree) of \(want.count) winning labels")
-        #expect(worst > 1e-6, "\(run.precision) on \(run.isa) gives fp32's logits: not reduced at all")
+        try RotaryFixtureChecks.reducedPrecisionStaysClose("tiny-gte-cls", run: run, bound: bound, changed: changed)
     }
 }
