@@ -440,12 +440,11 @@ KFN ptrdiff_t transpose_rotated_keys(const bk_attention_desc *d, const float *k,
     return padded;
 }
 
-// Query rows [i0, i0 + group) of one head rotated by RoPE at their positions, into qr[group][dh].
-KFN void rotate_queries(const bk_attention_desc *d, const float *q, ptrdiff_t ld, ptrdiff_t i0, ptrdiff_t group, ptrdiff_t dh,
-                        float *qr) {
+// The m query rows of one head rotated by RoPE at their positions, into qr[m][dh].
+KFN void rotate_queries(const bk_attention_desc *d, const float *q, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t dh, float *qr) {
     const ptrdiff_t half = d->rope_dim / 2;
-    for (ptrdiff_t r = 0; r < group; r++) {
-        const float *c = d->rope_cos + (i0 + r) * half, *sn = d->rope_sin + (i0 + r) * half;
+    for (ptrdiff_t r = 0; r < m; r++) {
+        const float *c = d->rope_cos + r * half, *sn = d->rope_sin + r * half;
         for (ptrdiff_t t = 0; t < dh; t++) qr[r * dh + t] = rope_rotated(q + r * ld, t, c, sn, d->rope_dim, d->rope_interleaved);
     }
 }
@@ -534,7 +533,7 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
         maxima[i] = -__builtin_inff();
         sums[i] = 0;
     }
-    if (rope) rotate_queries(d, q, ld, 0, m, dh, rotated);  // once, not once per key block
+    if (rope) rotate_queries(d, q, ld, m, dh, rotated);  // once, not once per key block
     for (ptrdiff_t k0 = 0; k0 < n; k0 += BK_KEY_BLOCK) {
         const ptrdiff_t nb = n - k0 < BK_KEY_BLOCK ? n - k0 : BK_KEY_BLOCK;
         const ptrdiff_t padded = rope ? transpose_rotated_keys(d, k + k0 * ld, ld, k0, nb, dh, kt)

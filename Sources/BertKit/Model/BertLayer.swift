@@ -38,19 +38,18 @@ struct BertLayer: Sendable {
                 }
             })
         let width = c.intermediateSize
-        if let gated = c.architecture.spec.gatedFeedForward, let gateKey = keys.gate {
-            // The halves as tensors of their own: the activated one fills the buffer, the other multiplies it.
+        if let gated = c.architecture.spec.gatedFeedForward {
+            // The activated half fills the buffer, the other multiplies it in its epilogue.
             let biased = biased && gated.bias
-            gate = try Linear(store, gateKey, in: h, out: width, bias: biased, packing: packing)
-            intermediate = try Linear(store, keys.intermediate, in: h, out: width, bias: biased, packing: packing)
-        } else if let gated = c.architecture.spec.gatedFeedForward {
-            // The stacked `[2·intermediate, hidden]` weight split in its halves: the activated one fills the buffer,
-            // the other multiplies it in its epilogue.
-            let first = 0..<width, second = width..<2 * width
-            let (activated, other) = gated.activated == .first ? (first, second) : (second, first)
-            let biased = biased && gated.bias
-            gate = try Linear(store, keys.intermediate, rows: activated, of: 2 * width, in: h, bias: biased, packing: packing)
-            intermediate = try Linear(store, keys.intermediate, rows: other, of: 2 * width, in: h, bias: biased, packing: packing)
+            if let gateKey = keys.gate {  // the halves as tensors of their own
+                gate = try Linear(store, gateKey, in: h, out: width, bias: biased, packing: packing)
+                intermediate = try Linear(store, keys.intermediate, in: h, out: width, bias: biased, packing: packing)
+            } else {  // the stacked `[2·intermediate, hidden]` weight split in its halves
+                let first = 0..<width, second = width..<2 * width
+                let (activated, other) = gated.activated == .first ? (first, second) : (second, first)
+                gate = try Linear(store, keys.intermediate, rows: activated, of: 2 * width, in: h, bias: biased, packing: packing)
+                intermediate = try Linear(store, keys.intermediate, rows: other, of: 2 * width, in: h, bias: biased, packing: packing)
+            }
         } else {
             gate = nil
             intermediate = try Linear(store, keys.intermediate, in: h, out: width, bias: biased, packing: packing)

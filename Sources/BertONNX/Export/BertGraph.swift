@@ -222,15 +222,16 @@ struct BertGraph {
         let attended = try dense(context, keys.attentionOutput, in: h, out: h, bias: biased)
         let x1 = try norm(g.op("Add", attended, x), keys.attentionNorm)
         let inner: String
-        if let gated = spec.gatedFeedForward, let gate = keys.gate {
-            let width = config.intermediateSize
-            let activated = try activation(dense(x1, gate, in: h, out: width, bias: biased && gated.bias))
-            inner = g.op("Mul", activated, try dense(x1, keys.intermediate, in: h, out: width, bias: biased && gated.bias))
-        } else if let gated = spec.gatedFeedForward {
-            let width = config.intermediateSize
-            let both = try dense(x1, keys.intermediate, in: h, out: 2 * width, bias: biased && gated.bias)
-            let (first, second) = (lastAxis(both, 0, width), lastAxis(both, width, 2 * width))
-            inner = gated.activated == .first ? g.op("Mul", activation(first), second) : g.op("Mul", first, activation(second))
+        if let gated = spec.gatedFeedForward {
+            let width = config.intermediateSize, biased = biased && gated.bias
+            if let gate = keys.gate {  // the halves as tensors of their own
+                let activated = try activation(dense(x1, gate, in: h, out: width, bias: biased))
+                inner = g.op("Mul", activated, try dense(x1, keys.intermediate, in: h, out: width, bias: biased))
+            } else {  // stacked in one
+                let both = try dense(x1, keys.intermediate, in: h, out: 2 * width, bias: biased)
+                let (first, second) = (lastAxis(both, 0, width), lastAxis(both, width, 2 * width))
+                inner = gated.activated == .first ? g.op("Mul", activation(first), second) : g.op("Mul", first, activation(second))
+            }
         } else {
             inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize, bias: biased))
         }
