@@ -19,8 +19,8 @@ import Testing
 
     struct Case { let text: String; let pair: String?; let logits: [Float] }
 
-    static func cases() throws -> [Case] {
-        let expected = try Fixtures.json("models/tiny-bert-cls/expected.json")
+    static func cases(_ name: String = "tiny-bert-cls") throws -> [Case] {
+        let expected = try Fixtures.json("models/\(name)/expected.json")
         let inputs = expected["inputs"] as? [[String: Any]] ?? []
         let logits = (expected["logits"] as? [[NSNumber]] ?? []).map { $0.map(\.floatValue) }
         return zip(inputs, logits).compactMap { input, logits in
@@ -35,6 +35,31 @@ import Testing
             uniqueKeysWithValues: (list as? [[String: Any]] ?? []).map {
                 ($0["label"] as? String ?? "", ($0["score"] as? NSNumber)?.floatValue ?? .nan)
             })
+    }
+
+    /// The rotary classifiers (GTE, NomicBERT; inputs to 2,100 tokens) through `/predict`: every input's logits, in
+    /// one batch of singles and pairs, within the tolerance of transformers'.
+    @Test(arguments: ["tiny-gte-cls", "tiny-nomic-cls"])
+    func rotaryClassifiersPredictTransformersLogits(name: String) async throws {
+        let cases = try Self.cases(name)
+        let labels = ["negative", "neutral", "positive"]
+        try await ServeHarness.withServer(Fixtures.path("models/\(name)")) { client, _ in
+            let batch =
+                "["
+                + cases.map { c in
+                    c.pair.map { "[\(ServeHarness.quoted(c.text)),\(ServeHarness.quoted($0))]" } ?? "[\(ServeHarness.quoted(c.text))]"
+                }
+                .joined(separator: ",") + "]"
+            let nested =
+                try ServeHarness.json(try await ServeHarness.post(client, "/predict", "{\"inputs\":\(batch),\"raw_scores\":true}")) as? [Any]
+            #expect(nested?.count == cases.count)
+            for (answer, c) in zip(nested ?? [], cases) {
+                let got = Self.scores(answer)
+                for (i, label) in labels.enumerated() {
+                    #expect(abs((got[label] ?? .nan) - c.logits[i]) <= Self.tolerance, "\(name) \(c.text.prefix(40))")
+                }
+            }
+        }
     }
 
     @Test func predictSingleBatchPairAndRaw() async throws {
