@@ -153,7 +153,8 @@ KFN void finish_row(const bk_gemm_desc *d, ptrdiff_t row, ptrdiff_t col, ptrdiff
         case BK_EPILOGUE_BIAS_SILU: v = vsilu(v); break;
         case BK_EPILOGUE_BIAS_RELU: v = vmax(v, splat(0)); break;
         case BK_EPILOGUE_BIAS_TANH: v = vtanh(v); break;
-        case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
+        case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM:
+        case BK_EPILOGUE_BIAS_RESIDUAL: v += lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
         case BK_EPILOGUE_BIAS_MULTIPLY: v *= lanes == VL ? load(c + at) : load_part(c + at, lanes); break;
         default: break;
         }
@@ -449,14 +450,16 @@ KFN void rotate_queries(const bk_attention_desc *d, const float *q, ptrdiff_t ld
     }
 }
 
-// In place over one row of scores[padded]: exp(s - maximum) for the first nb, 0 for the padding lanes; returns
-// their sum. With `normalize`, the row is divided by that sum (a single key block: the softmax is final).
-KFN float softmax_row(float *s, ptrdiff_t nb, ptrdiff_t padded, float maximum, int normalize) {
+// In place over one row of scores[padded]: exp(s - maximum) for the visible keys [lo, hi), 0 for the others (keys
+// outside a sliding window, padding lanes); returns their sum. With `normalize`, the row is divided by that sum (a
+// single key block: the softmax is final).
+KFN float softmax_row(float *s, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t padded, float maximum, int normalize) {
     vf total = {0};
     for (ptrdiff_t j = 0; j < padded; j += VL) {
         vf e = vexp(load(s + j) - maximum);
-        if (j + VL > nb) {  // the last vector: its lanes past nb are padding keys
-            for (ptrdiff_t l = nb - j; l < VL; l++) e[l] = 0;
+        if (j < lo || j + VL > hi) {  // a vector holding keys out of sight
+            for (ptrdiff_t l = 0; l < VL; l++)
+                if (j + l < lo || j + l >= hi) e[l] = 0;
         }
         store(s + j, e);
         total += e;
@@ -529,6 +532,11 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
     const float *c2p = d->pos_index && d->c2p ? d->c2p + d->row_start[b] * d->ld_pos + head * d->pos_width : 0;
     const float *p2c = d->pos_index && d->p2c ? d->p2c + d->row_start[b] * d->ld_pos + head * d->pos_width : 0;
     const int single = n <= BK_KEY_BLOCK;
+    // A sliding window: query i sees keys [i − w, i + w]; queries from n + w on see none and get zeros.
+    const ptrdiff_t w = d->window > 0 ? d->window : 0;
+    const ptrdiff_t reached = w && n + w < m ? n + w : m;
+    for (ptrdiff_t i = reached; i < m; i++)
+        for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] = 0;
     for (ptrdiff_t i = 0; !single && i < m; i++) {
         maxima[i] = -__builtin_inff();
         sums[i] = 0;
@@ -541,8 +549,13 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
         // The block's value rows side by side: ·V walks them once per vector pair of the head, and rows a whole
         // QKV row apart (three hidden widths) would touch a new page each time.
         for (ptrdiff_t j = 0; j < nb; j++) __builtin_memcpy(vb + j * dh, v + (k0 + j) * ld, (size_t)dh * sizeof(float));
-        for (ptrdiff_t i0 = 0; i0 < m; i0 += QG) {
-            const ptrdiff_t group = m - i0 < QG ? m - i0 : QG;
+        // The query groups this block is in sight of: all of them, or those within the window of its keys.
+        const ptrdiff_t first_query = w && k0 > w ? (k0 - w) / QG * QG : 0;
+        const ptrdiff_t end_query = w && k0 + nb + w < reached ? k0 + nb + w : reached;
+        for (ptrdiff_t i0 = first_query; i0 < end_query; i0 += QG) {
+            const ptrdiff_t group = end_query - i0 < QG ? end_query - i0 : QG;
+            // The group's first block writes its output rows, later ones add to them.
+            const int accumulate = k0 > (w && i0 > w ? (i0 - w) / BK_KEY_BLOCK * BK_KEY_BLOCK : 0);
             if (rope) {
                 attention_scores(rotated + i0 * dh, dh, group, kt, padded, dh, scale, scores);
             } else {
@@ -555,14 +568,24 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 if (d->pos_index)
                     add_disentangled(s, nb, d->pos_index + d->pos_center + i - k0,
                                      c2p ? c2p + i * d->ld_pos : 0, p2c ? p2c + k0 * d->ld_pos : 0, d->ld_pos);
-                if (single) {
-                    softmax_row(s, nb, padded, row_max(s, nb), 1);
+                // The keys of the block query i sees: [lo, hi).
+                ptrdiff_t lo = 0, hi = nb;
+                if (w) {
+                    lo = i - w - k0 < 0 ? 0 : i - w - k0 > nb ? nb : i - w - k0;
+                    hi = i + w + 1 - k0 < lo ? lo : i + w + 1 - k0 > nb ? nb : i + w + 1 - k0;
+                }
+                if (lo == hi) {  // none: the row adds nothing (its output stays as it is, or is written 0)
+                    for (ptrdiff_t j = 0; j < padded; j++) s[j] = 0;
                     continue;
                 }
-                const float block_max = row_max(s, nb);
+                if (single) {
+                    softmax_row(s, lo, hi, padded, row_max(s + lo, hi - lo), 1);
+                    continue;
+                }
+                const float block_max = row_max(s + lo, hi - lo);
                 const float maximum = block_max > maxima[i] ? block_max : maxima[i];
-                const float block_sum = softmax_row(s, nb, padded, maximum, 0);
-                if (k0 > 0 && maximum != maxima[i]) {
+                const float block_sum = softmax_row(s, lo, hi, padded, maximum, 0);
+                if (accumulate && maxima[i] != -__builtin_inff() && maximum != maxima[i]) {
                     const float correction = __builtin_expf(maxima[i] - maximum);
                     sums[i] *= correction;
                     for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] *= correction;
@@ -570,12 +593,11 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 sums[i] += block_sum;
                 maxima[i] = maximum;
             }
-            // The first block writes the output rows, later ones add to them.
-            attention_values(k0 > 0, scores, group, nb, vb, dh, out + i0 * ldo, ldo, dh);
+            attention_values(accumulate, scores, group, nb, vb, dh, out + i0 * ldo, ldo, dh);
         }
     }
     if (single) return;
-    for (ptrdiff_t i = 0; i < m; i++) {
+    for (ptrdiff_t i = 0; i < reached; i++) {
         const float inverse = 1.0f / sums[i];
         for (ptrdiff_t t = 0; t < dh; t++) out[i * ldo + t] *= inverse;
     }

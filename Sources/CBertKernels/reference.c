@@ -79,7 +79,8 @@ void bk_ref_gemm(const bk_gemm_desc *d, const float *w) {
             case BK_EPILOGUE_BIAS_SILU: sum = sum / (1 + exp(-sum)); break;
             case BK_EPILOGUE_BIAS_RELU: sum = sum > 0 ? sum : 0; break;
             case BK_EPILOGUE_BIAS_TANH: sum = tanh(sum); break;
-            case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM: sum += c[j]; break;
+            case BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM:
+            case BK_EPILOGUE_BIAS_RESIDUAL: sum += c[j]; break;
             case BK_EPILOGUE_BIAS_MULTIPLY: sum *= c[j]; break;
             default: break;
             }
@@ -131,6 +132,11 @@ static double ref_dot(const bk_attention_desc *d, const float *q, ptrdiff_t i, c
     return s;
 }
 
+// Whether query i attends key j: every key, or those within the sliding window.
+static int ref_sees(const bk_attention_desc *d, ptrdiff_t i, ptrdiff_t j) {
+    return d->window <= 0 || (i - j <= d->window && j - i <= d->window);
+}
+
 void bk_ref_attention(const bk_attention_desc *d) {
     const ptrdiff_t h = d->hidden, dh = d->head_dim;
     for (ptrdiff_t b = 0; b < d->count; b++) {
@@ -145,6 +151,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                 }
                 double maximum = -INFINITY;
                 for (ptrdiff_t j = 0; j < n; j++) {
+                    if (!ref_sees(d, i, j)) continue;
                     const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
                     double s = ref_dot(d, q, i, k, j);
                     s = s * d->scale + ref_relative_bias(d, head, i, j) + ref_disentangled(d, b, head, i, j);
@@ -154,6 +161,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                 double acc[dh > 0 ? dh : 1];
                 for (ptrdiff_t t = 0; t < dh; t++) acc[t] = 0;
                 for (ptrdiff_t j = 0; j < n; j++) {
+                    if (!ref_sees(d, i, j)) continue;
                     const float *k = d->qkv + (d->row_start[b] + j) * d->ld_qkv + h + head * dh;
                     const float *v = k + h;
                     const double s = ref_dot(d, q, i, k, j);
@@ -161,7 +169,7 @@ void bk_ref_attention(const bk_attention_desc *d) {
                     total += p;
                     for (ptrdiff_t t = 0; t < dh; t++) acc[t] += p * v[t];
                 }
-                for (ptrdiff_t t = 0; t < dh; t++) out[t] = (float)(acc[t] / total);
+                for (ptrdiff_t t = 0; t < dh; t++) out[t] = total > 0 ? (float)(acc[t] / total) : 0;
             }
         }
     }

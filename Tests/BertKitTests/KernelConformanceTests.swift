@@ -32,7 +32,7 @@ import Testing
     static let epilogues: [bk_epilogue] = [
         BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_GELU_TANH, BK_EPILOGUE_BIAS_RELU,
         BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, BK_EPILOGUE_BIAS_MULTIPLY,
-        BK_EPILOGUE_BIAS_SILU,
+        BK_EPILOGUE_BIAS_SILU, BK_EPILOGUE_BIAS_RESIDUAL,
     ]
 
     /// Float accumulation over k products of unit-scale terms: a few ulps of the sum's scale.
@@ -186,24 +186,29 @@ import Testing
     @Test(arguments: Self.fp32Paths, [1, 2])
     func attentionMatchesReference(isa: KernelISA, workers: Int) {
         var values = Values(state: 99)
-        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int, width: Int, p2c: Bool, rope: Int, interleaved: Bool)] = [
-            (1, 8, [1], [1], 0, 0, false, 0, false),
-            (2, 32, [5, 17, 1], [5, 17, 1], 0, 0, false, 0, false),
-            (3, 7, [0, 4, 9], [9, 9, 9], 0, 0, false, 0, false),  // padded layout: rows past a length are padding queries
-            (12, 64, [60, 3], [60, 3], 0, 0, false, 0, false),
-            (2, 24, [300, 257], [300, 257], 0, 0, false, 0, false),  // two key blocks
-            (1, 32, [700], [700], 0, 0, false, 0, false),  // three key blocks
-            (3, 16, [20, 7, 0], [20, 8, 2], 128, 0, false, 0, false),  // relative bias within the table, padded queries
-            (2, 8, [600, 30], [600, 30], 128, 0, false, 0, false),  // ...and past it on both sides, across key blocks
-            (2, 8, [40], [40], 3, 0, false, 0, false),  // a narrow table: most keys clamp to its ends
-            (3, 16, [20, 7, 0], [20, 8, 2], 0, 24, true, 0, false),  // DeBERTa: c2p and p2c, padded queries
-            (2, 8, [520, 30], [520, 31], 0, 64, true, 0, false),  // ...across key blocks, distances clamped at both ends
-            (2, 8, [90], [90], 0, 16, false, 0, false),  // c2p alone
-            (2, 16, [20, 7, 0], [20, 8, 2], 0, 0, false, 16, false),  // RoPE (NeoX pairs t, t + 8), padded queries
-            (2, 32, [600, 30], [600, 30], 0, 0, false, 32, false),  // ...across key blocks
-            (3, 16, [40, 9], [40, 9], 0, 0, false, 8, false),  // on the first half of each head only
-            (2, 16, [300], [300], 0, 0, false, 16, true),  // interleaved pairs (2t, 2t + 1), across key blocks
-            (1, 24, [30], [30], 0, 0, false, 12, true),  // ...on half the head
+        let cases: [(heads: Int, headDim: Int, lengths: [Int], rows: [Int], span: Int, width: Int, p2c: Bool, rope: Int, interleaved: Bool, window: Int)] = [
+            (1, 8, [1], [1], 0, 0, false, 0, false, 0),
+            (2, 32, [5, 17, 1], [5, 17, 1], 0, 0, false, 0, false, 0),
+            (3, 7, [0, 4, 9], [9, 9, 9], 0, 0, false, 0, false, 0),  // padded layout: rows past a length are padding queries
+            (12, 64, [60, 3], [60, 3], 0, 0, false, 0, false, 0),
+            (2, 24, [300, 257], [300, 257], 0, 0, false, 0, false, 0),  // two key blocks
+            (1, 32, [700], [700], 0, 0, false, 0, false, 0),  // three key blocks
+            (3, 16, [20, 7, 0], [20, 8, 2], 128, 0, false, 0, false, 0),  // relative bias within the table, padded queries
+            (2, 8, [600, 30], [600, 30], 128, 0, false, 0, false, 0),  // ...and past it on both sides, across key blocks
+            (2, 8, [40], [40], 3, 0, false, 0, false, 0),  // a narrow table: most keys clamp to its ends
+            (3, 16, [20, 7, 0], [20, 8, 2], 0, 24, true, 0, false, 0),  // DeBERTa: c2p and p2c, padded queries
+            (2, 8, [520, 30], [520, 31], 0, 64, true, 0, false, 0),  // ...across key blocks, distances clamped at both ends
+            (2, 8, [90], [90], 0, 16, false, 0, false, 0),  // c2p alone
+            (2, 16, [20, 7, 0], [20, 8, 2], 0, 0, false, 16, false, 0),  // RoPE (NeoX pairs t, t + 8), padded queries
+            (2, 32, [600, 30], [600, 30], 0, 0, false, 32, false, 0),  // ...across key blocks
+            (3, 16, [40, 9], [40, 9], 0, 0, false, 8, false, 0),  // on the first half of each head only
+            (2, 16, [300], [300], 0, 0, false, 16, true, 0),  // interleaved pairs (2t, 2t + 1), across key blocks
+            (1, 24, [30], [30], 0, 0, false, 12, true, 0),  // ...on half the head
+            (2, 16, [20, 7, 0], [20, 8, 2], 0, 0, false, 16, false, 3),  // a sliding window of 3 keys each side, RoPE
+            (1, 8, [5], [20], 0, 0, false, 0, false, 2),  // padding queries past the window of every key: zeros
+            (2, 16, [700, 30], [700, 33], 0, 0, false, 16, false, 64),  // ModernBERT's window, key blocks skipped
+            (1, 32, [1100], [1100], 0, 0, false, 0, false, 64),  // ...without RoPE, five key blocks
+            (2, 8, [600], [600], 0, 0, false, 0, false, 300),  // a window wider than a key block
         ]
         for c in cases {
             let hidden = c.heads * c.headDim
@@ -275,6 +280,7 @@ import Testing
                                                             d.rope_positions = c.rows.max() ?? 0
                                                             d.rope_interleaved = c.interleaved ? 1 : 0
                                                         }
+                                                        d.window = c.window
                                                         body(&d)
                                                         }
                                                       }
@@ -294,7 +300,7 @@ import Testing
             // Relative to the output's scale: softmax-weighted means of values of unit scale.
             let worst = zip(got, want).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
             #expect(got.allSatisfy { $0.isFinite }, "\(isa) \(c)")
-            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span) width \(c.width) rope \(c.rope): \(worst)")
+            #expect(worst <= 2e-6, "\(isa) heads \(c.heads)×\(c.headDim) lengths \(c.lengths) span \(c.span) width \(c.width) rope \(c.rope) window \(c.window): \(worst)")
         }
     }
 

@@ -19,6 +19,7 @@ import Testing
     ]
     static let epilogues: [bk_epilogue] = [
         BK_EPILOGUE_NONE, BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, BK_EPILOGUE_BIAS_MULTIPLY, BK_EPILOGUE_BIAS_SILU,
+        BK_EPILOGUE_BIAS_RESIDUAL,
     ]
 
     /// Largest |format − fp32| on unit-scale outputs (inputs ~N(0, 1), weights ~N(0, 1/k)), after the epilogue,

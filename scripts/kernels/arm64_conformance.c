@@ -189,7 +189,8 @@ static const bk_format FORMATS[] = {BK_FORMAT_F32, BK_FORMAT_BF16, BK_FORMAT_F16
 static const char *FORMAT_NAMES[] = {"f32", "bf16", "f16", "i8"};
 static const bk_epilogue EPILOGUES[] = {
     BK_EPILOGUE_NONE,      BK_EPILOGUE_BIAS,      BK_EPILOGUE_BIAS_GELU, BK_EPILOGUE_BIAS_GELU_TANH,
-    BK_EPILOGUE_BIAS_RELU, BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM,
+    BK_EPILOGUE_BIAS_RELU, BK_EPILOGUE_BIAS_TANH, BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM, BK_EPILOGUE_BIAS_SILU,
+    BK_EPILOGUE_BIAS_RESIDUAL,
 };
 #define NEPILOGUES (int)(sizeof EPILOGUES / sizeof EPILOGUES[0])
 // One thread, and four: the pool's threads (two on a 2-core machine), with more column chunks than threads (the
@@ -624,6 +625,7 @@ typedef struct {
     ptrdiff_t rel_span;                        // > 0: a relative-position bias table of 2·span + 1 per head
     ptrdiff_t pos_width;                       // > 0: DeBERTa's c2p (and p2c) tables of this many positions per head
     int p2c;
+    ptrdiff_t window;                          // > 0: keys each side a query sees (ModernBERT's local layers)
 } attention_case;
 
 static void check_attention(void) {
@@ -643,6 +645,9 @@ static void check_attention(void) {
         {3, 16, 2, {20, 7}, {20, 8}, {-1}, 0, 0, 0, 24, 1},   // DeBERTa: c2p and p2c, a padded query
         {2, 8, 2, {520, 30}, {520, 31}, {-1}, 0, 0, 0, 64, 1}, // ...across key blocks, rows clamped at both ends
         {2, 8, 1, {90}, {90}, {-1}, 0, 0, 0, 16, 0},          // c2p alone
+        {2, 16, 2, {700, 30}, {700, 33}, {-1}, 0, 0, 0, 0, 0, 64},  // a sliding window: key blocks skipped
+        {1, 8, 1, {5}, {20}, {-1}, 0, 0, 0, 0, 0, 2},         // padding queries past every key's window: zeros
+        {2, 8, 1, {600}, {600}, {-1}, 0, 0, 0, 0, 0, 300},    // a window wider than a key block
     };
     const unsigned ncases = sizeof cases / sizeof cases[0];
     group groups[NISAS];
@@ -680,7 +685,7 @@ static void check_attention(void) {
                                .ld_out = ld_out, .count = c->count, .row_start = starts, .rows = c->rows,
                                .lengths = c->lengths, .rel_bias = bias, .rel_span = c->rel_span, .c2p = c2p,
                                .p2c = p2c, .ld_pos = ld_pos, .pos_width = c->pos_width, .pos_index = pos_index,
-                               .pos_center = center};
+                               .pos_center = center, .window = c->window};
         bk_ref_attention(&d);  // the same for every path (it reads no isa)
         for (int s = 0; s < NISAS; s++) {
             const double t0 = now();

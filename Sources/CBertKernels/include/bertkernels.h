@@ -122,6 +122,9 @@ typedef enum bk_epilogue {
     BK_EPILOGUE_BIAS_MULTIPLY = 7,
     /// `c = silu(a·wᵀ + bias)`, `x · sigmoid(x)` (SwiGLU's activation).
     BK_EPILOGUE_BIAS_SILU = 8,
+    /// `c = a·wᵀ + bias + c`: `c` holds the residual on entry (pre-LayerNorm layers, ModernBERT's, add the product to
+    /// the hidden state and normalize the next block's input apart).
+    BK_EPILOGUE_BIAS_RESIDUAL = 9,
 } bk_epilogue;
 
 /// One product `c[m, n] = epilogue(a[m, k] · w[n, k]ᵀ)` with `w` packed by `bk_pack_format` (or `bk_pack` for
@@ -206,6 +209,10 @@ typedef struct bk_attention_desc {
     ptrdiff_t rope_dim;
     ptrdiff_t rope_positions;
     int rope_interleaved;
+    /// Optional sliding window (ModernBERT's local layers): query i attends key j only when |i − j| <= window
+    /// (positions within the sequence); key blocks out of every query's reach are skipped. 0 (zero-initialized): every
+    /// key.
+    ptrdiff_t window;
 } bk_attention_desc;
 
 /// Scratch floats one worker needs for sequences of at most `max_rows` rows.
