@@ -16,6 +16,16 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var defaultEmbeddingSize: Int? = nil
         /// Token types when `config.json` gives none (transformers' default: 2, DeBERTa-v2's 0).
         public var defaultTypeVocabSize = 2
+        /// The feed-forward width, LayerNorm epsilon and padding id when `config.json` gives none (transformers'
+        /// defaults for the architecture; nil padding id: 1 where positions skip it, else 0).
+        public var defaultIntermediateSize = 3072
+        public var defaultLayerNormEps = 1e-12
+        public var defaultPadTokenId: Int? = nil
+        /// The head's fields when the config chooses its pooling, activation and dense bias (ModernBERT's
+        /// `classifier_pooling`, `classifier_activation`, `classifier_bias`); nil: the spec's fixed head.
+        public var classifierPooling: String? = nil
+        public var classifierActivation: String? = nil
+        public var classifierBias: String? = nil
         /// Other names of these fields, read when `config.json` lacks the one above (NomicBERT's Hub code writes
         /// GPT-2's: `n_embd` for `hidden_size`, `n_layer`, `n_head`, `n_inner`, `n_positions`, `layer_norm_epsilon`,
         /// `activation_function`).
@@ -151,6 +161,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
         public var dense: String
         public var activation: Activation
         public var projection: String
+        /// A LayerNorm after the activation (ModernBERT's `head.norm`), else nil.
+        public var norm: String? = nil
     }
 
     /// The architecture.
@@ -183,6 +195,16 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var gatedFeedForward: GatedFeedForward? = nil
     /// Whether the encoder layers' products have biases (NomicBERT's have none: Wqkv, out_proj, fc11, fc12, fc2).
     public var linearBiases = true
+    /// Whether the LayerNorms have biases (ModernBERT's have none: `norm_bias` false).
+    public var normBiases = true
+    /// Pre-LayerNorm layers (ModernBERT): `h += attention(attentionNorm(h))`, then `h += feedForward(outputNorm(h))`,
+    /// where layer 0 has no attention norm (its input is the embeddings' LayerNorm), and `finalNorm` follows the last
+    /// layer. false: BERT's post-LayerNorm.
+    public var preLayerNorm = false
+    /// The LayerNorm after the last layer (pre-LayerNorm architectures), else nil.
+    public var finalNorm: String? = nil
+    /// ModernBERT's sliding-window layers between global ones, each type with its own θ (`AlternatingAttention`).
+    public var alternatingAttention = false
     /// `config.json` booleans that must not be true, with what they would turn on that BertKit does not run
     /// (NomicBERT's Hub code: `prenorm`, `use_rms_norm`, biases, ...).
     public var refusedFlags: [String: String] = [:]
@@ -199,7 +221,8 @@ public struct ArchitectureSpec: Sendable, Equatable {
         var names = [embeddings.word + ".weight"]
         if config.positionBiasedInput { names.append(embeddings.position + ".weight") }
         if config.typeVocabSize > 0 { names.append(embeddings.tokenType + ".weight") }
-        names += [embeddings.layerNorm + ".weight", embeddings.layerNorm + ".bias"]
+        func norm(_ name: String) -> [String] { normBiases ? [name + ".weight", name + ".bias"] : [name + ".weight"] }
+        names += norm(embeddings.layerNorm)
         if let projection = embeddingProjection, config.embeddingSize != nil {
             names += [projection + ".weight", projection + ".bias"]
         }
@@ -219,11 +242,17 @@ public struct ArchitectureSpec: Sendable, Equatable {
                 names.append(part + ".weight")
                 if linearBiases { names.append(part + ".bias") }
             }
-            for norm in [k.attentionNorm, k.outputNorm] { names += [norm + ".weight", norm + ".bias"] }
+            if !preLayerNorm || index > 0 { names += norm(k.attentionNorm) }
+            names += norm(k.outputNorm)
             names.append(k.intermediate + ".weight")
             if linearBiases, gatedFeedForward?.bias ?? true { names.append(k.intermediate + ".bias") }
         }
-        if withHead { names += [head.dense, head.projection].flatMap { [$0 + ".weight", $0 + ".bias"] } }
+        if let finalNorm { names += norm(finalNorm) }
+        if withHead {
+            names += [head.dense + ".weight", head.projection + ".weight", head.projection + ".bias"]
+            if config.classifierBias { names.append(head.dense + ".bias") }
+            if let headNorm = head.norm { names += norm(headNorm) }
+        }
         return Set(names)
     }
 
@@ -243,6 +272,7 @@ extension Architecture {
         case .debertaV2: .debertaV2
         case .gte: .gte
         case .nomicBert: .nomicBert
+        case .modernBert: .modernBert
         }
     }
 }
@@ -388,4 +418,34 @@ extension ArchitectureSpec {
         ],
         head: Head(
             className: "NomicBertForSequenceClassification", dense: "pooler.dense", activation: .tanh, projection: "classifier"))
+
+    /// ModernBERT (transformers' `modeling_modernbert.py`): `embeddings.tok_embeddings` then `embeddings.norm`, no
+    /// positions or token types; pre-LayerNorm layers (`attn_norm`, absent from layer 0, and `mlp_norm`) with fused
+    /// `attn.Wqkv` and `attn.Wo`, a GeGLU `mlp.Wi` whose first half is activated, `mlp.Wo`; no bias on any product or
+    /// norm; rotary positions with a θ per layer type (global 160000, local 10000), sliding windows of
+    /// `local_attention` tokens on all but every third layer; `final_norm`; and `ModernBertForSequenceClassification`'s
+    /// head: the first token or the mean (`classifier_pooling`), `head.dense`, the classifier activation, `head.norm`,
+    /// then `classifier`. Task checkpoints carry `model.`.
+    static let modernBert = ArchitectureSpec(
+        architecture: .modernBert, taskPrefix: "model",
+        config: ConfigNames(
+            activation: "hidden_activation", layerNormEps: "norm_eps", typeVocabSize: nil, defaultLayers: 22,
+            defaultIntermediateSize: 1152, defaultLayerNormEps: 1e-5, defaultPadTokenId: 50283,
+            classifierPooling: "classifier_pooling", classifierActivation: "classifier_activation",
+            classifierBias: "classifier_bias"),
+        embeddings: EmbeddingKeys(word: "embeddings.tok_embeddings", layerNorm: "embeddings.norm"),
+        layerPrefix: "layers",
+        layer: LayerKeys(
+            query: "", key: "", value: "", attentionOutput: "attn.Wo", attentionNorm: "attn_norm",
+            intermediate: "mlp.Wi", output: "mlp.Wo", outputNorm: "mlp_norm", fusedQKV: "attn.Wqkv"),
+        rotary: Rotary(defaultTheta: 160_000),
+        gatedFeedForward: GatedFeedForward(activated: .first, bias: false),
+        linearBiases: false, normBiases: false, preLayerNorm: true, finalNorm: "final_norm", alternatingAttention: true,
+        refusedFlags: [
+            "norm_bias": "biases on the LayerNorms", "attention_bias": "biases on Wqkv and Wo",
+            "mlp_bias": "biases on Wi and Wo",
+        ],
+        head: Head(
+            className: "ModernBertForSequenceClassification", dense: "head.dense", activation: .gelu, projection: "classifier",
+            norm: "head.norm"))
 }

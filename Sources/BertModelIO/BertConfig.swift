@@ -21,6 +21,9 @@ public enum Architecture: String, Sendable, CaseIterable {
     case gte
     /// NomicBERT (`nomic_bert`): rotary positions, fused QKV, SwiGLU, no biases, post-LayerNorm.
     case nomicBert = "nomic_bert"
+    /// ModernBERT (`modernbert`): pre-LayerNorm without biases, rotary positions with a θ per layer type, sliding-window
+    /// attention on most layers, GeGLU, a final norm.
+    case modernBert = "modernbert"
 
     /// The architecture of a `model_type`, its aliases included (`new` is GTE).
     public init?(modelType: String) {
@@ -29,6 +32,14 @@ public enum Architecture: String, Sendable, CaseIterable {
         default: self.init(rawValue: modelType)
         }
     }
+}
+
+/// How a classification head reads the sequence (ModernBERT's `classifier_pooling`).
+public enum ClassifierPooling: String, Sendable {
+    /// The first token's hidden state (`cls`).
+    case first = "cls"
+    /// The mean of the real tokens' hidden states (`mean`).
+    case mean
 }
 
 /// Feed-forward activations.
@@ -90,6 +101,14 @@ public struct BertConfig: Sendable, Equatable {
     public var attentionScaleFactor = 1
     /// Rotary position embeddings, for the architectures that have them (GTE); they then add no absolute positions.
     public var rotary: RotaryEmbedding?
+    /// ModernBERT's sliding-window layers and their rotation (`rotary` is then the global layers').
+    public var alternating: AlternatingAttention?
+    /// What the classification head reads: the first token, or (ModernBERT's `classifier_pooling` mean) the mean.
+    public var classifierPooling = ClassifierPooling.first
+    /// The head's activation when the config chooses it (ModernBERT's `classifier_activation`), else nil: the spec's.
+    public var classifierActivation: Activation?
+    /// Whether the head's dense product has a bias (ModernBERT's `classifier_bias`; true elsewhere).
+    public var classifierBias = true
 
     /// What the attention scores (and DeBERTa's position terms) are multiplied by: 1/√(head size × factor).
     public var attentionScale: Float { 1 / (Float(headDim) * Float(attentionScaleFactor)).squareRoot() }
@@ -133,7 +152,7 @@ public struct BertConfig: Sendable, Equatable {
         hiddenSize = try json.int(key(names.hiddenSize)) ?? hiddenSize
         numHiddenLayers = try json.int(key(names.layers)) ?? names.defaultLayers
         numAttentionHeads = try json.int(key(names.heads)) ?? numAttentionHeads
-        intermediateSize = try json.int(key(names.intermediateSize)) ?? intermediateSize
+        intermediateSize = try json.int(key(names.intermediateSize)) ?? names.defaultIntermediateSize
         let activationField = key(names.activation)
         let activationName = try json.string(activationField) ?? "gelu"
         if activationField != names.activation, names.activationAliases[activationName] == nil {
@@ -144,7 +163,7 @@ public struct BertConfig: Sendable, Equatable {
         hiddenAct = try Self.activation(
             names.activationAliases[activationName] ?? activationName, field: activationField, path: path)
         if let field = names.layerNormEps.map(key) {
-            layerNormEps = Float(try json.double(field) ?? 1e-12)
+            layerNormEps = Float(try json.double(field) ?? names.defaultLayerNormEps)
         } else if let fixed = architecture.spec.fixedLayerNormEps {
             layerNormEps = fixed
         }
@@ -157,17 +176,29 @@ public struct BertConfig: Sendable, Equatable {
             relativeAttentionBuckets = try json.int(bias.bucketsField) ?? bias.buckets
         }
         if architecture.spec.disentangled != nil { try readDisentangled(json, path: path) }
-        if let rotary = architecture.spec.rotary {
+        if architecture.spec.alternatingAttention {
+            try readAlternating(json, path: path)
+        } else if let rotary = architecture.spec.rotary {
             try readRotary(json, defaultTheta: rotary.defaultThetaByModelType[type] ?? rotary.defaultTheta, path: path)
         } else if let kind = try json.string("position_embedding_type"), kind != "absolute" {
             throw ModelIOError.invalidConfig(
                 path: path, field: "position_embedding_type",
                 reason: "'\(kind)' is not supported; only 'absolute'")
         }
+        if let field = names.classifierPooling, let name = try json.string(field) {
+            guard let pooling = ClassifierPooling(rawValue: name) else {
+                throw ModelIOError.invalidConfig(path: path, field: field, reason: "'\(name)' is not supported; only 'cls' and 'mean'")
+            }
+            classifierPooling = pooling
+        }
+        if let field = names.classifierActivation {
+            classifierActivation = try Self.activation(try json.string(field) ?? "gelu", field: field, path: path)
+        }
+        if let field = names.classifierBias { classifierBias = try json.bool(field) ?? false }
         vocabSize = try json.int("vocab_size") ?? vocabSize
         maxPositionEmbeddings = try json.int(key("max_position_embeddings")) ?? maxPositionEmbeddings
         let afterPadding = architecture.spec.positions == .afterPadding
-        padTokenId = try json.int("pad_token_id") ?? (afterPadding ? 1 : 0)
+        padTokenId = try json.int("pad_token_id") ?? names.defaultPadTokenId ?? (afterPadding ? 1 : 0)
         architectures = (try json.array("architectures") as? [String]) ?? []
         if let labels = try json.object("id2label") {
             for (key, value) in labels {

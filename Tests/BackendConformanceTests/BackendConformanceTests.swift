@@ -20,7 +20,7 @@ import Testing
     /// (the latter from sentencepiece.bpe.model), MPNet, ELECTRA, DeBERTa-v3/v2 and GTE.
     static let models = [
         "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-bert-cls-sharp", "tiny-xlmr-spm", "tiny-mpnet-cls",
-        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls", "tiny-nomic-cls",
+        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls", "tiny-nomic-cls", "tiny-modernbert-cls",
     ]
 
     struct Case: CustomTestStringConvertible, Sendable {

@@ -13,6 +13,7 @@ import Testing
     static let folders = [
         "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-xlmr-spm", "tiny-bert-reranker", "tiny-mpnet-cls",
         "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls", "tiny-nomic-cls",
+        "tiny-modernbert-cls",
     ]
 
     static func load(_ folder: String) throws -> (ModelDirectory, WeightStore) {
@@ -65,6 +66,8 @@ import Testing
         #expect(Architecture.mpnet.spec.relativeBias?.table == "encoder.relative_attention_bias")
         #expect(Architecture.mpnet.spec.fixedPositionPadId == 1 && Architecture.mpnet.spec.config.typeVocabSize == nil)
         #expect(Architecture.electra.spec.embeddingProjection == "embeddings_project" && Architecture.electra.spec.head.activation == .gelu)
+        #expect(Architecture.modernBert.spec.layerKeys(3).fusedQKV == "layers.3.attn.Wqkv" && Architecture.modernBert.spec.preLayerNorm)
+        #expect(Architecture.modernBert.spec.gatedFeedForward?.activated == .first && Architecture.modernBert.spec.finalNorm == "final_norm")
         for architecture in Architecture.allCases { #expect(architecture.spec.architecture == architecture) }
     }
 }

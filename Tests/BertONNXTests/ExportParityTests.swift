@@ -118,7 +118,7 @@ import Testing
     /// tools/make_arch_fixtures.py, up to 512 tokens.
     @Test(arguments: [
         "tiny-bert-cls", "tiny-roberta-cls", "tiny-distilbert-cls", "tiny-bert-cls-sharp", "tiny-xlmr-spm", "tiny-mpnet-cls",
-        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls", "tiny-nomic-cls",
+        "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-deberta-v2-cls", "tiny-gte-cls", "tiny-nomic-cls", "tiny-modernbert-cls",
     ], [false, true])
     func exportMatchesTransformersLogits(model name: String, optimize: Bool) throws {
         let folder = Fixtures.path("models/\(name)")

@@ -39,7 +39,7 @@ import Testing
 
     /// The rotary classifiers (GTE, NomicBERT; inputs to 2,100 tokens) through `/predict`: every input's logits, in
     /// one batch of singles and pairs, within the tolerance of transformers'.
-    @Test(arguments: ["tiny-gte-cls", "tiny-nomic-cls"])
+    @Test(arguments: ["tiny-gte-cls", "tiny-nomic-cls", "tiny-modernbert-cls"])
     func rotaryClassifiersPredictTransformersLogits(name: String) async throws {
         let cases = try Self.cases(name)
         let labels = ["negative", "neutral", "positive"]

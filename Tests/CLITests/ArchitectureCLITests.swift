@@ -28,7 +28,7 @@ import Testing
         CLITests.expectFailure(run, "cls.predictions.transform.dense.weight")
     }
 
-    @Test(arguments: ["tiny-mpnet-cls", "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-gte-cls", "tiny-nomic-cls"])
+    @Test(arguments: ["tiny-mpnet-cls", "tiny-electra-cls", "tiny-deberta-v3-cls", "tiny-gte-cls", "tiny-nomic-cls", "tiny-modernbert-cls"])
     func classifyMatchesTransformers(model: String) throws {
         let expected = try Fixtures.json("models/\(model)/expected.json")
         let inputs = (expected["inputs"] as! [[String: Any]]).filter { $0["text_pair"] is NSNull || $0["text_pair"] == nil }

@@ -33,7 +33,7 @@ struct BertEmbeddings: Sendable {
         tokenTypeEmbeddings =
             config.typeVocabSize > 0
             ? try store.floats(keys.tokenType + ".weight", shape: [config.typeVocabSize, h]) : nil
-        layerNorm = try LayerNorm(store, keys.layerNorm, width: h, eps: config.layerNormEps)
+        layerNorm = try LayerNorm(store, keys.layerNorm, width: h, eps: config.layerNormEps, bias: spec.normBiases)
         if let name = spec.embeddingProjection, config.embeddingSize != nil {
             projection = try Linear(store, name, in: h, out: config.hiddenSize, packing: packing)
         } else {

@@ -7,6 +7,8 @@ struct BertEncoder: Sendable {
     let config: BertConfig
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
+    /// The LayerNorm after the last layer (pre-LayerNorm architectures).
+    let finalNorm: LayerNorm?
     /// MPNet's relative-position bias and DeBERTa's relative positions, for every layer's attention.
     let positions: SharedPositions
 
@@ -27,6 +29,10 @@ struct BertEncoder: Sendable {
             positions.disentangled = try DisentangledPositions(store, keys, config: config, attention: attention, isa: packing.isa)
         }
         positions.rotary = config.rotary.map(RotaryTables.init)
+        if let alternating = config.alternating {
+            positions.localRotary = RotaryTables(alternating.localRotary)
+            positions.window = alternating.window
+        }
         self.positions = positions
         // One layer at a time: the count comes from config.json, so nothing is reserved for it up front; a count larger
         // than the checkpoint's stops at the first missing tensor, with its name.
@@ -35,9 +41,12 @@ struct BertEncoder: Sendable {
             layers.append(
                 try BertLayer(
                     store, keys: spec.layerKeys(index), prefix: "\(spec.layerPrefix).\(index).", config: config, packing: packing,
-                    positions: positions))
+                    positions: positions, index: index))
         }
         self.layers = layers
+        finalNorm = try spec.finalNorm.map {
+            try LayerNorm(store, $0, width: config.hiddenSize, eps: config.layerNormEps, bias: spec.normBiases)
+        }
     }
 
     /// Runs the batch; the last hidden state is left in `ws.hidden` as `[layout.totalRows, hidden]`.
@@ -54,6 +63,7 @@ struct BertEncoder: Sendable {
             workers: ctx.workers, embedding: embeddings.projection == nil ? 0 : config.embeddingWidth)
         try embeddings(batch, layout: layout, into: ws.hidden.pointer, staging: ws.embedding.pointer, ctx)
         for layer in layers { try layer(ws, layout: layout, positions: positions, ctx) }
+        try finalNorm?(ws.hidden.pointer, rows: layout.totalRows, ctx)
         return layout
     }
 }

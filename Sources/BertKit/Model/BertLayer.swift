@@ -12,7 +12,9 @@ struct BertLayer: Sendable {
     let intermediate: Linear
     let activation: ActivationKind
     let output: Linear
+    /// BERT's LayerNorm after the feed-forward's residual sum; a pre-LayerNorm layer's before the feed-forward.
     let outputLayerNorm: LayerNorm
+    let preNorm: Bool
 
     /// Bytes of packed weight matrices it holds.
     var packedWeightBytes: Int {
@@ -25,18 +27,24 @@ struct BertLayer: Sendable {
     /// order, so the first missing tensor is the one named.
     init(
         _ store: WeightStore, keys: ArchitectureSpec.LayerKeys, prefix: String, config c: BertConfig, packing: WeightPacking,
-        positions: SharedPositions
+        positions: SharedPositions, index: Int
     ) throws {
-        let h = c.hiddenSize, biased = c.architecture.spec.linearBiases
+        let spec = c.architecture.spec
+        let h = c.hiddenSize, biased = spec.linearBiases
+        preNorm = spec.preLayerNorm
+        // ModernBERT's first layer has no attention norm: the embeddings' LayerNorm is its input's.
+        let attentionNorm = preNorm && index == 0 ? "" : keys.attentionNorm
         attention = try BertSelfAttention(
             store, inputs: keys.attentionInputs, output: keys.attentionOutput,
-            layerNorm: keys.attentionNorm, eps: c.layerNormEps, hidden: h, heads: c.numAttentionHeads, bias: biased,
-            packing: packing, scale: c.attentionScale,
+            layerNorm: attentionNorm, preNorm: preNorm, normBias: spec.normBiases, eps: c.layerNormEps, hidden: h,
+            heads: c.numAttentionHeads, bias: biased, packing: packing, scale: c.attentionScale,
             disentangled: try positions.disentangled.flatMap { shared in
                 try c.architecture.spec.disentangled.map {
                     try DisentangledLayer(store, layer: keys, prefix: prefix, $0, positions: shared, config: c, isa: packing.isa)
                 }
-            })
+            }, local: c.alternating?.isLocal(index) ?? false)
+        // A pre-LayerNorm layer's feed-forward norm comes before its products (checkpoint order).
+        let mlpNorm = try preNorm ? LayerNorm(store, keys.outputNorm, width: h, eps: c.layerNormEps, bias: spec.normBiases) : nil
         let width = c.intermediateSize
         if let gated = c.architecture.spec.gatedFeedForward {
             // The activated half fills the buffer, the other multiplies it in its epilogue.
@@ -55,22 +63,30 @@ struct BertLayer: Sendable {
             intermediate = try Linear(store, keys.intermediate, in: h, out: width, bias: biased, packing: packing)
         }
         output = try Linear(store, keys.output, in: c.intermediateSize, out: h, bias: biased, packing: packing)
-        outputLayerNorm = try LayerNorm(store, keys.outputNorm, width: h, eps: c.layerNormEps)
+        outputLayerNorm = try mlpNorm ?? LayerNorm(store, keys.outputNorm, width: h, eps: c.layerNormEps, bias: spec.normBiases)
         activation = ActivationKind(c.hiddenAct)
     }
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: five fork/joins in all (QKV,
-    /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm), six with a gate.
+    /// attention, output projection + LayerNorm, intermediate + activation, output + LayerNorm), six with a gate;
+    /// pre-LayerNorm layers add their two norms (on a copy of the input, in the context buffer).
     func callAsFunction(_ ws: Workspace, layout: SequenceLayout, positions: SharedPositions, _ ctx: KernelContext) throws {
         try attention(ws, layout: layout, positions: positions, ctx)
         let rows = layout.totalRows
-        if let gate {
-            try gate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
-            try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .multiply, ctx)
-        } else {
-            try intermediate(ws.hidden.pointer, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+        var input = UnsafePointer(ws.hidden.pointer)
+        if preNorm {
+            ws.context.pointer.update(from: ws.hidden.pointer, count: rows * attention.hidden)
+            try outputLayerNorm(ws.context.pointer, rows: rows, ctx)
+            input = UnsafePointer(ws.context.pointer)
         }
-        try output(ws.intermediate.pointer, rows: rows, into: ws.hidden.pointer, .residualLayerNorm(outputLayerNorm), ctx)
+        if let gate {
+            try gate(input, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+            try intermediate(input, rows: rows, into: ws.intermediate.pointer, .multiply, ctx)
+        } else {
+            try intermediate(input, rows: rows, into: ws.intermediate.pointer, .activation(activation), ctx)
+        }
+        let epilogue: Linear.Epilogue = preNorm ? .residual : .residualLayerNorm(outputLayerNorm)
+        try output(ws.intermediate.pointer, rows: rows, into: ws.hidden.pointer, epilogue, ctx)
     }
 }
 

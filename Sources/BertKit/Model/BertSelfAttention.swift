@@ -10,7 +10,8 @@ struct BertSelfAttention: Sendable {
     /// Q, K, V stacked: `[3 · hidden, hidden]`.
     let qkv: Linear
     let output: Linear
-    let layerNorm: LayerNorm
+    /// Where the block's LayerNorm sits.
+    let norm: Norm
     let heads: Int
     let headDim: Int
     let hidden: Int
@@ -18,6 +19,15 @@ struct BertSelfAttention: Sendable {
     let scale: Float
     /// DeBERTa's position keys and queries of this layer.
     let disentangled: DisentangledLayer?
+    /// A ModernBERT local layer: attends through the sliding window, rotated by the local θ.
+    let local: Bool
+
+    /// BERT's LayerNorm after the residual sum (fused into the output projection), or a pre-LayerNorm layer's on the
+    /// block's input (none on ModernBERT's first layer), the output projection then only adding the residual.
+    enum Norm: Sendable {
+        case post(LayerNorm)
+        case pre(LayerNorm?)
+    }
 
     /// Floats the c2p and p2c scores of one pass may take (heads are taken in groups that fit).
     static let disentangledBudget = 8 << 20
@@ -26,21 +36,24 @@ struct BertSelfAttention: Sendable {
     /// LayerNorm `layerNorm` (checkpoint names without `.weight`), in checkpoint order, so the first missing tensor
     /// is the one named.
     init(
-        _ store: WeightStore, inputs: [String], output: String, layerNorm: String,
+        _ store: WeightStore, inputs: [String], output: String, layerNorm: String, preNorm: Bool = false, normBias: Bool = true,
         eps: Float, hidden: Int, heads: Int, bias: Bool = true, packing: WeightPacking, scale: Float,
-        disentangled: DisentangledLayer? = nil
+        disentangled: DisentangledLayer? = nil, local: Bool = false
     ) throws {
+        // A pre-LayerNorm norm comes before the projections in checkpoint order, a post-LayerNorm one after.
+        let preNormTensor = try preNorm && !layerNorm.isEmpty ? LayerNorm(store, layerNorm, width: hidden, eps: eps, bias: normBias) : nil
         qkv =
             inputs.count == 1
             ? try Linear(store, inputs[0], in: hidden, out: 3 * hidden, bias: bias, packing: packing)
             : try Linear(store, stacking: inputs, in: hidden, outs: inputs.map { _ in hidden }, bias: bias, packing: packing)
         self.output = try Linear(store, output, in: hidden, out: hidden, bias: bias, packing: packing)
-        self.layerNorm = try LayerNorm(store, layerNorm, width: hidden, eps: eps)
+        norm = try preNorm ? .pre(preNormTensor) : .post(LayerNorm(store, layerNorm, width: hidden, eps: eps, bias: normBias))
         self.heads = heads
         self.hidden = hidden
         headDim = hidden / heads
         self.scale = scale
         self.disentangled = disentangled
+        self.local = local
     }
 
     /// In place over the workspace's hidden state `[layout.totalRows, hidden]`: three fork/joins (QKV, attention,
@@ -49,7 +62,13 @@ struct BertSelfAttention: Sendable {
     func callAsFunction(_ ws: Workspace, layout: SequenceLayout, positions: SharedPositions, _ ctx: KernelContext) throws {
         let rows = layout.totalRows
         let x = ws.hidden.pointer
-        try qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
+        if case .pre(let inputNorm?) = norm {  // normalized into the context buffer, free until the attention
+            ws.context.pointer.update(from: x, count: rows * hidden)
+            try inputNorm(ws.context.pointer, rows: rows, ctx)
+            try qkv(ws.context.pointer, rows: rows, into: ws.qkv.pointer, .bias, ctx)
+        } else {
+            try qkv(x, rows: rows, into: ws.qkv.pointer, .bias, ctx)
+        }
         if let disentangled, let shared = positions.disentangled {
             // Only the relative positions this batch's lengths reach are scored (all of them from 2·span tokens on).
             let (columns, index) = disentangled.reach(shared, longest: layout.maxRows, isa: disentangled.isa)
@@ -73,7 +92,7 @@ struct BertSelfAttention: Sendable {
                     }
                 }
             }
-        } else if let rotary = positions.rotary {
+        } else if let rotary = local ? positions.localRotary : positions.rotary {
             let table = rotary.reaching(layout.maxRows)
             try table.cos.withUnsafeBufferPointer { cosines in
                 try table.sin.withUnsafeBufferPointer { sines in
@@ -83,6 +102,7 @@ struct BertSelfAttention: Sendable {
                         desc.rope_dim = rotary.rotary.dimensions
                         desc.rope_positions = table.positions
                         desc.rope_interleaved = rotary.rotary.interleaved ? 1 : 0
+                        desc.window = local ? positions.window : 0
                     }
                 }
             }
@@ -95,7 +115,10 @@ struct BertSelfAttention: Sendable {
             }
         }
         try withExtendedLifetime(positions) {
-            try output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
+            switch norm {
+            case .post(let layerNorm): try output(ws.context.pointer, rows: rows, into: x, .residualLayerNorm(layerNorm), ctx)
+            case .pre: try output(ws.context.pointer, rows: rows, into: x, .residual, ctx)
+            }
         }
     }
 

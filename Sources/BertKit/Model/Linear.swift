@@ -21,6 +21,8 @@ struct Linear: Sendable {
         case residualLayerNorm(LayerNorm)
         /// `y = (x·Wᵀ + b) · y`: `y` holds the other factor on entry (a gated feed-forward's activated half).
         case multiply
+        /// `y = x·Wᵀ + b + y`: `y` holds the residual on entry (pre-LayerNorm layers).
+        case residual
     }
 
     /// Without `bias`, the layer has none (NomicBERT's products): a zero bias.
@@ -102,6 +104,8 @@ struct Linear: Sendable {
             desc.epilogue = kind.epilogue
         case .multiply:
             desc.epilogue = BK_EPILOGUE_BIAS_MULTIPLY
+        case .residual:
+            desc.epilogue = BK_EPILOGUE_BIAS_RESIDUAL
         case .residualLayerNorm(let norm):
             desc.epilogue = BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM
             desc.gamma = norm.gamma.pointer
@@ -112,17 +116,21 @@ struct Linear: Sendable {
     }
 }
 
-/// `nn.LayerNorm` over the last dimension: `<name>.weight` / `<name>.bias`.
+/// `nn.LayerNorm` over the last dimension: `<name>.weight` / `<name>.bias` (a zero bias without `bias`: ModernBERT's
+/// `bias=False` norms).
 struct LayerNorm: Sendable {
     let name: String
     let gamma: FloatTensor
     let beta: FloatTensor
     let eps: Float
 
-    init(_ store: WeightStore, _ name: String, width: Int, eps: Float) throws {
+    init(_ store: WeightStore, _ name: String, width: Int, eps: Float, bias: Bool = true) throws {
         self.name = name
         gamma = try store.floats(name + ".weight", shape: [width])
-        beta = try store.floats(name + ".bias", shape: [width])
+        beta =
+            bias
+            ? try store.floats(name + ".bias", shape: [width])
+            : FloatTensor(name: name + ".bias", shape: [width], values: [Float](repeating: 0, count: width))
         self.eps = eps
     }
 

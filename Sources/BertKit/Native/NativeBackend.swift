@@ -131,7 +131,7 @@ public struct NativeBackend: InferenceBackend {
     public func classify(_ batch: TokenBatch) throws -> [[Float]] {
         let head = try self.head.get()
         return try run(batch) { hidden, layout, h in
-            try (0..<layout.count).map { b in try head(hidden + layout.rowStart[b] * h) }
+            try (0..<layout.count).map { b in try head(hidden + layout.rowStart[b] * h, length: layout.lengths[b]) }
         }
     }
 }

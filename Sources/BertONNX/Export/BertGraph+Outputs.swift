@@ -7,20 +7,36 @@ extension BertGraph {
         g.op("Gather", hidden, g.ints([0], dims: [], hint: "first"), attrs: [AttributeProto(name: "axis", value: .int(1))])
     }
 
-    /// The classification head on the first token; returns the logits and the label count.
+    /// The classification head on the first token (or, with ModernBERT's `classifier_pooling` mean, the real tokens'
+    /// mean), with the norm after its activation where the architecture has one; returns the logits and the label count.
     mutating func classification(_ hidden: String, _ head: HeadKeys) throws -> (String, Int) {
         let h = config.hiddenSize
         guard let labels = weights.store.shape(head.projection + ".weight")?.first else {
             throw ONNXExportError.missingTensor(head.projection + ".weight")
         }
-        let product = try dense(firstToken(hidden), head.dense, in: h, out: h)
-        let pooled: String
-        switch head.activation {
-        case .tanh: pooled = g.op("Tanh", product)
-        case .relu: pooled = g.op("Relu", product)
-        case .gelu: pooled = g.gelu(product, tanhApproximation: false)
+        let input = config.classifierPooling == .mean ? maskedMean(hidden) : firstToken(hidden)
+        let product = try dense(input, head.dense, in: h, out: h, bias: config.classifierBias)
+        var pooled: String
+        if let chosen = config.classifierActivation {
+            pooled = activation(product, chosen)
+        } else {
+            switch head.activation {
+            case .tanh: pooled = g.op("Tanh", product)
+            case .relu: pooled = g.op("Relu", product)
+            case .gelu: pooled = g.gelu(product, tanhApproximation: false)
+            }
         }
+        if let headNorm = spec.head.norm { pooled = try norm(pooled, headNorm) }
         return (try dense(pooled, head.projection, in: h, out: labels), labels)
+    }
+
+    /// The mean of the real tokens' hidden states `[batch, hidden]` (the attention mask's).
+    mutating func maskedMean(_ hidden: String) -> String {
+        let maskFloat = g.op(
+            "Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
+        let mask = g.unsqueeze(maskFloat, axes: [2])
+        let sum = g.reduce("ReduceSum", g.op("Mul", hidden, mask), axes: [1], keepDims: false)
+        return g.op("Div", sum, g.op("Max", g.reduce("ReduceSum", mask, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count")))
     }
 
     /// SPLADE: the masked-language-model head on every token (transform, activation, LayerNorm, the decoder to the

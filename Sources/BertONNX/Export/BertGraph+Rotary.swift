@@ -11,11 +11,10 @@ struct RotaryGraphTables {
 /// the inverse frequencies (float32), duplicated (`cat(freqs, freqs)`), their cos and sin, and each query and key
 /// turned by `x·cos + rotate_half(x)·sin` on its first `dimensions` columns.
 extension BertGraph {
-    /// The tables, nil for architectures without rotary positions.
-    mutating func rotaryTables() -> RotaryGraphTables? {
-        guard let rotary = config.rotary else { return nil }
+    /// The tables of `rotary`, its inverse frequencies an initializer called `name`.
+    mutating func rotaryTables(_ rotary: RotaryEmbedding, name: String) -> RotaryGraphTables {
         let frequencies = rotary.inverseFrequencies
-        let inverse = g.floats("rotary.inv_freq", frequencies, dims: [1, frequencies.count])
+        let inverse = g.floats(name, frequencies, dims: [1, frequencies.count])
         let length = g.op("Gather", g.op("Shape", BertGraph.inputIds), g.ints([1], dims: [], hint: "sequence_axis"))
         let positions = g.op("Range", g.ints([0], dims: [], hint: "zero"), length, g.ints([1], dims: [], hint: "one"))
         let column = g.unsqueeze(

@@ -86,17 +86,25 @@ struct BertGraph {
         }
         let bias = try relativePositionBias()
         let disentangled = try disentangledIndex()
-        let rotary = rotaryTables()
+        let rotary = config.rotary.map { rotaryTables($0, name: "rotary.inv_freq") }
+        // ModernBERT's local layers: their own rotation, and the mask of keys outside the window.
+        let local = config.alternating.map { (rotaryTables($0.localRotary, name: "rotary.local.inv_freq"), windowMask(attention, $0.window)) }
         var hidden = x
         for i in 0..<config.numHiddenLayers {
             let keys = spec.layerKeys(i)
-            hidden =
-                fused
-                ? try fusedLayer(hidden, keys, mask: attention, relativeBias: bias)
-                : try layer(
-                    hidden, keys, prefix: "\(spec.layerPrefix).\(i).", maskBias: attention, relativeBias: bias,
-                    disentangled: disentangled, rotary: rotary)
+            let isLocal = config.alternating?.isLocal(i) ?? false
+            let inputs = LayerInputs(
+                prefix: "\(spec.layerPrefix).\(i).", maskBias: isLocal ? local?.1 ?? attention : attention, relativeBias: bias,
+                disentangled: disentangled, rotary: isLocal ? local?.0 : rotary)
+            if fused {
+                hidden = try fusedLayer(hidden, keys, mask: attention, relativeBias: bias)
+            } else if spec.preLayerNorm {
+                hidden = try preNormLayer(hidden, keys, index: i, inputs)
+            } else {
+                hidden = try layer(hidden, keys, inputs)
+            }
         }
+        if let finalNorm = spec.finalNorm { hidden = try norm(hidden, finalNorm) }
         return hidden
     }
 
@@ -183,11 +191,27 @@ struct BertGraph {
         return (x, g.unsqueeze(bias, axes: [1, 2]))
     }
 
+    /// What one layer's attention adds to its scores and turns its queries and keys by.
+    struct LayerInputs {
+        let prefix: String
+        /// The additive mask `[batch, 1, 1 or sequence, sequence]` (a local layer's also hides the keys outside its window).
+        let maskBias: String
+        let relativeBias: String?
+        let disentangled: DisentangledIndex?
+        let rotary: RotaryGraphTables?
+    }
+
     /// One encoder layer from standard ops: attention, residual + LayerNorm, feed-forward, residual + LayerNorm.
-    private mutating func layer(
-        _ x: String, _ keys: ArchitectureSpec.LayerKeys, prefix: String, maskBias: String, relativeBias: String?,
-        disentangled: DisentangledIndex?, rotary: RotaryGraphTables?
-    ) throws -> String {
+    private mutating func layer(_ x: String, _ keys: ArchitectureSpec.LayerKeys, _ inputs: LayerInputs) throws -> String {
+        let x1 = try norm(g.op("Add", attention(x, keys, inputs), x), keys.attentionNorm)
+        return try norm(g.op("Add", feedForward(x1, keys), x1), keys.outputNorm)
+    }
+
+    /// Self-attention of `x` through the output projection (no residual, no norm).
+    mutating func attention(_ x: String, _ keys: ArchitectureSpec.LayerKeys, _ inputs: LayerInputs) throws -> String {
+        let (prefix, maskBias, relativeBias, disentangled, rotary) = (
+            inputs.prefix, inputs.maskBias, inputs.relativeBias, inputs.disentangled, inputs.rotary
+        )
         let h = config.hiddenSize, heads = Int64(config.numAttentionHeads), headDim = Int64(config.headDim)
         let biased = spec.linearBiases
         let split = g.ints([0, 0, heads, headDim], hint: "split_heads")
@@ -219,8 +243,12 @@ struct BertGraph {
             "Reshape",
             g.op("Transpose", g.op("MatMul", probabilities, v), attrs: [AttributeProto(name: "perm", value: .ints([0, 2, 1, 3]))]),
             g.ints([0, 0, Int64(h)], hint: "merge_heads"))
-        let attended = try dense(context, keys.attentionOutput, in: h, out: h, bias: biased)
-        let x1 = try norm(g.op("Add", attended, x), keys.attentionNorm)
+        return try dense(context, keys.attentionOutput, in: h, out: h, bias: biased)
+    }
+
+    /// The feed-forward block of `x1` (plain or gated) through its output product (no residual, no norm).
+    mutating func feedForward(_ x1: String, _ keys: ArchitectureSpec.LayerKeys) throws -> String {
+        let h = config.hiddenSize, biased = spec.linearBiases
         let inner: String
         if let gated = spec.gatedFeedForward {
             let width = config.intermediateSize, biased = biased && gated.bias
@@ -235,8 +263,7 @@ struct BertGraph {
         } else {
             inner = try activation(dense(x1, keys.intermediate, in: h, out: config.intermediateSize, bias: biased))
         }
-        let out = try dense(inner, keys.output, in: config.intermediateSize, out: h, bias: biased)
-        return try norm(g.op("Add", out, x1), keys.outputNorm)
+        return try dense(inner, keys.output, in: config.intermediateSize, out: h, bias: biased)
     }
 
     /// `[batch, sequence, hidden]` split into heads and transposed by `perm`.
@@ -253,7 +280,7 @@ struct BertGraph {
             g.floats(prefix + ".bias", b, dims: [outputs]))
     }
 
-    private mutating func norm(_ x: String, _ prefix: String) throws -> String {
+    mutating func norm(_ x: String, _ prefix: String) throws -> String {
         let (gamma, beta) = try weights.layerNorm(prefix)
         let h = config.hiddenSize
         return g.layerNorm(
@@ -261,8 +288,10 @@ struct BertGraph {
             epsilon: layerNormEpsilon)
     }
 
-    mutating func activation(_ x: String) -> String {
-        switch config.hiddenAct {
+    mutating func activation(_ x: String) -> String { activation(x, config.hiddenAct) }
+
+    mutating func activation(_ x: String, _ kind: Activation) -> String {
+        switch kind {
         case .gelu: return g.gelu(x, tanhApproximation: false)
         case .geluTanh: return g.gelu(x, tanhApproximation: true)
         case .relu: return g.op("Relu", x)

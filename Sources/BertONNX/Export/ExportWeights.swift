@@ -24,10 +24,12 @@ struct ExportWeights {
         return (transposed, bias ? try floats(prefix + ".bias", [outputs]) : [Float](repeating: 0, count: outputs))
     }
 
-    /// LayerNorm weight and bias at `prefix`, `width` wide (nil: the hidden size).
+    /// LayerNorm weight and bias at `prefix`, `width` wide (nil: the hidden size); a zero bias where the architecture's
+    /// norms have none.
     func layerNorm(_ prefix: String, width: Int? = nil) throws -> (gamma: [Float], beta: [Float]) {
         let h = width ?? config.hiddenSize
-        return (try floats(prefix + ".weight", [h]), try floats(prefix + ".bias", [h]))
+        let beta = config.architecture.spec.normBiases ? try floats(prefix + ".bias", [h]) : [Float](repeating: 0, count: h)
+        return (try floats(prefix + ".weight", [h]), beta)
     }
 
     /// MPNet's relative-position bias per distance `[2·span + 1, heads]` (row `d + span` for a key `d` positions from
