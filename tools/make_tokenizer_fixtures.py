@@ -12,6 +12,10 @@ Tokenizers (the real ones are fetched by `make tokenizers`, never committed):
   bpe-affixes, bpe-bytefallback, wordpiece-split, bytelevel-gpt, unigram-first, wordlevel-misc
                    small tokenizers trained here that exercise the other components (affixes, byte fallback,
                    Split/Digits/Punctuation, ignore_merges, Sequence processors, prepend schemes, WordLevel, decoders)
+  modernbert       Tests/Fixtures/tokenizer/modernbert/tokenizer.json: answerdotai/ModernBERT-base's own file
+                   (Apache-2.0; committed, see the README beside it): NFC, byte-level BPE, 116 added tokens
+                   ([MASK] with lstrip, runs of spaces, [unusedN]), the [CLS] $A [SEP] $B [SEP] template; random
+                   strings plus MODERNBERT_TEXTS, each alone, paired, without special tokens and truncated
 Trained tokenizer.json files are written to Tests/Fixtures/tokenizer/trained/ and committed. HF's trainers are not
 bit-reproducible from one process to the next (Rust hash maps are seeded at random: ties among equal counts, and the
 order of float sums, change), so the committed files are the reference: the script trains only a kind whose file is
@@ -216,6 +220,61 @@ def train_wordlevel_misc(corpus):
     return tok
 
 
+MODERNBERT = f"{OUT}/modernbert/tokenizer.json"
+MODERNBERT_COUNT = 3000
+
+# Hand-picked inputs for ModernBERT's tokenizer: its added tokens (runs of 2 to 24 spaces, |||…|||
+# placeholders, [unusedN], [MASK] with lstrip), NFC composition, byte-level pieces, digits.
+MODERNBERT_TEXTS = [
+    "", " ", "hello world", "Hello, world!", "The capital of France is [MASK].", "The capital of France is[MASK].",
+    "The   [MASK] is blue.", "[MASK]", " [MASK]", "   [MASK]", "\t[MASK]", "\n [MASK]", "a\u3000[MASK]", "a\u00a0[MASK]",
+    "a\u200b[MASK]", "[MASK][MASK]", "[MASK] [MASK]", "[MASK]  [MASK]  ", "x [MASK]y", "x[MASK] y", "[mask] [Mask]",
+    "[CLS] a [SEP] b [SEP]", "[CLS][SEP][PAD][UNK]", "[cls]", "[CLS", "[SEP ]", "<|endoftext|>", "<|padding|>",
+    "a<|endoftext|>b", "<|endoftext", "|||IP_ADDRESS|||", "|||EMAIL_ADDRESS|||", "|||PHONE_NUMBER|||",
+    "mail |||EMAIL_ADDRESS||| now", "call|||PHONE_NUMBER|||x", "||| |||", "||||||IP_ADDRESS|||", "|||ip_address|||",
+    "[unused0]", "[unused1] [unused82]", "[unused83]", "[unused0][unused1]", "x[unused12]y",
+    "two  spaces", "three   spaces", "a" + " " * 24 + "b", "a" + " " * 25 + "b", "a" + " " * 49 + "b", " " * 24, " " * 30,
+    "  leading", "trailing  ", "   both   ", "tab\there", "tabs\t\t\tthree", "new\nline", "blank\n\n\nlines", "crlf\r\nend",
+    " \n ", "  \t  ", "\u3000\u3000ideographic", "nbsp\u00a0\u00a0x", "    def f(x):\n        return x  # comment",
+    "0", "7", "42", "007", "1234567890", "1" * 40, "3.14159", "1,000,000", "2024-01-31T12:00:00Z", "10:30AM 04/10/2026",
+    "1.5kg @ 99.9%", "+1 (555) 010-9999", "v1.2.3-rc.4", "0x7fff_ffff", "٣٤٥ १२३ ①②③ ½ Ⅻ", "x² 𝟙𝟚𝟛",
+    "café", "cafe\u0301", "Å", "A\u030a", "\u1100\u1161\u11a8", "ﬁnance", "ẞ straße", "İstanbul", "Ωmega \u2126", "e\u0301\u0301",
+    "naïve résumé façade", "Ελληνικά Москва שלום مرحبا", "नमस्ते हिन्दी", "ภาษาไทย", "中文 東京タワー 한국어", "ｆｕｌｌｗｉｄｔｈ ｶﾀｶﾅ",
+    "😀", "👍🏽 👨‍👩‍👧‍👦 🇫🇷🇯🇵", "❤️🔥", "🧑🏿‍🚀 🏳️‍🌈 #️⃣", "emoji😀inside", "😀" * 40,
+    "antidisestablishmentarianism", "pneumonoultramicroscopicsilicovolcanoconiosis", "Donaudampfschifffahrt", "a" * 300,
+    "ab" * 200, "é" * 101, "中" * 120, "don't I'll we've they're it's", "DON'T 'S 'Re", "''''", "...!!!???", "-----", "=====>",
+    "a-b_c.d/e\\f", "http://example.com/a?b=c&d=e#f", "user@example.com", '<div class="x">hi</div>', "C++ x86_64 snake_case",
+    "\x00", "\x07bell", "\x7f", "\u0085", "\ufeffbom", "\u200b\u200c\u200d", "\ufffd", "\ue000", "\U0010fffd", "\u202e\u061c",
+]
+
+
+def modernbert_extra_cases():
+    """Every hand-picked text alone, without special tokens, paired with another, and truncated."""
+    texts = MODERNBERT_TEXTS
+    cases = []
+    for i, text in enumerate(texts):
+        other = texts[(i * 7 + 3) % len(texts)]
+        cases.append(dict(text=text))
+        cases.append(dict(text=text, add_special_tokens=False))
+        cases.append(dict(text=text, pair=other))
+        cases.append(dict(text=other, pair=text, add_special_tokens=False))
+        truncation = dict(max_length=[6, 8, 12][i % 3], strategy=["longest_first", "only_first", "only_second"][i % 3],
+                          stride=i % 3, direction="left" if i % 4 == 0 else "right")
+        cases.append(dict(text=text, pair=other, truncation=truncation))
+    return cases
+
+
+def check_modernbert(tok):
+    """The committed file is answerdotai/ModernBERT-base's: byte-level BPE, 50,368 ids, the [CLS]/[SEP] template."""
+    spec = json.loads(tok.to_str())
+    assert spec["model"]["type"] == "BPE", spec["model"]["type"]
+    assert tok.get_vocab_size(with_added_tokens=True) == 50368, tok.get_vocab_size(with_added_tokens=True)
+    assert spec["pre_tokenizer"]["type"] == "ByteLevel", spec["pre_tokenizer"]
+    assert spec["post_processor"]["type"] == "TemplateProcessing", spec["post_processor"]
+    assert tok.encode("a", "b").tokens == ["[CLS]", "a", "[SEP]", "b", "[SEP]"]
+    assert tok.token_to_id("[MASK]") == 50284
+
+
 def encoding_dict(enc):
     return dict(ids=enc.ids, tokens=enc.tokens, type_ids=enc.type_ids, offsets=[list(o) for o in enc.offsets],
                 special=enc.special_tokens_mask, attention=enc.attention_mask)
@@ -226,7 +285,38 @@ def special_strings(tok):
     return added
 
 
-def make_cases(tok, count, prose, seed, long_count):
+def encode_case(tok, case):
+    """Fills `case` (text, optional pair, add_special_tokens, truncation) with HF's encoding, or the error HF gives."""
+    tok.no_truncation()
+    text = case["text"]
+    if "truncation" in case:
+        t = case["truncation"]
+        try:
+            tok.enable_truncation(t["max_length"], stride=t["stride"], strategy=t["strategy"], direction=t["direction"])
+        except Exception as e:  # noqa: BLE001 - HF refuses the parameters; record that
+            case["error"] = str(e)
+            return case
+    try:
+        enc = tok.encode(text, case.get("pair"), add_special_tokens=case.get("add_special_tokens", True))
+    except (Exception, BaseException) as e:  # noqa: BLE001 - HF fails (or panics: stride too long); Swift must fail too
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+        case["error"] = str(e).splitlines()[0]
+        return case
+    case.update(encoding_dict(enc))
+    if enc.overflowing:
+        # Pairs cut into small windows multiply (every window of A with every window of B): keep the count
+        # and the first 32 windows.
+        case["overflowing_count"] = len(enc.overflowing)
+        case["overflowing"] = [encoding_dict(o) for o in enc.overflowing[:32]]
+    case["decoded"] = tok.decode(enc.ids)
+    case["decoded_all"] = tok.decode(enc.ids, skip_special_tokens=False)
+    return case
+
+
+def make_cases(tok, count, prose, seed, long_count, extra=()):
+    """`count` random strings and `long_count` long ones (options drawn at random), then `extra` cases (dicts
+    with text and options, encoded as given), then padded batches."""
     rng = random.Random(seed)
     added = special_strings(tok)
     strings = [random_string(rng, added, prose) for _ in range(count)]
@@ -238,7 +328,6 @@ def make_cases(tok, count, prose, seed, long_count):
             case["pair"] = random_string(rng, added, prose) if rng.random() < 0.7 else rng.choice(prose)
         if rng.random() < 0.1:
             case["add_special_tokens"] = False
-        tok.no_truncation()
         if rng.random() < 0.25:
             strategy = "longest_first"
             if "pair" in case:
@@ -247,29 +336,8 @@ def make_cases(tok, count, prose, seed, long_count):
             stride = rng.choice([0, 0, 0, 1, 2, 3])
             direction = "left" if rng.random() < 0.15 else "right"
             case["truncation"] = dict(max_length=max_length, strategy=strategy, stride=stride, direction=direction)
-            try:
-                tok.enable_truncation(max_length, stride=stride, strategy=strategy, direction=direction)
-            except Exception as e:  # noqa: BLE001 - HF refuses the parameters; record that
-                case["error"] = str(e)
-                cases.append(case)
-                continue
-        try:
-            enc = tok.encode(text, case.get("pair"), add_special_tokens=case.get("add_special_tokens", True))
-        except (Exception, BaseException) as e:  # noqa: BLE001 - HF fails (or panics: stride too long); Swift must fail too
-            if isinstance(e, (KeyboardInterrupt, SystemExit)):
-                raise
-            case["error"] = str(e).splitlines()[0]
-            cases.append(case)
-            continue
-        case.update(encoding_dict(enc))
-        if enc.overflowing:
-            # Pairs cut into small windows multiply (every window of A with every window of B): keep the count
-            # and the first 32 windows.
-            case["overflowing_count"] = len(enc.overflowing)
-            case["overflowing"] = [encoding_dict(o) for o in enc.overflowing[:32]]
-        case["decoded"] = tok.decode(enc.ids)
-        case["decoded_all"] = tok.decode(enc.ids, skip_special_tokens=False)
-        cases.append(case)
+        cases.append(encode_case(tok, case))
+    cases += [encode_case(tok, dict(c)) for c in extra]
     tok.no_truncation()
     # Padded batches.
     for _ in range(40):
@@ -331,6 +399,12 @@ def main():
         tok.no_padding()
         tok.no_truncation()
         write_cases(name, make_cases(tok, count, prose, seed, 12))
+    if not only or "modernbert" in only:
+        tok = Tokenizer.from_file(MODERNBERT)
+        check_modernbert(tok)
+        tok.no_padding()
+        tok.no_truncation()
+        write_cases("modernbert", make_cases(tok, MODERNBERT_COUNT, prose, 300, 12, modernbert_extra_cases()))
     for seed, (name, (train, corpus, count)) in enumerate(trained.items(), start=200):
         if only and name not in only:
             continue

@@ -23,6 +23,20 @@ import Testing
         #expect(checked >= 700)
     }
 
+    /// answerdotai/ModernBERT-base's own tokenizer.json, committed (Apache-2.0) under
+    /// Tests/Fixtures/tokenizer/modernbert: NFC, byte-level BPE (50,280 pieces, merges as `"a b"` strings), 116
+    /// added tokens (runs of 2 to 24 spaces matched after normalization, `[MASK]` with lstrip, `[unusedN]`,
+    /// `|||IP_ADDRESS|||`), and the template `[CLS] $A [SEP] $B [SEP]`, every type id 0.
+    @Test func modernBERTIsIdentical() throws {
+        let file = URL(fileURLWithPath: Fixtures.path("tokenizer/modernbert/tokenizer.json"))
+        let tokenizer = try Tokenizer(contentsOf: file)
+        #expect(tokenizer.addedTokens.count == 116)
+        #expect(tokenizer.model.vocabularySize == 50280)
+        #expect(tokenizer.id(of: "[MASK]") == 50284)
+        let checked = try Self.check("modernbert", on: tokenizer)
+        #expect(checked >= 3600)
+    }
+
     /// Runs every case of `kind` (on `given`, else on the kind's tokenizer.json); returns how many strings were
     /// checked.
     static func check(_ kind: String, on given: Tokenizer? = nil) throws -> Int {
