@@ -3,6 +3,10 @@
 over a length sweep (default 512, 2048, 8192 tokens at batch 1 and 8), and each engine's peak resident memory on one
 sequence of the longest length.
 
+With --arch modernbert the model is ModernBERT-base-shaped instead (ModernBertModel: hidden 768, 22 pre-LayerNorm
+layers of 12 heads, GeGLU of intermediate 1152, local_attention 128 on two layers of every three, θ 160000 global and
+10000 local, vocabulary 50368, sharpened by tools/make_modernbert_fixtures.py's rules), in OUT/modernbert-base-random-L22.
+
 The model: a GTE-base-shaped encoder (transformers 5's GteModel: hidden 768, 12 layers of 12 heads, intermediate 3072
 in a GeGLU, post-LayerNorm, 8192 positions, rotary θ 160000, vocabulary 30528, one token type) with random weights
 scaled to trained magnitudes by tools/make_rope_fixtures.py's `sharpen`, saved by save_pretrained into
@@ -79,6 +83,7 @@ ENGINES = ["bertkit", "onnxruntime", "openvino"]
 PEERS = ["onnxruntime", "openvino"]
 TIME = "/usr/bin/time"
 GTE_VOCAB = 30528  # gte-base-en-v1.5's vocabulary size
+MODERNBERT_VOCAB = 50368  # ModernBERT-base's
 
 
 # Worker processes (no torch in them) ---------------------------------------------------------------------------------
@@ -246,25 +251,37 @@ def tokenizer_source(minilm):
     sys.exit(f"no tokenizer.json in {minilm} (make models) nor in the tiny-gte-cls fixture")
 
 
-def gte_folder(out, layers, tokenizer_json):
-    """The GTE-base-shaped random model (sharpened), saved by save_pretrained, with a tokenizer.json that neither
-    truncates nor pads."""
-    folder = os.path.join(out, f"gte-base-random-L{layers}")
+def model_folder(arch, out, layers, tokenizer_json):
+    """The GTE-base- or ModernBERT-base-shaped random model (sharpened), saved by save_pretrained, with a tokenizer.json
+    that neither truncates nor pads."""
+    folder = os.path.join(out, f"{arch}-base-random-L{layers}")
     if os.path.exists(os.path.join(folder, "model.safetensors")) and os.path.exists(os.path.join(folder, "tokenizer.json")):
         return folder
     import torch
     sys.path.insert(0, os.path.join(ROOT, "tools"))
-    from make_rope_fixtures import sharpen
-    from transformers import GteConfig, GteModel
     from tokenizers import Tokenizer
     tokenizer = Tokenizer.from_file(tokenizer_json)
-    config = GteConfig(vocab_size=max(GTE_VOCAB, tokenizer.get_vocab_size()), hidden_size=768, num_hidden_layers=layers,
-                       num_attention_heads=12, intermediate_size=3072, type_vocab_size=1, hidden_act="gelu",
-                       layer_norm_eps=1e-12, max_position_embeddings=8192, pad_token_id=0,
-                       rope_parameters={"rope_type": "default", "rope_theta": 160000.0})
     torch.manual_seed(0)
-    model = GteModel(config)
-    sharpen(model, 43)
+    if arch == "modernbert":
+        from make_modernbert_fixtures import sharpen
+        from transformers import ModernBertConfig, ModernBertModel
+        # ModernBERT-base's shape and attention pattern (local_attention 128 on two layers of every three, θ 160000
+        # global and 10000 local); its 50,368-row vocabulary.
+        config = ModernBertConfig(vocab_size=max(MODERNBERT_VOCAB, tokenizer.get_vocab_size()), hidden_size=768,
+                                  num_hidden_layers=layers, num_attention_heads=12, intermediate_size=1152,
+                                  hidden_activation="gelu", norm_eps=1e-5, max_position_embeddings=8192, pad_token_id=0,
+                                  local_attention=128, global_attn_every_n_layers=3)
+        model = ModernBertModel(config)
+        sharpen(model, 43)
+    else:
+        from make_rope_fixtures import sharpen
+        from transformers import GteConfig, GteModel
+        config = GteConfig(vocab_size=max(GTE_VOCAB, tokenizer.get_vocab_size()), hidden_size=768,
+                           num_hidden_layers=layers, num_attention_heads=12, intermediate_size=3072, type_vocab_size=1,
+                           hidden_act="gelu", layer_norm_eps=1e-12, max_position_embeddings=8192, pad_token_id=0,
+                           rope_parameters={"rope_type": "default", "rope_theta": 160000.0})
+        model = GteModel(config)
+        sharpen(model, 43)
     os.makedirs(folder, exist_ok=True)
     model.save_pretrained(folder)
     spec = json.load(open(tokenizer_json, encoding="utf-8"))
@@ -440,9 +457,12 @@ def memory_run(engine, args, folder, onnx_path, threads, normalize, item, length
 # Report --------------------------------------------------------------------------------------------------------------
 
 def gflop_per_sequence(config, length):
-    """Multiply-adds x 2 of one GTE sequence: QKV and output projections, GeGLU (up, gate, down), attention."""
+    """Multiply-adds x 2 of one sequence: QKV and output projections, GeGLU (up, gate, down), attention (a ModernBERT
+    local layer's queries each see at most local_attention + 1 keys)."""
     h, f, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
-    return layers * (2 * length * (4 * h * h + 3 * h * f) + 4 * length * length * h) / 1e9
+    types = config.get("layer_types") or ["full_attention"] * layers
+    keys = [length if t == "full_attention" else min(length, config.get("local_attention", 128) + 1) for t in types]
+    return sum(2 * length * (4 * h * h + 3 * h * f) + 4 * length * k * h for k in keys) / 1e9
 
 
 def markdown(report):
@@ -523,7 +543,9 @@ def main():
     p.add_argument("--bertkit", default=".build-plain/release/bertkit", help="the bertkit CLI binary")
     p.add_argument("--minilm", default="models/all-MiniLM-L6-v2", help="folder whose tokenizer.json the model gets")
     p.add_argument("--out", default="bench-out/long")
-    p.add_argument("--layers", type=int, default=12, help="encoder layers (12: GTE-base; fewer for smoke runs)")
+    p.add_argument("--arch", choices=["gte", "modernbert"], default="gte",
+                   help="the model's shape: GTE-base (12 layers) or ModernBERT-base (22 layers, sliding windows)")
+    p.add_argument("--layers", type=int, help="encoder layers (default: the base model's; fewer for smoke runs)")
     p.add_argument("--lengths", default="512,2048,8192")
     p.add_argument("--batches", default="1,8")
     p.add_argument("--sequences", type=int, help="sequences per cell (default: the largest batch)")
@@ -550,10 +572,11 @@ def main():
     if not os.path.exists(a.bertkit):
         sys.exit(f"no bertkit binary at {a.bertkit}")
     os.makedirs(a.out, exist_ok=True)
-    work = os.path.join(a.out, "work", f"L{a.layers}")
+    a.layers = a.layers or (22 if a.arch == "modernbert" else 12)
+    work = os.path.join(a.out, "work", f"{a.arch}-L{a.layers}")
 
     host = machine()
-    folder = gte_folder(a.out, a.layers, tokenizer_source(a.minilm))
+    folder = model_folder(a.arch, a.out, a.layers, tokenizer_source(a.minilm))
     config = json.load(open(os.path.join(folder, "config.json")))
     info = json.loads(subprocess.run([a.bertkit, "info", "--model", folder], capture_output=True, text=True,
                                      check=True).stdout)
@@ -591,11 +614,12 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
                            text=True).stdout.strip()
+    type_name = "ModernBertModel" if a.arch == "modernbert" else "GteModel"
     notes = ["peers' time: the engine call plus NumPy mean pooling per batch (BertKit's model_ms includes its pooling "
              "and writing JSON lines); a warm-up batch of the cell's shape first; BertKit warms up on one sequence",
              "bertkit's thread count is not read back by the CLI (`bertkit embed --threads` is passed as is)",
              "onnxruntime: default thread spinning (as bench_engines.py)",
-             "ONNX: torch.onnx.export (TorchScript exporter, opset 17) of GteModel with eager attention; optimum "
+             f"ONNX: torch.onnx.export (TorchScript exporter, opset 17) of the folder's {type_name} with eager attention; optimum "
              + ("is installed but not used" if importlib.util.find_spec("optimum") else "is not installed")]
     report = {"schema": "bertkit-bench-long/1", "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "command": [sys.executable, *sys.argv], "cwd": os.getcwd(), "complete": False,
@@ -604,7 +628,7 @@ def main():
                           "kernels_supported": info.get("kernels_supported"), "threads_default": info.get("threads"),
                           "resident_memory_after_load_kb": info.get("resident_memory_after_load_kb"),
                           "pooling": info["pooling"], "normalize": normalize},
-              "model": {"dir": folder, "onnx": onnx_path, "shape": f"GTE-base-shaped, {config['num_hidden_layers']} layers",
+              "model": {"dir": folder, "onnx": onnx_path, "shape": f"{'ModernBERT' if a.arch == 'modernbert' else 'GTE'}-base-shaped, {config['num_hidden_layers']} layers",
                         "config": {k: config.get(k) for k in ("model_type", "hidden_size", "num_hidden_layers",
                                                               "num_attention_heads", "intermediate_size", "vocab_size",
                                                               "type_vocab_size", "max_position_embeddings",
