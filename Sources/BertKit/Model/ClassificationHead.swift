@@ -48,12 +48,7 @@ struct ClassificationHead: Sendable {
     /// thread: two products of one row).
     func callAsFunction(_ rows: UnsafePointer<Float>, length: Int) throws -> [Float] {
         let ctx = KernelContext(isa: dense.weight.isa, workers: 1)
-        let width = dense.inFeatures
-        var pooled = [Float](UnsafeBufferPointer(start: rows, count: width))
-        if pooling == .mean, length > 1 {
-            for t in 1..<length { for i in 0..<width { pooled[i] += rows[t * width + i] } }
-            for i in 0..<width { pooled[i] /= Float(length) }
-        }
+        let pooled = Pooling(modes: [pooling == .mean ? .mean : .cls], normalize: false)(rows, length: length, hidden: dense.inFeatures)
         var hidden = [Float](repeating: 0, count: dense.outFeatures)
         var logits = [Float](repeating: 0, count: projection.outFeatures)
         try hidden.withUnsafeMutableBufferPointer { hp in

@@ -34,9 +34,15 @@ extension BertGraph {
     mutating func maskedMean(_ hidden: String) -> String {
         let maskFloat = g.op(
             "Cast", BertGraph.attentionMask, attrs: [AttributeProto(name: "to", value: .int(Int64(ONNXElementType.float.rawValue)))])
-        let mask = g.unsqueeze(maskFloat, axes: [2])
+        let (sum, count) = maskedSum(hidden, g.unsqueeze(maskFloat, axes: [2]))
+        return g.op("Div", sum, count)
+    }
+
+    /// The sum of the real tokens' hidden states `[batch, hidden]` and their count (at least 1e-9), `mask` being the
+    /// attention mask `[batch, sequence, 1]` as floats.
+    mutating func maskedSum(_ hidden: String, _ mask: String) -> (sum: String, count: String) {
         let sum = g.reduce("ReduceSum", g.op("Mul", hidden, mask), axes: [1], keepDims: false)
-        return g.op("Div", sum, g.op("Max", g.reduce("ReduceSum", mask, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count")))
+        return (sum, g.op("Max", g.reduce("ReduceSum", mask, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count")))
     }
 
     /// SPLADE: the masked-language-model head on every token (transform, activation, LayerNorm, the decoder to the
@@ -89,9 +95,8 @@ extension BertGraph {
                     g.op("Mul", g.op("Sub", g.scalar(1, hint: "one"), mask), g.scalar(-1e9, hint: "max_fill")))
                 parts.append(g.reduce("ReduceMax", masked, axes: [1], keepDims: false))
             case .mean, .meanSqrtLen:
-                let sum = g.reduce("ReduceSum", g.op("Mul", hidden, mask), axes: [1], keepDims: false)
-                var count = g.op("Max", g.reduce("ReduceSum", mask, axes: [1], keepDims: false), g.scalar(1e-9, hint: "min_count"))
-                if mode == .meanSqrtLen { count = g.op("Sqrt", count) }
+                let (sum, tokens) = maskedSum(hidden, mask)
+                let count = mode == .meanSqrtLen ? g.op("Sqrt", tokens) : tokens
                 parts.append(g.op("Div", sum, count))
             case .weightedMean:
                 // Weights 1, 2, 3, ... over the real tokens: the running count of the mask, masked.
