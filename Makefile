@@ -40,7 +40,7 @@ endif
 TRAIT_BUILD := $(TORCH_ENV) swift build -c release --traits TorchScript $(TORCH_FLAGS)
 BENCH_OUT := bench-out
 
-.PHONY: format demo test build mpnet bench-architectures bench-long spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
+.PHONY: format demo test build mpnet bench-architectures bench-long bench-long-modernbert spark-venv bench-spark clients-venv infinity-venv bench-serve bench-tune bench-tune-serve bertkit-torch system-deps test-deps models tokenizers corpus venv onnx-venv torch-venv torchscript-fixtures tokenizer-fixtures fixtures bench bench-peers bench-embed bench-engines bench-precision classifier gemm-bench precision-gemm-bench bench-tokenizers language-corpora bench-tokenizers-languages clean
 
 # The main job: embeddings of a few sentences, then a short `bertkit bench` of MiniLM on the default corpus, the native
 # engine beside ONNX Runtime (BertKit's export, the onnxruntime wheel in .venv-onnx).
@@ -79,6 +79,11 @@ bench-architectures: venv mpnet corpus build
 bench-long: venv models build
 	$(VENV)/bin/python scripts/bench_long.py --bertkit .build/release/bertkit --lengths 512,2048 --batches 1,8 --repeats 2 --out $(BENCH_OUT)/long
 	$(VENV)/bin/python scripts/bench_long.py --bertkit .build/release/bertkit --lengths 8192 --batches 1 --sequences 1 --repeats 1 --memory-lengths 16,8192 --out $(BENCH_OUT)/long-8192
+
+# The same sweep on a ModernBERT-base-shaped encoder (sliding windows on two layers of every three).
+bench-long-modernbert: venv models build
+	$(VENV)/bin/python scripts/bench_long.py --arch modernbert --bertkit .build/release/bertkit --lengths 512,2048 --batches 1,8 --repeats 2 --out $(BENCH_OUT)/long-modernbert
+	$(VENV)/bin/python scripts/bench_long.py --arch modernbert --bertkit .build/release/bertkit --lengths 8192 --batches 1 --sequences 1 --repeats 1 --memory-lengths 16,8192 --out $(BENCH_OUT)/long-modernbert-8192
 
 # Before and after, alternated: the engine's cells and serve under wrk, for two bertkit binaries (A=before, B=after).
 AB_A ?= /tmp/base/bertkit
@@ -223,6 +228,7 @@ fixtures: venv models mpnet corpus tokenizer-fixtures
 	$(VENV)/bin/python tools/make_fixtures.py $(MINILM) $(CORPUS)
 	$(VENV)/bin/python tools/make_arch_fixtures.py
 	$(VENV)/bin/python tools/make_rope_fixtures.py
+	$(VENV)/bin/python tools/make_modernbert_fixtures.py
 	$(VENV)/bin/python tools/make_mpnet_fixture.py
 	$(VENV)/bin/python tools/make_roberta_positions_fixture.py
 	$(VENV)/bin/python tools/make_st_fixtures.py
