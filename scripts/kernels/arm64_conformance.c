@@ -630,21 +630,21 @@ typedef struct {
 
 static void check_attention(void) {
     const attention_case cases[] = {
-        {1, 8, 1, {1}, {1}, {-1}, 0, 0, 0, 0, 0},
-        {2, 32, 3, {5, 17, 1}, {5, 17, 1}, {-1}, 0, 0, 0, 0, 0},
-        {3, 7, 3, {0, 4, 9}, {9, 9, 9}, {-1}, 0, 0, 0, 0, 0},      // padded layout: rows past a length are padding queries
-        {12, 64, 2, {60, 3}, {60, 3}, {-1}, 0, 0, 0, 0, 0},
-        {2, 24, 2, {300, 257}, {300, 257}, {-1}, 0, 0, 0, 0, 0},   // two key blocks
-        {1, 32, 1, {600}, {600}, {-1}, 0, 0, 0, 0, 0},             // three key blocks
-        {2, 13, 2, {290, 40}, {300, 41}, {-1}, 0, 0, 0, 0, 0},     // two key blocks, head width 8 + 4 + 1, padding keys
-        {4, 16, 3, {5, 270, 0}, {5, 270, 3}, {3, 12, 290}, 8, 4, 0, 0, 0},  // gaps between sequences, strided rows
-        {2, 4, 2, {256, 257}, {256, 257}, {-1}, 0, 0, 0, 0, 0},    // one block exactly, one key past it
-        {3, 16, 2, {20, 7}, {20, 7}, {-1}, 0, 0, 128, 0, 0},    // MPNet's relative bias: distances inside the table
-        {2, 8, 2, {600, 30}, {600, 31}, {-1}, 0, 0, 128, 0, 0}, // ...and past it on both sides, across key blocks
-        {2, 8, 1, {40}, {40}, {-1}, 0, 0, 3, 0, 0},             // a narrow table: most keys clamp to its ends
-        {3, 16, 2, {20, 7}, {20, 8}, {-1}, 0, 0, 0, 24, 1},   // DeBERTa: c2p and p2c, a padded query
-        {2, 8, 2, {520, 30}, {520, 31}, {-1}, 0, 0, 0, 64, 1}, // ...across key blocks, rows clamped at both ends
-        {2, 8, 1, {90}, {90}, {-1}, 0, 0, 0, 16, 0},          // c2p alone
+        {1, 8, 1, {1}, {1}, {-1}, 0, 0, 0, 0, 0, 0},
+        {2, 32, 3, {5, 17, 1}, {5, 17, 1}, {-1}, 0, 0, 0, 0, 0, 0},
+        {3, 7, 3, {0, 4, 9}, {9, 9, 9}, {-1}, 0, 0, 0, 0, 0, 0},      // padded layout: rows past a length are padding queries
+        {12, 64, 2, {60, 3}, {60, 3}, {-1}, 0, 0, 0, 0, 0, 0},
+        {2, 24, 2, {300, 257}, {300, 257}, {-1}, 0, 0, 0, 0, 0, 0},   // two key blocks
+        {1, 32, 1, {600}, {600}, {-1}, 0, 0, 0, 0, 0, 0},             // three key blocks
+        {2, 13, 2, {290, 40}, {300, 41}, {-1}, 0, 0, 0, 0, 0, 0},     // two key blocks, head width 8 + 4 + 1, padding keys
+        {4, 16, 3, {5, 270, 0}, {5, 270, 3}, {3, 12, 290}, 8, 4, 0, 0, 0, 0},  // gaps between sequences, strided rows
+        {2, 4, 2, {256, 257}, {256, 257}, {-1}, 0, 0, 0, 0, 0, 0},    // one block exactly, one key past it
+        {3, 16, 2, {20, 7}, {20, 7}, {-1}, 0, 0, 128, 0, 0, 0},    // MPNet's relative bias: distances inside the table
+        {2, 8, 2, {600, 30}, {600, 31}, {-1}, 0, 0, 128, 0, 0, 0}, // ...and past it on both sides, across key blocks
+        {2, 8, 1, {40}, {40}, {-1}, 0, 0, 3, 0, 0, 0},             // a narrow table: most keys clamp to its ends
+        {3, 16, 2, {20, 7}, {20, 8}, {-1}, 0, 0, 0, 24, 1, 0},   // DeBERTa: c2p and p2c, a padded query
+        {2, 8, 2, {520, 30}, {520, 31}, {-1}, 0, 0, 0, 64, 1, 0}, // ...across key blocks, rows clamped at both ends
+        {2, 8, 1, {90}, {90}, {-1}, 0, 0, 0, 16, 0, 0},          // c2p alone
         {2, 16, 2, {700, 30}, {700, 33}, {-1}, 0, 0, 0, 0, 0, 64},  // a sliding window: key blocks skipped
         {1, 8, 1, {5}, {20}, {-1}, 0, 0, 0, 0, 0, 2},         // padding queries past every key's window: zeros
         {2, 8, 1, {600}, {600}, {-1}, 0, 0, 0, 0, 0, 300},    // a window wider than a key block
