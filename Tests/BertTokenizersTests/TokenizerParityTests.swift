@@ -24,12 +24,12 @@ import Testing
     }
 
     /// answerdotai/ModernBERT-base's own tokenizer.json, committed (Apache-2.0) under
-    /// Tests/Fixtures/tokenizer/modernbert: NFC, byte-level BPE (50,280 pieces, merges as `"a b"` strings), 116
+    /// Tests/Fixtures/tokenizer/modernbert (gzip-compressed): NFC, byte-level BPE (50,280 pieces, merges as `"a b"` strings), 116
     /// added tokens (runs of 2 to 24 spaces matched after normalization, `[MASK]` with lstrip, `[unusedN]`,
     /// `|||IP_ADDRESS|||`), and the template `[CLS] $A [SEP] $B [SEP]`, every type id 0.
     @Test func modernBERTIsIdentical() throws {
-        let file = URL(fileURLWithPath: Fixtures.path("tokenizer/modernbert/tokenizer.json"))
-        let tokenizer = try Tokenizer(contentsOf: file)
+        let relative = "tokenizer/modernbert/tokenizer.json.gz"
+        let tokenizer = try Tokenizer(json: Fixtures.gunzipped(relative), path: Fixtures.path(relative))
         #expect(tokenizer.addedTokens.count == 116)
         #expect(tokenizer.model.vocabularySize == 50280)
         #expect(tokenizer.id(of: "[MASK]") == 50284)

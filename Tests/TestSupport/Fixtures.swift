@@ -112,6 +112,11 @@ extension Fixtures {
     /// The lines of a gzip-compressed JSON Lines file (through the system's `gzip`), undecoded: Foundation's
     /// JSON parser drops a U+FEFF that starts a string, so callers decode with a parser that keeps it.
     public static func gzipLines(_ relative: String) throws -> [Data] {
+        try gunzipped(relative).split(separator: UInt8(ascii: "\n")).map { Data($0) }
+    }
+
+    /// The decompressed bytes of a gzip-compressed fixture (through the system's `gzip`).
+    public static func gunzipped(_ relative: String) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip", "-dc", path(relative)]
@@ -123,7 +128,7 @@ extension Fixtures {
         guard process.terminationStatus == 0 else {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path(relative)])
         }
-        return data.split(separator: UInt8(ascii: "\n")).map { Data($0) }
+        return data
     }
 
     /// The tokenizer.json of a parity fixture kind: the real ones fetched by `make tokenizers`, the trained
