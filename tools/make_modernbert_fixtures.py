@@ -40,6 +40,7 @@ from transformers import ModernBertConfig, ModernBertForSequenceClassification, 
 sys.path.insert(0, os.path.dirname(__file__))
 from make_arch_fixtures import bert_tokenizer, fresh, long_text, max_delta  # noqa: E402
 from make_sharp_fixtures import INPUTS as SHORT_INPUTS, LABELS  # noqa: E402
+from make_rope_fixtures import rows, variant  # noqa: E402
 
 GLOBAL_THETA, LOCAL_THETA = 20000.0, 5000.0
 LONG_SIZES = [(598, None), (1098, None), (2098, None), (300, 297)]
@@ -112,15 +113,6 @@ def run(model, encodings):
     return logits, means
 
 
-def variant(model, config, **changes):
-    changed = copy.deepcopy(config)
-    for k, v in changes.items():
-        setattr(changed, k, v)
-    other = type(model)(changed)
-    other.load_state_dict(model.state_dict())
-    return other.eval()
-
-
 def swapped_glu(model):
     """The second half of Wi activated instead of the first."""
     other = copy.deepcopy(model)
@@ -150,10 +142,6 @@ def write_expected(folder, encodings, payload):
     expected.update(payload)
     with open(f"{folder}/expected.json", "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False)
-
-
-def rows(tensors):
-    return [[float(x) for x in row] for row in tensors]
 
 
 def hub_config(config):
