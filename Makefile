@@ -214,7 +214,8 @@ $(TORCH_VENV)/.ready:
 	$(TORCH_VENV)/bin/pip install --quiet --disable-pip-version-check "transformers==4.40.2" "tokenizers<0.20" safetensors
 	touch $@
 
-torchscript-fixtures: torch-venv
+torchscript-fixtures: torch-venv venv
+	$(VENV)/bin/python tools/torchscript_rope_fixtures.py
 	$(TORCH_VENV)/bin/python tools/make_torchscript_fixtures.py
 
 # Tokenizer parity cases (and the tokenizers trained on Debian text: fortunes, the French Debian FAQ).

@@ -15,7 +15,7 @@ Tests/Fixtures/torchscript/:
   expected.json                           batches of ids (right-padded with the config's pad id) and Python torch's
                                           output on each (logits, or mean-pooled last_hidden_state), int64 inputs and,
                                           for one file, int32
-Deterministic: weights from Tests/Fixtures/models. MPNet, ELECTRA, DeBERTa: see torchscript_arch_fixtures.py.
+Deterministic (weights: Tests/Fixtures/models). The other architectures: tools/torchscript_{arch,rope}_fixtures.py.
 """
 import json
 import os
@@ -103,6 +103,8 @@ def main():
     torch.jit.save(torch.jit.trace(Unexpected(), (sample, sample.to(torch.float32))), f"{OUT}/unexpected-input.pt")
     from torchscript_arch_fixtures import trace_newer_classifiers  # in its own file: see its docstring for why
     expected.update(trace_newer_classifiers(MODELS, OUT, sample_mask, batches, run))
+    from torchscript_rope_fixtures import rope_entries  # traced beforehand by transformers 5: see its docstring
+    expected.update(rope_entries(run))
     with open(f"{OUT}/expected.json", "w", encoding="utf-8") as f:
         json.dump({"torch": torch.__version__, "files": expected}, f, indent=1)
     print("\n".join(f"{key}: {len(entry['batches'])} batches" for key, entry in expected.items()))
