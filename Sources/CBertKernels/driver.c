@@ -27,6 +27,13 @@ bk_status bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
     if (mc > 128) mc = 128 / ops->mr * ops->mr;
     // Rows split evenly into blocks (whole micro-tiles), so no block is a small remainder.
     ptrdiff_t row_blocks = (d->m + mc - 1) / mc;
+    // Enough blocks for every worker but few of them: rounded up to a multiple of the workers (7 blocks on 2 workers
+    // leave one idle for an eighth of the product: ModernBERT-base's M=512, K=768); slightly smaller blocks only re-read
+    // the packed weights a little more. Fewer blocks than two per worker are balanced by splitting the columns below.
+    if (workers > 1 && row_blocks >= 2 * (ptrdiff_t)workers && row_blocks < 8 * (ptrdiff_t)workers &&
+        row_blocks % workers != 0) {
+        row_blocks = (row_blocks / workers + 1) * workers;
+    }
     const ptrdiff_t per_block = (d->m + row_blocks - 1) / row_blocks;
     mc = (per_block + ops->mr - 1) / ops->mr * ops->mr;
     plan.mc = mc;

@@ -556,10 +556,19 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
             const ptrdiff_t group = end_query - i0 < QG ? end_query - i0 : QG;
             // The group's first block writes its output rows, later ones add to them.
             const int accumulate = k0 > (w && i0 > w ? (i0 - w) / BK_KEY_BLOCK * BK_KEY_BLOCK : 0);
+            // The block's keys any row of the group sees, in whole vectors: [glo, ghi) (a window covers a few
+            // vectors of a 256-key block: only those are scored, exponentiated and multiplied by their values).
+            ptrdiff_t glo = 0, ghi = padded;
+            if (w) {
+                const ptrdiff_t first = i0 - w - k0, last = i0 + group + w - k0;  // [first, last), relative to k0
+                glo = first <= 0 ? 0 : first / VL * VL;
+                ghi = last >= nb ? padded : (last + VL - 1) / VL * VL;
+            }
+            const ptrdiff_t width = ghi - glo, seen = (ghi < nb ? ghi : nb) - glo;
             if (rope) {
-                attention_scores(rotated + i0 * dh, dh, group, kt, padded, dh, scale, scores);
+                attention_scores(rotated + i0 * dh, dh, group, kt + glo, width, dh, scale, scores + glo);
             } else {
-                attention_scores(q + i0 * ld, ld, group, kt, padded, dh, scale, scores);
+                attention_scores(q + i0 * ld, ld, group, kt + glo, width, dh, scale, scores + glo);
             }
             for (ptrdiff_t r = 0; r < group; r++) {
                 float *s = scores + r * BK_KEY_BLOCK;
@@ -575,16 +584,16 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                     hi = i + w + 1 - k0 < lo ? lo : i + w + 1 - k0 > nb ? nb : i + w + 1 - k0;
                 }
                 if (lo == hi) {  // none: the row adds nothing (its output stays as it is, or is written 0)
-                    for (ptrdiff_t j = 0; j < padded; j++) s[j] = 0;
+                    for (ptrdiff_t j = glo; j < ghi; j++) s[j] = 0;
                     continue;
                 }
                 if (single) {
-                    softmax_row(s, lo, hi, padded, row_max(s + lo, hi - lo), 1);
+                    softmax_row(s + glo, lo - glo, hi - glo, width, row_max(s + lo, hi - lo), 1);
                     continue;
                 }
                 const float block_max = row_max(s + lo, hi - lo);
                 const float maximum = block_max > maxima[i] ? block_max : maxima[i];
-                const float block_sum = softmax_row(s, lo, hi, padded, maximum, 0);
+                const float block_sum = softmax_row(s + glo, lo - glo, hi - glo, width, maximum, 0);
                 if (accumulate && maxima[i] != -__builtin_inff() && maximum != maxima[i]) {
                     const float correction = __builtin_expf(maxima[i] - maximum);
                     sums[i] *= correction;
@@ -593,7 +602,7 @@ EFN void FN(attention_task)(const bk_attention_desc *d, ptrdiff_t task, float *s
                 sums[i] += block_sum;
                 maxima[i] = maximum;
             }
-            attention_values(accumulate, scores, group, nb, vb, dh, out + i0 * ldo, ldo, dh);
+            attention_values(accumulate, scores + glo, group, seen, vb + glo * dh, dh, out + i0 * ldo, ldo, dh);
         }
     }
     if (single) return;
