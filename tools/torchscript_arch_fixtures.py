@@ -54,25 +54,36 @@ def plain_xsoftmax(model):
         deberta.XSoftmax = original
 
 
-def check_generalizes(model, path, pad):
-    """The largest difference between the saved trace (as loaded, and frozen + optimized) and eager `model` on random
-    ids at CHECK_SHAPES, int64 and int32; stops the run above 1e-5."""
+def random_batch(lengths, pad, vocab, generator, types=False):
+    """Right-padded random ids (3 to vocab) of rows of `lengths`, their mask and, with `types`, segment ids alternating
+    0/1 on the real tokens: the tensors a trace takes, in its forward's order."""
+    ids = torch.full((len(lengths), max(lengths)), pad, dtype=torch.int64)
+    mask = torch.zeros_like(ids)
+    for row, length in enumerate(lengths):
+        ids[row, :length] = torch.randint(3, vocab, (length,), generator=generator)
+        mask[row, :length] = 1
+    if not types:
+        return (ids, mask)
+    segments = torch.zeros_like(ids)
+    segments[:, 1::2] = 1
+    return (ids, mask, segments * mask)
+
+
+def check_generalizes(eager, path, pad, vocab, shapes=CHECK_SHAPES, types=False):
+    """The largest difference between the saved trace (as loaded, and frozen + optimized) and `eager` (called with the
+    tensors of `random_batch`) at `shapes`, int64 and int32; stops the run above 1e-5."""
     loaded = torch.jit.load(path).eval()
     frozen = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.load(path).eval()))
     generator = torch.Generator().manual_seed(1)
     worst = 0.0
-    for lengths in CHECK_SHAPES:
-        ids = torch.full((len(lengths), max(lengths)), pad, dtype=torch.int64)
-        mask = torch.zeros_like(ids)
-        for row, length in enumerate(lengths):
-            ids[row, :length] = torch.randint(3, model.config.vocab_size, (length,), generator=generator)
-            mask[row, :length] = 1
+    for lengths in shapes:
+        args = random_batch(lengths, pad, vocab, generator, types)
         with torch.no_grad():
-            want = model(input_ids=ids, attention_mask=mask)[0]
+            want = eager(*args)[0]
         for module in (loaded, frozen):
             for dtype in (torch.int64, torch.int32):
                 with torch.inference_mode():
-                    got = module(ids.to(dtype), mask.to(dtype))[0]
+                    got = module(*[a.to(dtype) for a in args])[0]
                 if got.shape != want.shape:
                     raise SystemExit(f"{path}: output {list(got.shape)} on lengths {lengths}, eager {list(want.shape)}")
                 worst = max(worst, (got - want).abs().max().item())
@@ -93,7 +104,8 @@ def trace_newer_classifiers(models, out, sample_mask, batches, run):
             traced = torch.jit.trace(model, (sample, sample_mask))
         path = f"{out}/{name}.pt"
         torch.jit.save(traced, path)
-        worst = check_generalizes(model, path, pad)
+        eager = lambda ids, mask: model(input_ids=ids, attention_mask=mask)  # noqa: E731
+        worst = check_generalizes(eager, path, pad, model.config.vocab_size)
         expected[f"{name}.pt"] = {"model": name, "inputs": "int64",
                                   "batches": run(path, batches(name), ["input_ids", "attention_mask"])}
         print(f"{name}.pt: traced within {worst:.2g} of eager transformers at lengths 2 to 512")

@@ -23,51 +23,16 @@ from transformers import AutoModelForSequenceClassification
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts", "torchscript"))
 from trace_model import traceable  # noqa: E402  (the users' tracer: the fixtures are traced as users trace)
+from torchscript_arch_fixtures import check_generalizes, random_batch  # noqa: E402
 
 MODELS = "Tests/Fixtures/models"
 OUT = "Tests/Fixtures/torchscript"
 ROPE_CLASSIFIERS = ["tiny-gte-cls", "tiny-nomic-cls", "tiny-modernbert-cls"]
 # Rows' lengths of the batches each trace must generalize to (batch sizes 1 to 4).
-CHECK_SHAPES = [[2], [3, 2], [20, 3, 17, 9], [300, 5, 120], [700], [1100, 40]]
+ROPE_SHAPES = [[2], [3, 2], [20, 3, 17, 9], [300, 5, 120], [700], [1100, 40]]
 # Batches recorded in expected.json (indices into the model's expected.json inputs): sizes 1 to 5, pairs (7, 12, 15,
 # 19), 2 to 2,100 tokens, padded rows of 600 and 1,100.
 BATCHES = [[0], [6, 1, 7], [2, 3, 4, 8, 9], [12, 15], [16, 17, 19], [18]]
-
-
-def inputs(lengths, pad, vocab, generator, types):
-    ids = torch.full((len(lengths), max(lengths)), pad, dtype=torch.int64)
-    mask = torch.zeros_like(ids)
-    for row, length in enumerate(lengths):
-        ids[row, :length] = torch.randint(3, vocab, (length,), generator=generator)
-        mask[row, :length] = 1
-    if not types:
-        return (ids, mask)
-    segments = torch.zeros_like(ids)
-    segments[:, 1::2] = 1  # both segment embeddings, on real and padding tokens
-    return (ids, mask, segments * mask)
-
-
-def check_generalizes(wrapper, path, pad, vocab, types):
-    """The largest difference between the saved trace (as loaded, and frozen + optimized) and eager `wrapper` at
-    CHECK_SHAPES, int64 and int32; stops the run above 1e-5."""
-    loaded = torch.jit.load(path).eval()
-    frozen = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.load(path).eval()))
-    generator = torch.Generator().manual_seed(1)
-    worst = 0.0
-    for lengths in CHECK_SHAPES:
-        args = inputs(lengths, pad, vocab, generator, types)
-        with torch.no_grad():
-            want = wrapper(*args)[0]
-        for module in (loaded, frozen):
-            for dtype in (torch.int64, torch.int32):
-                with torch.inference_mode():
-                    got = module(*[a.to(dtype) for a in args])[0]
-                if got.shape != want.shape:
-                    sys.exit(f"{path}: output {list(got.shape)} on lengths {lengths}, eager {list(want.shape)}")
-                worst = max(worst, (got - want).abs().max().item())
-    if worst > 1e-5:
-        sys.exit(f"{path}: {worst} from eager transformers at other shapes: the trace does not generalize")
-    return worst
 
 
 def rope_entries(run):
@@ -101,12 +66,12 @@ def main():
     for name in ROPE_CLASSIFIERS:
         wrapper, types = traceable(AutoModelForSequenceClassification, f"{MODELS}/{name}")
         config = wrapper.model.config
-        sample = inputs([5, 4], config.pad_token_id, config.vocab_size, torch.Generator().manual_seed(0), types)
+        sample = random_batch([5, 4], config.pad_token_id, config.vocab_size, torch.Generator().manual_seed(0), types)
         with torch.no_grad():
             traced = torch.jit.trace(wrapper, sample, check_trace=False)
         path = f"{OUT}/{name}.pt"
         torch.jit.save(traced, path)
-        worst = check_generalizes(wrapper, path, config.pad_token_id, config.vocab_size, types)
+        worst = check_generalizes(wrapper, path, config.pad_token_id, config.vocab_size, ROPE_SHAPES, types)
         print(f"{name}.pt: torch {torch.__version__}, transformers 5 traced, within {worst:.2g} of eager at 2 to 1,100 tokens")
 
 
