@@ -184,7 +184,9 @@ public struct BertModel: Sendable {
         for (i, input) in inputs.enumerated() where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
-        return try sparseEmbed(encodings: try tokenize(inputs), batching: batching, cancellation: cancellation)
+        return try sparseEmbed(
+            encodings: try encoder.encode(inputs, cancellation: cancellation), batching: batching,
+            cancellation: cancellation)
     }
 
     /// Sparse (SPLADE) embeddings of already tokenized inputs (from `tokenize`), in their order.
@@ -223,7 +225,9 @@ public struct BertModel: Sendable {
         where input.text.isEmpty || input.pair?.isEmpty == true {
             throw InputError(index: i, underlying: BertKitError.emptyInput)
         }
-        return try run(encodings: try tokenize(inputs), batching: batching, cancellation: cancellation, body)
+        return try run(
+            encodings: try encoder.encode(inputs, cancellation: cancellation), batching: batching,
+            cancellation: cancellation, body)
     }
 
     private func run(

@@ -75,6 +75,27 @@ public struct InputEncoder: Sendable {
         return encodings
     }
 
+    /// Inputs tokenized at a time by a cancellable call: small enough that a cancelled call stops within
+    /// milliseconds of tokenizing, large enough that every core has work.
+    static let cancellableChunk = 256
+
+    /// Encodings of `inputs` as `encode(_:)` gives them, tokenized `cancellableChunk` at a time with `cancellation`
+    /// checked before each, so a cancelled async call stops while tokenizing a long list too.
+    func encode(_ inputs: [TextInput], cancellation: CancellationFlag?) throws -> [Encoding] {
+        guard let cancellation, inputs.count > Self.cancellableChunk else { return try encode(inputs) }
+        var encodings: [Encoding] = []
+        encodings.reserveCapacity(inputs.count)
+        for start in stride(from: 0, to: inputs.count, by: Self.cancellableChunk) {
+            try cancellation.check()
+            do {
+                encodings += try encode(Array(inputs[start..<min(inputs.count, start + Self.cancellableChunk)]))
+            } catch let error as InputError {
+                throw InputError(index: start + error.index, underlying: error.underlying)
+            }
+        }
+        return encodings
+    }
+
     /// Token counts of `inputs` without truncation (to count the inputs that truncation cuts).
     public func untruncatedLengths(_ inputs: [TextInput]) throws -> [Int] {
         var untruncated = tokenizer

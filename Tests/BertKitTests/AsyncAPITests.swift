@@ -99,6 +99,22 @@ import TestSupport
         await #expect(throws: InputError.self) { try await model.embed([""]) }
     }
 
+    /// A long async call tokenizes its inputs a chunk at a time (so that cancelling it stops it while tokenizing);
+    /// an input found too long in a later chunk is still named by its place in the whole call.
+    @Test func aLongCallNamesTheInputAtFaultAcrossTokenizingChunks() async throws {
+        let model = try BertModel(directory: Fixtures.path("models/tiny-bert-cls"), options: .init(maxLength: 32))
+        var texts = Array(repeating: "hello world", count: 700)
+        texts[601] = Array(repeating: "hello", count: 60).joined(separator: " ")
+        await #expect {
+            _ = try await model.classify(texts)
+        } throws: { error in
+            (error as? InputError)?.index == 601 && "\(error)".hasPrefix("input 602:")
+        }
+        let synchronous = Result { try model.classify(texts.map { TextInput($0) }) }
+        #expect(throws: InputError.self) { try synchronous.get() }
+        if case .failure(let error as InputError) = synchronous { #expect(error.index == 601) }
+    }
+
     @Test func cancellingTheCallerStopsTheCallBetweenBatches() async throws {
         try #require(Fixtures.miniLMMissing == nil, "\(Fixtures.miniLMMissing ?? "")")
         try #require(Fixtures.corpusMissing == nil, "\(Fixtures.corpusMissing ?? "")")
