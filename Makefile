@@ -47,13 +47,16 @@ BENCH_OUT := bench-out
 demo: system-deps models corpus build onnx-venv
 	@scripts/demo.sh .build/release/bertkit $(MINILM) $(CORPUS) $(BENCH_OUT)/demo $(ONNX_VENV)
 
-# Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First with every backend (the
-# TorchScript trait, on Debian's libtorch), then the default build without libtorch, which must pass as well.
+# Tests run optimized: the engine's SIMD kernels are 20x slower unoptimized. First the suites the TorchScript trait
+# changes (the torchscript backend on Debian's libtorch, and the conformance suite every backend passes), then every
+# suite in the default build without libtorch. The trait adds only the plug-in's libtorch half and those suites' cases,
+# so the rest would run the same code twice.
+TRAIT_SUITES := --filter BertTorchScriptTests --filter BackendConformanceTests
 test: system-deps test-deps models mpnet corpus tokenizers onnx-venv clients-venv spark-venv
 	scripts/kernels/check_arm64_build.sh
 	scripts/kernels/check_arm64_run.sh
 	$(TRAIT_BUILD) --build-tests -Xswiftc -enable-testing
-	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript
+	$(TORCH_ENV) swift test -c release --skip-build -Xswiftc -enable-testing --traits TorchScript $(TRAIT_SUITES)
 	swift build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-plain
 	BERTKIT_BIN=.build-plain/release/bertkit swift test -c release --skip-build -Xswiftc -enable-testing --scratch-path .build-plain
 
