@@ -85,13 +85,18 @@ public struct BertModel: Sendable {
     }
 
     /// Loads the model in `directory` on the native CPU engine.
+    /// int8 products are smoothed from a calibration pass over `Int8Calibration`'s sentences at load
+    /// (`BERTKIT_INT8_SMOOTHING=off` in the environment: not, to measure what smoothing changes).
     public init(directory path: String, options: Options = Options()) throws {
-        try self.init(directory: path, options: options) { directory, pooling in
-            try NativeBackend(
-                weights: directory.weights(), config: directory.config, pooling: pooling,
-                options: .init(
-                    mode: options.mode, threads: options.threads, isa: options.isa,
-                    precision: options.precision, sparse: options.sparse))
+        try self.init(directory: path, options: options) { directory, pooling, encoder in
+            var native = NativeBackend.Options(
+                mode: options.mode, threads: options.threads, isa: options.isa, precision: options.precision,
+                sparse: options.sparse)
+            if options.precision == .int8 && ProcessInfo.processInfo.environment["BERTKIT_INT8_SMOOTHING"] != "off" {
+                native.calibration = try Int8Calibration.batch(encoder)
+            }
+            return try NativeBackend(
+                weights: directory.weights(), config: directory.config, pooling: pooling, options: native)
         }
     }
 
@@ -100,6 +105,14 @@ public struct BertModel: Sendable {
     public init(
         directory path: String, options: Options = Options(),
         backend makeBackend: (ModelDirectory, Pooling) throws -> any InferenceBackend
+    ) throws {
+        try self.init(directory: path, options: options) { directory, pooling, _ in try makeBackend(directory, pooling) }
+    }
+
+    /// As `init(directory:options:backend:)`, the engine built with the model's input encoder at hand.
+    init(
+        directory path: String, options: Options,
+        backend makeBackend: (ModelDirectory, Pooling, InputEncoder) throws -> any InferenceBackend
     ) throws {
         let directory = try ModelDirectory(path: path)
         self.directory = directory
@@ -119,7 +132,7 @@ public struct BertModel: Sendable {
         } else {
             sentenceHead = nil
         }
-        backend = try makeBackend(directory, pooling)
+        backend = try makeBackend(directory, pooling, encoder)
     }
 
     /// The configuration.

@@ -16,6 +16,7 @@ bk_status bk_gemm(bk_pool *pool, int workers, const bk_gemm_desc *d) {
     if (d->m <= 0 || d->n <= 0) return BK_OK;
     // An int8 weight of no inputs has no scales or column sums to read (bk_packed_bytes is 0 for it).
     if (d->k <= 0 && d->format == BK_FORMAT_I8) return BK_ERROR_ARGUMENT;
+    if (d->a_scale && d->format != BK_FORMAT_I8) return BK_ERROR_ARGUMENT;
     if (d->epilogue != BK_EPILOGUE_NONE && !d->bias) return BK_ERROR_ARGUMENT;
     if (d->epilogue == BK_EPILOGUE_BIAS_RESIDUAL_LAYERNORM && (!d->gamma || !d->beta)) return BK_ERROR_ARGUMENT;
     if (workers < 1) workers = 1;

@@ -140,8 +140,14 @@ KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, un
                        float *scales, int *zero_points) {
     const ptrdiff_t k = d->k, body = k - k % VL;
     unsigned char line[VL];
+    float *smoothed = d->a_scale ? (float *)(zero_points + (row1 - row0)) : NULL;  // the caller's k floats after them
     for (ptrdiff_t r = row0; r < row1; r++) {
         const float *x = d->a + r * d->lda;
+        if (smoothed) {
+            for (ptrdiff_t i = 0; i < body; i += VL) store(smoothed + i, load(x + i) * load(d->a_scale + i));
+            for (ptrdiff_t i = body; i < k; i++) smoothed[i] = x[i] * d->a_scale[i];
+            x = smoothed;
+        }
         const ptrdiff_t rr = r - row0;
         unsigned char *o = out + (rr / MR) * quads * MR * 4 + (rr % MR) * 4;  // quad p of this row at o + p·MR·4
         vf lo = splat(0), hi = splat(0);

@@ -254,10 +254,11 @@ EFN bk_status FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
         break;
     }
     case BK_FORMAT_I8: {
-        // The block's activations quantized once (levels, scale and zero point per row), then every panel reads them.
+        // The block's activations quantized once (levels, scale and zero point per row), then every panel reads them;
+        // with `a_scale`, a row's smoothed copy lies after the zero points while it is quantized.
         const ptrdiff_t rows = row1 - row0, quads = (d->k + 3) / 4, tiles = (rows + MR - 1) / MR;
         const ptrdiff_t bytes = tiles * MR * quads * 4;
-        int *levels = bk_thread_scratch((size_t)bytes + (size_t)rows * 8 + 64);
+        int *levels = bk_thread_scratch((size_t)bytes + (size_t)rows * 8 + (d->a_scale ? (size_t)d->k * 4 : 0) + 64);
         if (!levels) return BK_ERROR_SCRATCH;
         float *scales = (float *)((unsigned char *)levels + (bytes + 63) / 64 * 64);
         int *zero_points = (int *)(scales + rows);

@@ -38,8 +38,9 @@ static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed 
         const float sw = bk_i8_quantize_weights(w, k, bk_i8_weight_levels(d->isa), qw);
         float lo = 0, hi = 0;
         for (ptrdiff_t p = 0; p < k; p++) {
-            lo = a[p] < lo ? a[p] : lo;
-            hi = a[p] > hi ? a[p] : hi;
+            const float x = d->a_scale ? a[p] * d->a_scale[p] : a[p];
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
         }
         const int levels = BK_I8_ACTIVATION_LEVELS;
         float sa, inverse;
@@ -47,7 +48,7 @@ static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed 
         bk_i8_row_params(lo, hi, levels, &sa, &inverse, &zp);
         long long sum = 0, colsum = 0;
         for (ptrdiff_t p = 0; p < k; p++) {
-            qa[p] = (unsigned char)bk_i8_level(a[p], inverse, zp, levels);
+            qa[p] = (unsigned char)bk_i8_level(d->a_scale ? a[p] * d->a_scale[p] : a[p], inverse, zp, levels);
             sum += (long long)qa[p] * qw[p];
             colsum += qw[p];
         }

@@ -66,7 +66,7 @@ import Testing
                                                 packed: UnsafeRawPointer(pp.baseAddress), format: BK_FORMAT_F32,
                                                 c: cp.baseAddress, ldc: n, epilogue: epilogue,
                                                 bias: bp.baseAddress, gamma: gp.baseAddress, beta: ep.baseAddress,
-                                                eps: 1e-12)
+                                                eps: 1e-12, a_scale: nil)
                                             body(&d)
                                         }
                                     }
@@ -137,7 +137,7 @@ import Testing
                         var d = bk_gemm_desc(
                             isa: isa, m: 1, n: 4, k: 4, a: xp.baseAddress, lda: 4, packed: UnsafeRawPointer(pp.baseAddress),
                             format: BK_FORMAT_F32, c: op.baseAddress, ldc: 4, epilogue: epilogue, bias: bias,
-                            gamma: nil, beta: nil, eps: 1e-12)
+                            gamma: nil, beta: nil, eps: 1e-12, a_scale: nil)
                         return bk_gemm(bk_pool_shared(), 1, &d)
                     }
                 }

@@ -15,8 +15,10 @@ import Testing
         case .fp32: 0.999999
         case .fp16: 0.9999
         case .bf16: 0.999
-        // 7-bit weights where vpmaddubsw would saturate (AVX2 and AVX-512 without VNNI): measured 0.9876.
-        case .int8: isa.int8WeightLevels < 127 ? 0.985 : 0.99
+        // Smoothed (SmoothQuant, calibrated at load), measured on Zen 3: 0.99696 with 8-bit weights (portable), 0.99178
+        // with the 7-bit weights where vpmaddubsw would saturate (AVX2, AVX-512 without VNNI); without smoothing
+        // 0.99401 and 0.98761, which these floors refuse.
+        case .int8: isa.int8WeightLevels < 127 ? 0.990 : 0.996
         }
     }
 

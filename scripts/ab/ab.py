@@ -92,6 +92,7 @@ def main():
     p.add_argument("--limit", type=int, default=256)
     p.add_argument("--seconds", type=int, default=10, help="wrk's measured window per round")
     p.add_argument("--out", default="bench-out/ab")
+    p.add_argument("--engine-only", action="store_true", help="skip the server rounds (no wrk needed)")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rounds = []
@@ -102,7 +103,7 @@ def main():
             binary = getattr(args, side)
             figures[side] = engine(binary, args, args.out)
             print(f"round {r + 1} {side} engine: {figures[side]}", file=sys.stderr)
-        for side in order:
+        for side in order if not args.engine_only else []:
             figures[side].update(serve(getattr(args, side), args))
             print(f"round {r + 1} {side} serve: {figures[side]}", file=sys.stderr)
         rounds.append({"order": order, **figures})

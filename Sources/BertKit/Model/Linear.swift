@@ -37,7 +37,9 @@ struct Linear: Sendable {
     init(_ store: WeightStore, weight: String, bias: String, in inputs: Int, out outputs: Int, packing: WeightPacking) throws {
         let w = try store.floats(weight, shape: [outputs, inputs])
         self.bias = try store.floats(bias, shape: [outputs])
-        self.weight = try PackedWeights(stacking: [w], k: inputs, isa: packing.isa, precision: packing.precision)
+        self.weight = try PackedWeights(
+            stacking: [w], k: inputs, isa: packing.isa, precision: packing.precision,
+            smoothing: packing.smoothingFactors(for: weight, parts: [w]))
         name = weight
     }
 
@@ -50,7 +52,9 @@ struct Linear: Sendable {
         let full = try store.floats(name + ".weight", shape: [total, inFeatures])
         let values = full.withUnsafeBufferPointer { Array($0[rows.lowerBound * inFeatures..<rows.upperBound * inFeatures]) }
         let part = FloatTensor(name: "\(name).weight[\(rows.lowerBound)..<\(rows.upperBound)]", shape: [rows.count, inFeatures], values: values)
-        weight = try PackedWeights(stacking: [part], k: inFeatures, isa: packing.isa, precision: packing.precision)
+        weight = try PackedWeights(
+            stacking: [part], k: inFeatures, isa: packing.isa, precision: packing.precision,
+            smoothing: packing.smoothingFactors(for: name, parts: [part]))
         full.releaseMappedPages()
         let biasValues = try hasBias ? store.floats(name + ".bias", shape: [total]).withUnsafeBufferPointer { Array($0[rows]) } : nil
         bias = FloatTensor(name: name + ".bias", shape: [rows.count], values: biasValues ?? [Float](repeating: 0, count: rows.count))
@@ -69,8 +73,10 @@ struct Linear: Sendable {
                 ? try store.floats($0 + ".bias", shape: [$1])
                 : FloatTensor(name: $0 + ".bias", shape: [$1], values: [Float](repeating: 0, count: $1))
         }
-        weight = try PackedWeights(stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision)
         name = names.joined(separator: "+")
+        weight = try PackedWeights(
+            stacking: weights, k: inFeatures, isa: packing.isa, precision: packing.precision,
+            smoothing: packing.smoothingFactors(for: name, parts: weights))
         for tensor in weights { tensor.releaseMappedPages() }
         bias =
             biases.count == 1
@@ -85,8 +91,10 @@ struct Linear: Sendable {
         _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, _ epilogue: Epilogue,
         _ ctx: KernelContext
     ) throws {
+        ctx.calibration?.record(name, x, rows: rows, width: inFeatures)
         var desc = bk_gemm_desc()
         desc.isa = weight.isa.c
+        desc.a_scale = UnsafePointer(weight.activationScale)
         desc.m = rows
         desc.n = outFeatures
         desc.k = inFeatures

@@ -88,10 +88,13 @@ struct KernelContext {
     let isa: KernelISA
     let pool: OpaquePointer?
     let workers: Int
+    /// A calibration pass: every product records its inputs' column maxima here.
+    var calibration: ChannelMaxima?
 
-    init(isa: KernelISA, workers: Int) {
+    init(isa: KernelISA, workers: Int, calibration: ChannelMaxima? = nil) {
         self.isa = isa
         pool = bk_pool_shared()
         self.workers = max(1, workers)
+        self.calibration = calibration
     }
 }

@@ -31,6 +31,10 @@ public struct NativeBackend: InferenceBackend {
         public var precision: Precision
         /// Load the masked-language-model head for sparse (SPLADE) embeddings; loading fails without one.
         public var sparse: Bool
+        /// int8: sequences run once at load to measure each product's input ranges, from which every product is
+        /// smoothed (`SmoothingPlan`: activation outliers moved into the weights before quantizing). nil or empty:
+        /// int8 without smoothing. `BertModel` passes `Int8Calibration`'s sentences through the model's tokenizer.
+        public var calibration: TokenBatch?
 
         /// Settings; the defaults suit both batch-1 latency and large-batch throughput.
         public init(
@@ -63,7 +67,10 @@ public struct NativeBackend: InferenceBackend {
         self.options = options
         let isa = try KernelISA.resolve(options.isa)
         self.isa = isa
-        let packing = WeightPacking(isa: isa, precision: options.precision)
+        var packing = WeightPacking(isa: isa, precision: options.precision)
+        if options.precision == .int8, let calibration = options.calibration, calibration.count > 0 {
+            packing.smoothing = try Self.smoothing(weights, config: config, packing: packing, calibration: calibration, options)
+        }
         encoder = try BertEncoder(weights, config: config, packing: packing)
         maskedLM = options.sparse ? try MaskedLMHead(weights, config: config, packing: packing) : nil
         self.pooling = pooling
@@ -72,6 +79,18 @@ public struct NativeBackend: InferenceBackend {
         } catch let error as BertKitError {
             head = .failure(error)
         }
+    }
+
+    /// The smoothing of every encoder product, from its input ranges on `calibration` through the int8 encoder
+    /// without smoothing (whose ranges are fp32's within quantization noise, at a quarter of fp32's packing).
+    private static func smoothing(
+        _ weights: WeightStore, config: BertConfig, packing: WeightPacking, calibration: TokenBatch, _ options: Options
+    ) throws -> SmoothingPlan {
+        let plain = try BertEncoder(weights, config: config, packing: packing)
+        let maxima = ChannelMaxima()
+        let ctx = KernelContext(isa: packing.isa, workers: options.resolvedThreads, calibration: maxima)
+        _ = try WorkspacePool().withWorkspace { try plain(calibration, mode: .packed, ctx, workspace: $0) }
+        return SmoothingPlan(maxima: maxima.maxima, alpha: SmoothingPlan.defaultAlpha)
     }
 
     /// Whether the checkpoint has a classification head.

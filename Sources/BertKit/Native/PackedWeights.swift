@@ -13,10 +13,15 @@ final class PackedWeights: @unchecked Sendable {
     let k: Int
     let isa: KernelISA
     let precision: Precision
+    /// int8 with smoothing: `[k]` factors each input column is multiplied by before it is quantized (`a_scale`), the
+    /// reciprocals of those the weight's columns were multiplied by before packing. nil: none.
+    let activationScale: UnsafeMutablePointer<Float>?
 
     /// Packs the `[Σ n, k]` matrix made of `parts` stacked in order (one part for a plain `nn.Linear`; Q, K and V
-    /// for the fused attention input). Each part must be `[n_i, k]`.
-    init(stacking parts: [FloatTensor], k: Int, isa: KernelISA, precision: Precision = .fp32) throws {
+    /// for the fused attention input). Each part must be `[n_i, k]`. With int8 and `smoothing` (`[k]` positive
+    /// factors, `SmoothingPlan`), the weight's column j is multiplied by `smoothing[j]` before it is quantized and
+    /// the activations' column j divided by it in every product; other precisions ignore it.
+    init(stacking parts: [FloatTensor], k: Int, isa: KernelISA, precision: Precision = .fp32, smoothing: [Float]? = nil) throws {
         let n = parts.reduce(0) { $0 + $1.shape[0] }
         self.n = n
         self.k = k
@@ -27,9 +32,25 @@ final class PackedWeights: @unchecked Sendable {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
         self.pointer = pointer
         let status: bk_status
-        if parts.count == 1 {
+        if precision == .int8, let smoothing, smoothing.count == k {
+            let inverse = UnsafeMutablePointer<Float>.allocate(capacity: max(k, 1))
+            for j in 0..<k { inverse[j] = 1 / smoothing[j] }
+            activationScale = inverse
+            var stacked = [Float]()
+            stacked.reserveCapacity(n * k)
+            for part in parts {
+                part.withUnsafeBufferPointer { w in
+                    for row in stride(from: 0, to: w.count, by: k) {
+                        for j in 0..<k { stacked.append(w[row + j] * smoothing[j]) }
+                    }
+                }
+            }
+            status = stacked.withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
+        } else if parts.count == 1 {
+            activationScale = nil
             status = parts[0].withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
         } else {
+            activationScale = nil
             var stacked = [Float]()
             stacked.reserveCapacity(n * k)
             for part in parts { part.withUnsafeBufferPointer { stacked.append(contentsOf: $0) } }
@@ -38,5 +59,8 @@ final class PackedWeights: @unchecked Sendable {
         try status.check("packing \(parts.map(\.name).joined(separator: "+")) as \(precision)")
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        pointer.deallocate()
+        activationScale?.deallocate()
+    }
 }

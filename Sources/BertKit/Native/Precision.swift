@@ -1,3 +1,4 @@
+import BertModelIO
 import CBertKernels
 
 /// The number format the native engine stores its encoder's weight matrices in. Products always accumulate and
@@ -46,4 +47,11 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
 struct WeightPacking: Sendable {
     let isa: KernelISA
     let precision: Precision
+    /// int8: the activation statistics that smooth each product (nil: none).
+    var smoothing: SmoothingPlan? = nil
+
+    /// The smoothing factors of the product `name` with weight `parts` (int8 with a plan that has its statistics).
+    func smoothingFactors(for name: String, parts: [FloatTensor]) -> [Float]? {
+        precision == .int8 ? smoothing?.factors(for: name, parts: parts) : nil
+    }
 }

@@ -146,6 +146,11 @@ typedef struct bk_gemm_desc {
     const float *gamma;
     const float *beta;
     float eps;
+    /// `[k]` or NULL; int8 weights only (BK_ERROR_ARGUMENT with another format): each input column of `a` is
+    /// multiplied by it before the rows are quantized, `c = epilogue((a·diag(a_scale))·wᵀ)`. Weights packed with their
+    /// columns divided by the same factors give `a·wᵀ` with the activations' outlier channels flattened into the
+    /// weights (SmoothQuant), which int8's per-row activation levels resolve far better.
+    const float *a_scale;
 } bk_gemm_desc;
 
 /// A process-wide pool of persistent worker threads (one per available core, the caller included). Workers spin
