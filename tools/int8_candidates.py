@@ -5,7 +5,7 @@ fake-quantized on every encoder Linear; prints the lowest and mean cosine to fp3
 Calibration statistics (smoothing) come from other fortunes than the corpus's (make_corpus.py's sample, corpus lines
 removed).
 
-    .venv/bin/python tools/int8_candidates.py [--only NAME,...] [--sensitivity]
+    .venv/bin/python tools/int8_candidates.py [--only NAME,...] [--sensitivity] [--calibration COUNT|random]
 """
 import argparse
 import os
@@ -86,18 +86,22 @@ class Simulator:
         s.fill_diagonal_(-9)
         return s.argmax(1)
 
-    def calibrate(self, lines):
-        """Per input channel max |x| of every Linear over `lines` (fp32)."""
+    def maxima_over(self, forward):
+        """Per input channel max |x| of every Linear while `forward()` runs (fp32)."""
         stats, hooks = {}, []
         for name, (module, _) in self.linears.items():
             def hook(m, inputs, name=name):
                 x = inputs[0].detach().abs().reshape(-1, inputs[0].shape[-1]).amax(0)
                 stats[name] = torch.maximum(stats[name], x) if name in stats else x
             hooks.append(module.register_forward_pre_hook(hook))
-        self.encode(lines)
+        forward()
         for h in hooks:
             h.remove()
-        self.channel_max = stats
+        return stats
+
+    def calibrate(self, lines):
+        """Channel maxima over `lines`."""
+        self.channel_max = self.maxima_over(lambda: self.encode(lines))
 
     def calibrate_random(self, rows=8, length=128, seed=0):
         """Per input channel max |x| over `rows` sequences of random vocabulary ids between [CLS] and [SEP]."""
@@ -107,17 +111,10 @@ class Simulator:
         ids = torch.randint(0, tokenizer.vocab_size, (rows, length - 2), generator=generator)
         ids = ids.masked_fill(torch.isin(ids, torch.tensor(sorted(special))), tokenizer.unk_token_id or 0)
         ids = torch.cat([torch.full((rows, 1), tokenizer.cls_token_id), ids, torch.full((rows, 1), tokenizer.sep_token_id)], 1)
-        stats, hooks = {}, []
-        for name, (module, _) in self.linears.items():
-            def hook(m, inputs, name=name):
-                x = inputs[0].detach().abs().reshape(-1, inputs[0].shape[-1]).amax(0)
-                stats[name] = torch.maximum(stats[name], x) if name in stats else x
-            hooks.append(module.register_forward_pre_hook(hook))
-        with torch.no_grad():
-            self.model[0].auto_model(input_ids=ids, attention_mask=torch.ones_like(ids))
-        for h in hooks:
-            h.remove()
-        self.channel_max = stats
+        def forward():
+            with torch.no_grad():
+                self.model[0].auto_model(input_ids=ids, attention_mask=torch.ones_like(ids))
+        self.channel_max = self.maxima_over(forward)
 
     def run(self, label, scheme):
         """`scheme(name, w)` -> (quantized weight, activation quantizer or None, input scale or None)."""
