@@ -821,6 +821,48 @@ static void check_statuses(void) {
     group_end(&g, "statuses: BK_ERROR_ISA for x86 sets, BK_ERROR_ARGUMENT, BK_ERROR_SCRATCH under bk_set_scratch_limit");
 }
 
+// int8 with smoothing (`a_scale`): the activations' columns scaled before the rows are quantized. Each path against
+// the reference of the same rule (strided rows, 1 and 4 workers, every tile size), and a_scale refused on fp32.
+static void check_smoothed_int8(void) {
+    group g = group_start();
+    values v = {77};
+    const shape shapes[] = {{1, 40, 27}, {2, 40, 23}, {13, 100, 37}, {65, 130, 70}, {7, 17, 9}, {9, 31, 384}};
+    for (int si = 0; si < (int)(sizeof shapes / sizeof shapes[0]); si++) {
+        const shape sh = shapes[si];
+        const ptrdiff_t lda = sh.k + 3;
+        float *a = array(&v, sh.m * lda, 1, 0), *w = array(&v, sh.n * sh.k, 1 / sqrtf((float)sh.k), 0);
+        float *scale = array(&v, sh.k, 0, 0);
+        for (ptrdiff_t j = 0; j < sh.k; j++) scale[j] = exp2f(4 * uniform(&v) - 2);  // 1/4 ... 4
+        const size_t bytes = sizeof(float) * (size_t)(sh.m * sh.n + GUARD);
+        float *got = malloc(bytes), *want = malloc(bytes);
+        for (int s = 0; s < NISAS; s++) {
+            void *packed = pack(ISAS[s], BK_FORMAT_I8, w, sh.n, sh.k);
+            bk_gemm_desc d = {.isa = ISAS[s], .m = sh.m, .n = sh.n, .k = sh.k, .a = a, .lda = lda, .packed = packed,
+                              .format = BK_FORMAT_I8, .c = want, .ldc = sh.n, .a_scale = scale};
+            for (size_t i = 0; i < bytes / sizeof(float); i++) want[i] = sentinel();
+            bk_ref_gemm(&d, w);
+            for (int wi = 0; wi < NWORKERS; wi++) {
+                for (size_t i = 0; i < bytes / sizeof(float); i++) got[i] = sentinel();
+                d.c = got;
+                CALL_OK(bk_gemm(bk_pool_shared(), WORKERS[wi], &d));
+                char label[160];
+                snprintf(label, sizeof label, "%s i8 smoothed m=%td n=%td k=%td workers %d", isa_name(ISAS[s]), sh.m,
+                         sh.n, sh.k, WORKERS[wi]);
+                const double tol = 4 * gemm_tolerance(sh.k);
+                const double worst = compare(label, got, want, sh.m, sh.n, sh.n, tol, 0, 1);
+                check(worst <= tol, "%s: %.3g from its reference (tolerance %.3g)", label, worst, tol);
+                group_worst(&g, worst, tol);
+            }
+            d.format = BK_FORMAT_F32;
+            check(bk_gemm(bk_pool_shared(), 1, &d) == BK_ERROR_ARGUMENT, "%s: a_scale on fp32 weights accepted",
+                  isa_name(ISAS[s]));
+            free(packed);
+        }
+        free(a), free(w), free(scale), free(got), free(want);
+    }
+    group_end(&g, "int8 with smoothing (a_scale) against its reference, a_scale refused on fp32");
+}
+
 int main(void) {
     setvbuf(stdout, 0, _IOLBF, 0);
 #if !defined(__aarch64__)
@@ -838,6 +880,7 @@ int main(void) {
     check_layernorm();
     check_attention();
     check_statuses();
+    check_smoothed_int8();
     printf("(%.1fs in all)\n", now() - start);
     printf("arm64-kernels: %ld passed, %ld failed\n", passed, failed);
     return failed ? 1 : 0;
