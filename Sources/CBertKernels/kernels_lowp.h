@@ -136,14 +136,14 @@ KFN void gemm_tile_bf16_dot(const ptrdiff_t mr, const bk_gemm_desc *d, const uns
 // Rows [row0, row1) of A quantized per row (bk_i8_row_params, bk_i8_level), with each row's scale and zero point,
 // laid out for the micro-kernel: per tile of MR rows, per quad of inputs, the MR rows' four levels side by side
 // (so a tile's broadcasts walk one pointer), zero-padded to whole quads.
+// With `a_scale`, each row is first scaled into `smoothed` (k floats).
 KFN void quantize_rows(const bk_gemm_desc *d, ptrdiff_t row0, ptrdiff_t row1, unsigned char *out, ptrdiff_t quads,
-                       float *scales, int *zero_points) {
+                       float *scales, int *zero_points, float *smoothed) {
     const ptrdiff_t k = d->k, body = k - k % VL;
     unsigned char line[VL];
-    float *smoothed = d->a_scale ? (float *)(zero_points + (row1 - row0)) : NULL;  // the caller's k floats after them
     for (ptrdiff_t r = row0; r < row1; r++) {
         const float *x = d->a + r * d->lda;
-        if (smoothed) {
+        if (d->a_scale) {
             for (ptrdiff_t i = 0; i < body; i += VL) store(smoothed + i, load(x + i) * load(d->a_scale + i));
             for (ptrdiff_t i = body; i < k; i++) smoothed[i] = x[i] * d->a_scale[i];
             x = smoothed;

@@ -262,7 +262,7 @@ EFN bk_status FN(gemm_task)(const bk_gemm_plan *plan, ptrdiff_t task) {
         if (!levels) return BK_ERROR_SCRATCH;
         float *scales = (float *)((unsigned char *)levels + (bytes + 63) / 64 * 64);
         int *zero_points = (int *)(scales + rows);
-        quantize_rows(d, row0, row1, (unsigned char *)levels, quads, scales, zero_points);
+        quantize_rows(d, row0, row1, (unsigned char *)levels, quads, scales, zero_points, (float *)(zero_points + rows));
         FOR_TILES(gemm_tile_i8, d, levels + (row - row0) / MR * MR * quads, scales + (row - row0),
                   zero_points + (row - row0), row, p)
         break;

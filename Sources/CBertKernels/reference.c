@@ -30,6 +30,9 @@ static double stored(bk_format format, float x) {
     }
 }
 
+// Input p of row `a` as int8 quantizes it: scaled by `a_scale` when the product has one.
+static float smoothed(const bk_gemm_desc *d, const float *a, ptrdiff_t p) { return d->a_scale ? a[p] * d->a_scale[p] : a[p]; }
+
 // Σ_p a[p]·w[p] as the format's kernels define it: weights rounded to bf16/fp16 (activations too for bf16 on
 // vdpbf16ps), or both sides quantized to int8 levels and the zero point taken out in exact integers.
 static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed char *qw, unsigned char *qa) {
@@ -38,7 +41,7 @@ static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed 
         const float sw = bk_i8_quantize_weights(w, k, bk_i8_weight_levels(d->isa), qw);
         float lo = 0, hi = 0;
         for (ptrdiff_t p = 0; p < k; p++) {
-            const float x = d->a_scale ? a[p] * d->a_scale[p] : a[p];
+            const float x = smoothed(d, a, p);
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
@@ -48,7 +51,7 @@ static double dot(const bk_gemm_desc *d, const float *a, const float *w, signed 
         bk_i8_row_params(lo, hi, levels, &sa, &inverse, &zp);
         long long sum = 0, colsum = 0;
         for (ptrdiff_t p = 0; p < k; p++) {
-            qa[p] = (unsigned char)bk_i8_level(d->a_scale ? a[p] * d->a_scale[p] : a[p], inverse, zp, levels);
+            qa[p] = (unsigned char)bk_i8_level(smoothed(d, a, p), inverse, zp, levels);
             sum += (long long)qa[p] * qw[p];
             colsum += qw[p];
         }

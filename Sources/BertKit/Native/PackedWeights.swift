@@ -31,29 +31,24 @@ final class PackedWeights: @unchecked Sendable {
         // bk_pack_format writes every byte, the panels' zero padding included.
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
         self.pointer = pointer
-        let status: bk_status
-        if precision == .int8, let smoothing, smoothing.count == k {
+        let smoothing = precision == .int8 && k > 0 && smoothing?.count == k ? smoothing : nil
+        activationScale = smoothing.map { factors in
             let inverse = UnsafeMutablePointer<Float>.allocate(capacity: max(k, 1))
-            for j in 0..<k { inverse[j] = 1 / smoothing[j] }
-            activationScale = inverse
-            var stacked = [Float]()
-            stacked.reserveCapacity(n * k)
-            for part in parts {
-                part.withUnsafeBufferPointer { w in
-                    for row in stride(from: 0, to: w.count, by: k) {
-                        for j in 0..<k { stacked.append(w[row + j] * smoothing[j]) }
-                    }
-                }
-            }
-            status = stacked.withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
-        } else if parts.count == 1 {
-            activationScale = nil
+            for j in 0..<k { inverse[j] = 1 / factors[j] }
+            return inverse
+        }
+        let status: bk_status
+        if parts.count == 1 && smoothing == nil {
             status = parts[0].withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
         } else {
-            activationScale = nil
             var stacked = [Float]()
             stacked.reserveCapacity(n * k)
             for part in parts { part.withUnsafeBufferPointer { stacked.append(contentsOf: $0) } }
+            if let smoothing {
+                for row in stride(from: 0, to: stacked.count, by: k) {
+                    for j in 0..<k { stacked[row + j] *= smoothing[j] }
+                }
+            }
             status = stacked.withUnsafeBufferPointer { bk_pack_format(isa.c, precision.format, $0.baseAddress, n, k, pointer) }
         }
         try status.check("packing \(parts.map(\.name).joined(separator: "+")) as \(precision)")
